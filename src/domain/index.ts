@@ -1,0 +1,6 @@
+// PBX vocabulary as plain types and pure rules. Imports shared only.
+export * from './tenant.ts';
+export * from './api-key.ts';
+export * from './web-user.ts';
+export * from './money.ts';
+export * from './setting.ts';

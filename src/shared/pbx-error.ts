@@ -1,0 +1,36 @@
+// The one error type of Callgrid. Layers below the API throw PbxError with a
+// string-literal code; only the API layer maps codes to HTTP status and MiRTA text.
+
+export type ErrorCode =
+  | 'bad_key' // unknown key, unknown tenant, or tenant key without `tenant`: MiRTA's "Too bad..." answer
+  | 'too_many_auth_failures'
+  | 'read_only_key'
+  | 'admin_required'
+  | 'missing_parameter'
+  | 'invalid_parameter'
+  | 'unknown_reqtype'
+  | 'unknown_info'
+  | 'unknown_object'
+  | 'unknown_action'
+  | 'unsupported_format'
+  | 'invalid_callback'
+  | 'not_found'
+  | 'conflict'
+  | 'auth_failed'
+  | 'not_implemented'
+  | 'invalid_config'
+  | 'internal';
+
+export class PbxError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'PbxError';
+    this.code = code;
+  }
+}
+
+export function isPbxError(value: unknown): value is PbxError {
+  return value instanceof PbxError;
+}

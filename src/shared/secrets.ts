@@ -1,0 +1,52 @@
+// Secret material: API keys (random, stored as SHA-256) and web passwords
+// (scrypt with a per-password salt). Comparisons run in constant time.
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number }) => Promise<Buffer>;
+
+// OWASP's minimum for scrypt; enough for a web login, cheap enough for CHECKAUTH bursts.
+const SCRYPT = { N: 1 << 15, r: 8, p: 1, keylen: 32 } as const;
+const SCRYPT_MAXMEM = 64 * 1024 * 1024;
+
+/** A new API key: 32 random bytes, hex encoded like MiRTA's keys (64 characters). */
+export function newApiKey(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** A random opaque token (AUTHTOKEN), URL-safe. */
+export function newToken(bytes = 24): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** Equal-length hex digests compared without leaking where they differ. */
+export function digestsEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
+}
+
+/** `scrypt$N$r$p$salt$hash`, all parameters kept so they can be raised later. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scryptAsync(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p, maxmem: SCRYPT_MAXMEM } as never);
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), hash.toString('base64')].join('$');
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [, n, r, p, salt, hash] = parts as [string, string, string, string, string, string];
+  const expected = Buffer.from(hash, 'base64');
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: SCRYPT_MAXMEM,
+  } as never);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}

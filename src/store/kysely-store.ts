@@ -1,0 +1,35 @@
+// The Store over a Kysely instance; the engine-specific part is only how it is opened.
+import { Migrator, type Kysely } from 'kysely';
+import type { Dialect } from './dialect.ts';
+import type { Store } from './store.ts';
+import type { LooseDb } from './row-table.ts';
+import { migrationProvider } from './migrations/index.ts';
+import { tenantRepository } from './repositories/tenant-repository.ts';
+import { apiKeyRepository } from './repositories/api-key-repository.ts';
+import { webUserRepository } from './repositories/web-user-repository.ts';
+import { settingRepository } from './repositories/setting-repository.ts';
+import { balanceRepository } from './repositories/balance-repository.ts';
+import { authTokenRepository } from './repositories/auth-token-repository.ts';
+
+export function kyselyStore(db: Kysely<unknown>, dialect: Dialect, onClose: () => Promise<void> = async () => {}): Store {
+  const loose = db as unknown as LooseDb;
+  return {
+    dialect,
+    tenants: tenantRepository(loose),
+    apiKeys: apiKeyRepository(loose),
+    users: webUserRepository(loose),
+    settings: settingRepository(loose),
+    balances: balanceRepository(loose),
+    authTokens: authTokenRepository(loose),
+    async migrate() {
+      const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+      const { error, results = [] } = await migrator.migrateToLatest();
+      if (error) throw error;
+      return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    },
+    async close() {
+      await db.destroy();
+      await onClose();
+    },
+  };
+}

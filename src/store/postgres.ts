@@ -1,0 +1,35 @@
+// The cluster store: PostgreSQL through a pg pool.
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { Store } from './store.ts';
+import { kyselyStore } from './kysely-store.ts';
+
+// int8 (bigint) columns and sums arrive as strings by default; ours fit in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export interface PostgresOptions {
+  /** Run in this schema (created if missing); tests use one schema per run. */
+  schema?: string;
+  maxConnections?: number;
+}
+
+export function openPostgresStore(url: string, options: PostgresOptions = {}): Store {
+  const schema = options.schema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid PostgreSQL schema name '${schema}'`);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  const store = kyselyStore(db, 'postgres');
+  if (!schema) return store;
+  return {
+    ...store,
+    // Every connection's search_path points at the schema; it must exist before the tables.
+    async migrate() {
+      await pool.query(`create schema if not exists ${schema}`);
+      return store.migrate();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// The Store: the repositories every upper layer uses, independent of the engine.
+import type { ApiKeyRecord, AuthTokenRecord, KeyScope, Tenant, TenantFields, WebUser, WebUserFields } from '../domain/index.ts';
+import type { Dialect } from './dialect.ts';
+
+export interface TenantRepository {
+  list(filter?: Partial<Record<keyof Tenant, string>>): Promise<Tenant[]>;
+  get(id: number): Promise<Tenant | undefined>;
+  getByCode(code: string): Promise<Tenant | undefined>;
+  create(fields: Partial<TenantFields> & Pick<TenantFields, 'te_code' | 'te_name'>, createdAt: string): Promise<Tenant>;
+  update(id: number, fields: Partial<TenantFields>): Promise<Tenant | undefined>;
+  delete(id: number): Promise<boolean>;
+}
+
+export interface ApiKeyRepository {
+  findByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  list(tenantId?: number | null): Promise<ApiKeyRecord[]>;
+  add(key: { tenantId: number | null; scope: KeyScope; hash: string; hint: string; createdAt: string }): Promise<ApiKeyRecord>;
+  /** Revokes every key of a scope (of one tenant, or the admin keys); returns how many. */
+  revokeScope(tenantId: number | null, scope: KeyScope): Promise<number>;
+  revoke(id: number): Promise<boolean>;
+}
+
+export interface WebUserRepository {
+  list(): Promise<WebUser[]>;
+  get(id: number): Promise<WebUser | undefined>;
+  getByUsername(username: string): Promise<WebUser | undefined>;
+  create(fields: Partial<WebUserFields> & Pick<WebUserFields, 'us_username'>, createdAt: string): Promise<WebUser>;
+  update(id: number, fields: Partial<WebUserFields>): Promise<WebUser | undefined>;
+  delete(id: number): Promise<boolean>;
+  tenantIds(userId: number): Promise<number[]>;
+  addTenant(userId: number, tenantId: number): Promise<boolean>;
+  removeTenant(userId: number, tenantId: number): Promise<boolean>;
+}
+
+export interface SettingRepository {
+  get(tenantId: number, code: string): Promise<string | undefined>;
+  set(tenantId: number, code: string, value: string): Promise<void>;
+}
+
+export interface BalanceRepository {
+  add(tenantId: number, entry: { amount: number; description: string; date: string }): Promise<void>;
+  /** Sum in ten-thousandths over entries dated within [from, to] (inclusive, either open). */
+  sum(tenantId: number, from?: string, to?: string): Promise<number>;
+}
+
+export interface AuthTokenRepository {
+  get(userId: number): Promise<AuthTokenRecord | undefined>;
+  put(token: AuthTokenRecord): Promise<void>;
+  delete(userId: number): Promise<boolean>;
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+  readonly tenants: TenantRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly users: WebUserRepository;
+  readonly settings: SettingRepository;
+  readonly balances: BalanceRepository;
+  readonly authTokens: AuthTokenRepository;
+  /** Applies pending migrations; returns the names applied now. */
+  migrate(): Promise<string[]>;
+  close(): Promise<void>;
+}
