@@ -1,0 +1,40 @@
+// Layer rules of docs/architecture.md, enforced on every `npm test`.
+/** @type {import('dependency-cruiser').IConfiguration} */
+const layer = (name, from, forbidden, comment) => ({
+  name,
+  severity: 'error',
+  comment,
+  from: { path: from, pathNot: '\\.test\\.ts$' },
+  to: { path: forbidden },
+});
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', comment: 'Modules form a tree, not a knot.', from: {}, to: { circular: true } },
+    layer('shared-imports-nothing', '^src/shared/', '^src/(?!shared/)', 'shared/ is the kernel: it imports nothing from src.'),
+    layer('domain-imports-shared-only', '^src/domain/', '^src/(?!(domain|shared)/)', 'domain/ is pure PBX vocabulary.'),
+    layer('sip-and-media-import-shared-only', '^src/(sip|media)/', '^src/(?!(sip|media|shared)/)', 'sip/ and media/ know nothing of the PBX.'),
+    layer('sip-media-separate', '^src/sip/', '^src/media/', 'sip/ and media/ do not know each other.'),
+    layer('media-sip-separate', '^src/media/', '^src/sip/', 'sip/ and media/ do not know each other.'),
+    layer('store-below-services', '^src/store/', '^src/(?!(store|domain|shared)/)', 'store/ imports domain and shared only.'),
+    layer('pbx-below-services', '^src/pbx/', '^src/(services|api|cluster|cli|main\\.ts|config\\.ts)', 'pbx/ declares ports; it never imports services, api or cluster.'),
+    layer('services-no-http', '^src/services/', '^src/(api|cli|main\\.ts)', 'services/ carry no HTTP types.'),
+    layer('api-not-store-sip-media', '^src/api/', '^src/(store|sip|media|pbx|cluster|cli|main\\.ts)', 'api/ goes through services only.'),
+    layer('cluster-below-services', '^src/cluster/', '^src/(services|api|cli)/', 'cluster/ sits beside pbx.'),
+    {
+      name: 'through-index',
+      severity: 'error',
+      comment: "A module is entered through its index.ts, never by reaching into another module's files.",
+      from: { path: '^src/([^/]+)/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/([^/]+)/', pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$'] },
+    },
+    { name: 'no-unresolvable', severity: 'error', from: {}, to: { couldNotResolve: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+  },
+};

@@ -1,0 +1,49 @@
+// The HTTP edge: MiRTA's proxyapi.php at its known paths, a health check, and
+// the single place where unexpected errors become a response.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { redactUrl, type Logger } from '../shared/index.ts';
+import type { Services } from '../services/index.ts';
+import { proxyApiEndpoint } from './proxyapi/endpoint.ts';
+
+export const PROXYAPI_PATHS = ['/pbx/proxyapi.php', '/mirtapbx/proxyapi.php', '/proxyapi'] as const;
+
+export interface AppOptions {
+  readonly logger: Logger;
+  /** Largest request body accepted (media and fax uploads). */
+  readonly maxBodyBytes?: number;
+}
+
+export function createApp(services: Services, options: AppOptions): Hono {
+  const app = new Hono();
+  const { logger } = options;
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    if (logger.isLevelEnabled('debug')) {
+      logger.debug({ method: c.req.method, url: redactUrl(c.req.url), status: c.res.status, ms: Math.round(performance.now() - started) }, 'http');
+    }
+  });
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? 32 * 1024 * 1024,
+      onError: (c) => c.text('Request body too large\n', 413, { 'X-Callgrid-Error': 'invalid_parameter' }),
+    }),
+  );
+
+  const proxyApi = proxyApiEndpoint(services, logger);
+  for (const path of PROXYAPI_PATHS) {
+    app.get(path, proxyApi);
+    app.post(path, proxyApi);
+  }
+  app.get('/healthz', (c) => c.json({ status: 'ok', node: services.system.nodeName }));
+
+  app.notFound((c) => c.text(`No such endpoint ${c.req.path}; the API is at ${PROXYAPI_PATHS[0]}\n`, 404, { 'X-Callgrid-Error': 'not_found' }));
+  app.onError((error, c) => {
+    logger.error({ err: error, url: redactUrl(c.req.url) }, 'unhandled request error');
+    return c.text('Internal error\n', 500, { 'X-Callgrid-Error': 'internal' });
+  });
+  return app;
+}

@@ -1,0 +1,3 @@
+// The HTTP edge (Hono). Talks only to services.
+export { createApp, PROXYAPI_PATHS, type AppOptions } from './app.ts';
+export { BAD_KEY_TEXT } from './proxyapi/errors.ts';

@@ -1,0 +1,36 @@
+// CHECKAUTH: check a web user's username and password (or AUTHTOKEN) and tell
+// what the user may manage. A tenant key only checks users of its own tenant.
+import { PbxError } from '../../../shared/index.ts';
+import type { ReqtypeHandler } from '../handler.ts';
+
+export const checkAuth: ReqtypeHandler = {
+  syntax: "Check a web user's credentials.\n  username, password (or a token from AUTHTOKEN)\n  answers OK|<us_id>|<us_username>|<us_up_id>|<tenant codes, comma separated>|",
+  tenant: 'optional',
+  adminOnly: false,
+  writes: false,
+  async handle(ctx) {
+    const username = ctx.params.require('username');
+    const password = ctx.params.require('password');
+    const result = await ctx.services.users.authenticate(username, password);
+    const scoped = ctx.caller.principal.kind === 'tenant' ? ctx.caller.tenant : undefined;
+    if (scoped && !result.tenants.some((t) => t.te_id === scoped.te_id)) {
+      throw new PbxError('auth_failed', 'Authentication failed: wrong username or password');
+    }
+    const codes = result.tenants.map((t) => t.te_code);
+    const { user } = result;
+    return {
+      kind: 'value',
+      plain: `OK|${user.us_id}|${user.us_username}|${user.us_up_id ?? ''}|${codes.join(',')}|`,
+      json: {
+        result: 'OK',
+        us_id: String(user.us_id),
+        us_username: user.us_username,
+        us_description: user.us_description,
+        us_email: user.us_email,
+        us_up_id: user.us_up_id === null ? null : String(user.us_up_id),
+        tenants: codes,
+        via: result.via,
+      },
+    };
+  },
+};

@@ -1,0 +1,62 @@
+// INFO: read-only information, dispatched on `info=` through a typed table.
+import { PbxError } from '../../../../shared/index.ts';
+import type { ReqtypeHandler } from '../../handler.ts';
+import type { Params } from '../../params.ts';
+import { infoBalance, infoConfig } from './info-tenant.ts';
+import { laterInfo, type InfoType } from './info-type.ts';
+
+export const INFO_TYPES = {
+  queues: laterInfo('queues', 'list of queues'),
+  queue: laterInfo('queue', 'statistics of one queue: id'),
+  queuecallers: laterInfo('queuecallers', 'callers waiting in a queue: id'),
+  agents: laterInfo('agents', 'agents of all or one queue: queue'),
+  agentsconnected: laterInfo('agentsconnected', 'connected agents: queue'),
+  agentsdelay: laterInfo('agentsdelay', "agents' answer delay: queue"),
+  outdialed: laterInfo('outdialed', 'calls dialled out by extensions'),
+  simpledialed: laterInfo('simpledialed', 'calls in and out by extension from the simple call history'),
+  call: laterInfo('call', 'a call placed through the API: id (originate id or uniqueid)'),
+  fax: laterInfo('fax', 'a fax sent through the API: id'),
+  inforecording: laterInfo('inforecording', 'metadata of a recording: id'),
+  recording: laterInfo('recording', 'recording audio: id (uniqueid or originate id)'),
+  recordings: laterInfo('recordings', 'recordings of the tenant: start, end'),
+  transcript: laterInfo('transcript', 'transcript of a recording: id'),
+  playrecording: laterInfo('playrecording', 'recording audio, played inline: id'),
+  voicemail: laterInfo('voicemail', 'voicemail message audio: id'),
+  voicemailtranscript: laterInfo('voicemailtranscript', 'transcript of a voicemail message: id'),
+  dids: laterInfo('dids', 'DIDs (all tenants with the admin key and no tenant)', 'optional'),
+  pincodes: laterInfo('pincodes', 'outbound PIN codes'),
+  sms: laterInfo('sms', 'SMS sent and received: start, end'),
+  extensions: laterInfo('extensions', 'extensions with state: id or number'),
+  extstate: laterInfo('extstate', 'live state of an extension: ext'),
+  regstate: laterInfo('regstate', 'registration state of an extension: ext'),
+  config: infoConfig,
+  cdrs: laterInfo('cdrs', 'call detail records: id, uniqueid, linkedid, src, firstdst, direction, phone, start, end, format=csv|xml, template (tenant=% with the admin key)', 'optional'),
+  simplecdrs: laterInfo('simplecdrs', 'simple call history: id, uniqueid, calleridnum, calleridname, disposition, direction, whoanswered, phone, start, end, format=csv', 'optional'),
+  queuelogs: laterInfo('queuelogs', 'calls processed by queues: queue, start, end, format=csv'),
+  ivrlogs: laterInfo('ivrlogs', 'actions taken in IVRs: start, end'),
+  balance: infoBalance,
+  flow: laterInfo('flow', 'state of one flow: id'),
+  variable: laterInfo('variable', 'value of a tenant variable: id'),
+} satisfies Record<string, InfoType>;
+
+type InfoName = keyof typeof INFO_TYPES;
+
+function infoType(params: Params): InfoType {
+  const name = params.requireWord('info');
+  if (!Object.hasOwn(INFO_TYPES, name)) {
+    throw new PbxError('unknown_info', `Unknown info type ${name}: expected one of ${Object.keys(INFO_TYPES).join(', ')}`);
+  }
+  return INFO_TYPES[name as InfoName];
+}
+
+export const info: ReqtypeHandler = {
+  syntax:
+    'Read-only information.\n  tenant, info=<type>, and per type:\n' +
+    Object.entries(INFO_TYPES)
+      .map(([name, type]) => `    ${name}: ${type.syntax}`)
+      .join('\n'),
+  tenant: (p) => infoType(p).tenant,
+  adminOnly: (p) => infoType(p).adminOnly ?? false,
+  writes: false,
+  handle: (ctx) => infoType(ctx.params).handle(ctx),
+};

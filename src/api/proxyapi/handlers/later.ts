@@ -1,0 +1,95 @@
+// Reqtypes whose capability lands in a later issue. They authenticate and check
+// access like any other, then answer `Not implemented: <REQTYPE>`.
+import type { Need, ReqtypeHandler } from '../handler.ts';
+import { notImplemented } from '../handler.ts';
+import type { Params } from '../params.ts';
+import type { Reqtype } from '../reqtypes.ts';
+
+/** Writes when `action` (or another discriminator) is not one of the read-only values. */
+const writesUnless = (parameter: string, ...reads: string[]) => (p: Params) => !reads.includes(p.word(parameter) ?? '');
+
+function later(name: string, syntax: string, tenant: Need<'required' | 'optional'>, writes: Need<boolean>, adminOnly: Need<boolean> = false): ReqtypeHandler {
+  return { syntax, tenant, writes, adminOnly, handle: async () => notImplemented(name) };
+}
+
+type LaterReqtype = Exclude<Reqtype, 'HELP' | 'INFO' | 'MANAGEDB' | 'SETTING' | 'BALANCE' | 'LICENSEDAYS' | 'COUNTCALLS' | 'CHECKAUTH' | 'AUTHTOKEN'>;
+
+export const laterHandlers = {
+  COUNTPEERS: later('COUNTPEERS', 'Registered peers per node and in total.\n  tenant (optional with the admin key)', 'optional', false),
+  COUNTCHANNELS: later('COUNTCHANNELS', 'Active channels, in total or on one node.\n  nodename (optional), tenant (optional with the admin key)', 'optional', false),
+  CHANSIPPEERS: later('CHANSIPPEERS', 'Peers registered on all nodes (alias PEERS).\n  tenant (optional with the admin key)', 'optional', false),
+  BLFS: later('BLFS', 'BLF state of every monitored peer and flow.\n  tenant', 'required', false),
+  DND: later('DND', 'Do-not-disturb of an extension.\n  number, action=get|set, value=on (empty to disable)', 'required', writesUnless('action', 'get')),
+  FLOWS: later('FLOWS', 'State of every flow of the tenant.\n  tenant', 'required', false),
+  CHANNEL: later('CHANNEL', 'Details of one channel.\n  channel, tenant', 'required', false),
+  CHANNELS: later('CHANNELS', 'Active channels of the tenant.\n  nodename (optional), tenant (optional with the admin key)', 'optional', false),
+  GETCURRENTCALLS: later('GETCURRENTCALLS', 'Calls running now for an extension.\n  phone, tenant, multiple=yes (all channels, not only the first)', 'required', false),
+  PHONEBOOKS: later('PHONEBOOKS', 'Phonebook names.\n  tenant, subreqtype=list', 'required', false),
+  PHONEBOOK: later(
+    'PHONEBOOK',
+    'Records of one phonebook.\n  tenant, phonebook (name), subreqtype=query|add|delete|cleanall|getall\n  query: field, value (% = wildcard); add: values (JSON object or array, POST; jsondata also accepted); delete: peid',
+    'required',
+    writesUnless('subreqtype', 'query', 'getall'),
+  ),
+  AGENT: later(
+    'AGENT',
+    'Queue agent status.\n  tenant, extension (104-TENANT or 104), queue (id, ALL) or queuenumber,\n  action=pause|unpause|listqueues|add|del, pausereason, refresh=no',
+    'required',
+    writesUnless('action', 'listqueues'),
+  ),
+  ATXTRANSFER: later('ATXTRANSFER', 'Attended transfer of a channel.\n  tenant (optional), channel, dest', 'optional', true),
+  CAMPAIGN: later(
+    'CAMPAIGN',
+    'Call campaign control and numbers.\n  campaign (id), tenant, action=start|stop|pause|resume|addnumber|delnumber|listnumbers|cleannumbers,\n  number, numberdescription',
+    'required',
+    writesUnless('action', 'listnumbers'),
+  ),
+  DIAL: later(
+    'DIAL',
+    'Click-to-call: ring source, then connect it to dest.\n  tenant, source (or exten; ACCOUNT = number of account), dest (or phone), account (SOURCE = account of source),\n  var (name=value), dialtimeout, timeout, sourceclid, destclid, recording=yes|no|yeschange|nochange,\n  server, autoanswer=yes, nofollow=yes\n  answers Success|Originate successfully queued|<id>|',
+    'required',
+    true,
+  ),
+  FAX: later(
+    'FAX',
+    'Send, list and download faxes.\n  tenant, action=send|list|download\n  send: source_number, dest_number (or number), quality=204x98|204x196|204x392, pagesize=a4|letter|legal,\n        rotate=|E|W|no, deleteaftersend=on, schedule, statusemail, filename (multipart PDF)\n  download: id',
+    'required',
+    writesUnless('action', 'list', 'download'),
+  ),
+  HANGUP: later('HANGUP', 'Hang up a call.\n  tenant (optional), channel | extension (103-TENANT) | number (103) | source, fast=yes', 'optional', true),
+  MEDIAFILE: later('MEDIAFILE', 'Media file audio.\n  tenant, action=getaudio, objectid', 'required', false),
+  QUEUE: later(
+    'QUEUE',
+    'Queue members and custom queue_log entries.\n  tenant, number (or NONE) or id, extension (number, username or NONE),\n  action=list|fulllist|add|del|clean|log, order, type=NF|AD|NFR|ADR|EA|EANM|EAC|EANMC|CU|CUNM|CC|CUFF,\n  paused=0|1, penalty, uniqid, event, data1..data5',
+    'required',
+    writesUnless('action', 'list', 'fulllist'),
+  ),
+  QUEUERESET: later('QUEUERESET', 'Reset the statistics of a queue.\n  tenant (optional), queueid', 'optional', true),
+  REBOOT: later('REBOOT', 'Ask phones to reboot (NOTIFY check-sync).\n  peer (name or ALL), tenant (optional)', 'optional', true),
+  RESPONSEPATH: later(
+    'RESPONSEPATH',
+    'Results collected by a Response Path.\n  tenant, id, rrid, filter=queue|answer|uniqueid, filterdata, action=list|getid|getlast, format=xml',
+    'required',
+    false,
+  ),
+  SETFLOW: later('SETFLOW', 'Set a flow.\n  number, state=INUSE|NOT_INUSE|UNAVAILABLE|RINGING (optional), value (optional), tenant', 'required', true),
+  SMS: later('SMS', 'Send an SMS.\n  tenant, source (ACCOUNT = number of account), dest, account (SOURCE), destclid, server, message', 'required', true),
+  TRANSFER: later('TRANSFER', 'Blind transfer.\n  tenant (optional), channel, extrachannel (optional), dest', 'optional', true),
+  UNREGISTER: later('UNREGISTER', 'Drop the registrations of a peer.\n  peer (name or ALL), tenant (optional)', 'optional', true),
+  USERGROUP: later(
+    'USERGROUP',
+    'User groups (admin key).\n  usergroupid, tenantid, userid, inerith=on,\n  action=list|listtenants|listusers|addtenant|deltenant|adduser|deluser',
+    'optional',
+    writesUnless('action', 'list', 'listtenants', 'listusers'),
+    true,
+  ),
+  VIRTUALEXT: later('VIRTUALEXT', 'Members of a virtual extension.\n  tenant, number, extension, action=list|add|del|clean', 'required', writesUnless('action', 'list')),
+  VOICEMAIL: later(
+    'VOICEMAIL',
+    'Voicemail boxes and messages.\n  tenant, mailbox, msgid, action=list|messages|message|delete|markread|markunread',
+    'required',
+    writesUnless('action', 'list', 'messages', 'message'),
+  ),
+  CDR: later('CDR', 'Read or append to a CDR field.\n  tenant, action=get|update, field (e.g. userfield), uniqueid, value (update: appended)', 'required', writesUnless('action', 'get')),
+  GETWEBRTCAUTH: later('GETWEBRTCAUTH', 'WebRTC connection details of an extension user.\n  username, password', 'optional', false),
+} satisfies Record<LaterReqtype, ReqtypeHandler>;

@@ -1,0 +1,66 @@
+// MANAGEDB: CRUD on PBX objects, dispatched on `object=` and `action=`.
+import { PbxError } from '../../../../shared/index.ts';
+import type { ReqtypeHandler } from '../../handler.ts';
+import type { Params } from '../../params.ts';
+import { laterObject, type ManagedObject, type ObjectAction } from './managed-object.ts';
+import { tenantObject } from './tenant-object.ts';
+import { userObject } from './user-object.ts';
+
+const CRUD = ['list', 'get', 'add', 'update', 'delete'] as const;
+
+export const MANAGED_OBJECTS = {
+  tenant: tenantObject,
+  user: userObject,
+  custom: laterObject('custom', false, CRUD),
+  customtype: laterObject('customtype', true, ['list']),
+  phone: laterObject('phone', false, ['list', 'get', 'add', 'update']),
+  mediafile: laterObject('mediafile', false, [...CRUD, 'updatebinary', 'getbinary']),
+  huntlist: laterObject('huntlist', false, [...CRUD, 'getextensions', 'setextensions']),
+  extension: laterObject('extension', false, CRUD),
+  provider: laterObject('provider', true, [...CRUD, 'listroutes']),
+  did: laterObject('did', false, CRUD),
+  musiconhold: laterObject('musiconhold', false, CRUD),
+  conference: laterObject('conference', false, CRUD),
+  routingprofile: laterObject('routingprofile', true, [...CRUD, 'listroutes']),
+  route: laterObject('route', true, CRUD),
+  destination: laterObject('destination', false, ['list', 'replace']),
+  ivr: laterObject('ivr', false, [...CRUD, 'getdestinations']),
+  calleridblacklist: laterObject('calleridblacklist', false, CRUD),
+  condition: laterObject('condition', false, [...CRUD, 'getdestinations', 'getextendedinfos', 'replaceextendedinfos']),
+  sipregs: laterObject('sipregs', false, ['list']),
+  phonephonebook: laterObject('phonephonebook', false, CRUD),
+  voicemail: laterObject('voicemail', false, [...CRUD, 'listmessages', 'getmessagerecording', 'putmessagerecording']),
+  queue: laterObject('queue', false, CRUD),
+} satisfies Record<string, ManagedObject>;
+
+type ObjectName = keyof typeof MANAGED_OBJECTS;
+
+/** Names are case-insensitive and may be plural (`CUSTOMTYPES`, `phones`). */
+function objectOf(params: Params): [string, ManagedObject] {
+  const given = params.requireWord('object');
+  const name = Object.hasOwn(MANAGED_OBJECTS, given) ? given : given.replace(/s$/, '');
+  if (!Object.hasOwn(MANAGED_OBJECTS, name)) {
+    throw new PbxError('unknown_object', `Unknown object ${given} for MANAGEDB: expected one of ${Object.keys(MANAGED_OBJECTS).join(', ')}`);
+  }
+  return [name, MANAGED_OBJECTS[name as ObjectName]];
+}
+
+function actionOf(params: Params): ObjectAction {
+  const [name, object] = objectOf(params);
+  const action = params.requireWord('action');
+  const found = object.actions[action];
+  if (!found) throw new PbxError('unknown_action', `Unknown action ${action} for MANAGEDB ${name}: expected one of ${Object.keys(object.actions).join(', ')}`);
+  return found;
+}
+
+export const manageDb: ReqtypeHandler = {
+  syntax:
+    'Create, read, update and delete PBX objects; answers JSON.\n  object, action, objectid, jsondata (POST, JSON), tenant (tenant objects), filter (tenant list: column=\'value\' [AND ...]), tenantid (user addtenant/deltenant)\n' +
+    Object.entries(MANAGED_OBJECTS)
+      .map(([name, object]) => `    ${name}${object.global ? ' (admin key)' : ''}: ${Object.keys(object.actions).join(', ')}`)
+      .join('\n'),
+  tenant: (p) => (objectOf(p)[1].global ? 'optional' : 'required'),
+  adminOnly: (p) => objectOf(p)[1].global,
+  writes: (p) => actionOf(p).writes,
+  handle: (ctx) => actionOf(ctx.params).handle(ctx),
+};

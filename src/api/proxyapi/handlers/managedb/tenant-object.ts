@@ -1,0 +1,52 @@
+// MANAGEDB tenant: list (with MiRTA's `filter=te_disabled='on'`), get, add, update, delete.
+import type { Tenant } from '../../../../domain/index.ts';
+import { PbxError } from '../../../../shared/index.ts';
+import { TENANT_COLUMNS, TENANT_WRITE_ONLY, type CreatedTenant } from '../../../../services/index.ts';
+import { json, mirtaRow, type ManagedObject } from './managed-object.ts';
+
+const row = (tenant: Tenant) => mirtaRow(tenant, TENANT_WRITE_ONLY);
+
+export const tenantObject: ManagedObject = {
+  global: true,
+  actions: {
+    list: { writes: false, handle: async (ctx) => json((await ctx.services.tenants.list(parseFilter(ctx.params.get('filter')))).map(row)) },
+    get: { writes: false, handle: async (ctx) => json(row(await ctx.services.tenants.get(ctx.params.requireId('objectid')))) },
+    add: {
+      writes: true,
+      async handle(ctx) {
+        const created: CreatedTenant = await ctx.services.tenants.create(ctx.params.requireJson());
+        // The tenant's keys exist only now, in this answer: only their hashes are kept.
+        return json({ ...row(created.tenant), apikey: created.fullKey.key, apikey_readonly: created.readOnlyKey.key });
+      },
+    },
+    update: { writes: true, handle: async (ctx) => json(row(await ctx.services.tenants.update(ctx.params.requireId('objectid'), ctx.params.requireJson()))) },
+    delete: {
+      writes: true,
+      async handle(ctx) {
+        const id = ctx.params.requireId('objectid');
+        await ctx.services.tenants.delete(id);
+        return json({ result: 'OK', deleted: String(id) });
+      },
+    },
+  },
+};
+
+const CONDITION = /^\s*([a-z_]+)\s*=\s*'([^']*)'\s*$/i;
+const FILTERABLE = TENANT_COLUMNS.filter((c) => !TENANT_WRITE_ONLY.includes(c));
+
+/**
+ * MiRTA passes an SQL condition (`te_disabled='on'`). Callgrid accepts the safe
+ * subset `column='value'`, joined by AND, on tenant columns; never raw SQL.
+ */
+export function parseFilter(filter: string | undefined): Partial<Record<keyof Tenant, string>> {
+  if (filter === undefined || filter.trim() === '') return {};
+  const where: Partial<Record<keyof Tenant, string>> = {};
+  for (const part of filter.split(/\s+and\s+/i)) {
+    const match = CONDITION.exec(part);
+    if (!match) throw new PbxError('invalid_parameter', `Invalid filter '${part.trim()}': expected column='value' (joined by AND)`);
+    const column = (match[1] ?? '').toLowerCase() as keyof Tenant;
+    if (!FILTERABLE.includes(column)) throw new PbxError('invalid_parameter', `Invalid filter: unknown tenant column ${column}`);
+    where[column] = match[2] ?? '';
+  }
+  return where;
+}

@@ -1,0 +1,75 @@
+// Request parameters with PHP `$_REQUEST` semantics: the query string and an
+// urlencoded or multipart body together, the body winning on a clash.
+import type { Context } from 'hono';
+import { PbxError } from '../../shared/index.ts';
+
+export class Params {
+  constructor(
+    private readonly values: ReadonlyMap<string, string>,
+    readonly files: ReadonlyMap<string, File> = new Map(),
+  ) {}
+
+  get(name: string): string | undefined {
+    return this.values.get(name);
+  }
+
+  /** A present, non-empty value, or `No <name> specified`. */
+  require(name: string, alias?: string): string {
+    const value = this.get(name) ?? (alias === undefined ? undefined : this.get(alias));
+    if (value === undefined || value.trim() === '') {
+      throw new PbxError('missing_parameter', `No ${name} specified`);
+    }
+    return value;
+  }
+
+  /** A discriminator (reqtype, info, action, subreqtype, object, filter value): case-insensitive. */
+  word(name: string): string | undefined {
+    const value = this.get(name)?.trim();
+    return value ? value.toLowerCase() : undefined;
+  }
+
+  requireWord(name: string): string {
+    return this.require(name).trim().toLowerCase();
+  }
+
+  /** A positive database id such as `objectid`. */
+  requireId(name: string): number {
+    const text = this.require(name).trim();
+    if (!/^\d{1,10}$/.test(text) || Number(text) < 1 || Number(text) > 2_147_483_647) {
+      throw new PbxError('invalid_parameter', `Invalid ${name} '${text}': expected a positive whole number`);
+    }
+    return Number(text);
+  }
+
+  /** The JSON document of a write (`jsondata`, or another field such as PHONEBOOK's `values`). */
+  requireJson(name = 'jsondata'): unknown {
+    const text = this.require(name);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new PbxError('invalid_parameter', `Invalid ${name}: not valid JSON (${(error as Error).message})`);
+    }
+  }
+}
+
+export async function readParams(c: Context): Promise<Params> {
+  const values = new Map<string, string>();
+  const files = new Map<string, File>();
+  for (const [name, value] of new URL(c.req.url).searchParams) values.set(name, value);
+  const type = c.req.header('content-type') ?? '';
+  if (c.req.method === 'POST' && (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data'))) {
+    let body: Record<string, string | File | (string | File)[]>;
+    try {
+      body = await c.req.parseBody({ all: true });
+    } catch {
+      throw new PbxError('invalid_parameter', 'Invalid request body: not a readable form');
+    }
+    for (const [name, raw] of Object.entries(body)) {
+      // PHP keeps the last of repeated fields.
+      const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+      if (value instanceof File) files.set(name, value);
+      else if (value !== undefined) values.set(name, value);
+    }
+  }
+  return new Params(values, files);
+}

@@ -1,0 +1,46 @@
+// `callgrid start`: run the PBX until SIGINT/SIGTERM, then shut down gracefully.
+import { loadConfig } from '../../config.ts';
+import { startServer, type RunningServer } from '../../main.ts';
+
+export async function startCommand(): Promise<void> {
+  const config = loadConfig();
+  const running = await startServer(config);
+  printBanner(running);
+  const shutdown = (signal: string) => {
+    running.runtime.logger.info({ signal }, 'signal received');
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`callgrid: shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+function printBanner({ runtime, url, firstStart }: RunningServer): void {
+  const { config } = runtime;
+  const api = `${url}/pbx/proxyapi.php`;
+  const lines = [
+    '',
+    `Callgrid is running on node ${config.nodeName} (store: ${runtime.store.dialect}, data: ${config.dataDir})`,
+    `  HTTP API   ${api}`,
+    `  SIP        port ${config.sipPort} is reserved; the SIP stack is not implemented yet`,
+    '',
+  ];
+  if (firstStart) {
+    lines.push('First start: these keys are shown only now (also saved in data/credentials.json, mode 0600).');
+    lines.push(`  Admin key                 ${firstStart.adminKey}`);
+    if (firstStart.tenant) {
+      const { code, fullKey, readOnlyKey } = firstStart.tenant;
+      lines.push(`  Tenant ${code} full key       ${fullKey}`);
+      lines.push(`  Tenant ${code} read-only key  ${readOnlyKey}`);
+      lines.push('', 'Try it:', `  curl '${api}?key=${fullKey}&tenant=${code}&reqtype=INFO&info=config&format=json'`);
+    }
+  } else {
+    lines.push(`Keys were created on the first start; see ${config.dataDir}/credentials.json, or make new ones with 'callgrid key rotate'.`);
+  }
+  console.log(`${lines.join('\n')}\n`);
+}

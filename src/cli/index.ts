@@ -1,0 +1,16 @@
+// The `callgrid` command.
+import { Command } from 'commander';
+import { adminCommands } from './commands/admin.ts';
+import { startCommand } from './commands/start.ts';
+import { fail } from './output.ts';
+
+const program = new Command('callgrid')
+  .description('Callgrid: a multi-tenant PBX that speaks the MiRTA PBX API')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(`callgrid: ${text.replace(/^error: /, '')}`) });
+
+program.command('start').description('run the PBX (HTTP API; settings from callgrid.json and CALLGRID_* variables)').action(startCommand);
+adminCommands(program);
+
+program.exitOverride((error) => process.exit(error.exitCode));
+program.parseAsync(process.argv).catch(fail);

@@ -1,0 +1,89 @@
+// Typed settings: defaults, then a JSON config file, then CALLGRID_* variables.
+// Validated once at boot; a bad setting stops the start with its name.
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { PbxError } from './shared/index.ts';
+
+const port = z.coerce.number().int('expected a whole number').min(0, 'expected a port 0-65535').max(65535, 'expected a port 0-65535');
+const seconds = z.coerce.number().int('expected a whole number of seconds').min(0, 'expected 0 or more');
+
+/** Each setting with its environment variable and default. */
+const SETTINGS = {
+  httpPort: { env: 'CALLGRID_HTTP_PORT', schema: port, fallback: 8080 },
+  httpHost: { env: 'CALLGRID_HTTP_HOST', schema: z.string().min(1), fallback: '0.0.0.0' },
+  sipPort: { env: 'CALLGRID_SIP_PORT', schema: port, fallback: 5060 },
+  dataDir: { env: 'CALLGRID_DATA_DIR', schema: z.string().min(1), fallback: './data' },
+  databaseUrl: {
+    env: 'CALLGRID_DATABASE_URL',
+    schema: z.string().regex(/^(postgres(ql)?:\/\/|sqlite:).+/i, 'expected postgres://user@host/db or sqlite:PATH'),
+    fallback: undefined,
+  },
+  nodeName: { env: 'CALLGRID_NODE_NAME', schema: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'expected letters, digits, . _ -'), fallback: hostname().split('.')[0] || 'callgrid' },
+  logLevel: { env: 'CALLGRID_LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), fallback: 'info' },
+  publicUrl: { env: 'CALLGRID_PUBLIC_URL', schema: z.url('expected a URL such as https://pbx.example.com'), fallback: undefined },
+  serviceEndDate: {
+    env: 'CALLGRID_SERVICE_END_DATE',
+    schema: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'no such date'),
+    fallback: undefined,
+  },
+  demoTenant: { env: 'CALLGRID_DEMO_TENANT', schema: z.string().regex(/^([A-Za-z][A-Za-z0-9]{0,31})?$/, 'expected a tenant code (letters and digits), or empty for none'), fallback: 'DEMO' },
+  lookupCacheSeconds: { env: 'CALLGRID_LOOKUP_CACHE_SECONDS', schema: seconds, fallback: 2 },
+  authFailureLimit: { env: 'CALLGRID_AUTH_FAILURE_LIMIT', schema: z.coerce.number().int().min(1, 'expected 1 or more'), fallback: 20 },
+  authFailureWindowSeconds: { env: 'CALLGRID_AUTH_FAILURE_WINDOW_SECONDS', schema: seconds, fallback: 60 },
+  authBanSeconds: { env: 'CALLGRID_AUTH_BAN_SECONDS', schema: seconds, fallback: 300 },
+  shutdownTimeoutSeconds: { env: 'CALLGRID_SHUTDOWN_TIMEOUT_SECONDS', schema: seconds, fallback: 10 },
+} as const;
+
+type Settings = typeof SETTINGS;
+type Name = keyof Settings;
+export type Config = { readonly [K in Name]: z.output<Settings[K]['schema']> | Settings[K]['fallback'] } & {
+  readonly databaseUrl: string;
+  readonly publicUrl: string;
+};
+
+/** Reads `CALLGRID_CONFIG` (or ./callgrid.json when present), then the environment. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const filePath = env.CALLGRID_CONFIG ?? (existsSync(join(cwd, 'callgrid.json')) ? join(cwd, 'callgrid.json') : undefined);
+  const file = filePath === undefined ? {} : readConfigFile(resolve(cwd, filePath));
+  for (const key of Object.keys(file)) {
+    if (!Object.hasOwn(SETTINGS, key)) throw new PbxError('invalid_config', `Unknown setting '${key}' in ${filePath}; known settings: ${Object.keys(SETTINGS).join(', ')}`);
+  }
+
+  const values: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(SETTINGS) as Array<[Name, Settings[Name]]>) {
+    const raw = env[setting.env] ?? file[name];
+    if (raw === undefined || raw === '') {
+      values[name] = setting.fallback;
+      continue;
+    }
+    const parsed = (setting.schema as z.ZodType).safeParse(raw);
+    if (!parsed.success) {
+      const source = env[setting.env] !== undefined ? setting.env : `${name} in ${filePath}`;
+      throw new PbxError('invalid_config', `Invalid setting ${source}='${String(raw)}': ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    }
+    values[name] = parsed.data;
+  }
+  const dataDir = resolve(cwd, String(values.dataDir));
+  values.dataDir = dataDir;
+  values.databaseUrl ??= `sqlite:${join(dataDir, 'callgrid.db')}`;
+  values.publicUrl ??= `http://${values.httpHost === '0.0.0.0' || values.httpHost === '::' ? 'localhost' : String(values.httpHost)}:${String(values.httpPort)}`;
+  return values as Config;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new PbxError('invalid_config', `Cannot read the config file ${path}: ${(error as Error).message}`);
+  }
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('expected a JSON object');
+    return parsed as Record<string, unknown>;
+  } catch (error) {
+    throw new PbxError('invalid_config', `Invalid config file ${path}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,106 @@
+// Composition root: load config, open the store, build services and the HTTP
+// edge, serve. The only file that wires concrete classes together.
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { createApp } from './api/index.ts';
+import type { Config } from './config.ts';
+import { ChannelRegistry } from './pbx/index.ts';
+import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
+import { createLogger, systemClock, type Clock, type Logger } from './shared/index.ts';
+import { openStore, type Store } from './store/index.ts';
+
+export interface Runtime {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly services: Services;
+  readonly app: Hono;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOverrides {
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  readonly store?: Store;
+}
+
+/** Everything but the listening socket: used by `start`, the CLI and in-process tests. */
+export async function buildRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const store = overrides.store ?? openStore(config.databaseUrl);
+  await store.migrate();
+  const services = createServices(
+    { store, clock: overrides.clock ?? systemClock, channels: new ChannelRegistry() },
+    {
+      nodeName: config.nodeName,
+      serviceEndDate: config.serviceEndDate,
+      lookupCacheMs: config.lookupCacheSeconds * 1000,
+      throttle: { maxFailures: config.authFailureLimit, windowMs: config.authFailureWindowSeconds * 1000, banMs: config.authBanSeconds * 1000 },
+    },
+  );
+  const app = createApp(services, { logger });
+  return { config, logger, store, services, app, close: () => store.close() };
+}
+
+export interface RunningServer {
+  readonly runtime: Runtime;
+  readonly url: string;
+  /** Keys made by this start, when it was the first one. */
+  readonly firstStart: FirstStartCredentials | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const runtime = await buildRuntime(config);
+  const firstStart = await runtime.services.bootstrap.firstStart(config.demoTenant || undefined);
+  if (firstStart) writeCredentials(config, firstStart);
+
+  const server = await listen(runtime.app, config.httpPort, config.httpHost);
+  const port = (server.address() as AddressInfo).port;
+  const url = config.httpPort === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
+  runtime.logger.info({ url, node: config.nodeName, store: runtime.store.dialect }, 'Callgrid listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      runtime.logger.info('shutting down: no new connections, finishing requests in flight');
+      await closeServer(server, config.shutdownTimeoutSeconds * 1000);
+      await runtime.close();
+      runtime.logger.info('stopped');
+    })());
+  return { runtime, url, firstStart, stop };
+}
+
+function listen(app: Hono, port: number, hostname: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname }) as Server;
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+/** Stop accepting, let requests in flight finish, then cut what is left after the timeout. */
+function closeServer(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/** data/credentials.json, readable by the owner only, for scripts. */
+function writeCredentials(config: Config, credentials: FirstStartCredentials): void {
+  mkdirSync(config.dataDir, { recursive: true });
+  const path = join(config.dataDir, 'credentials.json');
+  const content = { apiUrl: `${config.publicUrl}/pbx/proxyapi.php`, adminKey: credentials.adminKey, tenant: credentials.tenant ?? null };
+  writeFileSync(path, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+}

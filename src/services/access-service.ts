@@ -1,0 +1,51 @@
+// Who may do what: a presented key and an optional tenant code become a Caller,
+// or a `bad_key` refusal (the API turns that into MiRTA's "Too bad..." text).
+import { isTenantDisabled, type Principal, type Tenant } from '../domain/index.ts';
+import { PbxError } from '../shared/index.ts';
+import type { BadKeyThrottle } from './bad-key-throttle.ts';
+import type { KeyService } from './key-service.ts';
+import type { TenantService } from './tenant-service.ts';
+
+export interface Caller {
+  readonly principal: Principal;
+  /** The tenant the request acts on, when one was named (or implied by a tenant key). */
+  readonly tenant: Tenant | undefined;
+}
+
+export interface CallerRequest {
+  readonly key: string | undefined;
+  readonly tenantCode: string | undefined;
+  readonly address: string;
+  readonly useCache: boolean;
+}
+
+export class AccessService {
+  constructor(
+    private readonly keys: KeyService,
+    private readonly tenants: TenantService,
+    private readonly throttle: BadKeyThrottle,
+  ) {}
+
+  async resolve(request: CallerRequest): Promise<Caller> {
+    this.throttle.check(request.address);
+    const refuse = (why: string) => {
+      this.throttle.recordFailure(request.address);
+      return new PbxError('bad_key', why);
+    };
+    if (!request.key) throw new PbxError('bad_key', 'No API key given');
+    const principal = await this.keys.resolve(request.key, request.useCache);
+    if (!principal) throw refuse('Unknown API key');
+
+    const code = request.tenantCode?.trim();
+    const tenant = code ? await this.tenants.findByCode(code, request.useCache) : undefined;
+    if (code && !tenant) throw refuse(`Unknown tenant ${code}`);
+
+    if (principal.kind === 'tenant') {
+      // MiRTA: a tenant key must always name its tenant, and only its own.
+      if (!tenant) throw refuse('A tenant key needs the tenant parameter');
+      if (tenant.te_id !== principal.tenantId) throw refuse(`The key does not belong to tenant ${tenant.te_code}`);
+      if (isTenantDisabled(tenant)) throw refuse(`Tenant ${tenant.te_code} is disabled`);
+    }
+    return { principal, tenant };
+  }
+}

@@ -1,0 +1,54 @@
+// Use cases, one class per resource. No HTTP types here: the API adapts them.
+import type { ChannelRegistry } from '../pbx/index.ts';
+import type { Clock } from '../shared/index.ts';
+import type { Store } from '../store/index.ts';
+import { AccessService } from './access-service.ts';
+import { AuthTokenService } from './auth-token-service.ts';
+import { BadKeyThrottle, type ThrottleSettings } from './bad-key-throttle.ts';
+import { BootstrapService } from './bootstrap-service.ts';
+import { KeyService } from './key-service.ts';
+import { SystemService } from './system-service.ts';
+import { BalanceService, SettingService } from './tenant-data-service.ts';
+import { TenantService } from './tenant-service.ts';
+import { UserService } from './user-service.ts';
+
+export type { Caller, CallerRequest } from './access-service.ts';
+export type { IssuedKey, KeyListing } from './key-service.ts';
+export type { CreatedTenant } from './tenant-service.ts';
+export type { PublicWebUser, AuthenticatedUser } from './user-service.ts';
+export type { FirstStartCredentials } from './bootstrap-service.ts';
+export { TENANT_WRITE_ONLY, TENANT_COLUMNS } from './tenant-service.ts';
+export type { ThrottleSettings } from './bad-key-throttle.ts';
+
+export interface ServiceSettings {
+  readonly nodeName: string;
+  readonly serviceEndDate: string | undefined;
+  /** How long a resolved key or tenant code may be reused without a query. */
+  readonly lookupCacheMs: number;
+  readonly throttle: ThrottleSettings;
+}
+
+export interface ServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly channels: ChannelRegistry;
+}
+
+export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
+  const keys = new KeyService(deps.store, deps.clock, settings.lookupCacheMs);
+  const tenants = new TenantService(deps.store, keys, deps.clock, settings.lookupCacheMs);
+  const tokens = new AuthTokenService(deps.store, deps.clock);
+  return {
+    keys,
+    tenants,
+    tokens,
+    access: new AccessService(keys, tenants, new BadKeyThrottle(deps.clock, settings.throttle)),
+    users: new UserService(deps.store, tokens, deps.clock),
+    settings: new SettingService(deps.store),
+    balance: new BalanceService(deps.store, deps.clock),
+    system: new SystemService(deps.clock, deps.channels, settings.serviceEndDate, settings.nodeName),
+    bootstrap: new BootstrapService(keys, tenants),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

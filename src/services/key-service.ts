@@ -1,0 +1,85 @@
+// API keys: creation (shown once), rotation, listing, and resolving a presented
+// key to its holder. Keys are looked up by SHA-256, never stored in clear.
+import type { ApiKeyRecord, KeyScope, Principal } from '../domain/index.ts';
+import { PbxError, digestsEqual, formatDateTime, newApiKey, sha256Hex, type Clock } from '../shared/index.ts';
+import type { Store } from '../store/index.ts';
+
+export interface IssuedKey {
+  readonly id: number;
+  readonly scope: KeyScope;
+  readonly tenantId: number | null;
+  /** The key itself: returned once, at creation; only its hash is kept. */
+  readonly key: string;
+}
+
+export type KeyListing = Omit<ApiKeyRecord, 'ak_hash'>;
+
+interface CachedPrincipal {
+  readonly principal: Principal | undefined;
+  readonly expires: number;
+}
+
+export class KeyService {
+  // Presented-key hash -> holder, for a few seconds: every API request resolves
+  // its key, and the hot read path should not pay a query for it. Writes made
+  // through this service clear it; `cache=no` bypasses it.
+  private readonly cache = new Map<string, CachedPrincipal>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly cacheMs: number,
+  ) {}
+
+  async resolve(presented: string, useCache = true): Promise<Principal | undefined> {
+    const hash = sha256Hex(presented);
+    const now = this.clock.now().getTime();
+    const cached = useCache ? this.cache.get(hash) : undefined;
+    if (cached && cached.expires > now) return cached.principal;
+
+    const record = await this.store.apiKeys.findByHash(hash);
+    // The index lookup already matched; the constant-time comparison guards
+    // against an engine that compares case- or collation-insensitively.
+    const principal = record && digestsEqual(record.ak_hash, hash) ? toPrincipal(record) : undefined;
+    if (this.cacheMs > 0) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(hash, { principal, expires: now + this.cacheMs });
+    }
+    return principal;
+  }
+
+  async create(scope: KeyScope, tenantId: number | null): Promise<IssuedKey> {
+    if ((scope === 'admin') !== (tenantId === null)) {
+      throw new PbxError('invalid_parameter', scope === 'admin' ? 'An admin key belongs to no tenant' : `A ${scope} key needs a tenant`);
+    }
+    const key = newApiKey();
+    const record = await this.store.apiKeys.add({ tenantId, scope, hash: sha256Hex(key), hint: key.slice(-4), createdAt: formatDateTime(this.clock.now()) });
+    this.cache.clear();
+    return { id: record.ak_id, scope, tenantId, key };
+  }
+
+  /** Revokes every key of the scope and issues one new key. */
+  async rotate(scope: KeyScope, tenantId: number | null): Promise<IssuedKey & { revoked: number }> {
+    const revoked = await this.store.apiKeys.revokeScope(tenantId, scope);
+    const issued = await this.create(scope, tenantId);
+    return { ...issued, revoked };
+  }
+
+  async list(tenantId?: number | null): Promise<KeyListing[]> {
+    const records = await this.store.apiKeys.list(tenantId);
+    return records.map(({ ak_hash: _hash, ...listing }) => listing);
+  }
+
+  async hasAdminKey(): Promise<boolean> {
+    return (await this.store.apiKeys.list(null)).some((k) => k.ak_scope === 'admin');
+  }
+
+  forget(): void {
+    this.cache.clear();
+  }
+}
+
+function toPrincipal(record: ApiKeyRecord): Principal {
+  if (record.ak_scope === 'admin' || record.ak_te_id === null) return { kind: 'admin' };
+  return { kind: 'tenant', tenantId: record.ak_te_id, readOnly: record.ak_scope === 'readonly' };
+}

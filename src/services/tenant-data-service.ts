@@ -1,0 +1,48 @@
+// Per-tenant settings and the balance ledger.
+import { MAX_SETTING_VALUE, normalizeSettingCode, parseAmount } from '../domain/index.ts';
+import { PbxError, formatDateTime, parseDateBound, type Clock } from '../shared/index.ts';
+import type { Store } from '../store/index.ts';
+
+export class SettingService {
+  constructor(private readonly store: Store) {}
+
+  async get(tenantId: number, name: string): Promise<string> {
+    const code = normalizeSettingCode(name);
+    const value = await this.store.settings.get(tenantId, code);
+    if (value === undefined) throw new PbxError('not_found', `Setting ${code} is not set for this tenant`);
+    return value;
+  }
+
+  async set(tenantId: number, name: string, value: string): Promise<void> {
+    const code = normalizeSettingCode(name);
+    if (value.length > MAX_SETTING_VALUE) {
+      throw new PbxError('invalid_parameter', `Invalid value for setting ${code}: at most ${MAX_SETTING_VALUE} characters`);
+    }
+    await this.store.settings.set(tenantId, code, value);
+  }
+}
+
+export class BalanceService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Adds a ledger entry (negative amounts subtract); returns the new balance in ten-thousandths. */
+  async add(tenantId: number, amountText: string, description: string): Promise<number> {
+    const amount = parseAmount('amount', amountText);
+    if (description.length > 255) throw new PbxError('invalid_parameter', 'Invalid description: at most 255 characters');
+    await this.store.balances.add(tenantId, { amount, description, date: formatDateTime(this.clock.now()) });
+    return this.store.balances.sum(tenantId);
+  }
+
+  /** The balance, or the sum of the entries dated within [start, end] when given. */
+  async total(tenantId: number, start?: string, end?: string): Promise<number> {
+    const from = start === undefined ? undefined : parseDateBound('start', start, 'start');
+    const to = end === undefined ? undefined : parseDateBound('end', end, 'end');
+    if (from !== undefined && to !== undefined && to < from) {
+      throw new PbxError('invalid_parameter', `Invalid end '${end}': it is before start '${start}'`);
+    }
+    return this.store.balances.sum(tenantId, from, to);
+  }
+}
