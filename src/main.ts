@@ -18,6 +18,8 @@ export interface Runtime {
   readonly logger: Logger;
   readonly store: Store;
   readonly services: Services;
+  /** The live call registry of this node (filled by the B2BUA). */
+  readonly channels: ChannelRegistry;
   readonly app: Hono;
   close(): Promise<void>;
 }
@@ -33,8 +35,9 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const store = overrides.store ?? openStore(config.databaseUrl);
   await store.migrate();
+  const channels = new ChannelRegistry();
   const services = createServices(
-    { store, clock: overrides.clock ?? systemClock, channels: new ChannelRegistry() },
+    { store, clock: overrides.clock ?? systemClock, channels },
     {
       nodeName: config.nodeName,
       serviceEndDate: config.serviceEndDate,
@@ -43,7 +46,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     },
   );
   const app = createApp(services, { logger });
-  return { config, logger, store, services, app, close: () => store.close() };
+  return { config, logger, store, services, channels, app, close: () => store.close() };
 }
 
 export interface RunningServer {
