@@ -8,7 +8,8 @@ import { kyselyStore } from './kysely-store.ts';
 
 /** `path` is a file path or ':memory:'. */
 export function openSqliteStore(path: string): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // The data folder holds key and password hashes: owner only.
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const database = new BetterSqlite3(path);
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
