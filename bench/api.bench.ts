@@ -2,7 +2,7 @@
 // node:http hello-world, both as separate processes driven by wrk with the
 // same settings, so the ratio shows what the whole stack costs over Node.
 // Run: npm run bench:api   (env: BENCH_DURATION, BENCH_WARMUP, BENCH_THREADS,
-// BENCH_CONNECTIONS, BENCH_MIN_RATIO). Everything stays on 127.0.0.1.
+// BENCH_CONNECTIONS, BENCH_MIN_RATIO, BENCH_CALLGRID_NODE_ARGS). Everything stays on 127.0.0.1.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,16 +88,17 @@ async function main(): Promise<number> {
   const [callgridPort, barePort] = [await freePort(), await freePort()];
   console.log(`bench: Callgrid on 127.0.0.1:${callgridPort} (data ${dataDir}), bare node:http on 127.0.0.1:${barePort}`);
 
-  // Started exactly as a user would; NODE_OPTIONS passes through so the child can be profiled.
-  const callgrid = startChild('callgrid', process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'start'], REPO, {
+  // Started exactly as a user would. BENCH_CALLGRID_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")
+  // adds node flags for profiling, since node refuses --cpu-prof/--prof in NODE_OPTIONS.
+  const nodeArgs = (process.env.BENCH_CALLGRID_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const callgrid = startChild('callgrid', process.execPath, [...nodeArgs, '--import', 'tsx', 'src/cli/index.ts', 'start'], REPO, {
     CALLGRID_HTTP_PORT: String(callgridPort),
     CALLGRID_HTTP_HOST: '127.0.0.1',
     CALLGRID_DATA_DIR: dataDir,
     CALLGRID_LOG_LEVEL: 'warn',
   });
   children.push(callgrid);
-  // The baseline gets no NODE_OPTIONS: a profiler meant for Callgrid must not slow the peer.
-  const bare = startChild('bare', process.execPath, [join(REPO, 'bench', 'hello-server.mjs'), String(barePort)], REPO, { NODE_OPTIONS: '' });
+  const bare = startChild('bare', process.execPath, [join(REPO, 'bench', 'hello-server.mjs'), String(barePort)], REPO, {});
   children.push(bare);
 
   const base = `http://127.0.0.1:${callgridPort}`;
