@@ -25,10 +25,16 @@ const SETTINGS = {
   publicUrl: { env: 'CALLGRID_PUBLIC_URL', schema: z.url('expected a URL such as https://pbx.example.com'), fallback: undefined },
   serviceEndDate: {
     env: 'CALLGRID_SERVICE_END_DATE',
-    schema: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'no such date'),
+    // Date.parse rolls 2027-02-30 over to March; a round trip catches that.
+    schema: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').refine((d) => { const t = new Date(`${d}T00:00:00Z`); return !Number.isNaN(t.getTime()) && t.toISOString().startsWith(d); }, 'no such date'),
     fallback: undefined,
   },
-  demoTenant: { env: 'CALLGRID_DEMO_TENANT', schema: z.string().regex(/^([A-Za-z][A-Za-z0-9]{0,31})?$/, 'expected a tenant code (letters and digits), or empty for none'), fallback: 'DEMO' },
+  demoTenant: {
+    env: 'CALLGRID_DEMO_TENANT',
+    schema: z.string().regex(/^([A-Za-z][A-Za-z0-9]{0,31})?$/, 'expected a tenant code (letters and digits), or empty for none'),
+    fallback: 'DEMO',
+    emptyMeansNone: true,
+  },
   lookupCacheSeconds: { env: 'CALLGRID_LOOKUP_CACHE_SECONDS', schema: seconds, fallback: 2 },
   authFailureLimit: { env: 'CALLGRID_AUTH_FAILURE_LIMIT', schema: z.coerce.number().int().min(1, 'expected 1 or more'), fallback: 20 },
   authFailureWindowSeconds: { env: 'CALLGRID_AUTH_FAILURE_WINDOW_SECONDS', schema: seconds, fallback: 60 },
@@ -54,6 +60,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const values: Record<string, unknown> = {};
   for (const [name, setting] of Object.entries(SETTINGS) as Array<[Name, Settings[Name]]>) {
     const raw = env[setting.env] ?? file[name];
+    if (raw === '' && 'emptyMeansNone' in setting) {
+      values[name] = '';
+      continue;
+    }
     if (raw === undefined || raw === '') {
       values[name] = setting.fallback;
       continue;

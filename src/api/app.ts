@@ -37,6 +37,7 @@ export function createApp(services: Services, options: AppOptions): Hono {
   for (const path of PROXYAPI_PATHS) {
     app.get(path, proxyApi);
     app.post(path, proxyApi);
+    app.all(path, (c) => c.text(`Method ${c.req.method} not allowed; use GET or POST\n`, 405, { Allow: 'GET, POST', 'X-Callgrid-Error': 'method_not_allowed' }));
   }
   app.get('/healthz', (c) => c.json({ status: 'ok', node: services.system.nodeName }));
 

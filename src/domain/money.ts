@@ -12,6 +12,8 @@ export function parseAmount(parameter: string, text: string): number {
   }
   const [, sign, whole, fraction = ''] = match as unknown as [string, string, string, string?];
   const units = Number(whole) * SCALE + Number(fraction.padEnd(4, '0'));
+  // Past 2^53 a double no longer holds every ten-thousandth exactly.
+  if (!Number.isSafeInteger(units)) throw new PbxError('invalid_parameter', `Invalid ${parameter} '${text}': too large`);
   return sign === '-' ? -units : units;
 }
 

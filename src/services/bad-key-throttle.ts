@@ -41,5 +41,6 @@ export class BadKeyThrottle {
     }
     // Bounded memory under a spray of addresses: forget the oldest entries.
     if (this.failures.size > 50_000) this.failures.delete(this.failures.keys().next().value as string);
+    if (this.bannedUntil.size > 50_000) this.bannedUntil.delete(this.bannedUntil.keys().next().value as string);
   }
 }

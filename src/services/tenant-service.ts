@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { assertTenantCode, type Tenant, type TenantFields } from '../domain/index.ts';
 import { PbxError, formatDateTime, type Clock } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
-import { flag, optionalId, parseFields, text, wholeNumber } from './field-rules.ts';
+import { flag, optionalId, optionalNumber, parseFields, text, wholeNumber } from './field-rules.ts';
 import type { IssuedKey, KeyService } from './key-service.ts';
 import { TtlCache } from './ttl-cache.ts';
 
@@ -23,8 +23,8 @@ const tenantFields = {
   te_recordinghost: text(255),
   te_recordinguser: text(255),
   te_recordingpassword: text(255),
-  pk_start: z.union([z.literal('').transform(() => null), z.null(), wholeNumber()]),
-  pk_end: z.union([z.literal('').transform(() => null), z.null(), wholeNumber()]),
+  pk_start: optionalNumber(),
+  pk_end: optionalNumber(),
   te_maxchannels: wholeNumber(),
   te_maxextensions: wholeNumber(),
   te_maxdids: wholeNumber(),

@@ -92,9 +92,11 @@ export class UserService {
    * AUTHTOKEN is accepted in place of the password (MiRTA's token login).
    * Unknown user and wrong password fail alike, so usernames cannot be probed.
    */
-  async authenticate(username: string, password: string): Promise<AuthenticatedUser> {
-    const user = await this.store.users.getByUsername(username);
+  async authenticate(username: string, password: string, withinTenantId?: number): Promise<AuthenticatedUser> {
+    const found = await this.store.users.getByUsername(username);
     const failed = new PbxError('auth_failed', 'Authentication failed: wrong username or password');
+    // A tenant's key only checks that tenant's users: decided before any token is spent.
+    const user = found && (withinTenantId === undefined || (await this.store.users.tenantIds(found.us_id)).includes(withinTenantId)) ? found : undefined;
     if (!user) {
       await hashPassword(password); // same work as a real check
       throw failed;

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'auth_failed'
   | 'not_implemented'
   | 'invalid_config'
+  | 'method_not_allowed'
   | 'internal';
 
 export class PbxError extends Error {

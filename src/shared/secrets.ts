@@ -23,11 +23,15 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** Equal-length hex digests compared without leaking where they differ. */
+const HEX = /^(?:[0-9a-f]{2})+$/;
+
+/** Lower-case hex digests of equal length compared without leaking where they differ; anything else is unequal. */
 export function digestsEqual(a: string, b: string): boolean {
+  // Buffer.from(..., 'hex') silently stops at the first bad character, so check the text first.
+  if (!HEX.test(a) || !HEX.test(b)) return false;
   const left = Buffer.from(a, 'hex');
   const right = Buffer.from(b, 'hex');
-  return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
+  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /** `scrypt$N$r$p$salt$hash`, all parameters kept so they can be raised later. */
@@ -42,11 +46,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, salt, hash] = parts as [string, string, string, string, string, string];
   const expected = Buffer.from(hash, 'base64');
-  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: SCRYPT_MAXMEM,
-  } as never);
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  const cost = { N: Number(n), r: Number(r), p: Number(p) };
+  // A damaged hash (empty, short, odd parameters) must never verify, nor throw.
+  if (expected.length !== SCRYPT.keylen || !Object.values(cost).every((v) => Number.isSafeInteger(v) && v > 0)) return false;
+  try {
+    const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, { ...cost, maxmem: SCRYPT_MAXMEM } as never);
+    return timingSafeEqual(actual, expected);
+  } catch {
+    return false;
+  }
 }

@@ -60,5 +60,8 @@ export function translateConstraint(error: unknown, what: string): unknown {
   if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
     return new PbxError('invalid_parameter', `${what} refers to an object that does not exist`);
   }
+  // PostgreSQL text cannot hold NUL; SQLite can. Refuse it the same way on both.
+  if (code === '22021') return new PbxError('invalid_parameter', `${what}: text must not contain NUL characters`);
+  if (code === '22001') return new PbxError('invalid_parameter', `${what}: a value is longer than its column allows`);
   return error;
 }

@@ -74,5 +74,12 @@ function remoteAddress(c: Context): string {
 }
 
 function respond(c: Context, status: 200 | 429 | 500, body: string, contentType: string): Response {
-  return c.body(body, status, { 'Content-Type': contentType, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' });
+  // Plain answers are text/html for MiRTA clients; the sandbox policy keeps a browser
+  // that opens one from running anything in it, whatever the data holds.
+  return c.body(body, status, {
+    'Content-Type': contentType,
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+    'Cache-Control': 'no-store',
+  });
 }

@@ -41,7 +41,7 @@ export function render(reply: Reply, rendering: Rendering, what: string): { body
     case 'json':
       return jsonBody(reply.json, rendering);
     case 'value':
-      if (format === 'json') return jsonBody(reply.json, rendering);
+      if (format === 'json') return jsonBody(reply.json, rendering, reply.jsonText);
       if (format === 'plain') return { body: reply.plain, contentType: CONTENT_TYPES.plain };
       if (reply[format] !== undefined) return { body: reply[format], contentType: CONTENT_TYPES[format] };
       break;
@@ -59,11 +59,13 @@ export function renderError(error: PbxError, rendering: Rendering | undefined): 
   // In json the message is a JSON string, so the body stays valid JSON while a
   // client that looks for MiRTA's text still finds it.
   if (rendering?.format === 'json') return jsonBody(error.message, rendering);
-  return { body: `${error.message}\n`, contentType: CONTENT_TYPES.plain };
+  // Served as text/html (MiRTA's type), so request values echoed in a message must not become markup.
+  return { body: `${escapeHtml(error.message)}\n`, contentType: CONTENT_TYPES.plain };
 }
 
-function jsonBody(value: unknown, rendering: Rendering): { body: string; contentType: string } {
-  const json = JSON.stringify(value ?? null);
+/** `text`, when given, is JSON already (e.g. a number that must keep its trailing zeros). */
+function jsonBody(value: unknown, rendering: Rendering, text?: string): { body: string; contentType: string } {
+  const json = text ?? JSON.stringify(value ?? null);
   if (rendering.callback === undefined) return { body: json, contentType: CONTENT_TYPES.json };
   // The leading comment keeps the first bytes out of the caller's control
   // (the Rosetta Flash defence used by major JSONP endpoints).
@@ -98,8 +100,13 @@ export function csvTable(columns: readonly string[], rows: readonly Row[]): stri
 /** MiRTA XML templates: `{row_loop}...{/row_loop}` repeated per row, `{$column}` replaced (XML-escaped). */
 export function renderTemplate(template: string, rows: readonly Row[]): string {
   return template.replace(/\{row_loop\}([\s\S]*?)\{\/row_loop\}/g, (_match, body: string) =>
-    rows.map((row) => body.replace(/\{\$([A-Za-z0-9_]+)\}/g, (_m, column: string) => escapeXml(String(row[column] ?? ''))).replace(/\\n/g, '\n')).join(''),
+    // The template's literal `\n` is a line break; values are inserted after, so theirs stay as sent.
+    rows.map((row) => body.replace(/\\n/g, '\n').replace(/\{\$([A-Za-z0-9_]+)\}/g, (_m, column: string) => escapeXml(String(row[column] ?? '')))).join(''),
   );
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[<>&]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[ch] ?? ch);
 }
 
 export function escapeXml(text: string): string {

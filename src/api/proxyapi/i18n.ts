@@ -36,8 +36,9 @@ export type Translate = (label: string) => string;
 
 /** English is the source language; `it`, `it_IT`, `it-IT` all select Italian. */
 export function translator(language: string | undefined): Translate {
-  const table = language ? LABELS[language.trim().toLowerCase().slice(0, 2)] : undefined;
-  return table ? (label) => table[label] ?? label : (label) => label;
+  const code = language?.trim().toLowerCase().slice(0, 2);
+  const table = code !== undefined && Object.hasOwn(LABELS, code) ? new Map(Object.entries(LABELS[code] ?? {})) : undefined;
+  return table ? (label) => table.get(label) ?? label : (label) => label;
 }
 
 export const LANGUAGES = ['en', ...Object.keys(LABELS)];

@@ -56,7 +56,7 @@ export async function readParams(c: Context): Promise<Params> {
   const values = new Map<string, string>();
   const files = new Map<string, File>();
   for (const [name, value] of new URL(c.req.url).searchParams) values.set(name, value);
-  const type = c.req.header('content-type') ?? '';
+  const type = (c.req.header('content-type') ?? '').toLowerCase();
   if (c.req.method === 'POST' && (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data'))) {
     let body: Record<string, string | File | (string | File)[]>;
     try {
@@ -70,6 +70,10 @@ export async function readParams(c: Context): Promise<Params> {
       if (value instanceof File) files.set(name, value);
       else if (value !== undefined) values.set(name, value);
     }
+  }
+  for (const [name, value] of values) {
+    // NUL never belongs in a parameter, and PostgreSQL text cannot store it.
+    if (value.includes('\u0000')) throw new PbxError('invalid_parameter', `Invalid ${name}: contains a NUL character`);
   }
   return new Params(values, files);
 }

@@ -5,7 +5,7 @@ export const FORMATS: readonly Format[] = ['plain', 'json', 'xml', 'csv'];
 
 export type Reply =
   /** A value with a plain-text and a JSON form (csv/xml only where given). */
-  | { readonly kind: 'value'; readonly plain: string; readonly json: unknown; readonly csv?: string; readonly xml?: string }
+  | { readonly kind: 'value'; readonly plain: string; readonly json: unknown; readonly csv?: string; readonly xml?: string; readonly jsonText?: string }
   /** Rows under named columns: plain pipe table with a header, json array of objects, csv. */
   | { readonly kind: 'table'; readonly columns: readonly string[]; readonly rows: ReadonlyArray<Readonly<Record<string, string | number | null>>>; readonly header: boolean; readonly formats: readonly Format[] }
   /** JSON whatever the format (MANAGEDB answers JSON only). */

@@ -1,12 +1,16 @@
 // ba_balances: an append-only ledger; the balance is the sum of its entries.
 import { sql } from 'kysely';
 import type { BalanceRepository } from '../store.ts';
-import type { LooseDb } from '../row-table.ts';
+import { translateConstraint, type LooseDb } from '../row-table.ts';
 
 export function balanceRepository(db: LooseDb): BalanceRepository {
   return {
     async add(tenantId, entry) {
-      await db.insertInto('ba_balances').values({ ba_te_id: tenantId, ba_amount: entry.amount, ba_description: entry.description, ba_date: entry.date }).execute();
+      try {
+        await db.insertInto('ba_balances').values({ ba_te_id: tenantId, ba_amount: entry.amount, ba_description: entry.description, ba_date: entry.date }).execute();
+      } catch (error) {
+        throw translateConstraint(error, 'Balance entry');
+      }
     },
     async sum(tenantId, from, to) {
       let query = db

@@ -1,6 +1,6 @@
 // se_settings: one value per (tenant, code).
 import type { SettingRepository } from '../store.ts';
-import type { LooseDb } from '../row-table.ts';
+import { translateConstraint, type LooseDb } from '../row-table.ts';
 
 export function settingRepository(db: LooseDb): SettingRepository {
   return {
@@ -10,11 +10,15 @@ export function settingRepository(db: LooseDb): SettingRepository {
     },
     async set(tenantId, code, value) {
       // Both engines support ON CONFLICT on the (se_te_id, se_code) unique constraint.
-      await db
-        .insertInto('se_settings')
-        .values({ se_te_id: tenantId, se_code: code, se_value: value })
-        .onConflict((oc) => oc.columns(['se_te_id', 'se_code']).doUpdateSet({ se_value: value }))
-        .execute();
+      try {
+        await db
+          .insertInto('se_settings')
+          .values({ se_te_id: tenantId, se_code: code, se_value: value })
+          .onConflict((oc) => oc.columns(['se_te_id', 'se_code']).doUpdateSet({ se_value: value }))
+          .execute();
+      } catch (error) {
+        throw translateConstraint(error, `Setting ${code}`);
+      }
     },
   };
 }

@@ -1,6 +1,5 @@
 // CHECKAUTH: check a web user's username and password (or AUTHTOKEN) and tell
 // what the user may manage. A tenant key only checks users of its own tenant.
-import { PbxError } from '../../../shared/index.ts';
 import type { ReqtypeHandler } from '../handler.ts';
 
 export const checkAuth: ReqtypeHandler = {
@@ -11,11 +10,8 @@ export const checkAuth: ReqtypeHandler = {
   async handle(ctx) {
     const username = ctx.params.require('username');
     const password = ctx.params.require('password');
-    const result = await ctx.services.users.authenticate(username, password);
     const scoped = ctx.caller.principal.kind === 'tenant' ? ctx.caller.tenant : undefined;
-    if (scoped && !result.tenants.some((t) => t.te_id === scoped.te_id)) {
-      throw new PbxError('auth_failed', 'Authentication failed: wrong username or password');
-    }
+    const result = await ctx.services.users.authenticate(username, password, scoped?.te_id);
     const codes = result.tenants.map((t) => t.te_code);
     const { user } = result;
     return {

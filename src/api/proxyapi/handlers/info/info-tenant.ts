@@ -21,6 +21,6 @@ export const infoBalance: InfoType = {
     const total = await ctx.services.balance.total(tenant.te_id, ctx.params.get('start') || undefined, ctx.params.get('end') || undefined);
     const text = formatAmount(total);
     // A bare number: the same bytes are valid plain text and valid JSON.
-    return { kind: 'value', plain: text, json: Number(text) };
+    return { kind: 'value', plain: text, json: Number(text), jsonText: text };
   },
 };

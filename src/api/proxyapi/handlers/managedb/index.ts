@@ -48,7 +48,7 @@ function objectOf(params: Params): [string, ManagedObject] {
 function actionOf(params: Params): ObjectAction {
   const [name, object] = objectOf(params);
   const action = params.requireWord('action');
-  const found = object.actions[action];
+  const found = Object.hasOwn(object.actions, action) ? object.actions[action] : undefined;
   if (!found) throw new PbxError('unknown_action', `Unknown action ${action} for MANAGEDB ${name}: expected one of ${Object.keys(object.actions).join(', ')}`);
   return found;
 }

@@ -31,7 +31,9 @@ export const tenantObject: ManagedObject = {
   },
 };
 
-const CONDITION = /^\s*([a-z_]+)\s*=\s*'([^']*)'\s*$/i;
+// One condition, read where the previous one ended: column='value' (no quote inside the value).
+const CONDITION = /\s*([a-z_]+)\s*=\s*'([^']*)'\s*/iy;
+const AND = /and\b/iy;
 const FILTERABLE = TENANT_COLUMNS.filter((c) => !TENANT_WRITE_ONLY.includes(c));
 
 /**
@@ -41,12 +43,19 @@ const FILTERABLE = TENANT_COLUMNS.filter((c) => !TENANT_WRITE_ONLY.includes(c));
 export function parseFilter(filter: string | undefined): Partial<Record<keyof Tenant, string>> {
   if (filter === undefined || filter.trim() === '') return {};
   const where: Partial<Record<keyof Tenant, string>> = {};
-  for (const part of filter.split(/\s+and\s+/i)) {
-    const match = CONDITION.exec(part);
-    if (!match) throw new PbxError('invalid_parameter', `Invalid filter '${part.trim()}': expected column='value' (joined by AND)`);
+  const refuse = () => new PbxError('invalid_parameter', `Invalid filter '${filter.trim()}': expected column='value' (joined by AND)`);
+  let at = 0;
+  for (;;) {
+    CONDITION.lastIndex = at;
+    const match = CONDITION.exec(filter);
+    if (!match) throw refuse();
     const column = (match[1] ?? '').toLowerCase() as keyof Tenant;
     if (!FILTERABLE.includes(column)) throw new PbxError('invalid_parameter', `Invalid filter: unknown tenant column ${column}`);
     where[column] = match[2] ?? '';
+    at = CONDITION.lastIndex;
+    if (at === filter.length) return where;
+    AND.lastIndex = at;
+    if (!AND.exec(filter)) throw refuse();
+    at = AND.lastIndex;
   }
-  return where;
 }
