@@ -13,7 +13,7 @@ export interface Child {
 
 export function startChild(name: string, command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Child {
   // stdout is ignored: Callgrid prints its keys there on first start.
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let tail = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     tail = (tail + chunk).slice(-4000);
@@ -76,11 +76,18 @@ export interface WrkResult {
   readonly errors: string[];
 }
 
+// wrk runs in flight, so an interrupted bench can stop them instead of leaving load behind.
+const wrkRuns = new Set<ChildProcess>();
+export function stopWrk(): void {
+  for (const run of wrkRuns) run.kill('SIGKILL');
+}
+
 export function runWrk(url: string, options: { threads: number; connections: number; seconds: number }): Promise<WrkResult> {
   const args = ['--latency', '-t', String(options.threads), '-c', String(options.connections), '-d', `${options.seconds}s`, url];
   return new Promise((resolve, reject) => {
     // The timeout bounds a wedged wrk; it normally stops itself after -d.
-    execFile('wrk', args, { timeout: (options.seconds + 20) * 1000 }, (error, stdout, stderr) => {
+    const run = execFile('wrk', args, { timeout: (options.seconds + 20) * 1000 }, (error, stdout, stderr) => {
+      wrkRuns.delete(run);
       if (error) return reject(new Error(`wrk failed: ${error.message}\n${stderr}${stdout}`));
       try {
         resolve(parseWrk(stdout));
@@ -88,6 +95,7 @@ export function runWrk(url: string, options: { threads: number; connections: num
         reject(new Error(`${(parseError as Error).message}\n${stdout}`));
       }
     });
+    wrkRuns.add(run);
   });
 }
 

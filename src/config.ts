@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { PbxError } from './shared/index.ts';
 
-const port = z.coerce.number().int('expected a whole number').min(0, 'expected a port 0-65535').max(65535, 'expected a port 0-65535');
+const port = z.coerce.number({ error: 'expected a port 0-65535' }).int('expected a port 0-65535').min(0, 'expected a port 0-65535').max(65535, 'expected a port 0-65535');
 const seconds = z.coerce.number().int('expected a whole number of seconds').min(0, 'expected 0 or more');
 
 /** Each setting with its environment variable and default. */

@@ -1,7 +1,7 @@
 // Composition root: load config, open the store, build services and the HTTP
 // edge, serve. The only file that wires concrete classes together.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -78,9 +78,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
   return { runtime, url, firstStart, stop };
 }
 
+/** Responses not yet finished, per server, so a shutdown can reach them. */
+const inFlight = new WeakMap<Server, Set<ServerResponse>>();
+
 function listen(app: Hono, port: number, hostname: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname }) as Server;
+    const responses = new Set<ServerResponse>();
+    inFlight.set(server, responses);
+    server.on('request', (_request, response) => {
+      responses.add(response);
+      response.once('close', () => responses.delete(response));
+    });
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });
@@ -88,6 +97,13 @@ function listen(app: Hono, port: number, hostname: string): Promise<Server> {
 
 /** Stop accepting, let requests in flight finish, then cut what is left after the timeout. */
 function closeServer(server: Server, timeoutMs: number): Promise<void> {
+  // Answers still to come (in flight now, or arriving on open connections)
+  // tell keep-alive clients to go, so the server can close right after them.
+  const goodbye = (response: ServerResponse) => {
+    if (!response.headersSent) response.setHeader('Connection', 'close');
+  };
+  for (const response of inFlight.get(server) ?? []) goodbye(response);
+  server.on('request', (_request, response) => goodbye(response));
   return new Promise((resolve) => {
     const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
     timer.unref();

@@ -6,7 +6,6 @@ import { fail } from './output.ts';
 
 const program = new Command('callgrid')
   .description('Callgrid: a multi-tenant PBX that speaks the MiRTA PBX API')
-  .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(`callgrid: ${text.replace(/^error: /, '')}`) });
 
 program.command('start').description('run the PBX (HTTP API; settings from callgrid.json and CALLGRID_* variables)').action(startCommand);

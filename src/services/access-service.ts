@@ -28,24 +28,26 @@ export class AccessService {
 
   async resolve(request: CallerRequest): Promise<Caller> {
     this.throttle.check(request.address);
-    const refuse = (why: string) => {
-      this.throttle.recordFailure(request.address);
-      return new PbxError('bad_key', why);
-    };
     if (!request.key) throw new PbxError('bad_key', 'No API key given');
     const principal = await this.keys.resolve(request.key, request.useCache);
-    if (!principal) throw refuse('Unknown API key');
+    if (!principal) throw this.refuse(request, 'Unknown API key');
 
     const code = request.tenantCode?.trim();
     const tenant = code ? await this.tenants.findByCode(code, request.useCache) : undefined;
-    if (code && !tenant) throw refuse(`Unknown tenant ${code}`);
+    if (code && !tenant) throw this.refuse(request, `Unknown tenant ${code}`);
 
     if (principal.kind === 'tenant') {
       // MiRTA: a tenant key must always name its tenant, and only its own.
-      if (!tenant) throw refuse('A tenant key needs the tenant parameter');
-      if (tenant.te_id !== principal.tenantId) throw refuse(`The key does not belong to tenant ${tenant.te_code}`);
-      if (isTenantDisabled(tenant)) throw refuse(`Tenant ${tenant.te_code} is disabled`);
+      if (!tenant) throw this.refuse(request, 'A tenant key needs the tenant parameter');
+      if (tenant.te_id !== principal.tenantId) throw this.refuse(request, `The key does not belong to tenant ${tenant.te_code}`);
+      if (isTenantDisabled(tenant)) throw this.refuse(request, `Tenant ${tenant.te_code} is disabled`);
     }
     return { principal, tenant };
+  }
+
+  /** Counts the failure against the address; the API shows every refusal as MiRTA's bad-key text. */
+  private refuse(request: CallerRequest, why: string): PbxError {
+    this.throttle.recordFailure(request.address);
+    return new PbxError('bad_key', why);
   }
 }

@@ -26,14 +26,29 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     formatters: { log: (object: Record<string, unknown>) => redactDeep(object) as Record<string, unknown> },
     base: { app: 'callgrid' },
   };
-  return destination ? pino(options, destination as never) : pino(options);
+  // Synchronous writes: a shutdown's last lines reach the log, and a vanished
+  // reader of stdout cannot leave the process spinning on a pending buffer.
+  return pino(options, (destination ?? pino.destination({ dest: 1, sync: true })) as never);
 }
 
-const SECRET_QUERY = new RegExp(`([?&](?:${SECRET_FIELDS.join('|')})=)[^&#]*`, 'gi');
-
-/** A URL fit for a log line: values of secret-bearing query parameters replaced. */
+/** A URL fit for a log line: values of secret-bearing query parameters replaced (names compared decoded, as the server reads them). */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_QUERY, '$1[REDACTED]');
+  const query = url.indexOf('?');
+  if (query < 0) return url;
+  const hash = url.indexOf('#', query);
+  const end = hash < 0 ? url.length : hash;
+  const pairs = url.slice(query + 1, end).split('&').map((pair) => {
+    const equals = pair.indexOf('=');
+    const rawName = equals < 0 ? pair : pair.slice(0, equals);
+    let name: string;
+    try {
+      name = decodeURIComponent(rawName.replace(/\+/g, ' '));
+    } catch {
+      name = rawName;
+    }
+    return SECRET_SET.has(name.toLowerCase()) ? `${rawName}=[REDACTED]` : pair;
+  });
+  return `${url.slice(0, query + 1)}${pairs.join('&')}${url.slice(end)}`;
 }
 
 export const silentLogger: Logger = pino({ level: 'silent' });

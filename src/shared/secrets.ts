@@ -1,5 +1,6 @@
 // Secret material: API keys (random, stored as SHA-256) and web passwords
 // (scrypt with a per-password salt). Comparisons run in constant time.
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
@@ -19,8 +20,11 @@ export function newToken(bytes = 24): string {
   return randomBytes(bytes).toString('base64url');
 }
 
+// crypto.hash (Node >= 20.12) is the one-shot form: no Hash object per call on the hot path.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return oneShot ? oneShot('sha256', text, 'hex') : createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 const HEX = /^(?:[0-9a-f]{2})+$/;

@@ -120,6 +120,7 @@ export function adminCommands(program: Command): void {
     .action((username: string, options: { password?: string; passwordStdin?: boolean; tenant?: string[]; email?: string }) =>
       withRuntime(async (runtime) => {
         const password = options.passwordStdin ? readFileSync(0, 'utf8').replace(/\r?\n$/, '') : options.password;
+        if (options.passwordStdin && !password) throw new PbxError('missing_parameter', 'No password on standard input');
         const created = await runtime.services.users.create({ us_username: username, ...(password ? { us_password: password } : {}), ...(options.email ? { us_email: options.email } : {}) });
         for (const code of options.tenant ?? []) await runtime.services.users.addTenant(created.us_id, await tenantId(runtime, code));
         console.log(`User ${created.us_username} created (us_id ${created.us_id}).`);

@@ -1,4 +1,6 @@
 // `callgrid start`: run the PBX until SIGINT/SIGTERM, then shut down gracefully.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig } from '../../config.ts';
 import { startServer, type RunningServer } from '../../main.ts';
 
@@ -31,7 +33,7 @@ function printBanner({ runtime, url, firstStart }: RunningServer): void {
     '',
   ];
   if (firstStart) {
-    lines.push('First start: these keys are shown only now (also saved in data/credentials.json, mode 0600).');
+    lines.push(`First start: these keys are shown only now (also saved in ${join(config.dataDir, 'credentials.json')}, mode 0600).`);
     lines.push(`  Admin key                 ${firstStart.adminKey}`);
     if (firstStart.tenant) {
       const { code, fullKey, readOnlyKey } = firstStart.tenant;
@@ -40,7 +42,8 @@ function printBanner({ runtime, url, firstStart }: RunningServer): void {
       lines.push('', 'Try it:', `  curl '${api}?key=${fullKey}&tenant=${code}&reqtype=INFO&info=config&format=json'`);
     }
   } else {
-    lines.push(`Keys were created on the first start; see ${config.dataDir}/credentials.json, or make new ones with 'callgrid key rotate'.`);
+    const saved = join(config.dataDir, 'credentials.json');
+    lines.push(existsSync(saved) ? `Keys were created on the first start: see ${saved}, or make new ones with 'callgrid key rotate'.` : "Keys exist already; make new ones with 'callgrid key rotate' if they are lost.");
   }
   console.log(`${lines.join('\n')}\n`);
 }
