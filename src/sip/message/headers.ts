@@ -1,17 +1,18 @@
 // An ordered, case-insensitive SIP header list (RFC 3261 §7.3). Names are kept
 // in their long canonical form; compact forms (§7.3.3) are expanded on entry.
 
-const COMPACT: Readonly<Record<string, string>> = {
+// Maps, not object literals: a header named `constructor` or `__proto__` must not find Object.prototype.
+const COMPACT: ReadonlyMap<string, string> = new Map(Object.entries({
   a: 'accept-contact', b: 'referred-by', c: 'content-type', d: 'request-disposition', e: 'content-encoding',
   f: 'from', i: 'call-id', j: 'reject-contact', k: 'supported', l: 'content-length', m: 'contact',
   o: 'event', r: 'refer-to', s: 'subject', t: 'to', u: 'allow-events', v: 'via', x: 'session-expires', y: 'identity',
-};
+}));
 
 /** Display casing used when serializing. */
-const CANONICAL: Readonly<Record<string, string>> = {
+const CANONICAL: ReadonlyMap<string, string> = new Map(Object.entries({
   'call-id': 'Call-ID', cseq: 'CSeq', 'www-authenticate': 'WWW-Authenticate', 'mime-version': 'MIME-Version',
   'rseq': 'RSeq', 'rack': 'RAck', 'sip-etag': 'SIP-ETag', 'sip-if-match': 'SIP-If-Match',
-};
+}));
 
 /** Headers whose values are comma-separated lists (RFC 3261 §7.3.1); others (e.g. WWW-Authenticate, Date) are not split. */
 const LIST_HEADERS = new Set([
@@ -22,11 +23,11 @@ const LIST_HEADERS = new Set([
 
 export function canonicalName(name: string): string {
   const lower = name.toLowerCase();
-  return COMPACT[lower] ?? lower;
+  return lower.length === 1 ? (COMPACT.get(lower) ?? lower) : lower;
 }
 
 export function displayName(canonical: string): string {
-  return CANONICAL[canonical] ?? canonical.replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase());
+  return CANONICAL.get(canonical) ?? canonical.replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase());
 }
 
 export function isListHeader(canonical: string): boolean {

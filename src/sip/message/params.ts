@@ -1,56 +1,89 @@
 // Generic `;name=value` parameter lists (RFC 3261 §25.1 generic-param), with quoted values.
+import { CHARS, TOKEN } from './char-classes.ts';
 
 /** Parses `;a=1;b;c="x;y"` (leading `;` optional). Names are lower-cased; returns undefined on a syntax error. */
 export function parseParams(text: string): Map<string, string | null> | undefined {
   const params = new Map<string, string | null>();
-  let i = 0;
+  return scanParams(text, params) ? params : undefined;
+}
+
+/** Whether parseParams would succeed on text from `from`, without building the map (the parser's validation path). */
+export function validParams(text: string, from = 0): boolean {
+  return scanParams(text, undefined, from);
+}
+
+function scanParams(text: string, params: Map<string, string | null> | undefined, from = 0): boolean {
   const n = text.length;
-  const skipWs = () => {
-    while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
-  };
-  skipWs();
-  if (text[i] === ';') i++;
+  let i = skipWs(text, from);
+  if (text.charCodeAt(i) === 0x3b /* ; */) i++;
   while (i < n) {
-    skipWs();
-    let start = i;
-    while (i < n && text[i] !== '=' && text[i] !== ';' && text[i] !== ' ' && text[i] !== '\t') i++;
-    const name = text.slice(start, i).toLowerCase();
-    if (name === '' || !/^[A-Za-z0-9\-.!%*_+`'~[\]:]+$/.test(name)) return undefined;
-    skipWs();
+    i = skipWs(text, i);
+    const nameStart = i;
+    while (i < n && isNameChar(text.charCodeAt(i))) i++;
+    if (i === nameStart) return false;
+    const nameEnd = i;
+    i = skipWs(text, i);
     let value: string | null = null;
-    if (text[i] === '=') {
-      i++;
-      skipWs();
-      if (text[i] === '"') {
-        i++;
+    if (text.charCodeAt(i) === 0x3d /* = */) {
+      i = skipWs(text, i + 1);
+      if (text.charCodeAt(i) === 0x22 /* " */) {
+        // quoted-string: a backslash escapes the next char; built from slices, not char by char.
         let out = '';
-        while (i < n && text[i] !== '"') {
-          if (text[i] === '\\') i++;
-          out += text[i] ?? '';
+        let chunk = ++i;
+        while (i < n && text.charCodeAt(i) !== 0x22) {
+          if (text.charCodeAt(i) === 0x5c /* \ */) {
+            out += text.slice(chunk, i);
+            chunk = ++i;
+          }
           i++;
         }
-        if (text[i] !== '"') return undefined;
+        if (i >= n) return false;
+        if (params) value = out + text.slice(chunk, i);
         i++;
-        value = out;
       } else {
-        start = i;
-        while (i < n && text[i] !== ';' && text[i] !== ' ' && text[i] !== '\t') i++;
-        value = text.slice(start, i);
-        if (value === '') return undefined;
+        const valueStart = i;
+        while (i < n && !isValueEnd(text.charCodeAt(i))) i++;
+        if (i === valueStart) return false;
+        if (params) value = text.slice(valueStart, i);
       }
     }
-    params.set(name, value);
-    skipWs();
+    params?.set(text.slice(nameStart, nameEnd).toLowerCase(), value);
+    i = skipWs(text, i);
     if (i < n) {
-      if (text[i] !== ';') return undefined;
+      if (text.charCodeAt(i) !== 0x3b) return false;
       i++;
     }
   }
-  return params;
+  return true;
+}
+
+/** Name chars: token plus "[" "]" ":" (seen in the wild in extension parameter names). */
+function isNameChar(code: number): boolean {
+  return (code < 128 && ((CHARS[code] ?? 0) & TOKEN) !== 0) || code === 0x5b || code === 0x5d || code === 0x3a;
+}
+
+function isValueEnd(code: number): boolean {
+  return code === 0x3b || code === 0x20 || code === 0x09;
+}
+
+function skipWs(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
+  return i;
+}
+
+/** gen-value = token / host / quoted-string (§25.1): anything else is written quoted. */
+function needsQuotes(value: string): boolean {
+  if (value === '') return true;
+  for (let i = 0; i < value.length; i++) if (!isNameChar(value.charCodeAt(i))) return true;
+  return false;
 }
 
 export function serializeParams(params: ReadonlyMap<string, string | null>): string {
   let out = '';
-  for (const [name, value] of params) out += value === null ? `;${name}` : `;${name}=${/^[^\s";,<>]*$/.test(value) ? value : `"${value.replace(/["\\]/g, '\\$&')}"`}`;
+  for (const [name, value] of params) {
+    if (value === null) out += `;${name}`;
+    else out += `;${name}=${needsQuotes(value) ? `"${value.replace(/["\\]/g, '\\$&')}"` : value}`;
+  }
   return out;
 }

@@ -1,6 +1,6 @@
 // Via (RFC 3261 §20.42) and CSeq (§20.16) values.
 import { err, ok, type Result } from '../../shared/index.ts';
-import { parseParams, serializeParams } from './params.ts';
+import { parseParams, serializeParams, validParams } from './params.ts';
 import type { CSeq, Via } from './sip-message.ts';
 
 // SIP/2.0/UDP host[:port] ;params — host may be an IPv6 reference in brackets.
@@ -24,6 +24,15 @@ export function parseVia(value: string): Result<Via, string> {
     params,
     branch: branch === null ? undefined : branch,
   });
+}
+
+/** Whether parseVia would succeed, building nothing (the parser validates every Via on its hot path). */
+export function isValidVia(value: string): boolean {
+  const match = VIA.exec(value);
+  if (!match) return false;
+  const port = match[5] === undefined ? 1 : Number(match[5]);
+  const rest = match[6];
+  return port >= 1 && port <= 65535 && (rest === undefined || validParams(rest));
 }
 
 export function serializeVia(via: Via): string {
