@@ -1,6 +1,6 @@
 // Shared kernel: errors, time, logging and secret handling. Imports nothing from src.
 export { PbxError, isPbxError, type ErrorCode } from './pbx-error.ts';
-export { systemClock, FakeClock, type Clock } from './clock.ts';
+export { systemClock, FakeClock, type Clock, type CancelTimer } from './clock.ts';
 export { createLogger, redactUrl, silentLogger, type Logger } from './logger.ts';
 export { newApiKey, newToken, sha256Hex, digestsEqual, hashPassword, verifyPassword } from './secrets.ts';
 export { formatDateTime, parseDateBound } from './date-time.ts';
