@@ -1,12 +1,11 @@
 // Composition root: load config, open the store, build services and the HTTP
 // edge, serve. The only file that wires concrete classes together.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import type { Server, ServerResponse } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { createApp } from './api/index.ts';
+import { createApp, createHttpListener } from './api/index.ts';
 import type { Config } from './config.ts';
 import { ChannelRegistry } from './pbx/index.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
@@ -62,7 +61,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const firstStart = await runtime.services.bootstrap.firstStart(config.demoTenant || undefined);
   if (firstStart) writeCredentials(config, firstStart);
 
-  const server = await listen(runtime.app, config.httpPort, config.httpHost);
+  const server = await listen(createHttpListener(runtime.app, runtime.services, runtime.logger), config.httpPort, config.httpHost);
   const port = (server.address() as AddressInfo).port;
   const url = config.httpPort === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
   runtime.logger.info({ url, node: config.nodeName, store: runtime.store.dialect }, 'Callgrid listening');
@@ -81,9 +80,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
 /** Responses not yet finished, per server, so a shutdown can reach them. */
 const inFlight = new WeakMap<Server, Set<ServerResponse>>();
 
-function listen(app: Hono, port: number, hostname: string): Promise<Server> {
+function listen(listener: RequestListener, port: number, hostname: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname }) as Server;
+    const server = createServer(listener);
     const responses = new Set<ServerResponse>();
     inFlight.set(server, responses);
     server.on('request', (_request, response) => {
@@ -92,6 +91,7 @@ function listen(app: Hono, port: number, hostname: string): Promise<Server> {
     });
     server.once('listening', () => resolve(server));
     server.once('error', reject);
+    server.listen(port, hostname);
   });
 }
 

@@ -1,10 +1,11 @@
 // The HTTP edge: MiRTA's proxyapi.php at its known paths, a health check, and
 // the single place where unexpected errors become a response.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { redactUrl, type Logger } from '../shared/index.ts';
 import type { Services } from '../services/index.ts';
 import { proxyApiEndpoint } from './proxyapi/endpoint.ts';
+import { honoRequest } from './proxyapi/hono-request.ts';
 
 export const PROXYAPI_PATHS = ['/pbx/proxyapi.php', '/mirtapbx/proxyapi.php', '/proxyapi'] as const;
 
@@ -34,7 +35,11 @@ export function createApp(services: Services, options: AppOptions): Hono {
   });
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
-  const proxyApi = proxyApiEndpoint(services, logger);
+  const endpoint = proxyApiEndpoint(services, logger);
+  const proxyApi = async (c: Context) => {
+    const answer = await endpoint(honoRequest(c));
+    return c.body(answer.body, answer.status, answer.headers);
+  };
   for (const path of PROXYAPI_PATHS) {
     app.get(path, proxyApi);
     app.post(path, proxyApi);

@@ -1,5 +1,5 @@
 // The proxyapi.php endpoint: parameters, key and tenant, access rules, dispatch, rendering.
-import type { Context } from 'hono';
+import type { ApiAnswer, ApiRequest } from './api-request.ts';
 import { PbxError, isPbxError, type Logger } from '../../shared/index.ts';
 import type { Services } from '../../services/index.ts';
 import { HANDLERS } from './dispatch.ts';
@@ -10,36 +10,38 @@ import { translator } from './i18n.ts';
 import { readParams, type Params } from './params.ts';
 import { toReqtype } from './reqtypes.ts';
 
-export function proxyApiEndpoint(services: Services, logger: Logger) {
-  return async (c: Context): Promise<Response> => {
+export type ProxyApiHandler = (request: ApiRequest) => Promise<ApiAnswer>;
+
+export function proxyApiEndpoint(services: Services, logger: Logger): ProxyApiHandler {
+  return async (request) => {
     let rendering: Rendering | undefined;
     try {
-      const params = await readParams(c);
+      const params = await readParams(request);
+      // The format is known first, so that a bad callback is reported in it.
       rendering = { format: parseFormat(params.get('format')), callback: undefined };
       rendering = { ...rendering, callback: parseCallback(params.get('callback')) };
       if (rendering.callback !== undefined && rendering.format !== 'json') {
         throw new PbxError('invalid_callback', 'The callback parameter needs format=json');
       }
-      const { body, contentType } = await answer(c, params, rendering, services);
-      return respond(c, 200, body, contentType);
+      const { body, contentType } = await answer(request, params, rendering, services);
+      return { status: 200, headers: answerHeaders(contentType), body };
     } catch (caught) {
       const error = isPbxError(caught) ? publicError(caught) : new PbxError('internal', 'Internal error');
       if (!isPbxError(caught)) logger.error({ err: caught }, 'proxyapi request failed');
       const { body, contentType } = renderError(error, rendering);
-      const response = respond(c, statusOf(error.code), body, contentType);
-      response.headers.set('X-Callgrid-Error', error.code);
-      if (error.code === 'too_many_auth_failures') response.headers.set('Retry-After', String(/(\d+) s$/.exec(error.message)?.[1] ?? 60));
-      return response;
+      const headers: Record<string, string> = { ...answerHeaders(contentType), 'X-Callgrid-Error': error.code };
+      if (error.code === 'too_many_auth_failures') headers['Retry-After'] = String(/(\d+) s$/.exec(error.message)?.[1] ?? 60);
+      return { status: statusOf(error.code), headers, body };
     }
   };
 }
 
-async function answer(c: Context, params: Params, rendering: Rendering, services: Services) {
+async function answer(request: ApiRequest, params: Params, rendering: Rendering, services: Services) {
   const useCache = params.word('cache') !== 'no';
   const caller = await services.access.resolve({
-    key: presentedKey(c, params),
+    key: presentedKey(request, params),
     tenantCode: params.get('tenant'),
-    address: remoteAddress(c),
+    address: request.remoteAddress,
     useCache,
   });
 
@@ -63,23 +65,20 @@ async function answer(c: Context, params: Params, rendering: Rendering, services
 }
 
 /** `key=`, then `X-API-Key`, then `Authorization: Bearer`. */
-function presentedKey(c: Context, params: Params): string | undefined {
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
-  return params.get('key') || c.req.header('x-api-key') || bearer || undefined;
+function presentedKey(request: ApiRequest, params: Params): string | undefined {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.header('authorization') ?? '')?.[1];
+  return params.get('key') || request.header('x-api-key') || bearer || undefined;
 }
 
-function remoteAddress(c: Context): string {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? 'local';
-}
-
-function respond(c: Context, status: 200 | 429 | 500, body: string, contentType: string): Response {
-  // Plain answers are text/html for MiRTA clients; the sandbox policy keeps a browser
-  // that opens one from running anything in it, whatever the data holds.
-  return c.body(body, status, {
+/**
+ * Plain answers are text/html for MiRTA clients; the sandbox policy keeps a
+ * browser that opens one from running anything in it, whatever the data holds.
+ */
+function answerHeaders(contentType: string): Record<string, string> {
+  return {
     'Content-Type': contentType,
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': "default-src 'none'; sandbox",
     'Cache-Control': 'no-store',
-  });
+  };
 }

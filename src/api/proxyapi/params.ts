@@ -1,7 +1,7 @@
 // Request parameters with PHP `$_REQUEST` semantics: the query string and an
 // urlencoded or multipart body together, the body winning on a clash.
-import type { Context } from 'hono';
 import { PbxError } from '../../shared/index.ts';
+import type { ApiRequest } from './api-request.ts';
 
 export class Params {
   constructor(
@@ -52,31 +52,17 @@ export class Params {
   }
 }
 
-export async function readParams(c: Context): Promise<Params> {
+export async function readParams(request: ApiRequest): Promise<Params> {
   const values = new Map<string, string>();
-  const files = new Map<string, File>();
-  const url = c.req.url;
+  const url = request.url;
   const query = url.indexOf('?');
   // Only the query string is needed; parsing the whole URL is measurable on the hot path.
   if (query >= 0) for (const [name, value] of new URLSearchParams(url.slice(query + 1).split('#', 1)[0])) values.set(name, value);
-  const type = (c.req.header('content-type') ?? '').toLowerCase();
-  if (c.req.method === 'POST' && (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data'))) {
-    let body: Record<string, string | File | (string | File)[]>;
-    try {
-      body = await c.req.parseBody({ all: true });
-    } catch {
-      throw new PbxError('invalid_parameter', 'Invalid request body: not a readable form');
-    }
-    for (const [name, raw] of Object.entries(body)) {
-      // PHP keeps the last of repeated fields.
-      const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-      if (value instanceof File) files.set(name, value);
-      else if (value !== undefined) values.set(name, value);
-    }
-  }
+  const form = await request.readForm();
+  for (const [name, value] of form.fields) values.set(name, value);
   for (const [name, value] of values) {
     // NUL never belongs in a parameter, and PostgreSQL text cannot store it.
     if (value.includes('\u0000')) throw new PbxError('invalid_parameter', `Invalid ${name}: contains a NUL character`);
   }
-  return new Params(values, files);
+  return new Params(values, form.files);
 }

@@ -1,0 +1,25 @@
+// A proxyapi request as the endpoint needs it, independent of the HTTP framework:
+// Hono serves it in tests and for bodies, a bare node:http fast path for GETs.
+
+export interface FormBody {
+  readonly fields: ReadonlyMap<string, string>;
+  readonly files: ReadonlyMap<string, File>;
+}
+
+export interface ApiRequest {
+  readonly method: string;
+  /** Path and query string as received (absolute URLs are fine too). */
+  readonly url: string;
+  header(name: string): string | undefined;
+  readonly remoteAddress: string;
+  /** The urlencoded or multipart body; empty for other requests. */
+  readForm(): Promise<FormBody>;
+}
+
+export interface ApiAnswer {
+  readonly status: 200 | 429 | 500;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export const NO_FORM: FormBody = { fields: new Map(), files: new Map() };
