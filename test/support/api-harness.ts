@@ -1,5 +1,6 @@
 // An in-process Callgrid for API tests: in-memory SQLite (or PostgreSQL), a
 // fake clock, an admin key and two tenants that both exist with their keys.
+import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config.ts';
 import { buildRuntime, type Runtime } from '../../src/main.ts';
 import { FakeClock, silentLogger } from '../../src/shared/index.ts';
@@ -53,4 +54,12 @@ export async function createHarness(settings: Record<string, string> = {}): Prom
       ),
     close: () => runtime.close(),
   };
+}
+
+/** A proxyapi error in the default plain format: HTTP 200, MiRTA's text/html type, the code header, one line. */
+export async function expectError(res: Response, code: string, message: string): Promise<void> {
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'text/html; charset=UTF-8');
+  assert.equal(res.headers.get('x-callgrid-error'), code);
+  assert.equal(await res.text(), `${message}\n`);
 }

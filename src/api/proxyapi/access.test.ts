@@ -2,14 +2,7 @@
 // of admin-only reqtypes, and tenant-scoped reqtypes need a tenant.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHarness, type Harness } from '../../../test/support/api-harness.ts';
-
-async function expectError(res: Response, code: string, message: string): Promise<void> {
-  assert.equal(res.status, 200);
-  assert.equal(res.headers.get('content-type'), 'text/html; charset=UTF-8');
-  assert.equal(res.headers.get('x-callgrid-error'), code);
-  assert.equal(await res.text(), `${message}\n`);
-}
+import { createHarness, type Harness, expectError } from '../../../test/support/api-harness.ts';
 
 describe('read-only key', () => {
   let h: Harness;

@@ -2,16 +2,9 @@
 // moment, accepted by CHECKAUTH in place of the password.
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHarness, type Harness } from '../../../test/support/api-harness.ts';
+import { createHarness, type Harness, expectError } from '../../../test/support/api-harness.ts';
 
 const FAILED = 'Authentication failed: wrong username or password\n';
-
-async function expectError(res: Response, code: string, message: string): Promise<void> {
-  assert.equal(res.status, 200);
-  assert.equal(res.headers.get('content-type'), 'text/html; charset=UTF-8');
-  assert.equal(res.headers.get('x-callgrid-error'), code);
-  assert.equal(await res.text(), `${message}\n`);
-}
 
 describe('AUTHTOKEN', () => {
   let h: Harness;

@@ -2,14 +2,7 @@
 // all time or between start and end.
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHarness, type Harness } from '../../../test/support/api-harness.ts';
-
-async function expectError(res: Response, code: string, message: string): Promise<void> {
-  assert.equal(res.status, 200);
-  assert.equal(res.headers.get('content-type'), 'text/html; charset=UTF-8');
-  assert.equal(res.headers.get('x-callgrid-error'), code);
-  assert.equal(await res.text(), `${message}\n`);
-}
+import { createHarness, type Harness, expectError } from '../../../test/support/api-harness.ts';
 
 describe('BALANCE and INFO balance', () => {
   let h: Harness;

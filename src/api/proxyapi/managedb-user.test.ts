@@ -2,17 +2,10 @@
 // tenants they manage (listtenants/addtenant/deltenant with tenantid).
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHarness, type Harness } from '../../../test/support/api-harness.ts';
+import { createHarness, type Harness, expectError } from '../../../test/support/api-harness.ts';
 
 type Row = Record<string, string | null>;
 const JSON_TYPE = 'application/json; charset=UTF-8';
-
-async function expectError(res: Response, code: string, message: string): Promise<void> {
-  assert.equal(res.status, 200);
-  assert.equal(res.headers.get('content-type'), 'text/html; charset=UTF-8');
-  assert.equal(res.headers.get('x-callgrid-error'), code);
-  assert.equal(await res.text(), `${message}\n`);
-}
 
 describe('MANAGEDB user', () => {
   let h: Harness;

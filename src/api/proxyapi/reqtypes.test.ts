@@ -2,7 +2,7 @@
 // body), the ones still to come say so, and unknown names get clear errors.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHarness, type Harness } from '../../../test/support/api-harness.ts';
+import { createHarness, type Harness, expectError } from '../../../test/support/api-harness.ts';
 import { REQTYPES } from './reqtypes.ts';
 import { INFO_TYPES } from './handlers/info/index.ts';
 import { MANAGED_OBJECTS } from './handlers/managedb/index.ts';
@@ -10,13 +10,6 @@ import { MANAGED_OBJECTS } from './handlers/managedb/index.ts';
 const IMPLEMENTED = ['HELP', 'INFO', 'MANAGEDB', 'SETTING', 'BALANCE', 'LICENSEDAYS', 'COUNTCALLS', 'CHECKAUTH', 'AUTHTOKEN'];
 const IMPLEMENTED_INFO = ['config', 'balance'];
 const IMPLEMENTED_OBJECTS = ['tenant', 'user'];
-
-async function expectError(res: Response, code: string, message: string): Promise<void> {
-  assert.equal(res.status, 200);
-  assert.equal(res.headers.get('content-type'), 'text/html; charset=UTF-8');
-  assert.equal(res.headers.get('x-callgrid-error'), code);
-  assert.equal(await res.text(), `${message}\n`);
-}
 
 describe('the reqtype table', () => {
   let h: Harness;

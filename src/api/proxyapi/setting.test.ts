@@ -1,14 +1,7 @@
 // SETTING (spec §2.31): get and set a tenant setting by `name` or `code`.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHarness, type Harness } from '../../../test/support/api-harness.ts';
-
-async function expectError(res: Response, code: string, message: string): Promise<void> {
-  assert.equal(res.status, 200);
-  assert.equal(res.headers.get('content-type'), 'text/html; charset=UTF-8');
-  assert.equal(res.headers.get('x-callgrid-error'), code);
-  assert.equal(await res.text(), `${message}\n`);
-}
+import { createHarness, type Harness, expectError } from '../../../test/support/api-harness.ts';
 
 describe('SETTING', () => {
   let h: Harness;
