@@ -1,2 +1,27 @@
 // Live telephony on top of sip + media + store. For now: the call registry.
 export { ChannelRegistry, type LiveChannel } from './calls/channel-registry.ts';
+export {
+  AuthBan,
+  InMemoryBindingStore,
+  Qualifier,
+  Registrar,
+  qualifyStatus,
+  type AuthBanOptions,
+  type AuthFailure,
+  type Binding,
+  type BindingRemovalReason,
+  type BindingStore,
+  type ExpiryLimits,
+  type FailureOutcome,
+  type QualifyDeps,
+  type QualifyListener,
+  type QualifyOptions,
+  type QualifyResult,
+  type Reachability,
+  type RegistrarDeps,
+  type RegistrarListener,
+  type RegistrarOptions,
+  type SipAccount,
+  type SipAccountDirectory,
+  type SipDomainPolicy,
+} from './registrar/index.ts';

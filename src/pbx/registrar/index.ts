@@ -1,0 +1,9 @@
+// The registrar module (RFC 3261 §10.3): REGISTER handling, the binding store port and its in-memory
+// implementation, OPTIONS qualify, and the failed-digest ban. Other modules import from here only.
+export { Registrar, type RegistrarDeps, type RegistrarOptions } from './registrar.ts';
+export type { AuthFailure, BindingRemovalReason, RegistrarListener } from './registrar-events.ts';
+export type { ExpiryLimits } from './register-plan.ts';
+export type { Binding, BindingStore, Reachability, SipAccount, SipAccountDirectory, SipDomainPolicy } from './ports.ts';
+export { InMemoryBindingStore } from './in-memory-binding-store.ts';
+export { AuthBan, type AuthBanOptions, type FailureOutcome } from './auth-ban.ts';
+export { Qualifier, qualifyStatus, type QualifyDeps, type QualifyListener, type QualifyOptions, type QualifyResult } from './qualify.ts';

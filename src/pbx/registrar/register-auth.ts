@@ -1,0 +1,66 @@
+// Authentication of a REGISTER (RFC 3261 §10.3 step 3, §22.4): picks the credentials for our realm, verifies
+// them with the stack's DigestAuthenticator against the account directory, and says what to answer.
+import type { DigestAuthenticator, SipRequest } from '../../sip/index.ts';
+import type { SipAccount, SipAccountDirectory } from './ports.ts';
+
+export type AuthOutcome =
+  | { readonly kind: 'ok'; readonly account: SipAccount; readonly username: string }
+  /** No credentials for our realm (a first REGISTER), or right ones on a stale nonce: challenge, count nothing. */
+  | { readonly kind: 'challenge'; readonly stale: boolean }
+  /** A failed answer to a challenge: counted against the source. */
+  | { readonly kind: 'failed'; readonly reason: 'wrong-credentials' | 'malformed'; readonly username: string | undefined };
+
+export interface AuthContext {
+  readonly authenticator: DigestAuthenticator;
+  readonly accounts: SipAccountDirectory;
+  /** The realm we challenge in for this request. */
+  readonly realm: string;
+  /** The AOR's domain: where the directory looks the username up. */
+  readonly domain: string;
+}
+
+export async function authenticateRegister(request: SipRequest, context: AuthContext): Promise<AuthOutcome> {
+  const authorization = credentialsFor(request.headers.getAll('authorization'), context.realm);
+  // §22.3: credentials for other realms (another hop's) are not an answer to our challenge.
+  if (authorization === undefined) return { kind: 'challenge', stale: false };
+
+  // The account is caught inside the lookup, so the directory is asked once and only with a well-formed answer.
+  let account: SipAccount | undefined;
+  const verification = await context.authenticator.verify({
+    authorization,
+    method: request.method,
+    requestUri: request.uri,
+    realm: context.realm,
+    lookup: async (username, realm) => {
+      const found = await context.accounts.findByUsername(username, context.domain);
+      // An account bound to another realm is, for this realm, no account: the same answer as an unknown user.
+      if (found === undefined || (found.realm !== undefined && found.realm !== realm)) return undefined;
+      account = found;
+      return found.password;
+    },
+  });
+  switch (verification.outcome) {
+    case 'ok':
+      return account === undefined ? { kind: 'failed', reason: 'wrong-credentials', username: verification.username } : { kind: 'ok', account, username: verification.username };
+    // RFC 2617 §3.2.1 stale: "the client may wish to simply retry the request with a new encrypted response, without
+    // reprompting the user for a new username and password": the digest was right, so this is no failure.
+    case 'stale':
+      return { kind: 'challenge', stale: true };
+    case 'wrong-credentials':
+      return { kind: 'failed', reason: 'wrong-credentials', username: verification.username };
+    case 'malformed':
+      return { kind: 'failed', reason: 'malformed', username: undefined };
+  }
+}
+
+/** The Authorization value whose realm directive is `realm` (§22.3: one request may answer several realms). */
+function credentialsFor(values: readonly string[], realm: string): string | undefined {
+  return values.find((value) => realmOf(value) === realm);
+}
+
+/** The realm directive of a digest credentials value; the DigestAuthenticator parses the whole value later. */
+function realmOf(value: string): string | undefined {
+  const match = /(?:^\s*digest\s+|,)\s*realm\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/i.exec(value);
+  if (match === null) return undefined;
+  return match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2];
+}
