@@ -21,6 +21,9 @@ module.exports = {
     layer('services-no-http', '^src/services/', '^src/(api|cli|main\\.ts)', 'services/ carry no HTTP types.'),
     layer('api-not-store-sip-media', '^src/api/', '^src/(store|sip|media|pbx|cluster|cli|main\\.ts)', 'api/ goes through services only.'),
     layer('cluster-below-services', '^src/cluster/', '^src/(services|api|cli)/', 'cluster/ sits beside pbx.'),
+    layer('cli-through-main', '^src/cli/', '^src/(store|sip|media|pbx|api|services|cluster)/', 'cli/ reaches the system through main.ts only.'),
+    layer('drivers-in-store', '^src/(?!store/)', 'node_modules/(kysely|pg|better-sqlite3)/', 'Kysely and the database drivers appear nowhere outside store/.'),
+    layer('hono-in-api', '^src/(?!api/|main\\.ts)', 'node_modules/(hono|@hono)/', 'The HTTP framework stays in api/ (and the composition root).'),
     {
       name: 'through-index',
       severity: 'error',
@@ -32,7 +35,6 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },

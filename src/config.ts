@@ -71,14 +71,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const parsed = (setting.schema as z.ZodType).safeParse(raw);
     if (!parsed.success) {
       const source = env[setting.env] !== undefined ? setting.env : `${name} in ${filePath}`;
-      throw new PbxError('invalid_config', `Invalid setting ${source}='${String(raw)}': ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      // A database URL may carry a password: never echo it.
+      const shown = String(raw).replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+      throw new PbxError('invalid_config', `Invalid setting ${source}='${shown}': ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     }
     values[name] = parsed.data;
   }
   const dataDir = resolve(cwd, String(values.dataDir));
   values.dataDir = dataDir;
   values.databaseUrl ??= `sqlite:${join(dataDir, 'callgrid.db')}`;
-  values.publicUrl ??= `http://${values.httpHost === '0.0.0.0' || values.httpHost === '::' ? 'localhost' : String(values.httpHost)}:${String(values.httpPort)}`;
+  const host = String(values.httpHost);
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  values.publicUrl = typeof values.publicUrl === 'string' ? values.publicUrl.replace(/\/+$/, '') : `http://${shownHost}:${String(values.httpPort)}`;
   return values as Config;
 }
 

@@ -20,6 +20,8 @@ export interface Runtime {
   /** The live call registry of this node (filled by the B2BUA). */
   readonly channels: ChannelRegistry;
   readonly app: Hono;
+  /** Migrations applied by this start (empty when the schema was up to date). */
+  readonly migrated: readonly string[];
   close(): Promise<void>;
 }
 
@@ -32,8 +34,8 @@ export interface RuntimeOverrides {
 /** Everything but the listening socket: used by `start`, the CLI and in-process tests. */
 export async function buildRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const store = overrides.store ?? openStore(config.databaseUrl);
-  await store.migrate();
+  const store = overrides.store ?? openStore(config.databaseUrl, { onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; the pool reconnects') });
+  const migrated = await store.migrate();
   const channels = new ChannelRegistry();
   const services = createServices(
     { store, clock: overrides.clock ?? systemClock, channels },
@@ -45,7 +47,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     },
   );
   const app = createApp(services, { logger });
-  return { config, logger, store, services, channels, app, close: () => store.close() };
+  return { config, logger, store, services, channels, app, migrated, close: () => store.close() };
 }
 
 export interface RunningServer {
@@ -117,7 +119,7 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
 
 /** data/credentials.json, readable by the owner only, for scripts. */
 function writeCredentials(config: Config, credentials: FirstStartCredentials): void {
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const path = join(config.dataDir, 'credentials.json');
   const content = { apiUrl: `${config.publicUrl}/pbx/proxyapi.php`, adminKey: credentials.adminKey, tenant: credentials.tenant ?? null };
   writeFileSync(path, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });

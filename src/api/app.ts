@@ -30,13 +30,16 @@ export function createApp(services: Services, options: AppOptions): Hono {
   // Only bodies need a limit; applied to GET it would make the adapter build a
   // full web Request per read (measured: about 30% of the CPU of a GET).
   const limitBody = bodyLimit({
-    maxSize: options.maxBodyBytes ?? 32 * 1024 * 1024,
+    // Small until uploads (media, fax) exist; bodies are buffered in memory.
+    maxSize: options.maxBodyBytes ?? 1024 * 1024,
     onError: (c) => c.text('Request body too large\n', 413, { 'X-Callgrid-Error': 'invalid_parameter' }),
   });
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
   const endpoint = proxyApiEndpoint(services, logger);
   const proxyApi = async (c: Context) => {
+    // Hono routes HEAD to GET handlers; a HEAD must never run a reqtype (BALANCE would write).
+    if (c.req.method === 'HEAD') return c.text('Method HEAD not allowed; use GET or POST\n', 405, { Allow: 'GET, POST', 'X-Callgrid-Error': 'method_not_allowed' });
     const answer = await endpoint(honoRequest(c));
     return c.body(answer.body, answer.status, answer.headers);
   };

@@ -42,7 +42,7 @@ export const TENANT_LIMITS = [
 ] as const satisfies ReadonlyArray<readonly [string, keyof Tenant]>;
 
 export function isTenantDisabled(tenant: Tenant): boolean {
-  return tenant.te_disabled === 'on' || tenant.te_disabled === 'yes';
+  return tenant.te_disabled === 'on';
 }
 
 // Letters and digits only: the code becomes part of SIP usernames (`100-ACME`),

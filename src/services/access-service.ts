@@ -45,6 +45,11 @@ export class AccessService {
     return { principal, tenant };
   }
 
+  /** A failed credential check other than a key (CHECKAUTH) counts against the address too. */
+  recordFailure(address: string): void {
+    this.throttle.recordFailure(address);
+  }
+
   /** Counts the failure against the address; the API shows every refusal as MiRTA's bad-key text. */
   private refuse(request: CallerRequest, why: string): PbxError {
     this.throttle.recordFailure(request.address);

@@ -41,7 +41,8 @@ export class AuthTokenService {
     const token = await this.store.authTokens.get(userId);
     if (!token || !digestsEqual(token.at_hash, sha256Hex(presented))) return false;
     if (token.at_validuntil !== null && token.at_validuntil < formatDateTime(this.clock.now())) return false;
-    if (token.at_once === 1) await this.store.authTokens.delete(userId);
+    // Deleting is the claim: of two concurrent logins with one ONCE token, one wins.
+    if (token.at_once === 1) return this.store.authTokens.delete(userId);
     return true;
   }
 }

@@ -60,8 +60,10 @@ export class KeyService {
 
   /** Revokes every key of the scope and issues one new key. */
   async rotate(scope: KeyScope, tenantId: number | null): Promise<IssuedKey & { revoked: number }> {
-    const revoked = await this.store.apiKeys.revokeScope(tenantId, scope);
+    // The new key exists before the old ones go: a failure never leaves the scope without a key.
     const issued = await this.create(scope, tenantId);
+    const revoked = await this.store.apiKeys.revokeScope(tenantId, scope, issued.id);
+    this.cache.clear();
     return { ...issued, revoked };
   }
 

@@ -2,7 +2,7 @@
 // their tenant links, and CHECKAUTH (password or AUTHTOKEN).
 import { z } from 'zod';
 import type { Tenant, WebUser, WebUserFields } from '../domain/index.ts';
-import { PbxError, formatDateTime, hashPassword, sha256Hex, verifyPassword, type Clock } from '../shared/index.ts';
+import { PbxError, formatDateTime, hashPassword, newToken, sha256Hex, verifyPassword, type Clock } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
 import type { AuthTokenService } from './auth-token-service.ts';
 import { flag, optionalId, parseFields, text } from './field-rules.ts';
@@ -97,12 +97,14 @@ export class UserService {
     const failed = new PbxError('auth_failed', 'Authentication failed: wrong username or password');
     // A tenant's key only checks that tenant's users: decided before any token is spent.
     const user = found && (withinTenantId === undefined || (await this.store.users.tenantIds(found.us_id)).includes(withinTenantId)) ? found : undefined;
-    if (!user) {
-      await hashPassword(password); // same work as a real check
-      throw failed;
-    }
+    // Every path runs both scrypt checks, against a stand-in hash when there is
+    // no user or no password, so the time taken tells nothing about the user.
+    const stored = user && user.us_password !== '' ? user.us_password : await standInHash();
+    const asGiven = await verifyPassword(password, stored);
+    const asDigest = await verifyPassword(sha256Hex(password), stored);
+    if (!user) throw failed;
     let via: AuthenticatedUser['via'] | undefined;
-    if (user.us_password !== '' && ((await verifyPassword(password, user.us_password)) || (await verifyPassword(sha256Hex(password), user.us_password)))) {
+    if (user.us_password !== '' && (asGiven || asDigest)) {
       via = 'password';
     } else if (await this.tokens.consume(user.us_id, password)) {
       via = 'token';
@@ -123,6 +125,14 @@ export class UserService {
     if (!user) throw new PbxError('not_found', `User ${id} not found`);
     return user;
   }
+}
+
+let standIn: Promise<string> | undefined;
+
+/** A hash no password matches (its secret is random and forgotten), made once. */
+function standInHash(): Promise<string> {
+  standIn ??= hashPassword(newToken(32));
+  return standIn;
 }
 
 function withoutPassword({ us_password: _password, ...user }: WebUser): PublicWebUser {

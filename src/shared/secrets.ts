@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number }) => Promise<Buffer>;
 
-// OWASP's minimum for scrypt; enough for a web login, cheap enough for CHECKAUTH bursts.
+// N=2^15, r=8: 32 MiB and tens of ms per check; OWASP suggests N=2^17 (128 MiB), which would let a burst
+// of CHECKAUTH requests exhaust memory, so the cost is kept here and failed checks are throttled instead.
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, keylen: 32 } as const;
 const SCRYPT_MAXMEM = 64 * 1024 * 1024;
 

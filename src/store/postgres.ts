@@ -11,6 +11,8 @@ export interface PostgresOptions {
   /** Run in this schema (created if missing); tests use one schema per run. */
   schema?: string;
   maxConnections?: number;
+  /** Told when an idle pooled connection fails (a server restart); the pool replaces it. */
+  onConnectionError?: (error: Error) => void;
 }
 
 export function openPostgresStore(url: string, options: PostgresOptions = {}): Store {
@@ -21,6 +23,9 @@ export function openPostgresStore(url: string, options: PostgresOptions = {}): S
     max: options.maxConnections ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  // Without a listener, an idle client's error (PostgreSQL restarting, a failover,
+  // pg_terminate_backend) is an unhandled 'error' event that ends the process.
+  pool.on('error', (error) => options.onConnectionError?.(error));
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   const store = kyselyStore(db, 'postgres');
   if (!schema) return store;

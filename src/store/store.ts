@@ -15,8 +15,8 @@ export interface ApiKeyRepository {
   findByHash(hash: string): Promise<ApiKeyRecord | undefined>;
   list(tenantId?: number | null): Promise<ApiKeyRecord[]>;
   add(key: { tenantId: number | null; scope: KeyScope; hash: string; hint: string; createdAt: string }): Promise<ApiKeyRecord>;
-  /** Revokes every key of a scope (of one tenant, or the admin keys); returns how many. */
-  revokeScope(tenantId: number | null, scope: KeyScope): Promise<number>;
+  /** Revokes every key of a scope (of one tenant, or the admin keys) but `keepId`; returns how many. */
+  revokeScope(tenantId: number | null, scope: KeyScope, keepId?: number): Promise<number>;
   revoke(id: number): Promise<boolean>;
 }
 

@@ -13,6 +13,11 @@ describe('BALANCE and INFO balance', () => {
   const add = (amount: string, extra: Record<string, string> = {}) => h.get({ key: h.acme.fullKey, tenant: 'ACME', reqtype: 'BALANCE', amount, ...extra });
   const read = (extra: Record<string, string> = {}) => h.get({ key: h.acme.fullKey, tenant: 'ACME', reqtype: 'INFO', info: 'balance', ...extra });
 
+  test('a format BALANCE cannot answer in is refused before the entry is written', async () => {
+    await expectError(await add('10', { format: 'csv' }), 'unsupported_format', 'Format csv is not available for BALANCE');
+    assert.equal(await (await read()).text(), '0.00');
+  });
+
   test('a new tenant has a zero balance', async () => {
     const res = await read();
     assert.equal(res.headers.get('content-type'), 'text/html; charset=UTF-8');

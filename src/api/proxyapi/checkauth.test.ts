@@ -88,10 +88,26 @@ describe('CHECKAUTH', () => {
     assert.equal(await acme.text(), `OK|${ids.mirta}|mirta||ACME|`);
     await expectFailed(await h.post({ key: h.globex.fullKey, tenant: 'GLOBEX', reqtype: 'CHECKAUTH', username: 'mirta', password: 'change-me' }));
     const globex = await h.post({ key: h.globex.readOnlyKey, tenant: 'GLOBEX', reqtype: 'CHECKAUTH', username: 'alice', password: 's3cret' });
-    assert.equal(await globex.text(), `OK|${ids.alice}|alice|4|ACME,GLOBEX|`);
+    // A tenant key sees only its own tenant among the user's tenants.
+    assert.equal(await globex.text(), `OK|${ids.alice}|alice|4|GLOBEX|`);
   });
 
   test('the admin key with a tenant checks any user', async () => {
     assert.equal(await (await check('mirta', 'change-me', { tenant: 'GLOBEX' })).text(), `OK|${ids.mirta}|mirta||ACME|`);
+  });
+});
+
+describe('CHECKAUTH throttling', () => {
+  test('repeated wrong passwords from one address are throttled like bad keys', async () => {
+    const h = await createHarness({ CALLGRID_AUTH_FAILURE_LIMIT: '3' });
+    try {
+      const check = () => h.get({ key: h.adminKey, reqtype: 'CHECKAUTH', username: 'nobody', password: 'guess' }, { address: '198.51.100.7' });
+      for (let i = 0; i < 3; i++) assert.equal((await check()).headers.get('x-callgrid-error'), 'auth_failed');
+      const banned = await check();
+      assert.equal(banned.status, 429);
+      assert.equal(banned.headers.get('x-callgrid-error'), 'too_many_auth_failures');
+    } finally {
+      await h.close();
+    }
   });
 });

@@ -5,7 +5,7 @@ import type { Services } from '../../services/index.ts';
 import { HANDLERS } from './dispatch.ts';
 import { publicError, statusOf } from './errors.ts';
 import { parseCallback, parseFormat, render, renderError, type Rendering } from './format.ts';
-import { resolveNeed, type RequestContext } from './handler.ts';
+import { PLAIN_AND_JSON, resolveNeed, type RequestContext } from './handler.ts';
 import { translator } from './i18n.ts';
 import { readParams, type Params } from './params.ts';
 import { toReqtype } from './reqtypes.ts';
@@ -59,8 +59,11 @@ async function answer(request: ApiRequest, params: Params, rendering: Rendering,
   if (resolveNeed(handler.writes, params) && caller.principal.kind === 'tenant' && caller.principal.readOnly) {
     throw new PbxError('read_only_key', `This API key is read-only: ${reqtype} changes data`);
   }
+  if (!resolveNeed(handler.formats ?? PLAIN_AND_JSON, params).includes(rendering.format)) {
+    throw new PbxError('unsupported_format', `Format ${rendering.format} is not available for ${reqtype}`);
+  }
 
-  const ctx: RequestContext = { params, caller, services, format: rendering.format, useCache, translate: translator(params.get('language')) };
+  const ctx: RequestContext = { params, caller, services, format: rendering.format, useCache, translate: translator(params.get('language')), address: request.remoteAddress };
   return render(await handler.handle(ctx), rendering, reqtype);
 }
 

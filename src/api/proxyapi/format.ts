@@ -74,11 +74,15 @@ function jsonBody(value: unknown, rendering: Rendering, text?: string): { body: 
 
 type Row = Readonly<Record<string, string | number | null>>;
 
+/** One MiRTA plain record: every field followed by `|`, separators inside values neutralised. */
+export function plainLine(values: ReadonlyArray<string | number | null>): string {
+  return values.map((v) => `${plainField(v)}|`).join('');
+}
+
 /** MiRTA plain tables: one line per record, every field followed by `|`. */
 export function plainTable(columns: readonly string[], rows: readonly Row[], header: boolean): string {
-  const line = (values: ReadonlyArray<string | number | null>) => values.map((v) => `${plainField(v)}|`).join('');
-  const lines = rows.map((row) => line(columns.map((c) => row[c] ?? '')));
-  if (header) lines.unshift(line(columns));
+  const lines = rows.map((row) => plainLine(columns.map((c) => row[c] ?? '')));
+  if (header) lines.unshift(plainLine(columns));
   return lines.join('\n') + (lines.length > 0 ? '\n' : '');
 }
 

@@ -14,6 +14,8 @@ export interface RequestContext {
   /** `cache=no`: read through every cache. */
   readonly useCache: boolean;
   readonly translate: Translate;
+  /** The caller's address, for counting failed credential checks. */
+  readonly address: string;
 }
 
 /** A requirement that may depend on the request (e.g. SETTING GET reads, SET writes). */
@@ -28,8 +30,16 @@ export interface ReqtypeHandler {
   readonly adminOnly: Need<boolean>;
   /** It changes data, so a read-only key is refused. */
   readonly writes: Need<boolean>;
+  /**
+   * The formats it can answer in (default plain and json), checked before it
+   * runs: a write must never be committed and then answered with an error.
+   */
+  readonly formats?: Need<readonly Format[]>;
   handle(ctx: RequestContext): Promise<Reply>;
 }
+
+export const PLAIN_AND_JSON: readonly Format[] = ['plain', 'json'];
+export const ANY_FORMAT: readonly Format[] = ['plain', 'json', 'xml', 'csv'];
 
 export function resolveNeed<T>(need: Need<T>, params: Params): T {
   return typeof need === 'function' ? (need as (p: Params) => T)(params) : need;

@@ -1,7 +1,6 @@
 // What a reqtype handler answers, before it is rendered in the requested format.
 
 export type Format = 'plain' | 'json' | 'xml' | 'csv';
-export const FORMATS: readonly Format[] = ['plain', 'json', 'xml', 'csv'];
 
 export type Reply =
   /** A value with a plain-text and a JSON form (csv/xml only where given). */

@@ -25,6 +25,13 @@ async function tenantId(runtime: Runtime, code: string | undefined): Promise<num
   return tenant.te_id;
 }
 
+/** The tenant a key of this scope belongs to: none for admin keys (refusing --tenant), the named one otherwise. */
+async function keyTenant(runtime: Runtime, scope: KeyScope, code: string | undefined): Promise<number | null> {
+  if (scope !== 'admin') return tenantId(runtime, code);
+  if (code) throw new PbxError('invalid_parameter', 'An admin key belongs to no tenant: drop --tenant');
+  return null;
+}
+
 function scopeOf(value: string): KeyScope {
   const scope = value.toLowerCase().replace('read-only', 'readonly') as KeyScope;
   if (!KEY_SCOPES.includes(scope)) throw new PbxError('invalid_parameter', `Invalid --scope '${value}': expected admin, full or readonly`);
@@ -35,7 +42,11 @@ export function adminCommands(program: Command): void {
   program
     .command('migrate')
     .description('apply pending database migrations')
-    .action(() => withRuntime(async () => console.log('Database schema is up to date.')));
+    .action(() =>
+      withRuntime(async (runtime) =>
+        console.log(runtime.migrated.length === 0 ? 'Database schema is up to date.' : `Applied: ${runtime.migrated.join(', ')}`),
+      ),
+    );
 
   const tenant = program.command('tenant').description('tenants');
   tenant
@@ -80,7 +91,7 @@ export function adminCommands(program: Command): void {
     .action((options: { scope: string; tenant?: string }) =>
       withRuntime(async (runtime) => {
         const scope = scopeOf(options.scope);
-        const issued = await runtime.services.keys.create(scope, scope === 'admin' ? null : await tenantId(runtime, options.tenant));
+        const issued = await runtime.services.keys.create(scope, await keyTenant(runtime, scope, options.tenant));
         console.log(issued.key);
       }),
     );
@@ -92,7 +103,7 @@ export function adminCommands(program: Command): void {
     .action((options: { scope: string; tenant?: string }) =>
       withRuntime(async (runtime) => {
         const scope = scopeOf(options.scope);
-        const issued = await runtime.services.keys.rotate(scope, scope === 'admin' ? null : await tenantId(runtime, options.tenant));
+        const issued = await runtime.services.keys.rotate(scope, await keyTenant(runtime, scope, options.tenant));
         console.error(`Revoked ${issued.revoked} ${scope} key(s); the new key, shown only now:`);
         console.log(issued.key);
       }),
@@ -121,8 +132,9 @@ export function adminCommands(program: Command): void {
       withRuntime(async (runtime) => {
         const password = options.passwordStdin ? readFileSync(0, 'utf8').replace(/\r?\n$/, '') : options.password;
         if (options.passwordStdin && !password) throw new PbxError('missing_parameter', 'No password on standard input');
+        const tenantIds = await Promise.all((options.tenant ?? []).map((code) => tenantId(runtime, code)));
         const created = await runtime.services.users.create({ us_username: username, ...(password ? { us_password: password } : {}), ...(options.email ? { us_email: options.email } : {}) });
-        for (const code of options.tenant ?? []) await runtime.services.users.addTenant(created.us_id, await tenantId(runtime, code));
+        for (const id of tenantIds) await runtime.services.users.addTenant(created.us_id, id);
         console.log(`User ${created.us_username} created (us_id ${created.us_id}).`);
       }),
     );

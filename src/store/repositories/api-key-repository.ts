@@ -13,8 +13,9 @@ export function apiKeyRepository(db: LooseDb): ApiKeyRepository {
     },
     list: (tenantId) => (tenantId === undefined ? rows.list() : rows.list({ ak_te_id: tenantId })),
     add: (key) => rows.insert({ ak_te_id: key.tenantId, ak_scope: key.scope, ak_hash: key.hash, ak_hint: key.hint, ak_created: key.createdAt }),
-    async revokeScope(tenantId, scope) {
+    async revokeScope(tenantId, scope, keepId) {
       let query = db.deleteFrom('ak_apikeys').where('ak_scope', '=', scope as never);
+      if (keepId !== undefined) query = query.where('ak_id', '<>', keepId as never);
       query = tenantId === null ? query.where('ak_te_id', 'is', null) : query.where('ak_te_id', '=', tenantId as never);
       const result = await query.executeTakeFirst();
       return Number(result.numDeletedRows);

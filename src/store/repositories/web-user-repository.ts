@@ -20,19 +20,17 @@ export function webUserRepository(db: LooseDb): WebUserRepository {
       return links.map((link) => Number(link.ut_te_id));
     },
     async addTenant(userId, tenantId) {
-      const existing = await db
-        .selectFrom('ut_usertenants')
-        .select('ut_te_id')
-        .where('ut_us_id', '=', userId as never)
-        .where('ut_te_id', '=', tenantId as never)
-        .executeTakeFirst();
-      if (existing) return false;
       try {
-        await db.insertInto('ut_usertenants').values({ ut_us_id: userId, ut_te_id: tenantId }).execute();
+        // One statement: a concurrent second link is "already linked", never a conflict error.
+        const result = await db
+          .insertInto('ut_usertenants')
+          .values({ ut_us_id: userId, ut_te_id: tenantId })
+          .onConflict((oc) => oc.columns(['ut_us_id', 'ut_te_id']).doNothing())
+          .executeTakeFirst();
+        return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
       } catch (error) {
         throw translateConstraint(error, 'User tenant link');
       }
-      return true;
     },
     async removeTenant(userId, tenantId) {
       const result = await db.deleteFrom('ut_usertenants').where('ut_us_id', '=', userId as never).where('ut_te_id', '=', tenantId as never).executeTakeFirst();

@@ -1,5 +1,7 @@
 // CHECKAUTH: check a web user's username and password (or AUTHTOKEN) and tell
 // what the user may manage. A tenant key only checks users of its own tenant.
+import { isPbxError } from '../../../shared/index.ts';
+import { plainLine } from '../format.ts';
 import type { ReqtypeHandler } from '../handler.ts';
 
 export const checkAuth: ReqtypeHandler = {
@@ -11,12 +13,19 @@ export const checkAuth: ReqtypeHandler = {
     const username = ctx.params.require('username');
     const password = ctx.params.require('password');
     const scoped = ctx.caller.principal.kind === 'tenant' ? ctx.caller.tenant : undefined;
-    const result = await ctx.services.users.authenticate(username, password, scoped?.te_id);
-    const codes = result.tenants.map((t) => t.te_code);
+    let result;
+    try {
+      result = await ctx.services.users.authenticate(username, password, scoped?.te_id);
+    } catch (error) {
+      // Password guessing is throttled like key guessing: the address is banned after too many.
+      if (isPbxError(error) && error.code === 'auth_failed') ctx.services.access.recordFailure(ctx.address);
+      throw error;
+    }
+    const codes = result.tenants.filter((t) => scoped === undefined || t.te_id === scoped.te_id).map((t) => t.te_code);
     const { user } = result;
     return {
       kind: 'value',
-      plain: `OK|${user.us_id}|${user.us_username}|${user.us_up_id ?? ''}|${codes.join(',')}|`,
+      plain: plainLine(['OK', user.us_id, user.us_username, user.us_up_id, codes.join(',')]),
       json: {
         result: 'OK',
         us_id: String(user.us_id),

@@ -1,6 +1,6 @@
 // HELP: the syntax of every reqtype, generated from the dispatch table itself.
 import { escapeXml } from '../format.ts';
-import type { ReqtypeHandler } from '../handler.ts';
+import { ANY_FORMAT, type ReqtypeHandler } from '../handler.ts';
 import { LANGUAGES } from '../i18n.ts';
 
 const COMMON = [
@@ -23,6 +23,7 @@ export function helpHandler(syntaxOf: () => ReadonlyArray<readonly [string, stri
     tenant: 'optional',
     adminOnly: false,
     writes: false,
+    formats: ANY_FORMAT,
     async handle() {
       const sections = syntaxOf().map(([name, syntax]) => {
         const [summary = '', ...lines] = syntax.split('\n');

@@ -4,12 +4,13 @@ import type { Need, ReqtypeHandler } from '../handler.ts';
 import { notImplemented } from '../handler.ts';
 import type { Params } from '../params.ts';
 import type { Reqtype } from '../reqtypes.ts';
+import type { Format } from '../reply.ts';
 
 /** Writes when `action` (or another discriminator) is not one of the read-only values. */
 const writesUnless = (parameter: string, ...reads: string[]) => (p: Params) => !reads.includes(p.word(parameter) ?? '');
 
-function later(name: string, syntax: string, tenant: Need<'required' | 'optional'>, writes: Need<boolean>, adminOnly: Need<boolean> = false): ReqtypeHandler {
-  return { syntax, tenant, writes, adminOnly, handle: async () => notImplemented(name) };
+function later(name: string, syntax: string, tenant: Need<'required' | 'optional'>, writes: Need<boolean>, adminOnly: Need<boolean> = false, formats?: readonly Format[]): ReqtypeHandler {
+  return { syntax, tenant, writes, adminOnly, ...(formats ? { formats } : {}), handle: async () => notImplemented(name) };
 }
 
 type LaterReqtype = Exclude<Reqtype, 'HELP' | 'INFO' | 'MANAGEDB' | 'SETTING' | 'BALANCE' | 'LICENSEDAYS' | 'COUNTCALLS' | 'CHECKAUTH' | 'AUTHTOKEN'>;
@@ -71,6 +72,8 @@ export const laterHandlers = {
     'Results collected by a Response Path.\n  tenant, id, rrid, filter=queue|answer|uniqueid, filterdata, action=list|getid|getlast, format=xml',
     'required',
     false,
+    false,
+    ['plain', 'json', 'xml'],
   ),
   SETFLOW: later('SETFLOW', 'Set a flow.\n  number, state=INUSE|NOT_INUSE|UNAVAILABLE|RINGING (optional), value (optional), tenant', 'required', true),
   SMS: later('SMS', 'Send an SMS.\n  tenant, source (ACCOUNT = number of account), dest, account (SOURCE), destclid, server, message', 'required', true),

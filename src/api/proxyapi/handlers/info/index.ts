@@ -1,6 +1,6 @@
 // INFO: read-only information, dispatched on `info=` through a typed table.
 import { PbxError } from '../../../../shared/index.ts';
-import type { ReqtypeHandler } from '../../handler.ts';
+import { PLAIN_AND_JSON, type ReqtypeHandler } from '../../handler.ts';
 import type { Params } from '../../params.ts';
 import { infoBalance, infoConfig } from './info-tenant.ts';
 import { laterInfo, type InfoType } from './info-type.ts';
@@ -30,9 +30,9 @@ export const INFO_TYPES = {
   extstate: laterInfo('extstate', 'live state of an extension: ext'),
   regstate: laterInfo('regstate', 'registration state of an extension: ext'),
   config: infoConfig,
-  cdrs: laterInfo('cdrs', 'call detail records: id, uniqueid, linkedid, src, firstdst, direction, phone, start, end, format=csv|xml, template (tenant=% with the admin key)', 'optional'),
-  simplecdrs: laterInfo('simplecdrs', 'simple call history: id, uniqueid, calleridnum, calleridname, disposition, direction, whoanswered, phone, start, end, format=csv', 'optional'),
-  queuelogs: laterInfo('queuelogs', 'calls processed by queues: queue, start, end, format=csv'),
+  cdrs: laterInfo('cdrs', 'call detail records: id, uniqueid, linkedid, src, firstdst, direction, phone, start, end, format=csv|xml, template (tenant=% with the admin key)', 'optional', ['plain', 'json', 'csv', 'xml']),
+  simplecdrs: laterInfo('simplecdrs', 'simple call history: id, uniqueid, calleridnum, calleridname, disposition, direction, whoanswered, phone, start, end, format=csv', 'optional', ['plain', 'json', 'csv']),
+  queuelogs: laterInfo('queuelogs', 'calls processed by queues: queue, start, end, format=csv', 'required', ['plain', 'json', 'csv']),
   ivrlogs: laterInfo('ivrlogs', 'actions taken in IVRs: start, end'),
   balance: infoBalance,
   flow: laterInfo('flow', 'state of one flow: id'),
@@ -56,7 +56,8 @@ export const info: ReqtypeHandler = {
       .map(([name, type]) => `    ${name}: ${type.syntax}`)
       .join('\n'),
   tenant: (p) => infoType(p).tenant,
-  adminOnly: (p) => infoType(p).adminOnly ?? false,
+  adminOnly: false,
+  formats: (p) => infoType(p).formats ?? PLAIN_AND_JSON,
   writes: false,
   handle: (ctx) => infoType(ctx.params).handle(ctx),
 };

@@ -1,15 +1,16 @@
 // One `info=` type of INFO: its syntax, whether it needs one tenant, and its answer.
 import type { RequestContext } from '../../handler.ts';
 import { notImplemented } from '../../handler.ts';
-import type { Reply } from '../../reply.ts';
+import type { Format, Reply } from '../../reply.ts';
 
 export interface InfoType {
   readonly syntax: string;
   readonly tenant: 'required' | 'optional';
-  readonly adminOnly?: boolean;
+  /** Default plain and json. */
+  readonly formats?: readonly Format[];
   handle(ctx: RequestContext): Promise<Reply>;
 }
 
-export function laterInfo(name: string, syntax: string, tenant: 'required' | 'optional' = 'required'): InfoType {
-  return { syntax, tenant, handle: async () => notImplemented(`INFO ${name}`) };
+export function laterInfo(name: string, syntax: string, tenant: 'required' | 'optional' = 'required', formats?: readonly Format[]): InfoType {
+  return { syntax, tenant, ...(formats ? { formats } : {}), handle: async () => notImplemented(`INFO ${name}`) };
 }

@@ -1,6 +1,6 @@
 // MANAGEDB: CRUD on PBX objects, dispatched on `object=` and `action=`.
 import { PbxError } from '../../../../shared/index.ts';
-import type { ReqtypeHandler } from '../../handler.ts';
+import { ANY_FORMAT, type ReqtypeHandler } from '../../handler.ts';
 import type { Params } from '../../params.ts';
 import { laterObject, type ManagedObject, type ObjectAction } from './managed-object.ts';
 import { tenantObject } from './tenant-object.ts';
@@ -62,5 +62,6 @@ export const manageDb: ReqtypeHandler = {
   tenant: (p) => (objectOf(p)[1].global ? 'optional' : 'required'),
   adminOnly: (p) => objectOf(p)[1].global,
   writes: (p) => actionOf(p).writes,
+  formats: ANY_FORMAT,
   handle: (ctx) => actionOf(ctx.params).handle(ctx),
 };

@@ -1,5 +1,5 @@
 // MANAGEDB tenant: list (with MiRTA's `filter=te_disabled='on'`), get, add, update, delete.
-import type { Tenant } from '../../../../domain/index.ts';
+import { TENANT_LIMITS, type Tenant } from '../../../../domain/index.ts';
 import { PbxError } from '../../../../shared/index.ts';
 import { TENANT_COLUMNS, TENANT_WRITE_ONLY, type CreatedTenant } from '../../../../services/index.ts';
 import { json, mirtaRow, type ManagedObject } from './managed-object.ts';
@@ -35,6 +35,7 @@ export const tenantObject: ManagedObject = {
 const CONDITION = /\s*([a-z_]+)\s*=\s*'([^']*)'\s*/iy;
 const AND = /and\b/iy;
 const FILTERABLE = TENANT_COLUMNS.filter((c) => !TENANT_WRITE_ONLY.includes(c));
+const NUMERIC = new Set<keyof Tenant>(['te_id', 'te_rp_id', 'te_campaign_rp_id', 'te_fax_rp_id', 'pk_start', 'pk_end', ...TENANT_LIMITS.map(([, column]) => column)]);
 
 /**
  * MiRTA passes an SQL condition (`te_disabled='on'`). Callgrid accepts the safe
@@ -51,7 +52,10 @@ export function parseFilter(filter: string | undefined): Partial<Record<keyof Te
     if (!match) throw refuse();
     const column = (match[1] ?? '').toLowerCase() as keyof Tenant;
     if (!FILTERABLE.includes(column)) throw new PbxError('invalid_parameter', `Invalid filter: unknown tenant column ${column}`);
-    where[column] = match[2] ?? '';
+    const value = match[2] ?? '';
+    // Integer columns compare with integers: PostgreSQL refuses 'abc' where SQLite matches nothing.
+    if (NUMERIC.has(column) && !/^\d{1,9}$/.test(value)) throw new PbxError('invalid_parameter', `Invalid filter: ${column} takes a whole number, not '${value}'`);
+    where[column] = value;
     at = CONDITION.lastIndex;
     if (at === filter.length) return where;
     AND.lastIndex = at;
