@@ -24,7 +24,7 @@ export class BadKeyThrottle {
     const now = this.clock.now().getTime();
     if (until > now) {
       const seconds = Math.ceil((until - now) / 1000);
-      throw new PbxError('too_many_auth_failures', `Too many bad API keys from ${address}; retry in ${seconds} s`);
+      throw new PbxError('too_many_auth_failures', `Too many failed authentications from ${address}; retry in ${seconds} s`, { retryAfterSeconds: seconds });
     }
     this.bannedUntil.delete(address);
   }

@@ -8,7 +8,8 @@ import { BadKeyThrottle, type ThrottleSettings } from './bad-key-throttle.ts';
 import { BootstrapService } from './bootstrap-service.ts';
 import { KeyService } from './key-service.ts';
 import { SystemService } from './system-service.ts';
-import { BalanceService, SettingService } from './tenant-data-service.ts';
+import { BalanceService } from './balance-service.ts';
+import { SettingService } from './setting-service.ts';
 import { TenantService } from './tenant-service.ts';
 import { UserService } from './user-service.ts';
 

@@ -3,6 +3,7 @@
 import type { ApiKeyRecord, KeyScope, Principal } from '../domain/index.ts';
 import { PbxError, digestsEqual, formatDateTime, newApiKey, sha256Hex, type Clock } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
+import { TtlCache } from './ttl-cache.ts';
 
 export interface IssuedKey {
   readonly id: number;
@@ -14,38 +15,32 @@ export interface IssuedKey {
 
 export type KeyListing = Omit<ApiKeyRecord, 'ak_hash'>;
 
-interface CachedPrincipal {
-  readonly principal: Principal | undefined;
-  readonly expires: number;
-}
-
 export class KeyService {
   // Presented-key hash -> holder, for a few seconds: every API request resolves
   // its key, and the hot read path should not pay a query for it. Writes made
   // through this service clear it; `cache=no` bypasses it.
-  private readonly cache = new Map<string, CachedPrincipal>();
+  private readonly cache: TtlCache<Principal | undefined>;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly cacheMs: number,
-  ) {}
+    cacheMs: number,
+  ) {
+    this.cache = new TtlCache(clock, cacheMs);
+  }
 
-  async resolve(presented: string, useCache = true): Promise<Principal | undefined> {
+  resolve(presented: string, useCache = true): Promise<Principal | undefined> {
     const hash = sha256Hex(presented);
-    const now = this.clock.now().getTime();
-    const cached = useCache ? this.cache.get(hash) : undefined;
-    if (cached && cached.expires > now) return cached.principal;
-
-    const record = await this.store.apiKeys.findByHash(hash);
-    // The index lookup already matched; the constant-time comparison guards
-    // against an engine that compares case- or collation-insensitively.
-    const principal = record && digestsEqual(record.ak_hash, hash) ? toPrincipal(record) : undefined;
-    if (this.cacheMs > 0) {
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(hash, { principal, expires: now + this.cacheMs });
-    }
-    return principal;
+    return this.cache.get(
+      hash,
+      async () => {
+        const record = await this.store.apiKeys.findByHash(hash);
+        // The index lookup already matched; the constant-time comparison guards
+        // against an engine that compares case- or collation-insensitively.
+        return record && digestsEqual(record.ak_hash, hash) ? toPrincipal(record) : undefined;
+      },
+      useCache,
+    );
   }
 
   async create(scope: KeyScope, tenantId: number | null): Promise<IssuedKey> {

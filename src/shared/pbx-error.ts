@@ -24,11 +24,14 @@ export type ErrorCode =
 
 export class PbxError extends Error {
   readonly code: ErrorCode;
+  /** For refusals that end (a ban): when the caller may try again. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, details: { retryAfterSeconds?: number } = {}) {
     super(message);
     this.name = 'PbxError';
     this.code = code;
+    this.retryAfterSeconds = details.retryAfterSeconds;
   }
 }
 

@@ -30,7 +30,7 @@ export function proxyApiEndpoint(services: Services, logger: Logger): ProxyApiHa
       if (!isPbxError(caught)) logger.error({ err: caught }, 'proxyapi request failed');
       const { body, contentType } = renderError(error, rendering);
       const headers: Record<string, string> = { ...answerHeaders(contentType), 'X-Callgrid-Error': error.code };
-      if (error.code === 'too_many_auth_failures') headers['Retry-After'] = String(/(\d+) s$/.exec(error.message)?.[1] ?? 60);
+      if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.retryAfterSeconds);
       return { status: statusOf(error.code), headers, body };
     }
   };

@@ -29,7 +29,7 @@ describe('bad key throttling', () => {
     assert.equal(res.headers.get('retry-after'), String(seconds));
     assert.equal(res.headers.get('x-callgrid-error'), 'too_many_auth_failures');
     assert.equal(res.headers.get('content-type'), 'text/html; charset=UTF-8');
-    assert.equal(await res.text(), `Too many bad API keys from ${ATTACKER}; retry in ${seconds} s\n`);
+    assert.equal(await res.text(), `Too many failed authentications from ${ATTACKER}; retry in ${seconds} s\n`);
   };
 
   test('the limit of bad keys bans the address, even for a good key, until the ban ends', async () => {
@@ -71,6 +71,6 @@ describe('bad key throttling', () => {
     const res = await h.get({ key: h.acme.fullKey, tenant: 'ACME', reqtype: 'INFO', info: 'config', format: 'json' }, { address: ATTACKER });
     assert.equal(res.status, 429);
     assert.equal(res.headers.get('content-type'), 'application/json; charset=UTF-8');
-    assert.equal(await res.text(), JSON.stringify(`Too many bad API keys from ${ATTACKER}; retry in 300 s`));
+    assert.equal(await res.text(), JSON.stringify(`Too many failed authentications from ${ATTACKER}; retry in 300 s`));
   });
 });
