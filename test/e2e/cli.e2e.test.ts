@@ -111,8 +111,11 @@ describe('callgrid CLI on SQLite', () => {
   test('migrate makes the SQLite database in CALLGRID_DATA_DIR', async () => {
     const result = await cli(['migrate']);
     assertOk(result, 'migrate');
-    assert.match(result.stdout, /up to date/);
+    assert.match(result.stdout, /^Applied: 0001-foundation/);
     assert.ok(existsSync(join(data.path, 'callgrid.db')), `callgrid.db in ${readdirSync(data.path).join(', ')}`);
+    const again = await cli(['migrate']);
+    assertOk(again, 'second migrate');
+    assert.match(again.stdout, /up to date/);
   });
 
   test('tenant create ACME --name "Acme" prints the full and the read-only key', async () => {
