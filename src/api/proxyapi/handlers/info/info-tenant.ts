@@ -8,8 +8,14 @@ export const infoConfig: InfoType = {
   tenant: 'required',
   async handle(ctx) {
     const tenant = tenantOf(ctx);
-    const limits = Object.fromEntries(TENANT_LIMITS.map(([name, column]) => [name, tenant[column]]));
-    return { kind: 'value', plain: TENANT_LIMITS.map(([name]) => `${limits[name]}|`).join(''), json: limits };
+    // A plain loop: this answer is the benchmark's hot read path.
+    const limits: Record<string, number> = {};
+    let plain = '';
+    for (const [name, column] of TENANT_LIMITS) {
+      limits[name] = tenant[column];
+      plain += `${tenant[column]}|`;
+    }
+    return { kind: 'value', plain, json: limits };
   },
 };
 
