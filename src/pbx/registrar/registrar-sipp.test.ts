@@ -2,7 +2,7 @@
 // answers the digest challenge itself ([authentication]) and expects 200. Skipped, saying so, without sipp.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { SIPP_DEADLINE_MS, runSipp, skipWithoutSipp } from '../../../test/support/sipp.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +12,7 @@ import { InMemoryBindingStore } from './in-memory-binding-store.ts';
 import { Registrar } from './registrar.ts';
 import { REALM, SHARED_DOMAIN, directory, domainPolicy } from './registrar-rig.test-support.ts';
 
-const SIPP = ((): string | undefined => {
-  const found = spawnSync('sh', ['-c', 'command -v sipp'], { encoding: 'utf8' });
-  return found.status === 0 && found.stdout.trim() !== '' ? found.stdout.trim() : undefined;
-})();
-const SKIP = SIPP === undefined ? 'sipp is not installed (apt-get install sip-tester): SIPp REGISTER test skipped' : false;
-const SIPP_DEADLINE_MS = 15_000;
+const SKIP = skipWithoutSipp('SIPp REGISTER test');
 
 const SCENARIO = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="callgrid-register">
@@ -82,32 +77,13 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs sipp with a hard deadline; resolves with its exit code and output. */
-function runSipp(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(SIPP ?? 'sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), SIPP_DEADLINE_MS);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
-
 test('SIPp registers 100-ACME over UDP with digest authentication', { skip: SKIP, timeout: SIPP_DEADLINE_MS + 5000 }, async () => {
   const local = stack.localEndpoint('udp') ?? assert.fail('no udp transport');
   const args = [`${local.address}:${local.port}`, '-sf', 'register.xml', '-m', '1', '-i', '127.0.0.1', '-t', 'u1'];
   // SIPp's digest uri defaults to remote_ip:remote_port; -auth_uri makes it the Request-URI, as RFC 2617 §3.2.2.5
   // wants (a mismatch is answered 400 and counted as a failed answer).
   const bounds = ['-nostdin', '-timeout', '10s', '-timeout_error', '-recv_timeout', '5000'];
-  const { code, output } = await runSipp([...args, ...bounds, '-auth_uri', SHARED_DOMAIN]);
+  const { code, output } = await runSipp([...args, ...bounds, '-auth_uri', SHARED_DOMAIN], dir);
   assert.equal(code, 0, `sipp failed (exit ${String(code)}):\n${output.slice(-2000)}`);
   const bindings = await registrar.bindings(1);
   assert.equal(bindings.length, 1);

@@ -2,7 +2,7 @@
 // OPTIONS over loopback UDP and TCP and expects a 200. Skipped, saying so, when sipp is not installed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { SIPP_DEADLINE_MS, runSipp, skipWithoutSipp } from '../../../test/support/sipp.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,12 +10,7 @@ import type { SipRequest } from '../message/index.ts';
 import { startStack } from './sip-client.test-support.ts';
 import type { SipStack } from './sip-stack.ts';
 
-const SIPP = ((): string | undefined => {
-  const found = spawnSync('sh', ['-c', 'command -v sipp'], { encoding: 'utf8' });
-  return found.status === 0 && found.stdout.trim() !== '' ? found.stdout.trim() : undefined;
-})();
-const SKIP = SIPP === undefined ? 'sipp is not installed (apt-get install sip-tester): SIPp interop test skipped' : false;
-const SIPP_DEADLINE_MS = 15_000;
+const SKIP = skipWithoutSipp('SIPp interop test');
 
 const SCENARIO = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="callgrid-options">
@@ -57,31 +52,12 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs sipp with a hard deadline; resolves with its exit code and output. */
-function runSipp(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(SIPP ?? 'sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), SIPP_DEADLINE_MS);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
-
 for (const transport of ['udp', 'tcp'] as const) {
   test(`SIPp sends OPTIONS over ${transport.toUpperCase()} and gets the delegate's 200`, { skip: SKIP, timeout: SIPP_DEADLINE_MS + 5000 }, async () => {
     const local = stack.localEndpoint(transport) ?? assert.fail(`no ${transport} transport`);
     const before = reached.length;
     const args = [`${local.address}:${local.port}`, '-sf', 'options.xml', '-m', '1', '-i', '127.0.0.1', '-t', transport === 'udp' ? 'u1' : 't1'];
-    const { code, output } = await runSipp([...args, '-nostdin', '-timeout', '10s', '-timeout_error', '-recv_timeout', '5000']);
+    const { code, output } = await runSipp([...args, '-nostdin', '-timeout', '10s', '-timeout_error', '-recv_timeout', '5000'], dir);
     assert.equal(code, 0, `sipp failed (exit ${String(code)}):\n${output.slice(-2000)}`);
     assert.equal(reached.length, before + 1);
     assert.equal(reached.at(-1)?.headers.get('user-agent'), 'SIPp');
