@@ -4,3 +4,4 @@ export * from './api-key.ts';
 export * from './web-user.ts';
 export * from './money.ts';
 export * from './setting.ts';
+export * from './objects/index.ts';

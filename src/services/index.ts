@@ -12,6 +12,7 @@ import { BalanceService } from './balance-service.ts';
 import { SettingService } from './setting-service.ts';
 import { TenantService } from './tenant-service.ts';
 import { UserService } from './user-service.ts';
+import { ObjectService, extensionRules } from './objects/index.ts';
 
 export type { Caller, CallerRequest } from './access-service.ts';
 export type { IssuedKey, KeyListing } from './key-service.ts';
@@ -20,6 +21,7 @@ export type { PublicWebUser, AuthenticatedUser } from './user-service.ts';
 export type { FirstStartCredentials } from './bootstrap-service.ts';
 export { TENANT_WRITE_ONLY, TENANT_COLUMNS } from './tenant-service.ts';
 export type { ThrottleSettings } from './bad-key-throttle.ts';
+export { ObjectService, generateSipSecret, type ObjectScope } from './objects/index.ts';
 
 export interface ServiceSettings {
   readonly nodeName: string;
@@ -49,6 +51,7 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
     balance: new BalanceService(deps.store, deps.clock),
     system: new SystemService(deps.clock, deps.channels, settings.serviceEndDate, settings.nodeName),
     bootstrap: new BootstrapService(keys, tenants),
+    objects: new ObjectService(deps.store, deps.clock, { extension: extensionRules }),
   };
 }
 

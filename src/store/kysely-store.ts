@@ -10,10 +10,18 @@ import { webUserRepository } from './repositories/web-user-repository.ts';
 import { settingRepository } from './repositories/setting-repository.ts';
 import { balanceRepository } from './repositories/balance-repository.ts';
 import { authTokenRepository } from './repositories/auth-token-repository.ts';
+import { objectTable, type ObjectTable } from './object-table.ts';
+import { schemaOf } from '../domain/index.ts';
 
 export function kyselyStore(db: Kysely<unknown>, dialect: Dialect, onClose: () => Promise<void> = async () => {}): Store {
   const loose = db as unknown as LooseDb;
+  const tables = new Map<string, ObjectTable>();
   return {
+    objects(name) {
+      let table = tables.get(name);
+      if (!table) tables.set(name, (table = objectTable(loose, schemaOf(name))));
+      return table;
+    },
     dialect,
     tenants: tenantRepository(loose),
     apiKeys: apiKeyRepository(loose),

@@ -1,6 +1,9 @@
 // The Store: the repositories every upper layer uses, independent of the engine.
 import type { ApiKeyRecord, AuthTokenRecord, KeyScope, Tenant, TenantFields, WebUser, WebUserFields } from '../domain/index.ts';
 import type { Dialect } from './dialect.ts';
+import type { ObjectTable } from './object-table.ts';
+
+export type { ObjectTable, ObjectPage, TenantScope } from './object-table.ts';
 
 export interface TenantRepository {
   list(filter?: Partial<Record<keyof Tenant, string>>): Promise<Tenant[]>;
@@ -57,6 +60,8 @@ export interface Store {
   readonly settings: SettingRepository;
   readonly balances: BalanceRepository;
   readonly authTokens: AuthTokenRepository;
+  /** The table of a catalogue object (domain/objects) by its name. */
+  objects(name: string): ObjectTable;
   /** Applies pending migrations; returns the names applied now. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;

@@ -5,6 +5,7 @@ import type { Params } from '../../params.ts';
 import { laterObject, type ManagedObject, type ObjectAction } from './managed-object.ts';
 import { tenantObject } from './tenant-object.ts';
 import { userObject } from './user-object.ts';
+import { catalogueObject } from './catalogue-object.ts';
 
 const CRUD = ['list', 'get', 'add', 'update', 'delete'] as const;
 
@@ -16,7 +17,7 @@ export const MANAGED_OBJECTS = {
   phone: laterObject('phone', false, ['list', 'get', 'add', 'update']),
   mediafile: laterObject('mediafile', false, [...CRUD, 'updatebinary', 'getbinary']),
   huntlist: laterObject('huntlist', false, [...CRUD, 'getextensions', 'setextensions']),
-  extension: laterObject('extension', false, CRUD),
+  extension: catalogueObject('extension', false),
   provider: laterObject('provider', true, [...CRUD, 'listroutes']),
   did: laterObject('did', false, CRUD),
   musiconhold: laterObject('musiconhold', false, CRUD),

@@ -1,0 +1,106 @@
+// Tenant-scoped CRUD for any catalogue object (domain/objects): one implementation for every table.
+// A tenant's query never matches another tenant's row: the tenant column is part of every WHERE.
+import type { ObjectRow, ObjectSchema } from '../domain/index.ts';
+import type { LooseDb } from './row-table.ts';
+import { translateConstraint } from './row-table.ts';
+
+/** The tenant a query is confined to; null = every tenant (admin views) or a global object. */
+export type TenantScope = number | null;
+
+export interface ObjectPage {
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface ObjectTable {
+  readonly schema: ObjectSchema;
+  list(scope: TenantScope, where?: Readonly<Record<string, string | number | null>>, page?: ObjectPage): Promise<ObjectRow[]>;
+  count(scope: TenantScope, where?: Readonly<Record<string, string | number | null>>): Promise<number>;
+  get(scope: TenantScope, id: number): Promise<ObjectRow | undefined>;
+  /** Inserts one row; for tenant objects `tenantId` fills the tenant column. */
+  insert(tenantId: TenantScope, values: ObjectRow): Promise<ObjectRow>;
+  /** Inserts many rows in one transaction-sized statement batch; all or none. */
+  insertMany(tenantId: TenantScope, rows: readonly ObjectRow[]): Promise<number>;
+  update(scope: TenantScope, id: number, values: ObjectRow): Promise<ObjectRow | undefined>;
+  delete(scope: TenantScope, id: number): Promise<boolean>;
+}
+
+export function objectTable(db: LooseDb, schema: ObjectSchema): ObjectTable {
+  const { table, idColumn, tenantColumn } = schema;
+  const describe = (values: ObjectRow) => {
+    const label = values[schema.labelColumn];
+    return `${schema.title[0]?.toUpperCase()}${schema.title.slice(1)}${label === undefined || label === null ? '' : ` ${label}`}`;
+  };
+  const withTenant = (tenantId: TenantScope, values: ObjectRow): ObjectRow =>
+    tenantColumn && tenantId !== null ? { ...values, [tenantColumn]: tenantId } : values;
+
+  function select(scope: TenantScope, where: Readonly<Record<string, string | number | null>>) {
+    let query = db.selectFrom(table).selectAll();
+    if (tenantColumn && scope !== null) query = query.where(tenantColumn, '=', scope as never);
+    for (const [column, value] of Object.entries(where)) {
+      query = value === null ? query.where(column, 'is', null) : query.where(column, '=', value as never);
+    }
+    return query;
+  }
+
+  return {
+    schema,
+    async list(scope, where = {}, page = {}) {
+      let query = select(scope, where).orderBy(idColumn);
+      if (page.limit !== undefined) query = query.limit(page.limit);
+      if (page.offset !== undefined) query = query.offset(page.offset);
+      return (await query.execute()) as ObjectRow[];
+    },
+    async count(scope, where = {}) {
+      let query = db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'));
+      if (tenantColumn && scope !== null) query = query.where(tenantColumn, '=', scope as never);
+      for (const [column, value] of Object.entries(where)) {
+        query = value === null ? query.where(column, 'is', null) : query.where(column, '=', value as never);
+      }
+      const row = await query.executeTakeFirst();
+      return Number((row as { n?: unknown } | undefined)?.n ?? 0);
+    },
+    async get(scope, id) {
+      return (await select(scope, { [idColumn]: id }).executeTakeFirst()) as ObjectRow | undefined;
+    },
+    async insert(tenantId, values) {
+      try {
+        return (await db.insertInto(table).values(withTenant(tenantId, values)).returningAll().executeTakeFirstOrThrow()) as ObjectRow;
+      } catch (error) {
+        throw translateConstraint(error, describe(values));
+      }
+    },
+    async insertMany(tenantId, rows) {
+      if (rows.length === 0) return 0;
+      // Chunks keep each statement under SQLite's 32,766 bound parameters.
+      const columnsPerRow = Object.keys(rows[0] ?? {}).length + 1;
+      const chunk = Math.max(1, Math.floor(30_000 / columnsPerRow));
+      try {
+        await db.transaction().execute(async (trx) => {
+          for (let at = 0; at < rows.length; at += chunk) {
+            await trx.insertInto(table).values(rows.slice(at, at + chunk).map((row) => withTenant(tenantId, row))).execute();
+          }
+        });
+      } catch (error) {
+        throw translateConstraint(error, `${schema.title[0]?.toUpperCase()}${schema.title.slice(1)}`);
+      }
+      return rows.length;
+    },
+    async update(scope, id, values) {
+      if (Object.keys(values).length === 0) return this.get(scope, id);
+      let query = db.updateTable(table).set(values).where(idColumn, '=', id as never);
+      if (tenantColumn && scope !== null) query = query.where(tenantColumn, '=', scope as never);
+      try {
+        return (await query.returningAll().executeTakeFirst()) as ObjectRow | undefined;
+      } catch (error) {
+        throw translateConstraint(error, describe(values));
+      }
+    },
+    async delete(scope, id) {
+      let query = db.deleteFrom(table).where(idColumn, '=', id as never);
+      if (tenantColumn && scope !== null) query = query.where(tenantColumn, '=', scope as never);
+      const result = await query.executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+  };
+}
