@@ -12,7 +12,7 @@ import { BalanceService } from './balance-service.ts';
 import { SettingService } from './setting-service.ts';
 import { TenantService } from './tenant-service.ts';
 import { UserService } from './user-service.ts';
-import { ObjectService, extensionRules } from './objects/index.ts';
+import { OBJECT_RULES, ObjectService } from './objects/index.ts';
 
 export type { Caller, CallerRequest } from './access-service.ts';
 export type { IssuedKey, KeyListing } from './key-service.ts';
@@ -51,7 +51,7 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
     balance: new BalanceService(deps.store, deps.clock),
     system: new SystemService(deps.clock, deps.channels, settings.serviceEndDate, settings.nodeName),
     bootstrap: new BootstrapService(keys, tenants),
-    objects: new ObjectService(deps.store, deps.clock, { extension: extensionRules }),
+    objects: new ObjectService(deps.store, deps.clock, OBJECT_RULES),
   };
 }
 

@@ -2,7 +2,8 @@
 import { PbxError } from '../../../../shared/index.ts';
 import { ANY_FORMAT, type ReqtypeHandler } from '../../handler.ts';
 import type { Params } from '../../params.ts';
-import { laterObject, type ManagedObject, type ObjectAction } from './managed-object.ts';
+import { type ManagedObject, type ObjectAction } from './managed-object.ts';
+import { storedObject } from './stored-object.ts';
 import { tenantObject } from './tenant-object.ts';
 import { userObject } from './user-object.ts';
 import { catalogueObject } from './catalogue-object.ts';
@@ -12,26 +13,26 @@ const CRUD = ['list', 'get', 'add', 'update', 'delete'] as const;
 export const MANAGED_OBJECTS = {
   tenant: tenantObject,
   user: userObject,
-  custom: laterObject('custom', false, CRUD),
-  customtype: laterObject('customtype', true, ['list']),
-  phone: laterObject('phone', false, ['list', 'get', 'add', 'update']),
-  mediafile: laterObject('mediafile', false, [...CRUD, 'updatebinary', 'getbinary']),
-  huntlist: laterObject('huntlist', false, [...CRUD, 'getextensions', 'setextensions']),
+  custom: storedObject('custom', false, CRUD),
+  customtype: storedObject('customtype', true, ['list']),
+  phone: storedObject('phone', false, ['list', 'get', 'add', 'update']),
+  mediafile: storedObject('mediafile', false, [...CRUD, 'updatebinary', 'getbinary']),
+  huntlist: storedObject('huntlist', false, [...CRUD, 'getextensions', 'setextensions']),
   extension: catalogueObject('extension', false),
-  provider: laterObject('provider', true, [...CRUD, 'listroutes']),
-  did: laterObject('did', false, CRUD),
-  musiconhold: laterObject('musiconhold', false, CRUD),
-  conference: laterObject('conference', false, CRUD),
-  routingprofile: laterObject('routingprofile', true, [...CRUD, 'listroutes']),
-  route: laterObject('route', true, CRUD),
-  destination: laterObject('destination', false, ['list', 'replace']),
-  ivr: laterObject('ivr', false, [...CRUD, 'getdestinations']),
-  calleridblacklist: laterObject('calleridblacklist', false, CRUD),
-  condition: laterObject('condition', false, [...CRUD, 'getdestinations', 'getextendedinfos', 'replaceextendedinfos']),
-  sipregs: laterObject('sipregs', false, ['list']),
-  phonephonebook: laterObject('phonephonebook', false, CRUD),
-  voicemail: laterObject('voicemail', false, [...CRUD, 'listmessages', 'getmessagerecording', 'putmessagerecording']),
-  queue: laterObject('queue', false, CRUD),
+  provider: storedObject('provider', true, [...CRUD, 'listroutes']),
+  did: storedObject('did', false, CRUD),
+  musiconhold: storedObject('musiconhold', false, CRUD),
+  conference: storedObject('conference', false, CRUD),
+  routingprofile: storedObject('routingprofile', true, [...CRUD, 'listroutes']),
+  route: storedObject('route', true, CRUD),
+  destination: storedObject('destination', false, ['list', 'replace']),
+  ivr: storedObject('ivr', false, [...CRUD, 'getdestinations']),
+  calleridblacklist: storedObject('calleridblacklist', false, CRUD),
+  condition: storedObject('condition', false, [...CRUD, 'getdestinations', 'getextendedinfos', 'replaceextendedinfos']),
+  sipregs: storedObject('sipregs', false, ['list']),
+  phonephonebook: storedObject('phonephonebook', false, CRUD),
+  voicemail: storedObject('voicemail', false, [...CRUD, 'listmessages', 'getmessagerecording', 'putmessagerecording']),
+  queue: storedObject('queue', false, CRUD),
 } satisfies Record<string, ManagedObject>;
 
 type ObjectName = keyof typeof MANAGED_OBJECTS;
