@@ -25,6 +25,8 @@ export interface Tenant {
   te_maxconferences: number;
   te_maxivrs: number;
   te_maxvoicemails: number;
+  /** The tenant's own SIP domain (phones register as `100@domain`); '' = only the shared domain. */
+  te_sipdomain: string;
   te_created: string;
 }
 

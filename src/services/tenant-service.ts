@@ -10,6 +10,9 @@ import { TtlCache } from './ttl-cache.ts';
 
 const timezone = text(64).refine((zone) => zone === '' || isTimeZone(zone), 'expected an IANA time zone such as Europe/Rome');
 
+// A DNS name (lower-cased on the wire by phones); '' = the tenant registers on the shared domain only.
+const sipDomain = text(255).transform((d) => d.toLowerCase()).refine((d) => d === '' || /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(d), 'expected a DNS name such as pbx.acme.example');
+
 const tenantFields = {
   te_code: text(32),
   te_name: text(255).min(1, 'must not be empty'),
@@ -32,6 +35,7 @@ const tenantFields = {
   te_maxconferences: wholeNumber(),
   te_maxivrs: wholeNumber(),
   te_maxvoicemails: wholeNumber(),
+  te_sipdomain: sipDomain,
 };
 
 const createSchema = z.strictObject(tenantFields).partial().required({ te_code: true, te_name: true });
@@ -78,6 +82,7 @@ export class TenantService {
     const fields = parseFields(createSchema, payload, 'tenant');
     assertTenantCode(fields.te_code);
     checkParkingRange(fields.pk_start ?? null, fields.pk_end ?? null);
+    await this.checkSipDomainFree(fields.te_sipdomain, undefined);
     const tenant = await this.store.tenants.create(fields as Partial<TenantFields> & Pick<TenantFields, 'te_code' | 'te_name'>, formatDateTime(this.clock.now()));
     const fullKey = await this.keys.create('full', tenant.te_id);
     const readOnlyKey = await this.keys.create('readonly', tenant.te_id);
@@ -93,6 +98,7 @@ export class TenantService {
       throw new PbxError('invalid_parameter', `te_code cannot be changed after creation (tenant ${current.te_code})`);
     }
     checkParkingRange(fields.pk_start === undefined ? current.pk_start : fields.pk_start, fields.pk_end === undefined ? current.pk_end : fields.pk_end);
+    await this.checkSipDomainFree(fields.te_sipdomain, id);
     const { te_code: _code, ...changes } = fields;
     const updated = await this.store.tenants.update(id, changes as Partial<TenantFields>);
     if (!updated) throw new PbxError('not_found', `Tenant ${id} not found`);
@@ -105,6 +111,19 @@ export class TenantService {
     if (!(await this.store.tenants.delete(id))) throw new PbxError('not_found', `Tenant ${id} not found`);
     this.byCode.clear();
     this.keys.forget();
+  }
+
+  /** The tenant whose own SIP domain this is (case-insensitive), if any. */
+  async findBySipDomain(domain: string): Promise<Tenant | undefined> {
+    const [tenant] = await this.store.tenants.list({ te_sipdomain: domain.toLowerCase() });
+    return tenant;
+  }
+
+  // One domain names one tenant: phones registering as `100@domain` must find exactly one extension 100.
+  private async checkSipDomainFree(domain: string | undefined, ownId: number | undefined): Promise<void> {
+    if (domain === undefined || domain === '') return;
+    const owner = await this.findBySipDomain(domain);
+    if (owner && owner.te_id !== ownId) throw new PbxError('conflict', `SIP domain ${domain.toLowerCase()} already belongs to tenant ${owner.te_code}`);
   }
 
   /** Sets a tenant's disabled flag (CLI `tenant disable`). */

@@ -10,10 +10,12 @@ import { webUserRepository } from './repositories/web-user-repository.ts';
 import { settingRepository } from './repositories/setting-repository.ts';
 import { balanceRepository } from './repositories/balance-repository.ts';
 import { authTokenRepository } from './repositories/auth-token-repository.ts';
+import { registrationRepository } from './repositories/registration-repository.ts';
 import { objectTable, type ObjectTable } from './object-table.ts';
 import { schemaOf } from '../domain/index.ts';
 
-export function kyselyStore(db: Kysely<unknown>, dialect: Dialect, onClose: () => Promise<void> = async () => {}): Store {
+/** `schema`: the PostgreSQL schema the migration bookkeeping tables live in (Kysely looks for them in every schema otherwise). */
+export function kyselyStore(db: Kysely<unknown>, dialect: Dialect, onClose: () => Promise<void> = async () => {}, schema?: string): Store {
   const loose = db as unknown as LooseDb;
   const tables = new Map<string, ObjectTable>();
   return {
@@ -29,8 +31,9 @@ export function kyselyStore(db: Kysely<unknown>, dialect: Dialect, onClose: () =
     settings: settingRepository(loose),
     balances: balanceRepository(loose),
     authTokens: authTokenRepository(loose),
+    registrations: registrationRepository(loose),
     async migrate() {
-      const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+      const migrator = new Migrator({ db, provider: migrationProvider(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
       const { error, results = [] } = await migrator.migrateToLatest();
       if (error) throw error;
       return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -27,7 +27,7 @@ export function openPostgresStore(url: string, options: PostgresOptions = {}): S
   // pg_terminate_backend) is an unhandled 'error' event that ends the process.
   pool.on('error', (error) => options.onConnectionError?.(error));
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
-  const store = kyselyStore(db, 'postgres');
+  const store = kyselyStore(db, 'postgres', undefined, schema);
   if (!schema) return store;
   return {
     ...store,

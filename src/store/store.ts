@@ -52,6 +52,40 @@ export interface AuthTokenRepository {
   delete(userId: number): Promise<boolean>;
 }
 
+/** One SIP binding as stored (the registrar maps it to its Binding). Times are ISO-8601 UTC text. */
+export interface RegistrationRow {
+  rg_te_id: number;
+  rg_ex_id: number;
+  rg_aor: string;
+  rg_username: string;
+  rg_contact_uri: string;
+  rg_contact: string;
+  rg_expires: string;
+  rg_call_id: string;
+  rg_cseq: number;
+  rg_q: string | null;
+  rg_protocol: string;
+  rg_address: string;
+  rg_port: number;
+  rg_flow_id: string | null;
+  rg_user_agent: string | null;
+  rg_node: string;
+  rg_registered: string;
+  rg_last_rtt: number | null;
+  rg_reachable: number;
+}
+
+export interface RegistrationRepository {
+  list(tenantId?: number): Promise<RegistrationRow[]>;
+  listForAccount(tenantId: number, extensionId: number): Promise<RegistrationRow[]>;
+  /** Inserts or replaces the row of (tenant, extension, contact URI), keeping its rg_registered. */
+  put(row: RegistrationRow): Promise<void>;
+  remove(tenantId: number, extensionId: number, contactUri: string): Promise<RegistrationRow | undefined>;
+  removeAll(tenantId: number, extensionId: number): Promise<RegistrationRow[]>;
+  removeExpired(nowIso: string): Promise<RegistrationRow[]>;
+  setReachability(tenantId: number, extensionId: number, contactUri: string, lastRttMs: number | null, reachable: boolean): Promise<RegistrationRow | undefined>;
+}
+
 export interface Store {
   readonly dialect: Dialect;
   readonly tenants: TenantRepository;
@@ -60,6 +94,7 @@ export interface Store {
   readonly settings: SettingRepository;
   readonly balances: BalanceRepository;
   readonly authTokens: AuthTokenRepository;
+  readonly registrations: RegistrationRepository;
   /** The table of a catalogue object (domain/objects) by its name. */
   objects(name: string): ObjectTable;
   /** Applies pending migrations; returns the names applied now. */

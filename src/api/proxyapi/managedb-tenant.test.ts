@@ -26,6 +26,14 @@ describe('MANAGEDB tenant', () => {
   const list = async (filter?: string) => (await rowOf(await db('list', filter === undefined ? {} : { filter }))) as unknown as Row[];
   const update = (id: string | number, fields: Record<string, unknown>) => db('update', { objectid: String(id), jsondata: JSON.stringify(fields) });
 
+  test('a tenant SIP domain is a DNS name, stored lower case, owned by one tenant', async () => {
+    const row = await add({ te_code: 'initech', te_name: 'Initech', te_sipdomain: 'PBX.Initech.example' });
+    assert.equal(row.te_sipdomain, 'pbx.initech.example');
+    await expectError(await db('add', { jsondata: '{"te_code":"other","te_name":"x","te_sipdomain":"pbx.initech.example"}' }), 'conflict', 'SIP domain pbx.initech.example already belongs to tenant INITECH');
+    await expectError(await db('add', { jsondata: '{"te_code":"other","te_name":"x","te_sipdomain":"not a domain"}' }), 'invalid_parameter', 'Invalid te_sipdomain for tenant: expected a DNS name such as pbx.acme.example');
+    assert.equal((await rowOf(await update(String(row.te_id), { te_sipdomain: 'pbx.initech.example' }))).te_sipdomain, 'pbx.initech.example', 'its own domain is no conflict');
+  });
+
   test('add answers the row, all values strings, with two working keys', async () => {
     const row = await add({ te_code: 'initech', te_name: 'Initech', te_maxchannels: 4, te_timezone: 'Europe/Rome', te_recordingpassword: 'hunter2' });
     const { apikey, apikey_readonly, ...rest } = row;
@@ -51,6 +59,7 @@ describe('MANAGEDB tenant', () => {
       te_maxconferences: '0',
       te_maxivrs: '0',
       te_maxvoicemails: '0',
+      te_sipdomain: '',
       te_created: '2026-11-27 10:00:00',
     });
     assert.match(apikey ?? '', /^[0-9a-f]{64}$/);
