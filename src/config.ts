@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { PbxError } from './shared/index.ts';
 
 const port = z.coerce.number({ error: 'expected a port 0-65535' }).int('expected a port 0-65535').min(0, 'expected a port 0-65535').max(65535, 'expected a port 0-65535');
+// A comma-separated list in the environment, or a JSON array in the config file.
+const list = z.union([z.array(z.string().trim().min(1)), z.string().transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))]);
 const seconds = z.coerce.number().int('expected a whole number of seconds').min(0, 'expected 0 or more');
 
 /** Each setting with its environment variable and default. */
@@ -14,6 +16,20 @@ const SETTINGS = {
   httpPort: { env: 'CALLGRID_HTTP_PORT', schema: port, fallback: 8080 },
   httpHost: { env: 'CALLGRID_HTTP_HOST', schema: z.string().min(1), fallback: '0.0.0.0' },
   sipPort: { env: 'CALLGRID_SIP_PORT', schema: port, fallback: 5060 },
+  sipHost: { env: 'CALLGRID_SIP_HOST', schema: z.string().min(1), fallback: '0.0.0.0' },
+  sipWsPort: { env: 'CALLGRID_SIP_WS_PORT', schema: port, fallback: undefined },
+  sipRealm: { env: 'CALLGRID_SIP_REALM', schema: z.string().regex(/^[^"\\\s]{1,128}$/, 'expected a realm without quotes, backslashes or spaces'), fallback: 'callgrid' },
+  sipDomains: { env: 'CALLGRID_SIP_DOMAINS', schema: list, fallback: [] as readonly string[] },
+  sipNonceSecret: { env: 'CALLGRID_SIP_NONCE_SECRET', schema: z.string().min(16, 'expected at least 16 characters'), fallback: undefined },
+  sipDigestAlgorithms: { env: 'CALLGRID_SIP_DIGEST_ALGORITHMS', schema: list.pipe(z.array(z.enum(['MD5', 'SHA-256'], 'expected MD5 and/or SHA-256')).min(1, 'expected MD5 and/or SHA-256')), fallback: ['MD5'] as ReadonlyArray<'MD5' | 'SHA-256'> },
+  sipMinExpiresSeconds: { env: 'CALLGRID_SIP_MIN_EXPIRES', schema: seconds, fallback: 60 },
+  sipMaxExpiresSeconds: { env: 'CALLGRID_SIP_MAX_EXPIRES', schema: seconds, fallback: 3600 },
+  sipMaxContacts: { env: 'CALLGRID_SIP_MAX_CONTACTS', schema: z.coerce.number().int().min(1, 'expected 1 or more'), fallback: 5 },
+  sipQualifySeconds: { env: 'CALLGRID_SIP_QUALIFY_SECONDS', schema: z.coerce.number().int().min(5, 'expected 5 or more'), fallback: 60 },
+  sipBanFailures: { env: 'CALLGRID_SIP_BAN_FAILURES', schema: z.coerce.number().int().min(1, 'expected 1 or more'), fallback: 5 },
+  sipBanWindowSeconds: { env: 'CALLGRID_SIP_BAN_WINDOW_SECONDS', schema: seconds, fallback: 600 },
+  sipBanSeconds: { env: 'CALLGRID_SIP_BAN_SECONDS', schema: seconds, fallback: 1800 },
+  sipTrustedNetworks: { env: 'CALLGRID_SIP_TRUSTED_NETWORKS', schema: list, fallback: [] as readonly string[] },
   dataDir: { env: 'CALLGRID_DATA_DIR', schema: z.string().min(1), fallback: './data' },
   databaseUrl: {
     env: 'CALLGRID_DATABASE_URL',

@@ -1,13 +1,14 @@
 // Composition root: load config, open the store, build services and the HTTP
 // edge, serve. The only file that wires concrete classes together.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { createApp, createHttpListener } from './api/index.ts';
 import type { Config } from './config.ts';
-import { ChannelRegistry } from './pbx/index.ts';
+import { ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore } from './pbx/index.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
 import { createLogger, systemClock, type Clock, type Logger } from './shared/index.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -44,6 +45,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       serviceEndDate: config.serviceEndDate,
       lookupCacheMs: config.lookupCacheSeconds * 1000,
       throttle: { maxFailures: config.authFailureLimit, windowMs: config.authFailureWindowSeconds * 1000, banMs: config.authBanSeconds * 1000 },
+      media: { dataDir: config.dataDir },
     },
   );
   const app = createApp(services, { logger });
@@ -63,6 +65,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const firstStart = await runtime.services.bootstrap.firstStart(config.demoTenant || undefined);
   if (firstStart) writeCredentials(config, firstStart);
 
+  const sip = await startSip(config, runtime);
+  runtime.services.peers.attach(sip);
+
   const server = await listen(createHttpListener(runtime.app, runtime.services, runtime.logger), config.httpPort, config.httpHost);
   const port = (server.address() as AddressInfo).port;
   const url = config.httpPort === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
@@ -73,10 +78,48 @@ export async function startServer(config: Config): Promise<RunningServer> {
     (stopping ??= (async () => {
       runtime.logger.info('shutting down: no new connections, finishing requests in flight');
       await closeServer(server, config.shutdownTimeoutSeconds * 1000);
+      runtime.services.peers.attach(undefined);
+      await sip.stop();
       await runtime.close();
       runtime.logger.info('stopped');
     })());
   return { runtime, url, firstStart, stop };
+}
+
+/** The node's SIP side on CALLGRID_SIP_HOST:CALLGRID_SIP_PORT (UDP and TCP), with store-backed accounts and bindings. */
+async function startSip(config: Config, runtime: Runtime): Promise<PbxNode> {
+  const directory = new StoreAccountDirectory(runtime.store, { realm: config.sipRealm, domains: config.sipDomains });
+  const node = await PbxNode.start(
+    { accounts: directory, domains: directory, bindings: new StoreBindingStore(runtime.store.registrations), clock: systemClock, logger: runtime.logger },
+    {
+      nodeName: config.nodeName,
+      host: config.sipHost,
+      port: config.sipPort,
+      ...(config.sipWsPort === undefined ? {} : { wsPort: config.sipWsPort }),
+      realm: config.sipRealm,
+      nonceSecret: config.sipNonceSecret ?? nonceSecret(config.dataDir),
+      digestAlgorithms: config.sipDigestAlgorithms,
+      limits: { minExpires: config.sipMinExpiresSeconds, maxExpires: config.sipMaxExpiresSeconds, maxContacts: config.sipMaxContacts },
+      qualifyIntervalMs: config.sipQualifySeconds * 1000,
+      ban: { maxFailures: config.sipBanFailures, windowMs: config.sipBanWindowSeconds * 1000, banMs: config.sipBanSeconds * 1000, trusted: config.sipTrustedNetworks },
+      userAgent: 'Callgrid',
+    },
+  );
+  runtime.logger.info({ host: config.sipHost, port: config.sipPort, ws: config.sipWsPort, realm: config.sipRealm }, 'SIP listening');
+  return node;
+}
+
+/**
+ * The digest nonce key, kept in the data folder so nonces handed out before a restart still verify after it
+ * (otherwise every phone's next REGISTER would count as a failed answer). A cluster sets CALLGRID_SIP_NONCE_SECRET.
+ */
+function nonceSecret(dataDir: string): string {
+  const file = join(dataDir, 'sip-nonce.secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
 }
 
 /** Responses not yet finished, per server, so a shutdown can reach them. */

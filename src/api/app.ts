@@ -1,4 +1,4 @@
-// The HTTP edge: MiRTA's proxyapi.php at its known paths, a health check, and
+// The HTTP edge: MiRTA's proxyapi.php and openapi.php at their known paths, a health check, and
 // the single place where unexpected errors become a response.
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -6,6 +6,7 @@ import { redactUrl, type Logger } from '../shared/index.ts';
 import type { Services } from '../services/index.ts';
 import { proxyApiEndpoint } from './proxyapi/endpoint.ts';
 import { honoRequest } from './proxyapi/hono-request.ts';
+import { mountOpenApi } from './openapi/mount.ts';
 
 export const PROXYAPI_PATHS = ['/pbx/proxyapi.php', '/mirtapbx/proxyapi.php', '/proxyapi'] as const;
 
@@ -48,6 +49,8 @@ export function createApp(services: Services, options: AppOptions): Hono {
     app.post(path, proxyApi);
     app.all(path, (c) => c.text(`Method ${c.req.method} not allowed; use GET or POST\n`, 405, { Allow: 'GET, POST', 'X-Callgrid-Error': 'method_not_allowed' }));
   }
+  // openapi.php (spec §5): the JSON REST endpoint and its OpenAPI document.
+  mountOpenApi(app, services, logger);
   app.get('/healthz', (c) => c.json({ status: 'ok', node: services.system.nodeName }));
 
   app.notFound((c) => c.text(`No such endpoint ${c.req.path}; the API is at ${PROXYAPI_PATHS[0]}\n`, 404, { 'X-Callgrid-Error': 'not_found' }));

@@ -5,3 +5,7 @@ export * from './web-user.ts';
 export * from './money.ts';
 export * from './setting.ts';
 export * from './objects/index.ts';
+export * from './cdr.ts';
+export * from './phonebook.ts';
+export * from './user-group.ts';
+export * from './virtual-extension.ts';

@@ -1,4 +1,4 @@
-// Live telephony on top of sip + media + store. For now: the call registry.
+// Live telephony on top of sip + media + store: the node's SIP side (registrar, qualify) and the call registry.
 export { ChannelRegistry, type LiveChannel } from './calls/channel-registry.ts';
 export {
   AuthBan,
@@ -6,6 +6,11 @@ export {
   Qualifier,
   Registrar,
   qualifyStatus,
+  sendCheckSync,
+  StoreAccountDirectory,
+  StoreBindingStore,
+  type CheckSyncOutcome,
+  type SharedDomainOptions,
   type AuthBanOptions,
   type AuthFailure,
   type Binding,
@@ -25,3 +30,4 @@ export {
   type SipAccountDirectory,
   type SipDomainPolicy,
 } from './registrar/index.ts';
+export { PbxNode, type PbxNodeOptions, type PbxNodePorts } from './pbx-node.ts';

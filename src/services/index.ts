@@ -12,7 +12,10 @@ import { BalanceService } from './balance-service.ts';
 import { SettingService } from './setting-service.ts';
 import { TenantService } from './tenant-service.ts';
 import { UserService } from './user-service.ts';
-import { OBJECT_RULES, ObjectService } from './objects/index.ts';
+import { OBJECT_RULES, ObjectService, createRoutingServices } from './objects/index.ts';
+import { PeerService } from './peer-service.ts';
+import { StoreBindingStore } from '../pbx/index.ts';
+import { MediaFileService, type MediaSettings } from './objects/index.ts';
 
 export type { Caller, CallerRequest } from './access-service.ts';
 export type { IssuedKey, KeyListing } from './key-service.ts';
@@ -21,6 +24,7 @@ export type { PublicWebUser, AuthenticatedUser } from './user-service.ts';
 export type { FirstStartCredentials } from './bootstrap-service.ts';
 export { TENANT_WRITE_ONLY, TENANT_COLUMNS } from './tenant-service.ts';
 export type { ThrottleSettings } from './bad-key-throttle.ts';
+export type { Peer, PeerSelector } from './peer-service.ts';
 export { ObjectService, generateSipSecret, type ObjectScope } from './objects/index.ts';
 
 export interface ServiceSettings {
@@ -29,6 +33,8 @@ export interface ServiceSettings {
   /** How long a resolved key or tenant code may be reused without a query. */
   readonly lookupCacheMs: number;
   readonly throttle: ThrottleSettings;
+  /** Where media audio is stored, and the largest upload. */
+  readonly media: MediaSettings;
 }
 
 export interface ServiceDeps {
@@ -52,6 +58,9 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
     system: new SystemService(deps.clock, deps.channels, settings.serviceEndDate, settings.nodeName),
     bootstrap: new BootstrapService(keys, tenants),
     objects: new ObjectService(deps.store, deps.clock, OBJECT_RULES),
+    routing: createRoutingServices(deps.store),
+    peers: new PeerService(deps.store, new StoreBindingStore(deps.store.registrations), deps.clock, settings.nodeName),
+    media: new MediaFileService(deps.store, deps.clock, settings.media),
   };
 }
 

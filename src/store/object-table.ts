@@ -23,6 +23,10 @@ export interface ObjectTable {
   insertMany(tenantId: TenantScope, rows: readonly ObjectRow[]): Promise<number>;
   update(scope: TenantScope, id: number, values: ObjectRow): Promise<ObjectRow | undefined>;
   delete(scope: TenantScope, id: number): Promise<boolean>;
+  /** Deletes every row matching `where` (within the scope); returns how many. */
+  deleteWhere(scope: TenantScope, where: Readonly<Record<string, string | number>>): Promise<number>;
+  /** Replaces the rows matching `where` by `rows` in one transaction (a destination slot, a condition's infos). */
+  replaceWhere(tenantId: TenantScope, where: Readonly<Record<string, string | number>>, rows: readonly ObjectRow[]): Promise<number>;
 }
 
 export function objectTable(db: LooseDb, schema: ObjectSchema): ObjectTable {
@@ -40,6 +44,13 @@ export function objectTable(db: LooseDb, schema: ObjectSchema): ObjectTable {
     for (const [column, value] of Object.entries(where)) {
       query = value === null ? query.where(column, 'is', null) : query.where(column, '=', value as never);
     }
+    return query;
+  }
+
+  function remove(from: LooseDb, scope: TenantScope, where: Readonly<Record<string, string | number>>) {
+    let query = from.deleteFrom(table);
+    if (tenantColumn && scope !== null) query = query.where(tenantColumn, '=', scope as never);
+    for (const [column, value] of Object.entries(where)) query = query.where(column, '=', value as never);
     return query;
   }
 
@@ -101,6 +112,21 @@ export function objectTable(db: LooseDb, schema: ObjectSchema): ObjectTable {
       if (tenantColumn && scope !== null) query = query.where(tenantColumn, '=', scope as never);
       const result = await query.executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
+    },
+    async deleteWhere(scope, where) {
+      const result = await remove(db, scope, where).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+    async replaceWhere(tenantId, where, rows) {
+      try {
+        await db.transaction().execute(async (trx) => {
+          await remove(trx, tenantId, where).execute();
+          if (rows.length > 0) await trx.insertInto(table).values(rows.map((row) => withTenant(tenantId, row))).execute();
+        });
+      } catch (error) {
+        throw translateConstraint(error, `${schema.title[0]?.toUpperCase()}${schema.title.slice(1)}`);
+      }
+      return rows.length;
     },
   };
 }

@@ -1,5 +1,6 @@
 // The Store: the repositories every upper layer uses, independent of the engine.
 import type { ApiKeyRecord, AuthTokenRecord, KeyScope, Tenant, TenantFields, WebUser, WebUserFields } from '../domain/index.ts';
+import type { CdrQuery, CdrRecord, NewCdr, NewSimpleCdr, Phonebook, PhonebookEntry, SimpleCdrQuery, SimpleCdrRecord, UserGroup, UserGroupMember, VirtualMember } from '../domain/index.ts';
 import type { Dialect } from './dialect.ts';
 import type { ObjectTable } from './object-table.ts';
 
@@ -86,6 +87,71 @@ export interface RegistrationRepository {
   setReachability(tenantId: number, extensionId: number, contactUri: string, lastRttMs: number | null, reachable: boolean): Promise<RegistrationRow | undefined>;
 }
 
+export interface CdrRepository {
+  insert(tenantId: number, cdr: NewCdr & { accountcode: string }): Promise<CdrRecord>;
+  insertSimple(tenantId: number, row: NewSimpleCdr): Promise<SimpleCdrRecord>;
+  /** Rows by start time, then id. */
+  list(query: CdrQuery): Promise<CdrRecord[]>;
+  listSimple(query: SimpleCdrQuery): Promise<SimpleCdrRecord[]>;
+  /** One column of the tenant's first CDR with this uniqueid; undefined when there is none. */
+  getField(tenantId: number, uniqueid: string, field: string): Promise<string | number | null | undefined>;
+  /** Appends to the userfield of the tenant's CDRs with this uniqueid; returns how many changed. */
+  appendUserfield(tenantId: number, uniqueid: string, text: string): Promise<number>;
+}
+
+export interface XmlTemplateRepository {
+  get(tenantId: number, name: string): Promise<string | undefined>;
+  list(tenantId: number): Promise<string[]>;
+  /** Creates or replaces the named template. */
+  put(tenantId: number, name: string, template: string): Promise<void>;
+  delete(tenantId: number, name: string): Promise<boolean>;
+}
+
+export interface PhonebookItem {
+  pi_id: number;
+  pi_code: string;
+  pi_name: string;
+}
+
+export interface PhonebookRepository {
+  items(): Promise<PhonebookItem[]>;
+  list(tenantId: number): Promise<Array<Phonebook & { entries: number }>>;
+  /** By name, case-insensitively. */
+  find(tenantId: number, name: string): Promise<Phonebook | undefined>;
+  create(tenantId: number, name: string): Promise<Phonebook>;
+  /** Adds entries (each a list of [pi_id, value]) in one transaction; returns their ids in order. */
+  addEntries(tenantId: number, phonebookId: number, entries: ReadonlyArray<ReadonlyArray<readonly [number, string]>>): Promise<number[]>;
+  entries(tenantId: number, phonebookId: number): Promise<PhonebookEntry[]>;
+  /** Entries with a value (of one item, or any when undefined) LIKE `pattern` (case-insensitive, `\` escapes). */
+  query(tenantId: number, phonebookId: number, itemId: number | undefined, pattern: string): Promise<PhonebookEntry[]>;
+  deleteEntry(tenantId: number, phonebookId: number, entryId: number): Promise<boolean>;
+  clear(tenantId: number, phonebookId: number): Promise<number>;
+}
+
+export interface UserGroupRepository {
+  list(): Promise<UserGroup[]>;
+  get(id: number): Promise<UserGroup | undefined>;
+  create(fields: Pick<UserGroup, 'ug_name' | 'ug_description'>): Promise<UserGroup>;
+  delete(id: number): Promise<boolean>;
+  tenants(groupId: number): Promise<Tenant[]>;
+  users(groupId: number): Promise<UserGroupMember[]>;
+  addTenant(groupId: number, tenantId: number): Promise<boolean>;
+  removeTenant(groupId: number, tenantId: number): Promise<boolean>;
+  /** Adds the user, or updates its inherit flag when it is a member already. */
+  putUser(groupId: number, userId: number, inherit: boolean): Promise<void>;
+  removeUser(groupId: number, userId: number): Promise<boolean>;
+  /** Tenants the user gets from the groups it inherits from. */
+  inheritedTenantIds(userId: number): Promise<number[]>;
+}
+
+export interface VirtualExtensionRepository {
+  members(tenantId: number, virtualId: number): Promise<VirtualMember[]>;
+  /** False when it was a member already. */
+  add(tenantId: number, virtualId: number, memberId: number): Promise<boolean>;
+  remove(tenantId: number, virtualId: number, memberId: number): Promise<boolean>;
+  clear(tenantId: number, virtualId: number): Promise<number>;
+}
+
 export interface Store {
   readonly dialect: Dialect;
   readonly tenants: TenantRepository;
@@ -95,6 +161,11 @@ export interface Store {
   readonly balances: BalanceRepository;
   readonly authTokens: AuthTokenRepository;
   readonly registrations: RegistrationRepository;
+  readonly cdrs: CdrRepository;
+  readonly xmlTemplates: XmlTemplateRepository;
+  readonly phonebooks: PhonebookRepository;
+  readonly userGroups: UserGroupRepository;
+  readonly virtualExtensions: VirtualExtensionRepository;
   /** The table of a catalogue object (domain/objects) by its name. */
   objects(name: string): ObjectTable;
   /** Applies pending migrations; returns the names applied now. */

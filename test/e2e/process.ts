@@ -40,9 +40,12 @@ export interface Child {
 
 const running = new Set<Child>();
 
-/** A value of process.env without the CALLGRID_* settings of the calling shell. */
+/**
+ * A value of process.env without the CALLGRID_* settings of the calling shell. SIP binds any free port on
+ * loopback unless the test says otherwise, so servers of parallel tests never fight over 5060.
+ */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
+  const env: NodeJS.ProcessEnv = { CALLGRID_SIP_PORT: '0', CALLGRID_SIP_HOST: '127.0.0.1' };
   for (const [name, value] of Object.entries(process.env)) {
     if (!name.startsWith('CALLGRID_') && value !== undefined) env[name] = value;
   }

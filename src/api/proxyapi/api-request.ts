@@ -19,7 +19,8 @@ export interface ApiRequest {
 export interface ApiAnswer {
   readonly status: 200 | 429 | 500;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  /** Text, or bytes for binary answers (media audio). */
+  readonly body: string | Uint8Array<ArrayBuffer>;
 }
 
 export const NO_FORM: FormBody = { fields: new Map(), files: new Map() };

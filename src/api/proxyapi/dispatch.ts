@@ -9,6 +9,8 @@ import { helpHandler } from './handlers/help.ts';
 import { info } from './handlers/info/index.ts';
 import { laterHandlers } from './handlers/later.ts';
 import { manageDb } from './handlers/managedb/index.ts';
+import { mediaFile } from './handlers/mediafile.ts';
+import { chanSipPeers, countPeers, reboot, unregister } from './handlers/peers.ts';
 import { setting } from './handlers/setting.ts';
 import { countCalls, licenseDays } from './handlers/system.ts';
 
@@ -16,10 +18,15 @@ export const HANDLERS: Readonly<Record<Reqtype, ReqtypeHandler>> = {
   ...laterHandlers,
   INFO: info,
   MANAGEDB: manageDb,
+  MEDIAFILE: mediaFile,
   SETTING: setting,
   BALANCE: balance,
   LICENSEDAYS: licenseDays,
   COUNTCALLS: countCalls,
+  COUNTPEERS: countPeers,
+  CHANSIPPEERS: chanSipPeers,
+  UNREGISTER: unregister,
+  REBOOT: reboot,
   CHECKAUTH: checkAuth,
   AUTHTOKEN: authToken,
   HELP: helpHandler(() => REQTYPES.map((name) => [name, HANDLERS[name].syntax] as const)),

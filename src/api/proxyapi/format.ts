@@ -33,9 +33,11 @@ export function parseFormat(value: string | undefined): Format {
   throw new PbxError('invalid_parameter', `Invalid format '${value}': expected plain, json, xml or csv`);
 }
 
-export function render(reply: Reply, rendering: Rendering, what: string): { body: string; contentType: string } {
+export function render(reply: Reply, rendering: Rendering, what: string): { body: string | Uint8Array<ArrayBuffer>; contentType: string } {
   const { format } = rendering;
   switch (reply.kind) {
+    case 'binary':
+      return { body: reply.bytes, contentType: reply.contentType };
     case 'html':
       return { body: reply.html, contentType: CONTENT_TYPES.plain };
     case 'json':

@@ -10,6 +10,8 @@ export type Reply =
   /** JSON whatever the format (MANAGEDB answers JSON only). */
   | { readonly kind: 'json'; readonly json: unknown }
   /** An HTML page (HELP). */
-  | { readonly kind: 'html'; readonly html: string };
+  | { readonly kind: 'html'; readonly html: string }
+  /** Bytes of their own type whatever the format (media audio). */
+  | { readonly kind: 'binary'; readonly bytes: Uint8Array<ArrayBuffer>; readonly contentType: string };
 
 export const ok = (): Reply => ({ kind: 'value', plain: 'OK', json: { result: 'OK' } });

@@ -2,3 +2,4 @@
 export * from './object-schema.ts';
 export * from './catalogue.ts';
 export { EXTENSION_TECHS, extensionSchema } from './extension.ts';
+export * from './catalogue-routing.ts';

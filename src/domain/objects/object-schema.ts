@@ -25,10 +25,24 @@ export interface ColumnSpec {
   readonly values?: readonly string[];
   /** The object whose id this column holds; checked to exist in the same tenant (or be global). */
   readonly refersTo?: string;
+  /** With refersTo: the row belongs to the object it names and is deleted with it, instead of blocking its delete. */
+  readonly cascade?: boolean;
   /** Default on create when the column is not sent. */
   readonly fallback?: string | number | null;
   /** Text must match this (e.g. extension numbers). */
   readonly pattern?: { readonly regex: RegExp; readonly describe: string };
+}
+
+/**
+ * A reference whose target kind is named by another column of the row (MiRTA's destinations: de_type_dst
+ * 'EXT' + de_type_id_dst 17 names extension 17). `objectOf` maps a type value to an object name.
+ */
+export interface TaggedReference {
+  readonly typeColumn: string;
+  readonly idColumn: string;
+  objectOf(type: string): string | undefined;
+  /** 'restrict': the named object cannot be deleted while a row names it; 'cascade': the row goes with it. */
+  readonly onDelete: 'restrict' | 'cascade';
 }
 
 export interface ObjectSchema {
@@ -50,6 +64,10 @@ export interface ObjectSchema {
   readonly uniqueInTenant?: ReadonlyArray<readonly string[]>;
   /** Column sets unique across every tenant. */
   readonly uniqueGlobally?: ReadonlyArray<readonly string[]>;
+  /** References whose target object depends on a type column (checked on delete of the target). */
+  readonly taggedReferences?: readonly TaggedReference[];
+  /** How messages name a row when its label column alone says too little. */
+  describe?(row: ObjectRow): string;
 }
 
 type Options = Omit<ColumnSpec, 'kind' | 'max'>;

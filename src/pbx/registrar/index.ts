@@ -7,3 +7,6 @@ export type { Binding, BindingStore, Reachability, SipAccount, SipAccountDirecto
 export { InMemoryBindingStore } from './in-memory-binding-store.ts';
 export { AuthBan, type AuthBanOptions, type FailureOutcome } from './auth-ban.ts';
 export { Qualifier, qualifyStatus, type QualifyDeps, type QualifyListener, type QualifyOptions, type QualifyResult } from './qualify.ts';
+export { StoreBindingStore } from './store-binding-store.ts';
+export { StoreAccountDirectory, type SharedDomainOptions } from './store-account-directory.ts';
+export { sendCheckSync, type CheckSyncOutcome } from './check-sync.ts';

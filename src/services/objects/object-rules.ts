@@ -6,8 +6,8 @@ export interface WriteContext {
   /** The tenant the object belongs to (undefined for global objects). */
   readonly tenant: Tenant | undefined;
   readonly now: string;
-  /** How many objects of this kind the tenant already has (for limits). */
-  count(): Promise<number>;
+  /** How many objects of this kind the tenant already has (for limits), or that match `where` (uniqueness). */
+  count(where?: Readonly<Record<string, string | number>>): Promise<number>;
 }
 
 export interface ObjectRules {
@@ -19,4 +19,5 @@ export interface ObjectRules {
 
 export type RulesBySchema = Readonly<Record<string, ObjectRules>>;
 
-export const label = (schema: ObjectSchema, row: ObjectRow): string => `${schema.title} ${row[schema.labelColumn] ?? row[schema.idColumn] ?? ''}`.trim();
+export const label = (schema: ObjectSchema, row: ObjectRow): string =>
+  schema.describe ? schema.describe(row) : `${schema.title} ${row[schema.labelColumn] ?? row[schema.idColumn] ?? ''}`.trim();

@@ -1,6 +1,6 @@
 // The use cases of every catalogue object: list, get, create, update, delete, tenant-scoped, with
 // references checked on writes (same tenant, or global) and deletes refused while others refer to a row.
-import { CATALOGUE, schemaOf, type ObjectRow, type ObjectSchema, type Tenant } from '../../domain/index.ts';
+import { CATALOGUE, schemaOf, type ObjectRow, type ObjectSchema, type TaggedReference, type Tenant } from '../../domain/index.ts';
 import { PbxError, formatDateTime, type Clock } from '../../shared/index.ts';
 import type { ObjectPage, Store, TenantScope } from '../../store/index.ts';
 import { parsePayload } from './object-payload.ts';
@@ -68,6 +68,7 @@ export class ObjectService {
     const current = await this.get(name, tenantId, id);
     await this.refuseWhileReferenced(schema, current);
     if (!(await this.store.objects(name).delete(tenantId, id))) throw this.notFound(name, id);
+    await this.deleteDependents(schema, current);
     return current;
   }
 
@@ -85,7 +86,7 @@ export class ObjectService {
   }
 
   private context(name: string, tenant: Tenant | undefined, tenantId: TenantScope): WriteContext {
-    return { tenant, now: formatDateTime(this.clock.now()), count: () => this.store.objects(name).count(tenantId) };
+    return { tenant, now: formatDateTime(this.clock.now()), count: (where = {}) => this.store.objects(name).count(tenantId, where) };
   }
 
   private notFound(name: string, id: number): PbxError {
@@ -110,15 +111,44 @@ export class ObjectService {
     const id = Number(row[schema.idColumn]);
     const referrers: string[] = [];
     for (const [name, other] of Object.entries(CATALOGUE)) {
+      const scope = other.tenantColumn && schema.tenantColumn ? Number(row[schema.tenantColumn]) : null;
       for (const [column, spec] of Object.entries(other.columns)) {
-        if (spec.refersTo !== schema.name) continue;
-        const scope = other.tenantColumn && schema.tenantColumn ? Number(row[schema.tenantColumn]) : null;
+        if (spec.refersTo !== schema.name || spec.cascade) continue;
         const rows = await this.store.objects(name).list(scope, { [column]: id }, { limit: 5 });
         referrers.push(...rows.map((r) => `${label(other, r)} (${column})`));
+      }
+      for (const ref of other.taggedReferences ?? []) {
+        if (ref.onDelete !== 'restrict') continue;
+        const rows = await this.taggedRows(name, other, ref, scope, schema.name, id);
+        // A row that goes with this object (its own slot naming itself) does not hold it.
+        const held = rows.filter((r) => !(other.taggedReferences ?? []).some((c) => c.onDelete === 'cascade' && c.objectOf(String(r[c.typeColumn])) === schema.name && Number(r[c.idColumn]) === id));
+        referrers.push(...held.map((r) => label(other, r)));
       }
     }
     if (referrers.length > 0) {
       throw new PbxError('conflict', `${capital(label(schema, row))} is in use by ${referrers.slice(0, 5).join(', ')}; change those first`);
     }
+  }
+
+  /** Rows that belong to a deleted object go with it: `cascade` columns and cascading tagged references. */
+  private async deleteDependents(schema: ObjectSchema, row: ObjectRow): Promise<void> {
+    const id = Number(row[schema.idColumn]);
+    for (const [name, other] of Object.entries(CATALOGUE)) {
+      const scope = other.tenantColumn && schema.tenantColumn ? Number(row[schema.tenantColumn]) : null;
+      for (const [column, spec] of Object.entries(other.columns)) {
+        if (spec.refersTo === schema.name && spec.cascade) await this.store.objects(name).deleteWhere(scope, { [column]: id });
+      }
+      for (const ref of other.taggedReferences ?? []) {
+        if (ref.onDelete !== 'cascade') continue;
+        const types = new Set((await this.taggedRows(name, other, ref, scope, schema.name, id)).map((r) => String(r[ref.typeColumn])));
+        for (const type of types) await this.store.objects(name).deleteWhere(scope, { [ref.typeColumn]: type, [ref.idColumn]: id });
+      }
+    }
+  }
+
+  /** The rows of `name` whose tagged reference names object `target` `id`. */
+  private async taggedRows(name: string, other: ObjectSchema, ref: TaggedReference, scope: TenantScope, target: string, id: number): Promise<ObjectRow[]> {
+    const rows = await this.store.objects(name).list(scope, { [ref.idColumn]: id });
+    return rows.filter((r) => ref.objectOf(String(r[ref.typeColumn])) === target);
   }
 }

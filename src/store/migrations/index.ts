@@ -3,12 +3,18 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../dialect.ts';
 import { foundation } from './0001-foundation.ts';
 import { objects } from './0002-objects.ts';
+import { routing } from './0003-routing.ts';
+import { cdrs } from './0004-cdrs.ts';
+import { phonebooks } from './0005-phonebooks.ts';
 import { registrations } from './0006-registrations.ts';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001-foundation': foundation(dialect),
     '0002-objects': objects(dialect),
+    '0003-routing': routing(dialect),
+    '0004-cdrs': cdrs(dialect),
+    '0005-phonebooks': phonebooks(dialect),
     '0006-registrations': registrations(dialect),
   };
   return { getMigrations: async () => migrations };

@@ -13,12 +13,10 @@ function later(name: string, syntax: string, tenant: Need<'required' | 'optional
   return { syntax, tenant, writes, adminOnly, ...(formats ? { formats } : {}), handle: async () => notImplemented(name) };
 }
 
-type LaterReqtype = Exclude<Reqtype, 'HELP' | 'INFO' | 'MANAGEDB' | 'SETTING' | 'BALANCE' | 'LICENSEDAYS' | 'COUNTCALLS' | 'CHECKAUTH' | 'AUTHTOKEN'>;
+type LaterReqtype = Exclude<Reqtype, 'HELP' | 'INFO' | 'MANAGEDB' | 'SETTING' | 'BALANCE' | 'LICENSEDAYS' | 'COUNTCALLS' | 'CHECKAUTH' | 'AUTHTOKEN' | 'COUNTPEERS' | 'CHANSIPPEERS' | 'REBOOT' | 'UNREGISTER'>;
 
 export const laterHandlers = {
-  COUNTPEERS: later('COUNTPEERS', 'Registered peers per node and in total.\n  tenant (optional with the admin key)', 'optional', false),
   COUNTCHANNELS: later('COUNTCHANNELS', 'Active channels, in total or on one node.\n  nodename (optional), tenant (optional with the admin key)', 'optional', false),
-  CHANSIPPEERS: later('CHANSIPPEERS', 'Peers registered on all nodes (alias PEERS).\n  tenant (optional with the admin key)', 'optional', false),
   BLFS: later('BLFS', 'BLF state of every monitored peer and flow.\n  tenant', 'required', false),
   DND: later('DND', 'Do-not-disturb of an extension.\n  number, action=get|set, value=on (empty to disable)', 'required', writesUnless('action', 'get')),
   FLOWS: later('FLOWS', 'State of every flow of the tenant.\n  tenant', 'required', false),
@@ -66,7 +64,6 @@ export const laterHandlers = {
     writesUnless('action', 'list', 'fulllist'),
   ),
   QUEUERESET: later('QUEUERESET', 'Reset the statistics of a queue.\n  tenant (optional), queueid', 'optional', true),
-  REBOOT: later('REBOOT', 'Ask phones to reboot (NOTIFY check-sync).\n  peer (name or ALL), tenant (optional)', 'optional', true),
   RESPONSEPATH: later(
     'RESPONSEPATH',
     'Results collected by a Response Path.\n  tenant, id, rrid, filter=queue|answer|uniqueid, filterdata, action=list|getid|getlast, format=xml',
@@ -78,7 +75,6 @@ export const laterHandlers = {
   SETFLOW: later('SETFLOW', 'Set a flow.\n  number, state=INUSE|NOT_INUSE|UNAVAILABLE|RINGING (optional), value (optional), tenant', 'required', true),
   SMS: later('SMS', 'Send an SMS.\n  tenant, source (ACCOUNT = number of account), dest, account (SOURCE), destclid, server, message', 'required', true),
   TRANSFER: later('TRANSFER', 'Blind transfer.\n  tenant (optional), channel, extrachannel (optional), dest', 'optional', true),
-  UNREGISTER: later('UNREGISTER', 'Drop the registrations of a peer.\n  peer (name or ALL), tenant (optional)', 'optional', true),
   USERGROUP: later(
     'USERGROUP',
     'User groups (admin key).\n  usergroupid, tenantid, userid, inerith=on,\n  action=list|listtenants|listusers|addtenant|deltenant|adduser|deluser',

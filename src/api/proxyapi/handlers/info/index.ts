@@ -4,6 +4,7 @@ import { PLAIN_AND_JSON, type ReqtypeHandler } from '../../handler.ts';
 import type { Params } from '../../params.ts';
 import { infoBalance, infoConfig } from './info-tenant.ts';
 import { laterInfo, type InfoType } from './info-type.ts';
+import { infoExtensions, infoRegstate } from './info-extensions.ts';
 
 export const INFO_TYPES = {
   queues: laterInfo('queues', 'list of queues'),
@@ -26,9 +27,9 @@ export const INFO_TYPES = {
   dids: laterInfo('dids', 'DIDs (all tenants with the admin key and no tenant)', 'optional'),
   pincodes: laterInfo('pincodes', 'outbound PIN codes'),
   sms: laterInfo('sms', 'SMS sent and received: start, end'),
-  extensions: laterInfo('extensions', 'extensions with state: id or number'),
+  extensions: infoExtensions,
   extstate: laterInfo('extstate', 'live state of an extension: ext'),
-  regstate: laterInfo('regstate', 'registration state of an extension: ext'),
+  regstate: infoRegstate,
   config: infoConfig,
   cdrs: laterInfo('cdrs', 'call detail records: id, uniqueid, linkedid, src, firstdst, direction, phone, start, end, format=csv|xml, template (tenant=% with the admin key)', 'optional', ['plain', 'json', 'csv', 'xml']),
   simplecdrs: laterInfo('simplecdrs', 'simple call history: id, uniqueid, calleridnum, calleridname, disposition, direction, whoanswered, phone, start, end, format=csv', 'optional', ['plain', 'json', 'csv']),

@@ -4,9 +4,16 @@ import { ANY_FORMAT, type ReqtypeHandler } from '../../handler.ts';
 import type { Params } from '../../params.ts';
 import { type ManagedObject, type ObjectAction } from './managed-object.ts';
 import { storedObject } from './stored-object.ts';
+import { sipregsObject } from './sipregs-object.ts';
 import { tenantObject } from './tenant-object.ts';
 import { userObject } from './user-object.ts';
 import { catalogueObject } from './catalogue-object.ts';
+import { conditionActions } from './condition-actions.ts';
+import { destinationActions } from './destination-actions.ts';
+import { huntlistActions } from './huntlist-actions.ts';
+import { ivrActions } from './ivr-actions.ts';
+import { providerActions, routeActions, routingProfileActions } from './route-actions.ts';
+import { mediaFileActions } from './mediafile-actions.ts';
 
 const CRUD = ['list', 'get', 'add', 'update', 'delete'] as const;
 
@@ -16,20 +23,20 @@ export const MANAGED_OBJECTS = {
   custom: storedObject('custom', false, CRUD),
   customtype: storedObject('customtype', true, ['list']),
   phone: storedObject('phone', false, ['list', 'get', 'add', 'update']),
-  mediafile: storedObject('mediafile', false, [...CRUD, 'updatebinary', 'getbinary']),
-  huntlist: storedObject('huntlist', false, [...CRUD, 'getextensions', 'setextensions']),
+  mediafile: storedObject('mediafile', false, [...CRUD, 'updatebinary', 'getbinary'], mediaFileActions),
+  huntlist: storedObject('huntlist', false, [...CRUD, 'getextensions', 'setextensions'], huntlistActions),
   extension: catalogueObject('extension', false),
-  provider: storedObject('provider', true, [...CRUD, 'listroutes']),
+  provider: storedObject('provider', true, [...CRUD, 'listroutes'], providerActions),
   did: storedObject('did', false, CRUD),
   musiconhold: storedObject('musiconhold', false, CRUD),
   conference: storedObject('conference', false, CRUD),
-  routingprofile: storedObject('routingprofile', true, [...CRUD, 'listroutes']),
-  route: storedObject('route', true, CRUD),
-  destination: storedObject('destination', false, ['list', 'replace']),
-  ivr: storedObject('ivr', false, [...CRUD, 'getdestinations']),
+  routingprofile: storedObject('routingprofile', true, [...CRUD, 'listroutes'], routingProfileActions),
+  route: storedObject('route', true, CRUD, routeActions),
+  destination: storedObject('destination', false, ['list', 'replace'], destinationActions),
+  ivr: storedObject('ivr', false, [...CRUD, 'getdestinations'], ivrActions),
   calleridblacklist: storedObject('calleridblacklist', false, CRUD),
-  condition: storedObject('condition', false, [...CRUD, 'getdestinations', 'getextendedinfos', 'replaceextendedinfos']),
-  sipregs: storedObject('sipregs', false, ['list']),
+  condition: storedObject('condition', false, [...CRUD, 'getdestinations', 'getextendedinfos', 'replaceextendedinfos'], conditionActions),
+  sipregs: sipregsObject,
   phonephonebook: storedObject('phonephonebook', false, CRUD),
   voicemail: storedObject('voicemail', false, [...CRUD, 'listmessages', 'getmessagerecording', 'putmessagerecording']),
   queue: storedObject('queue', false, CRUD),

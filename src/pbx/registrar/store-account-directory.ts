@@ -1,0 +1,63 @@
+// SIP accounts and served domains read from the store: phones authenticate as an extension's username
+// (`100-ACME`, MiRTA's convention, on the shared domain) or as its number at the tenant's own SIP domain.
+import type { ObjectRow, Tenant } from '../../domain/index.ts';
+import type { Store } from '../../store/index.ts';
+import type { SipAccount, SipAccountDirectory, SipDomainPolicy } from './ports.ts';
+
+export interface SharedDomainOptions {
+  /** The digest realm of the shared domain (tenant domains use their own name). */
+  readonly realm: string;
+  /**
+   * The shared domain's names. Empty: every name that is not a tenant's own domain is the shared one
+   * (a single-host install reached by IP address or any DNS name).
+   */
+  readonly domains: readonly string[];
+}
+
+// Only extensions that are SIP phones register; CUSTOM and VIRTUAL ones have no device.
+const REGISTERING_TECHS = new Set(['SIP', 'PJSIP']);
+
+export class StoreAccountDirectory implements SipAccountDirectory, SipDomainPolicy {
+  private readonly shared: ReadonlySet<string>;
+
+  constructor(private readonly store: Store, private readonly options: SharedDomainOptions) {
+    this.shared = new Set(options.domains.map((d) => d.toLowerCase()));
+  }
+
+  async realmFor(domain: string): Promise<string | undefined> {
+    const name = domain.toLowerCase();
+    if (await this.tenantByDomain(name)) return name;
+    if (this.shared.size === 0 || this.shared.has(name)) return this.options.realm;
+    return undefined;
+  }
+
+  async findByUsername(username: string, domain: string): Promise<SipAccount | undefined> {
+    const extensions = this.store.objects('extension');
+    const own = await this.tenantByDomain(domain.toLowerCase());
+    let row: ObjectRow | undefined;
+    let tenant: Tenant | undefined = own;
+    if (own) {
+      // At a tenant's own domain the user part is the extension number (or its full username).
+      [row] = await extensions.list(own.te_id, { ex_number: username });
+      row ??= (await extensions.list(own.te_id, { ex_username: username }))[0];
+    } else {
+      [row] = await extensions.list(null, { ex_username: username });
+      tenant = row ? await this.store.tenants.get(Number(row.ex_te_id)) : undefined;
+    }
+    if (!row || !tenant || tenant.te_disabled === 'on' || !REGISTERING_TECHS.has(String(row.ex_tech))) return undefined;
+    return {
+      tenantId: tenant.te_id,
+      extensionId: Number(row.ex_id),
+      number: String(row.ex_number),
+      username,
+      password: String(row.ex_secret ?? ''),
+      ...(own ? { realm: domain.toLowerCase() } : { realm: this.options.realm }),
+    };
+  }
+
+  private async tenantByDomain(domain: string): Promise<Tenant | undefined> {
+    if (domain === '') return undefined;
+    const [tenant] = await this.store.tenants.list({ te_sipdomain: domain });
+    return tenant;
+  }
+}

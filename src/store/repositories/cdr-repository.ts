@@ -1,0 +1,108 @@
+// cd_cdrs and sc_simplecdrs: written as calls end, read by INFO cdrs/simplecdrs and CDR get/update.
+// Every query names its tenants unless the caller asked for all of them (admin `tenant=%`).
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { CdrQuery, CdrRecord, SimpleCdrQuery, SimpleCdrRecord } from '../../domain/index.ts';
+import { INBOUND_MARK, OUTBOUND_MARK } from '../../domain/index.ts';
+import type { CdrRepository } from '../store.ts';
+import { translateConstraint, type LooseDb } from '../row-table.ts';
+
+type Eb = ExpressionBuilder<Record<string, Record<string, unknown>>, string>;
+
+// The userfield markers as LIKE patterns; `[` and `]` are literal in both engines' LIKE.
+const INBOUND = `%${INBOUND_MARK}%`;
+const OUTBOUND = `%${OUTBOUND_MARK}%`;
+
+function directionCondition(eb: Eb, direction: string) {
+  if (direction === 'IN') return eb('userfield', 'like', INBOUND);
+  if (direction === 'OUT') return eb.and([eb('userfield', 'not like', INBOUND), eb('userfield', 'like', OUTBOUND)]);
+  return eb.and([eb('userfield', 'not like', INBOUND), eb('userfield', 'not like', OUTBOUND)]);
+}
+
+/** `column in (list)` for each given list; an empty list matches nothing. */
+function anyOf(eb: Eb, columns: readonly string[], values: readonly (string | number)[]) {
+  return eb.or(columns.map((column) => eb(column, 'in', values as never)));
+}
+
+export function cdrRepository(db: LooseDb): CdrRepository {
+  return {
+    async insert(tenantId, cdr) {
+      try {
+        const row = await db.insertInto('cd_cdrs').values({ ...cdr, te_id: tenantId }).returningAll().executeTakeFirstOrThrow();
+        return row as unknown as CdrRecord;
+      } catch (error) {
+        throw translateConstraint(error, `CDR ${cdr.uniqueid}`);
+      }
+    },
+
+    async insertSimple(tenantId, row) {
+      try {
+        const inserted = await db.insertInto('sc_simplecdrs').values({ ...row, sc_te_id: tenantId }).returning('sc_id').executeTakeFirstOrThrow();
+        const [found] = await this.listSimple({ tenantIds: [tenantId], ids: [Number(inserted.sc_id)] });
+        if (!found) throw new Error('inserted simple CDR not found');
+        return found;
+      } catch (error) {
+        throw translateConstraint(error, `Simple CDR ${row.sc_uniqueid}`);
+      }
+    },
+
+    async list(query: CdrQuery) {
+      let q = db.selectFrom('cd_cdrs').selectAll();
+      if (query.tenantIds) q = q.where('te_id', 'in', (query.tenantIds.length ? query.tenantIds : [-1]) as never);
+      if (query.from !== undefined) q = q.where('start', '>=', query.from as never);
+      if (query.to !== undefined) q = q.where('start', '<=', query.to as never);
+      const lists: Array<[readonly string[], readonly (string | number)[] | undefined]> = [
+        [['ID'], query.ids],
+        [['uniqueid'], query.uniqueids],
+        [['linkedid'], query.linkedids],
+        [['src'], query.srcs],
+        [['firstdst'], query.firstdsts],
+        [['disposition'], query.dispositions],
+        [['src', 'dst', 'realsrc', 'firstdst', 'lastdst', 'wherelanded'], query.phones],
+      ];
+      for (const [columns, values] of lists) if (values) q = q.where((eb) => anyOf(eb, columns, values));
+      const directions = query.directions;
+      if (directions) q = q.where((eb) => eb.or(directions.map((d) => directionCondition(eb, d))));
+      return (await q.orderBy('start').orderBy('ID').execute()) as unknown as CdrRecord[];
+    },
+
+    async listSimple(query: SimpleCdrQuery) {
+      let q = db
+        .selectFrom('sc_simplecdrs')
+        .innerJoin('te_tenants', 'te_tenants.te_id', 'sc_simplecdrs.sc_te_id')
+        .selectAll('sc_simplecdrs')
+        .select('te_tenants.te_code as tenantcode');
+      if (query.tenantIds) q = q.where('sc_te_id', 'in', (query.tenantIds.length ? query.tenantIds : [-1]) as never);
+      if (query.from !== undefined) q = q.where('sc_start', '>=', query.from as never);
+      if (query.to !== undefined) q = q.where('sc_start', '<=', query.to as never);
+      const lists: Array<[readonly string[], readonly (string | number)[] | undefined]> = [
+        [['sc_id'], query.ids],
+        [['sc_uniqueid'], query.uniqueids],
+        [['sc_calleridnum'], query.calleridnums],
+        [['sc_calleridname'], query.calleridnames],
+        [['sc_dialednum'], query.dialednums],
+        [['sc_disposition'], query.dispositions],
+        [['sc_direction'], query.directions],
+        [['sc_whoanswered'], query.whoanswered],
+        [['sc_whoanswered', 'sc_calleridnum', 'sc_dialednum'], query.phones],
+      ];
+      for (const [columns, values] of lists) if (values) q = q.where((eb) => anyOf(eb as unknown as Eb, columns, values));
+      return (await q.orderBy('sc_start').orderBy('sc_id').execute()) as unknown as SimpleCdrRecord[];
+    },
+
+    async getField(tenantId, uniqueid, field) {
+      const row = await db.selectFrom('cd_cdrs').select(field).where('te_id', '=', tenantId as never).where('uniqueid', '=', uniqueid as never).orderBy('ID').executeTakeFirst();
+      return row === undefined ? undefined : (row[field] as string | number | null);
+    },
+
+    async appendUserfield(tenantId, uniqueid, text) {
+      // One statement, so two concurrent appends both land.
+      const result = await db
+        .updateTable('cd_cdrs')
+        .set({ userfield: sql`userfield || ${text}` })
+        .where('te_id', '=', tenantId as never)
+        .where('uniqueid', '=', uniqueid as never)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+  };
+}
