@@ -2,7 +2,8 @@
 // again, unregister with Expires: 0, and register again; CHANSIPPEERS follows each step.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSipp, skipWithoutSipp } from '../support/sipp.ts';
 import { api, cleanEnv, freePort, spawnChild, stopAll, tempDir, REPO } from './process.ts';
@@ -83,6 +84,23 @@ describe('SIPp registers against the real server', { skip: skipWithoutSipp('SIPp
 
   test('a wrong password gets 401 again and changes nothing', async () => {
     await sipp('wrong.xml');
+    assert.deepEqual(await peers(), ['100-ACME@127.0.0.1']);
+  });
+
+  test('after the 49 RFC 4475 torture messages the server still registers a phone', async () => {
+    const dir = join(REPO, 'test/fixtures/rfc4475');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.dat'));
+    assert.equal(files.length, 49);
+    const socket = createSocket('udp4');
+    try {
+      for (const file of files) {
+        await new Promise<void>((resolve, reject) => socket.send(readFileSync(join(dir, file)), sipPort, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+      }
+    } finally {
+      socket.close();
+    }
+    await sipp('unregister.xml');
+    await sipp('register.xml');
     assert.deepEqual(await peers(), ['100-ACME@127.0.0.1']);
   });
 
