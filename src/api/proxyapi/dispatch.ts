@@ -11,6 +11,11 @@ import { laterHandlers } from './handlers/later.ts';
 import { manageDb } from './handlers/managedb/index.ts';
 import { mediaFile } from './handlers/mediafile.ts';
 import { chanSipPeers, countPeers, reboot, unregister } from './handlers/peers.ts';
+import { dnd } from './handlers/dnd.ts';
+import { cdr } from './handlers/cdr.ts';
+import { phonebook, phonebooks } from './handlers/phonebook.ts';
+import { userGroup } from './handlers/usergroup.ts';
+import { virtualExt } from './handlers/virtualext.ts';
 import { setting } from './handlers/setting.ts';
 import { countCalls, licenseDays } from './handlers/system.ts';
 
@@ -27,6 +32,12 @@ export const HANDLERS: Readonly<Record<Reqtype, ReqtypeHandler>> = {
   CHANSIPPEERS: chanSipPeers,
   UNREGISTER: unregister,
   REBOOT: reboot,
+  DND: dnd,
+  PHONEBOOKS: phonebooks,
+  PHONEBOOK: phonebook,
+  USERGROUP: userGroup,
+  VIRTUALEXT: virtualExt,
+  CDR: cdr,
   CHECKAUTH: checkAuth,
   AUTHTOKEN: authToken,
   HELP: helpHandler(() => REQTYPES.map((name) => [name, HANDLERS[name].syntax] as const)),

@@ -13,23 +13,15 @@ function later(name: string, syntax: string, tenant: Need<'required' | 'optional
   return { syntax, tenant, writes, adminOnly, ...(formats ? { formats } : {}), handle: async () => notImplemented(name) };
 }
 
-type LaterReqtype = Exclude<Reqtype, 'HELP' | 'INFO' | 'MANAGEDB' | 'SETTING' | 'BALANCE' | 'LICENSEDAYS' | 'COUNTCALLS' | 'CHECKAUTH' | 'AUTHTOKEN' | 'COUNTPEERS' | 'CHANSIPPEERS' | 'REBOOT' | 'UNREGISTER'>;
+type LaterReqtype = Exclude<Reqtype, 'HELP' | 'INFO' | 'MANAGEDB' | 'SETTING' | 'BALANCE' | 'LICENSEDAYS' | 'COUNTCALLS' | 'CHECKAUTH' | 'AUTHTOKEN' | 'COUNTPEERS' | 'CHANSIPPEERS' | 'REBOOT' | 'UNREGISTER' | 'DND' | 'PHONEBOOKS' | 'PHONEBOOK' | 'USERGROUP' | 'VIRTUALEXT' | 'CDR'>;
 
 export const laterHandlers = {
   COUNTCHANNELS: later('COUNTCHANNELS', 'Active channels, in total or on one node.\n  nodename (optional), tenant (optional with the admin key)', 'optional', false),
   BLFS: later('BLFS', 'BLF state of every monitored peer and flow.\n  tenant', 'required', false),
-  DND: later('DND', 'Do-not-disturb of an extension.\n  number, action=get|set, value=on (empty to disable)', 'required', writesUnless('action', 'get')),
   FLOWS: later('FLOWS', 'State of every flow of the tenant.\n  tenant', 'required', false),
   CHANNEL: later('CHANNEL', 'Details of one channel.\n  channel, tenant', 'required', false),
   CHANNELS: later('CHANNELS', 'Active channels of the tenant.\n  nodename (optional), tenant (optional with the admin key)', 'optional', false),
   GETCURRENTCALLS: later('GETCURRENTCALLS', 'Calls running now for an extension.\n  phone, tenant, multiple=yes (all channels, not only the first)', 'required', false),
-  PHONEBOOKS: later('PHONEBOOKS', 'Phonebook names.\n  tenant, subreqtype=list', 'required', false),
-  PHONEBOOK: later(
-    'PHONEBOOK',
-    'Records of one phonebook.\n  tenant, phonebook (name), subreqtype=query|add|delete|cleanall|getall\n  query: field, value (% = wildcard); add: values (JSON object or array, POST; jsondata also accepted); delete: peid',
-    'required',
-    writesUnless('subreqtype', 'query', 'getall'),
-  ),
   AGENT: later(
     'AGENT',
     'Queue agent status.\n  tenant, extension (104-TENANT or 104), queue (id, ALL) or queuenumber,\n  action=pause|unpause|listqueues|add|del, pausereason, refresh=no',
@@ -75,20 +67,11 @@ export const laterHandlers = {
   SETFLOW: later('SETFLOW', 'Set a flow.\n  number, state=INUSE|NOT_INUSE|UNAVAILABLE|RINGING (optional), value (optional), tenant', 'required', true),
   SMS: later('SMS', 'Send an SMS.\n  tenant, source (ACCOUNT = number of account), dest, account (SOURCE), destclid, server, message', 'required', true),
   TRANSFER: later('TRANSFER', 'Blind transfer.\n  tenant (optional), channel, extrachannel (optional), dest', 'optional', true),
-  USERGROUP: later(
-    'USERGROUP',
-    'User groups (admin key).\n  usergroupid, tenantid, userid, inerith=on,\n  action=list|listtenants|listusers|addtenant|deltenant|adduser|deluser',
-    'optional',
-    writesUnless('action', 'list', 'listtenants', 'listusers'),
-    true,
-  ),
-  VIRTUALEXT: later('VIRTUALEXT', 'Members of a virtual extension.\n  tenant, number, extension, action=list|add|del|clean', 'required', writesUnless('action', 'list')),
   VOICEMAIL: later(
     'VOICEMAIL',
     'Voicemail boxes and messages.\n  tenant, mailbox, msgid, action=list|messages|message|delete|markread|markunread',
     'required',
     writesUnless('action', 'list', 'messages', 'message'),
   ),
-  CDR: later('CDR', 'Read or append to a CDR field.\n  tenant, action=get|update, field (e.g. userfield), uniqueid, value (update: appended)', 'required', writesUnless('action', 'get')),
   GETWEBRTCAUTH: later('GETWEBRTCAUTH', 'WebRTC connection details of an extension user.\n  username, password', 'optional', false),
 } satisfies Record<LaterReqtype, ReqtypeHandler>;
