@@ -88,7 +88,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
 /** The node's SIP side on CALLGRID_SIP_HOST:CALLGRID_SIP_PORT (UDP and TCP), with store-backed accounts and bindings. */
 async function startSip(config: Config, runtime: Runtime): Promise<PbxNode> {
-  const directory = new StoreAccountDirectory(runtime.store, { realm: config.sipRealm, domains: config.sipDomains });
+  const directory = new StoreAccountDirectory(runtime.store, systemClock, { realm: config.sipRealm, domains: config.sipDomains, tenantCacheMs: config.lookupCacheSeconds * 1000 });
   const node = await PbxNode.start(
     { accounts: directory, domains: directory, bindings: new StoreBindingStore(runtime.store.registrations), clock: systemClock, logger: runtime.logger },
     {

@@ -1,6 +1,7 @@
 // SIP accounts and served domains read from the store: phones authenticate as an extension's username
 // (`100-ACME`, MiRTA's convention, on the shared domain) or as its number at the tenant's own SIP domain.
 import type { ObjectRow, Tenant } from '../../domain/index.ts';
+import type { Clock } from '../../shared/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { SipAccount, SipAccountDirectory, SipDomainPolicy } from './ports.ts';
 
@@ -12,15 +13,27 @@ export interface SharedDomainOptions {
    * (a single-host install reached by IP address or any DNS name).
    */
   readonly domains: readonly string[];
+  /**
+   * How long the tenants (codes, disabled flags, own domains) read from the store are reused. Every REGISTER
+   * needs them twice; tenants change rarely. A change reaches the registrar within this time. Default 2 s.
+   */
+  readonly tenantCacheMs?: number;
 }
 
 // Only extensions that are SIP phones register; CUSTOM and VIRTUAL ones have no device.
 const REGISTERING_TECHS = new Set(['SIP', 'PJSIP']);
 
+interface TenantSnapshot {
+  readonly readAt: number;
+  readonly byId: ReadonlyMap<number, Tenant>;
+  readonly byDomain: ReadonlyMap<string, Tenant>;
+}
+
 export class StoreAccountDirectory implements SipAccountDirectory, SipDomainPolicy {
   private readonly shared: ReadonlySet<string>;
+  private snapshot: Promise<TenantSnapshot> | undefined;
 
-  constructor(private readonly store: Store, private readonly options: SharedDomainOptions) {
+  constructor(private readonly store: Store, private readonly clock: Clock, private readonly options: SharedDomainOptions) {
     this.shared = new Set(options.domains.map((d) => d.toLowerCase()));
   }
 
@@ -42,7 +55,7 @@ export class StoreAccountDirectory implements SipAccountDirectory, SipDomainPoli
       row ??= (await extensions.list(own.te_id, { ex_username: username }))[0];
     } else {
       [row] = await extensions.list(null, { ex_username: username });
-      tenant = row ? await this.store.tenants.get(Number(row.ex_te_id)) : undefined;
+      tenant = row ? (await this.tenants()).byId.get(Number(row.ex_te_id)) : undefined;
     }
     if (!row || !tenant || tenant.te_disabled === 'on' || !REGISTERING_TECHS.has(String(row.ex_tech))) return undefined;
     return {
@@ -56,8 +69,25 @@ export class StoreAccountDirectory implements SipAccountDirectory, SipDomainPoli
   }
 
   private async tenantByDomain(domain: string): Promise<Tenant | undefined> {
-    if (domain === '') return undefined;
-    const [tenant] = await this.store.tenants.list({ te_sipdomain: domain });
-    return tenant;
+    return domain === '' ? undefined : (await this.tenants()).byDomain.get(domain);
+  }
+
+  /** All tenants, read at most once per tenantCacheMs; concurrent REGISTERs share one read. */
+  private async tenants(): Promise<TenantSnapshot> {
+    const now = this.clock.now().getTime();
+    const current = this.snapshot;
+    if (current && now - (await current).readAt < (this.options.tenantCacheMs ?? 2000)) return current;
+    if (this.snapshot !== current) return this.snapshot as Promise<TenantSnapshot>;
+    const next = this.store.tenants.list().then((all): TenantSnapshot => ({
+      readAt: now,
+      byId: new Map(all.map((t) => [t.te_id, t])),
+      byDomain: new Map(all.filter((t) => t.te_sipdomain !== '').map((t) => [t.te_sipdomain, t])),
+    }));
+    // A failed read is not kept: the next REGISTER tries again.
+    next.catch(() => {
+      if (this.snapshot === next) this.snapshot = undefined;
+    });
+    this.snapshot = next;
+    return next;
   }
 }
