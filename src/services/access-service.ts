@@ -10,6 +10,8 @@ export interface Caller {
   readonly principal: Principal;
   /** The tenant the request acts on, when one was named (or implied by a tenant key). */
   readonly tenant: Tenant | undefined;
+  /** `tenant=%` (or another `%` pattern): several tenants, admin key only; INFO cdrs/simplecdrs use it. */
+  readonly tenantPattern?: string;
 }
 
 export interface CallerRequest {
@@ -33,6 +35,11 @@ export class AccessService {
     if (!principal) throw this.refuse(request, 'Unknown API key');
 
     const code = request.tenantCode?.trim();
+    // Tenant codes are letters and digits, so a `%` can only be MiRTA's SQL wildcard (spec §1.2).
+    if (code?.includes('%')) {
+      if (principal.kind !== 'admin') throw new PbxError('admin_required', `tenant=${code} (several tenants) needs the admin API key`);
+      return { principal, tenant: undefined, tenantPattern: code };
+    }
     const tenant = code ? await this.tenants.findByCode(code, request.useCache) : undefined;
     if (code && !tenant) throw this.refuse(request, `Unknown tenant ${code}`);
 

@@ -16,6 +16,10 @@ import { OBJECT_RULES, ObjectService, createRoutingServices } from './objects/in
 import { PeerService } from './peer-service.ts';
 import { StoreBindingStore } from '../pbx/index.ts';
 import { MediaFileService, type MediaSettings } from './objects/index.ts';
+import { CdrService } from './cdr-service.ts';
+import { PhonebookService } from './phonebook-service.ts';
+import { UserGroupService } from './user-group-service.ts';
+import { VirtualExtensionService } from './virtual-extension-service.ts';
 
 export type { Caller, CallerRequest } from './access-service.ts';
 export type { IssuedKey, KeyListing } from './key-service.ts';
@@ -25,6 +29,7 @@ export type { FirstStartCredentials } from './bootstrap-service.ts';
 export { TENANT_WRITE_ONLY, TENANT_COLUMNS } from './tenant-service.ts';
 export type { ThrottleSettings } from './bad-key-throttle.ts';
 export type { Peer, PeerSelector } from './peer-service.ts';
+export type { CdrFilterText, CdrScope, SimpleCdrFilterText } from './cdr-service.ts';
 export { ObjectService, generateSipSecret, type ObjectScope } from './objects/index.ts';
 
 export interface ServiceSettings {
@@ -61,6 +66,10 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
     routing: createRoutingServices(deps.store),
     peers: new PeerService(deps.store, new StoreBindingStore(deps.store.registrations), deps.clock, settings.nodeName),
     media: new MediaFileService(deps.store, deps.clock, settings.media),
+    cdrs: new CdrService(deps.store, deps.clock),
+    phonebooks: new PhonebookService(deps.store),
+    userGroups: new UserGroupService(deps.store),
+    virtualExtensions: new VirtualExtensionService(deps.store),
   };
 }
 

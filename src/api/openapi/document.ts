@@ -1,5 +1,5 @@
 // The OpenAPI 3.1 document of openapi.php, generated from the catalogue's schemas (object-schemas.ts)
-// and the resource table each time it is asked for, so it always matches what is served.
+// and the resource table, once per base path, so it always matches what is served.
 import { z } from 'zod';
 import { deletedSchema, errorSchema, getSchema, listItemSchema, writeSchema } from './object-schemas.ts';
 import { RESOURCES, primaryPath, schemaFor, type Resource } from './resource-table.ts';

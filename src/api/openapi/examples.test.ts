@@ -117,3 +117,47 @@ describe('generated schemas describe what every served object answers', () => {
     }
   });
 });
+
+describe('the write schema and the service agree', () => {
+  // Values chosen at the edges of each column kind: both must accept or both refuse.
+  const CASES: ReadonlyArray<Record<string, unknown>> = [
+    { number: '100' },
+    { number: 99 },
+    { number: 'abc' },
+    { number: '1'.repeat(33) },
+    { number: '101', tech: 'SIP' },
+    { number: '102', tech: 'sip' },
+    { number: '103', ex_dnd: 'YES' },
+    { number: '104', ex_dnd: 'maybe' },
+    { number: '105', ex_dnd: true },
+    { number: '106', ex_dialtimeout: '30' },
+    { number: '107', ex_dialtimeout: 'x' },
+    { number: '108', ex_dialtimeout: 2_147_483_648 },
+    { number: '109', ex_dailycostlimit: '12.50' },
+    { number: '110', ex_dailycostlimit: '12.5.0' },
+    { number: '111', ex_token_validity: '2026-06-30 23:59' },
+    { number: '112', ex_token_validity: 'tomorrow' },
+    { number: '113', ex_datecreation: '2026-01-01 00:00:00' },
+    { number: '114', ex_name: 'x'.repeat(256) },
+    { number: '115', ex_name: ['a'] },
+    { number: '116', callgroups: [1, 2] },
+    { number: '117', ex_rp_id: 0 },
+    { name: 'no number' },
+  ];
+
+  test('on every edge case of the extension create body', async () => {
+    const h = await createHarness();
+    try {
+      const resource = resourceAt('extensions');
+      const schema = resource && schemaFor(resource);
+      assert.ok(resource && schema);
+      const body = writeSchema(resource, schema, 'create');
+      for (const input of CASES) {
+        const reply = await openapi(h, 'POST', '/extensions?tenant=ACME', { key: h.acme.fullKey, body: input });
+        assert.equal(body.safeParse(input).success, reply.status === 201, `${JSON.stringify(input)}: service said ${reply.text.slice(0, 200)}`);
+      }
+    } finally {
+      await h.close();
+    }
+  });
+});

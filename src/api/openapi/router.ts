@@ -25,7 +25,7 @@ const JSON_HEADERS = { 'Content-Type': 'application/json; charset=UTF-8', 'X-Con
 
 const COLLECTION = ['GET', 'POST'];
 const MEMBER = ['GET', 'PATCH', 'DELETE'];
-const WRITES = new Set(['POST', 'PATCH', 'DELETE', 'PUT']);
+const WRITES = new Set(['POST', 'PATCH', 'DELETE']);
 
 /** A routed request: which resource, the rest of the path, and the method it is read as. */
 interface Route {
@@ -42,8 +42,9 @@ export function openApiRouter(services: Services, logger: Logger): OpenApiRouter
       const answer = await serve(services, request);
       return { status: answer.status, headers: { ...JSON_HEADERS, ...answer.headers }, body: JSON.stringify(answer.json) };
     } catch (caught) {
-      const error = toOpenApiError(caught) ?? new OpenApiError('internal_error', 'Internal error.');
-      if (!toOpenApiError(caught)) logger.error({ err: caught, path: request.path }, 'openapi request failed');
+      const known = toOpenApiError(caught);
+      if (!known) logger.error({ err: caught, path: request.path }, 'openapi request failed');
+      const error = known ?? new OpenApiError('internal_error', 'Internal error.');
       return { status: error.status, headers: { ...JSON_HEADERS, ...error.headers, 'X-Callgrid-Error': error.code }, body: errorBody(error) };
     }
   };

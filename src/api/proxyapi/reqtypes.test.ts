@@ -6,10 +6,13 @@ import { createHarness, type Harness, expectError } from '../../../test/support/
 import { REQTYPES } from './reqtypes.ts';
 import { INFO_TYPES } from './handlers/info/index.ts';
 import { MANAGED_OBJECTS } from './handlers/managedb/index.ts';
+import { laterHandlers } from './handlers/later.ts';
+import { HANDLERS } from './dispatch.ts';
 
-const IMPLEMENTED = ['HELP', 'INFO', 'MANAGEDB', 'SETTING', 'BALANCE', 'LICENSEDAYS', 'COUNTCALLS', 'CHECKAUTH', 'AUTHTOKEN'];
-const IMPLEMENTED_INFO = ['config', 'balance'];
-const IMPLEMENTED_OBJECTS = ['tenant', 'user'];
+// What is not built yet is read from the tables themselves, so this test follows the code as capabilities land;
+// the capabilities themselves are tested in their own files.
+const PENDING = REQTYPES.filter((r) => (HANDLERS[r] as unknown) === (laterHandlers as Record<string, unknown>)[r]);
+const PENDING_INFO = Object.entries(INFO_TYPES).filter(([, type]) => 'notImplemented' in type && type.notImplemented).map(([name]) => name);
 
 describe('the reqtype table', () => {
   let h: Harness;
@@ -22,10 +25,10 @@ describe('the reqtype table', () => {
   test('lists the 39 reqtypes of the spec plus HELP', () => {
     assert.equal(REQTYPES.length, 40);
     assert.equal(new Set(REQTYPES).size, 40);
-    for (const name of IMPLEMENTED) assert.ok((REQTYPES as readonly string[]).includes(name), name);
+    for (const name of Object.keys(laterHandlers)) assert.ok((REQTYPES as readonly string[]).includes(name), name);
   });
 
-  for (const reqtype of REQTYPES.filter((r) => !IMPLEMENTED.includes(r))) {
+  for (const reqtype of PENDING) {
     test(`${reqtype} answers Not implemented`, async () => {
       await expectError(await admin({ reqtype }), 'not_implemented', `Not implemented: ${reqtype}`);
       const json = await admin({ reqtype: reqtype.toLowerCase(), format: 'json' });
@@ -63,7 +66,7 @@ describe('INFO types', () => {
     assert.deepEqual(Object.keys(INFO_TYPES).sort(), [...spec].sort());
   });
 
-  for (const name of Object.keys(INFO_TYPES).filter((n) => !IMPLEMENTED_INFO.includes(n))) {
+  for (const name of PENDING_INFO) {
     test(`INFO ${name} answers Not implemented`, async () => {
       await expectError(await admin({ info: name.toUpperCase() }), 'not_implemented', `Not implemented: INFO ${name}`);
     });
@@ -86,20 +89,22 @@ describe('MANAGEDB objects', () => {
   after(() => h.close());
   const admin = (params: Record<string, string>) => h.get({ key: h.adminKey, tenant: 'ACME', reqtype: 'MANAGEDB', ...params });
 
-  for (const [object, definition] of Object.entries(MANAGED_OBJECTS).filter(([name]) => !IMPLEMENTED_OBJECTS.includes(name))) {
-    test(`MANAGEDB ${object}: every action answers Not implemented`, async () => {
-      const actions = Object.keys(definition.actions);
-      assert.ok(actions.length > 0);
-      for (const action of actions) {
+  for (const [object, definition] of Object.entries(MANAGED_OBJECTS)) {
+    const pending = Object.entries(definition.actions as Record<string, { notImplemented?: true }>).filter(([, a]) => a.notImplemented).map(([name]) => name);
+    if (pending.length === 0) continue;
+    test(`MANAGEDB ${object}: ${pending.join(', ')} answer Not implemented`, async () => {
+      for (const action of pending) {
         await expectError(await admin({ object: object.toUpperCase(), action: action.toUpperCase(), objectid: '1', jsondata: '{}' }), 'not_implemented', `Not implemented: MANAGEDB ${object} ${action}`);
       }
     });
   }
 
   test('plural object names are accepted', async () => {
-    await expectError(await admin({ object: 'CUSTOMTYPES', action: 'list' }), 'not_implemented', 'Not implemented: MANAGEDB customtype list');
-    await expectError(await admin({ object: 'phones', action: 'list' }), 'not_implemented', 'Not implemented: MANAGEDB phone list');
-    await expectError(await admin({ object: 'sipregs', action: 'list' }), 'not_implemented', 'Not implemented: MANAGEDB sipregs list');
+    for (const object of ['CUSTOMTYPES', 'phones', 'sipregs', 'Extensions']) {
+      const res = await admin({ object, action: 'list' });
+      assert.equal(res.headers.get('x-callgrid-error'), null, `${object}: ${await res.clone().text()}`);
+      assert.ok(Array.isArray(await res.json()), object);
+    }
   });
 
   test('an unknown object lists the known ones', async () => {

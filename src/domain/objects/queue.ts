@@ -8,7 +8,6 @@ export const QUEUE_STRATEGIES = ['RINGALL', 'LEASTRECENT', 'FEWESTCALLS', 'RANDO
 
 const DIALABLE = { regex: /^[0-9*#+]{1,32}$/, describe: 'digits (and * # +), 1-32 long' };
 const media = (): ColumnSpec => col.ref('mediafile');
-const flags = (names: readonly string[]) => Object.fromEntries(names.map((n) => [n, col.flag()]));
 const ints = (names: readonly string[]) => Object.fromEntries(names.map((n) => [n, col.int()]));
 
 const mirtaColumns: Record<string, ColumnSpec> = {

@@ -48,7 +48,6 @@ export const laterHandlers = {
     writesUnless('action', 'list', 'download'),
   ),
   HANGUP: later('HANGUP', 'Hang up a call.\n  tenant (optional), channel | extension (103-TENANT) | number (103) | source, fast=yes', 'optional', true),
-  MEDIAFILE: later('MEDIAFILE', 'Media file audio.\n  tenant, action=getaudio, objectid', 'required', false),
   QUEUE: later(
     'QUEUE',
     'Queue members and custom queue_log entries.\n  tenant, number (or NONE) or id, extension (number, username or NONE),\n  action=list|fulllist|add|del|clean|log, order, type=NF|AD|NFR|ADR|EA|EANM|EAC|EANMC|CU|CUNM|CC|CUFF,\n  paused=0|1, penalty, uniqid, event, data1..data5',

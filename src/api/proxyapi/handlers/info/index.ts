@@ -2,6 +2,7 @@
 import { PbxError } from '../../../../shared/index.ts';
 import { PLAIN_AND_JSON, type ReqtypeHandler } from '../../handler.ts';
 import type { Params } from '../../params.ts';
+import { infoCdrs, infoSimpleCdrs } from './info-cdrs.ts';
 import { infoBalance, infoConfig } from './info-tenant.ts';
 import { laterInfo, type InfoType } from './info-type.ts';
 import { infoExtensions, infoRegstate } from './info-extensions.ts';
@@ -31,8 +32,8 @@ export const INFO_TYPES = {
   extstate: laterInfo('extstate', 'live state of an extension: ext'),
   regstate: infoRegstate,
   config: infoConfig,
-  cdrs: laterInfo('cdrs', 'call detail records: id, uniqueid, linkedid, src, firstdst, direction, phone, start, end, format=csv|xml, template (tenant=% with the admin key)', 'optional', ['plain', 'json', 'csv', 'xml']),
-  simplecdrs: laterInfo('simplecdrs', 'simple call history: id, uniqueid, calleridnum, calleridname, disposition, direction, whoanswered, phone, start, end, format=csv', 'optional', ['plain', 'json', 'csv']),
+  cdrs: infoCdrs,
+  simplecdrs: infoSimpleCdrs,
   queuelogs: laterInfo('queuelogs', 'calls processed by queues: queue, start, end, format=csv', 'required', ['plain', 'json', 'csv']),
   ivrlogs: laterInfo('ivrlogs', 'actions taken in IVRs: start, end'),
   balance: infoBalance,

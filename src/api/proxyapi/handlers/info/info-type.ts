@@ -9,8 +9,10 @@ export interface InfoType {
   /** Default plain and json. */
   readonly formats?: readonly Format[];
   handle(ctx: RequestContext): Promise<Reply>;
+  /** Set on the types that answer `Not implemented` until their capability lands. */
+  readonly notImplemented?: true;
 }
 
 export function laterInfo(name: string, syntax: string, tenant: 'required' | 'optional' = 'required', formats?: readonly Format[]): InfoType {
-  return { syntax, tenant, ...(formats ? { formats } : {}), handle: async () => notImplemented(`INFO ${name}`) };
+  return { syntax, tenant, ...(formats ? { formats } : {}), notImplemented: true, handle: async () => notImplemented(`INFO ${name}`) };
 }

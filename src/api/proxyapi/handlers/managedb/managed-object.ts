@@ -6,6 +6,8 @@ import type { Reply } from '../../reply.ts';
 export interface ObjectAction {
   readonly writes: boolean;
   handle(ctx: RequestContext): Promise<Reply>;
+  /** Set on the actions that answer `Not implemented` until their capability lands. */
+  readonly notImplemented?: true;
 }
 
 export interface ManagedObject {
@@ -21,7 +23,7 @@ export function laterObject(name: string, global: boolean, actions: readonly str
   return {
     global,
     actions: Object.fromEntries(
-      actions.map((action) => [action, { writes: !READ_ACTIONS.has(action), handle: async () => notImplemented(`MANAGEDB ${name} ${action}`) }]),
+      actions.map((action) => [action, { writes: !READ_ACTIONS.has(action), notImplemented: true, handle: async () => notImplemented(`MANAGEDB ${name} ${action}`) }]),
     ),
   };
 }
