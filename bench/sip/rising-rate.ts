@@ -31,10 +31,10 @@ export function isSustained(step: StepResult, minAchievedRatio: number): boolean
   return step.failed === 0 && step.problems.length === 0 && step.achieved >= step.rate * minAchievedRatio;
 }
 
-function describe(step: StepResult, sustained: boolean): string {
+function describe(step: StepResult, sustained: boolean, retry: boolean): string {
   const processes = step.processes > 1 ? ` (${step.processes} SIPp)` : '';
   return (
-    `${String(step.rate).padStart(6)}/s${processes}: ${step.successful}/${step.attempted} registered, ${step.failed} failed, ` +
+    `${String(step.rate).padStart(6)}/s${processes}${retry ? ' again' : ''}: ${step.successful}/${step.attempted} registered, ${step.failed} failed, ` +
     `${step.retransmissions} retransmissions, ${step.elapsedSeconds.toFixed(2)} s, achieved ${step.achieved.toFixed(0)}/s` +
     ` -> ${sustained ? 'sustained' : 'NOT sustained'}`
   );
@@ -53,8 +53,7 @@ export async function rampUp(options: RampOptions): Promise<RampResult> {
     for (let attempt = 1; attempt <= options.tries && !passed; attempt++) {
       const step = await options.run(rate, `${tag}-${rate}-${attempt}`);
       passed = isSustained(step, options.minAchievedRatio);
-      const retry = attempt > 1 ? ' (retry)' : '';
-      console.log(`  ${options.server}${retry} ${describe(step, passed)}`);
+      console.log(`  ${options.server.padEnd(8)} ${describe(step, passed, attempt > 1)}`);
       if (!passed) for (const problem of step.problems.slice(0, 2)) console.log(`    ${problem.split('\n').join('\n    ')}`);
       if (step.failed === 0 && step.problems.length === 0) bestAchieved = Math.max(bestAchieved, step.achieved);
       // Let the server drain its queues and the last retransmissions die out before the next run.

@@ -23,13 +23,16 @@ export function summariseErrors(path: string): string[] {
   const events = readHead(path).split(/(?=\d{4}-\d{2}-\d{2}\t\d{2}:\d{2}:\d{2}\.\d+\t)/).slice(1);
   let timeouts = 0;
   let late = 0;
+  let refused = 0;
   const unexpected = new Map<string, number>();
   const other = new Map<string, number>();
   for (const event of events) {
     const text = event.replace(/^\S+\t\S+\t\S+:\s*/, '');
     if (/receive timeout/i.test(text)) timeouts++;
     // A retransmitted answer for a registration that already ended: not a failure, SIPp just logs it.
-    else if (/^Dead call/i.test(text)) late++;
+    else if (/^Dead call|can't be mapped to a known SIPp call/i.test(text)) late++;
+    // The scenario's CSeq check on a 401 while it waits for the 200: a 401 to the REGISTER with credentials.
+    else if (/Failed regexp match: looking in ' *2 REGISTER'/.test(text)) refused++;
     else if (/unexpected message/i.test(text)) {
       const status = /received '([^\r\n']*)/.exec(text)?.[1] ?? 'a message';
       const cseq = /CSeq:\s*(\d+)/i.exec(text)?.[1];
@@ -41,6 +44,7 @@ export function summariseErrors(path: string): string[] {
     }
   }
   const lines: string[] = [];
+  if (refused > 0) lines.push(`${refused} credentials refused (401 to the REGISTER with credentials; the registration then times out)`);
   if (timeouts > 0) lines.push(`${timeouts} receive timeouts (no answer within the timeout, retransmissions included)`);
   for (const [key, count] of unexpected) lines.push(`${count} unexpected answers ${key}`);
   for (const [key, count] of [...other].slice(0, 3)) lines.push(`${count} x ${key}`);
