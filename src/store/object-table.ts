@@ -10,6 +10,8 @@ export type TenantScope = number | null;
 export interface ObjectPage {
   readonly limit?: number;
   readonly offset?: number;
+  /** Only these columns (hot paths that need a few of a wide table's); default all. */
+  readonly columns?: readonly string[];
 }
 
 export interface ObjectTable {
@@ -38,8 +40,9 @@ export function objectTable(db: LooseDb, schema: ObjectSchema): ObjectTable {
   const withTenant = (tenantId: TenantScope, values: ObjectRow): ObjectRow =>
     tenantColumn && tenantId !== null ? { ...values, [tenantColumn]: tenantId } : values;
 
-  function select(scope: TenantScope, where: Readonly<Record<string, string | number | null>>) {
-    let query = db.selectFrom(table).selectAll();
+  function select(scope: TenantScope, where: Readonly<Record<string, string | number | null>>, columns?: readonly string[]) {
+    const from = db.selectFrom(table);
+    let query = columns ? from.select(columns as never) : from.selectAll();
     if (tenantColumn && scope !== null) query = query.where(tenantColumn, '=', scope as never);
     for (const [column, value] of Object.entries(where)) {
       query = value === null ? query.where(column, 'is', null) : query.where(column, '=', value as never);
@@ -57,7 +60,7 @@ export function objectTable(db: LooseDb, schema: ObjectSchema): ObjectTable {
   return {
     schema,
     async list(scope, where = {}, page = {}) {
-      let query = select(scope, where).orderBy(idColumn);
+      let query = select(scope, where, page.columns).orderBy(idColumn);
       if (page.limit !== undefined) query = query.limit(page.limit);
       if (page.offset !== undefined) query = query.offset(page.offset);
       return (await query.execute()) as ObjectRow[];

@@ -2,6 +2,7 @@
 // position), validation of slot, owner and targets in one tenant, and deletes around destinations.
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { CATALOGUE } from '../../domain/index.ts';
 import { createHarness, type Harness, type TenantKeys, expectError } from '../../../test/support/api-harness.ts';
 
 type Row = Record<string, string | null>;
@@ -120,5 +121,26 @@ describe('MANAGEDB destination', () => {
     assert.deepEqual(branches.map((r) => `${r.de_type_src}:${r.de_type_dst}`), ['CONDITION:EXT', 'NOTCONDITION:IVR']);
     await expectError(await call(h.acme, 'ivr', 'getdestinations', { objectid: '999' }), 'not_found', 'IVR 999 not found');
     await expectError(await call(h.acme, 'ivr', 'delete', { objectid: String(ivr.iv_id) }), 'conflict', `IVR Menu is in use by destination slot NOTCONDITION of condition ${cond.co_id}; change those first`);
+  });
+
+  test("targets of the other group's objects are checked once the catalogue stores them", async () => {
+    const others: Array<[string, string, Record<string, unknown>]> = [
+      ['QUEUE', 'queue', { qu_name: 'Support' }],
+      ['MEETME', 'conference', { cr_number: '887', cr_name: 'Room' }],
+      ['VOICEMAIL', 'voicemail', { mailbox: '9000' }],
+      ['PLAYBACK', 'mediafile', { me_name: 'Beep' }],
+    ];
+    for (const [tag, object, fields] of others) {
+      const schema = CATALOGUE[object];
+      if (!schema) continue;
+      await expectError(await replace(h.acme, 'DID', did.di_id, [`${tag}-4242`]), 'invalid_parameter', `Invalid destination '${tag}-4242': ${schema.title} 4242 does not exist in this tenant`);
+      const row = await add(h.acme, object, fields);
+      const id = String(row[schema.idColumn]);
+      await ok(await replace(h.acme, 'DID', did.di_id, [`${tag}-${id}`]));
+      assert.deepEqual(await targets(h.acme, 'DID', did.di_id), [`${tag}-${id}`]);
+      const refused = await call(h.acme, object, 'delete', { objectid: id });
+      assert.equal(refused.headers.get('x-callgrid-error'), 'conflict', object);
+      assert.match(await refused.text(), new RegExp(`is in use by destination slot DID of did ${did.di_id}; change those first`));
+    }
   });
 });

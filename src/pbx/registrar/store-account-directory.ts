@@ -20,6 +20,9 @@ export interface SharedDomainOptions {
   readonly tenantCacheMs?: number;
 }
 
+// What a REGISTER needs of the 149 extension columns.
+const ACCOUNT_COLUMNS = { columns: ['ex_id', 'ex_te_id', 'ex_number', 'ex_tech', 'ex_secret'] } as const;
+
 // Only extensions that are SIP phones register; CUSTOM and VIRTUAL ones have no device.
 const REGISTERING_TECHS = new Set(['SIP', 'PJSIP']);
 
@@ -51,10 +54,10 @@ export class StoreAccountDirectory implements SipAccountDirectory, SipDomainPoli
     let tenant: Tenant | undefined = own;
     if (own) {
       // At a tenant's own domain the user part is the extension number (or its full username).
-      [row] = await extensions.list(own.te_id, { ex_number: username });
-      row ??= (await extensions.list(own.te_id, { ex_username: username }))[0];
+      [row] = await extensions.list(own.te_id, { ex_number: username }, ACCOUNT_COLUMNS);
+      row ??= (await extensions.list(own.te_id, { ex_username: username }, ACCOUNT_COLUMNS))[0];
     } else {
-      [row] = await extensions.list(null, { ex_username: username });
+      [row] = await extensions.list(null, { ex_username: username }, ACCOUNT_COLUMNS);
       tenant = row ? (await this.tenants()).byId.get(Number(row.ex_te_id)) : undefined;
     }
     if (!row || !tenant || tenant.te_disabled === 'on' || !REGISTERING_TECHS.has(String(row.ex_tech))) return undefined;

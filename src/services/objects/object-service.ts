@@ -119,7 +119,7 @@ export class ObjectService {
       }
       for (const ref of other.taggedReferences ?? []) {
         if (ref.onDelete !== 'restrict') continue;
-        const rows = await this.taggedRows(name, other, ref, scope, schema.name, id);
+        const rows = await this.taggedRows(name, ref, scope, schema.name, id);
         // A row that goes with this object (its own slot naming itself) does not hold it.
         const held = rows.filter((r) => !(other.taggedReferences ?? []).some((c) => c.onDelete === 'cascade' && c.objectOf(String(r[c.typeColumn])) === schema.name && Number(r[c.idColumn]) === id));
         referrers.push(...held.map((r) => label(other, r)));
@@ -140,14 +140,14 @@ export class ObjectService {
       }
       for (const ref of other.taggedReferences ?? []) {
         if (ref.onDelete !== 'cascade') continue;
-        const types = new Set((await this.taggedRows(name, other, ref, scope, schema.name, id)).map((r) => String(r[ref.typeColumn])));
+        const types = new Set((await this.taggedRows(name, ref, scope, schema.name, id)).map((r) => String(r[ref.typeColumn])));
         for (const type of types) await this.store.objects(name).deleteWhere(scope, { [ref.typeColumn]: type, [ref.idColumn]: id });
       }
     }
   }
 
   /** The rows of `name` whose tagged reference names object `target` `id`. */
-  private async taggedRows(name: string, other: ObjectSchema, ref: TaggedReference, scope: TenantScope, target: string, id: number): Promise<ObjectRow[]> {
+  private async taggedRows(name: string, ref: TaggedReference, scope: TenantScope, target: string, id: number): Promise<ObjectRow[]> {
     const rows = await this.store.objects(name).list(scope, { [ref.idColumn]: id });
     return rows.filter((r) => ref.objectOf(String(r[ref.typeColumn])) === target);
   }

@@ -46,7 +46,9 @@ export class UdpTransport implements Transport {
     this.maxDatagramSize = Math.min(options.maxDatagramSize ?? MAX_UDP_PAYLOAD, MAX_UDP_PAYLOAD);
     this.localEndpoint = { protocol: 'udp', address: options.host, port: options.port };
     this.ipv6 = isIPv6(options.host);
-    this.socket = createSocket({ type: this.ipv6 ? 'udp6' : 'udp4', ipv6Only: false });
+    // Bursts (every phone re-registering after an outage) overflow the default ~200 KB queue and are lost as
+    // retransmissions; ask for 4 MiB each way (the kernel caps it at net.core.rmem_max / wmem_max).
+    this.socket = createSocket({ type: this.ipv6 ? 'udp6' : 'udp4', ipv6Only: false, recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
     this.socket.on('message', (data: Buffer, rinfo: RemoteInfo) => this.stats.guard('udp message', () => this.onMessage(data, rinfo)));
     this.socket.on('error', (error) => this.stats.report({ kind: 'socket', message: describeError(error) }));
   }
