@@ -81,6 +81,8 @@ export interface RegistrationRepository {
   listForAccount(tenantId: number, extensionId: number): Promise<RegistrationRow[]>;
   /** Inserts or replaces the row of (tenant, extension, contact URI), keeping its rg_registered. */
   put(row: RegistrationRow): Promise<void>;
+  /** Several puts in one transaction (all or none). */
+  putMany(rows: readonly RegistrationRow[]): Promise<void>;
   remove(tenantId: number, extensionId: number, contactUri: string): Promise<RegistrationRow | undefined>;
   removeAll(tenantId: number, extensionId: number): Promise<RegistrationRow[]>;
   removeExpired(nowIso: string): Promise<RegistrationRow[]>;
