@@ -2,16 +2,16 @@
 // every path and alias of §5.3, verbs, unknown paths, not-implemented resources and the query form.
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHarness, type Harness } from '../../../test/support/api-harness.ts';
+import { createHarness, type Harness, HARNESS_ENGINES } from '../../../test/support/api-harness.ts';
 import { expectOpenApiError, openapi } from '../../../test/support/openapi-harness.ts';
 import { RESOURCES, schemaFor } from './resource-table.ts';
 
 type Row = Record<string, unknown>;
 
-describe('openapi.php objects', () => {
+for (const engine of HARNESS_ENGINES) describe(`openapi.php objects on ${engine}`, () => {
   let h: Harness;
   beforeEach(async () => {
-    h = await createHarness();
+    h = await createHarness({}, { engine });
   });
   afterEach(() => h.close());
 

@@ -2,16 +2,16 @@
 // only, the 30-column csv header, XML templates, and clear errors for bad input.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHarness, type Harness, expectError } from '../../../test/support/api-harness.ts';
+import { createHarness, type Harness, expectError, HARNESS_ENGINES } from '../../../test/support/api-harness.ts';
 import { CDR_COLUMNS, type Tenant } from '../../domain/index.ts';
 
 type Row = Record<string, string | null>;
 
-describe('INFO cdrs and simplecdrs', () => {
+for (const engine of HARNESS_ENGINES) describe(`INFO cdrs and simplecdrs on ${engine}`, () => {
   let h: Harness;
   let acme: Tenant;
   before(async () => {
-    h = await createHarness();
+    h = await createHarness({}, { engine });
     const cdrs = h.runtime.services.cdrs;
     acme = await h.runtime.services.tenants.get(h.acme.id);
     const globex = await h.runtime.services.tenants.get(h.globex.id);

@@ -3,7 +3,7 @@
 // text). Object-specific behaviour has its own managedb-<object>.test.ts.
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHarness, expectError, type Harness, type TenantKeys } from '../../../test/support/api-harness.ts';
+import { createHarness, expectError, type Harness, type TenantKeys, HARNESS_ENGINES } from '../../../test/support/api-harness.ts';
 
 type Row = Record<string, string | null>;
 type Payload = Record<string, unknown>;
@@ -107,11 +107,11 @@ const CASES: readonly Case[] = [
   },
 ];
 
-for (const c of CASES) {
-  describe(`MANAGEDB ${c.object} (catalogue checks)`, () => {
+for (const engine of HARNESS_ENGINES) for (const c of CASES) {
+  describe(`MANAGEDB ${c.object} (catalogue checks) on ${engine}`, () => {
     let h: Harness;
     beforeEach(async () => {
-      h = await createHarness();
+      h = await createHarness({}, { engine });
     });
     afterEach(() => h.close());
 

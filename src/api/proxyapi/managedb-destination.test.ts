@@ -3,16 +3,16 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CATALOGUE } from '../../domain/index.ts';
-import { createHarness, type Harness, type TenantKeys, expectError } from '../../../test/support/api-harness.ts';
+import { createHarness, type Harness, type TenantKeys, expectError, HARNESS_ENGINES } from '../../../test/support/api-harness.ts';
 
 type Row = Record<string, string | null>;
 
-describe('MANAGEDB destination', () => {
+for (const engine of HARNESS_ENGINES) describe(`MANAGEDB destination on ${engine}`, () => {
   let h: Harness;
   let did: Row;
   let ext: Row;
   beforeEach(async () => {
-    h = await createHarness();
+    h = await createHarness({}, { engine });
     did = await add(h.acme, 'did', { di_number: '390612345678' });
     ext = await add(h.acme, 'extension', { ex_number: '100' });
   });

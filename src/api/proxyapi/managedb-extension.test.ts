@@ -2,14 +2,14 @@
 // username and secret, allow-listed fields, and two tenants that both own extension 100.
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHarness, type Harness, type TenantKeys, expectError } from '../../../test/support/api-harness.ts';
+import { createHarness, type Harness, type TenantKeys, expectError, HARNESS_ENGINES } from '../../../test/support/api-harness.ts';
 
 type Row = Record<string, string | null>;
 
-describe('MANAGEDB extension', () => {
+for (const engine of HARNESS_ENGINES) describe(`MANAGEDB extension on ${engine}`, () => {
   let h: Harness;
   beforeEach(async () => {
-    h = await createHarness();
+    h = await createHarness({}, { engine });
   });
   afterEach(() => h.close());
 

@@ -2,7 +2,7 @@
 // create/list/get/update/delete, the refusals every write shares, tenant isolation and admin-only objects.
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHarness, type Harness, expectError } from '../../../test/support/api-harness.ts';
+import { createHarness, type Harness, expectError, HARNESS_ENGINES } from '../../../test/support/api-harness.ts';
 
 type Row = Record<string, string | null>;
 type Fields = Record<string, unknown>;
@@ -50,10 +50,10 @@ const CASES: readonly Case[] = [
   },
 ];
 
-describe('MANAGEDB routing objects', () => {
+for (const engine of HARNESS_ENGINES) describe(`MANAGEDB routing objects on ${engine}`, () => {
   let h: Harness;
   beforeEach(async () => {
-    h = await createHarness();
+    h = await createHarness({}, { engine });
   });
   afterEach(() => h.close());
 
