@@ -9,3 +9,4 @@ export * from './cdr.ts';
 export * from './phonebook.ts';
 export * from './user-group.ts';
 export * from './virtual-extension.ts';
+export * from './flow-state.ts';

@@ -1,7 +1,7 @@
 // Tenant settings (MiRTA `se_settings`): internal codes such as VMAUTORECOVER.
 import { PbxError } from '../shared/index.ts';
 
-const SETTING_CODE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+export const SETTING_CODE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 export const MAX_SETTING_VALUE = 4096;
 
 /** Codes are case-insensitive on the wire and stored upper case. */

@@ -12,7 +12,7 @@ export const wholeNumber = (min = 0) =>
     else if (number > 2_147_483_647) ctx.addIssue({ code: 'custom', message: 'too large' });
     else return number;
     return z.NEVER;
-  });
+  }).describe(`a whole number from ${min} (also as digits text)`);
 
 /** An optional reference to another object's id: empty string or null clears it. */
 export const optionalId = () => z.union([z.literal('').transform(() => null), z.null()]).or(wholeNumber(1));
@@ -38,7 +38,7 @@ export const flag = () =>
     if (FLAG_OFF.has(key as never)) return '';
     ctx.addIssue({ code: 'custom', message: "expected 'on' or '' (also yes/no, 1/0, true/false)" });
     return z.NEVER;
-  });
+  }).describe("'on' or '' (also yes/no, 1/0, true/false)");
 
 /** Parse a payload against a strict schema; the first problem becomes a PbxError naming its field. */
 export function parseFields<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {

@@ -20,16 +20,22 @@ import { CdrService } from './cdr-service.ts';
 import { PhonebookService } from './phonebook-service.ts';
 import { UserGroupService } from './user-group-service.ts';
 import { VirtualExtensionService } from './virtual-extension-service.ts';
+import { FlowService } from './flow-service.ts';
 
 export type { Caller, CallerRequest } from './access-service.ts';
 export type { IssuedKey, KeyListing } from './key-service.ts';
 export type { CreatedTenant } from './tenant-service.ts';
 export type { PublicWebUser, AuthenticatedUser } from './user-service.ts';
 export type { FirstStartCredentials } from './bootstrap-service.ts';
-export { TENANT_WRITE_ONLY, TENANT_COLUMNS } from './tenant-service.ts';
+export { TENANT_WRITE_ONLY, TENANT_COLUMNS, TENANT_FIELDS } from './tenant-service.ts';
+export { USER_FIELDS } from './user-service.ts';
+export { PHONEBOOK_FIELDS } from './phonebook-service.ts';
+export { SETTING_FIELDS } from './setting-service.ts';
+export { parseFields } from './field-rules.ts';
 export type { ThrottleSettings } from './bad-key-throttle.ts';
 export type { Peer, PeerSelector } from './peer-service.ts';
 export type { CdrFilterText, CdrScope, SimpleCdrFilterText } from './cdr-service.ts';
+export type { FlowChange, FlowWithState } from './flow-service.ts';
 export { ObjectService, generateSipSecret, type ObjectScope } from './objects/index.ts';
 
 export interface ServiceSettings {
@@ -52,6 +58,7 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
   const keys = new KeyService(deps.store, deps.clock, settings.lookupCacheMs);
   const tenants = new TenantService(deps.store, keys, deps.clock, settings.lookupCacheMs);
   const tokens = new AuthTokenService(deps.store, deps.clock);
+  const objects = new ObjectService(deps.store, deps.clock, OBJECT_RULES);
   return {
     keys,
     tenants,
@@ -62,7 +69,8 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
     balance: new BalanceService(deps.store, deps.clock),
     system: new SystemService(deps.clock, deps.channels, settings.serviceEndDate, settings.nodeName),
     bootstrap: new BootstrapService(keys, tenants),
-    objects: new ObjectService(deps.store, deps.clock, OBJECT_RULES),
+    objects,
+    flows: new FlowService(deps.store, deps.clock, objects),
     routing: createRoutingServices(deps.store),
     peers: new PeerService(deps.store, new StoreBindingStore(deps.store.registrations), deps.clock, settings.nodeName),
     media: new MediaFileService(deps.store, deps.clock, settings.media),

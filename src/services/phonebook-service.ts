@@ -1,8 +1,19 @@
 // Phonebooks of a tenant (spec §2.10, §2.11): list them, and add, search, list, delete and
 // clear the entries of one, by name. Item codes are case-insensitive (`name` = `NAME`).
+import { z } from 'zod';
 import { MAX_PHONEBOOK_VALUE, type Phonebook, type PhonebookEntry } from '../domain/index.ts';
 import { PbxError } from '../shared/index.ts';
-import type { PhonebookItem, Store } from '../store/index.ts';
+import type { PhonebookFields, PhonebookItem, StoredPhonebookEntry, Store } from '../store/index.ts';
+import { flag, parseFields, text } from './field-rules.ts';
+
+/** The writable fields of a phonebook (spec §3.4.24); openapi.php documents its bodies with them. */
+export const PHONEBOOK_FIELDS = {
+  pb_name: text(255).refine((name) => name.trim() !== '', 'must not be empty'),
+  pb_includeext: flag(),
+  pb_includeshortnum: flag(),
+};
+const createBookSchema = z.strictObject(PHONEBOOK_FIELDS).partial().required({ pb_name: true });
+const updateBookSchema = z.strictObject(PHONEBOOK_FIELDS).partial();
 
 /** The most entries one add may carry (the 1 MiB body limit bounds it first in practice). */
 export const MAX_PHONEBOOK_BATCH = 50_000;
@@ -19,8 +30,69 @@ export class PhonebookService {
     return this.items;
   }
 
-  list(tenantId: number): Promise<Array<Phonebook & { entries: number }>> {
+  /** The phonebooks of one tenant, or of every tenant (null: the admin's view). */
+  list(tenantId: number | null): Promise<Array<Phonebook & { entries: number }>> {
     return this.store.phonebooks.list(tenantId);
+  }
+
+  /** One phonebook by id; another tenant's reads as not found. */
+  async bookById(tenantId: number | null, id: number): Promise<Phonebook & { entries: number }> {
+    // Phonebooks per tenant are few; entries, which are many, are never read here.
+    const book = (await this.store.phonebooks.list(tenantId)).find((b) => b.pb_id === id);
+    if (!book) throw new PbxError('not_found', `Phonebook ${id} not found`);
+    return book;
+  }
+
+  async createBook(tenantId: number, payload: unknown): Promise<Phonebook & { entries: number }> {
+    const { pb_name: name, ...flags } = parseFields(createBookSchema, payload, 'phonebook');
+    const book = await this.store.phonebooks.create(tenantId, checkName(name), flags);
+    return { ...book, entries: 0 };
+  }
+
+  async updateBook(tenantId: number, id: number, payload: unknown): Promise<Phonebook & { entries: number }> {
+    const fields: Partial<PhonebookFields> = parseFields(updateBookSchema, payload, 'phonebook');
+    if (fields.pb_name !== undefined) fields.pb_name = checkName(fields.pb_name);
+    await this.bookById(tenantId, id);
+    if (!(await this.store.phonebooks.updateBook(tenantId, id, fields))) throw new PbxError('not_found', `Phonebook ${id} not found`);
+    return this.bookById(tenantId, id);
+  }
+
+  /** Deletes the phonebook and its entries. */
+  async deleteBook(tenantId: number, id: number): Promise<void> {
+    if (!(await this.store.phonebooks.deleteBook(tenantId, id))) throw new PbxError('not_found', `Phonebook ${id} not found`);
+  }
+
+  /** Entries of one tenant (or every tenant: null), optionally of one phonebook. */
+  async entryList(tenantId: number | null, phonebookId?: number): Promise<StoredPhonebookEntry[]> {
+    if (phonebookId !== undefined) await this.bookById(tenantId, phonebookId);
+    return this.store.phonebooks.listEntries({ tenantId, ...(phonebookId === undefined ? {} : { phonebookId }) });
+  }
+
+  async entryById(tenantId: number | null, id: number): Promise<StoredPhonebookEntry> {
+    const [entry] = await this.store.phonebooks.listEntries({ tenantId, entryId: id });
+    if (!entry) throw new PbxError('not_found', `Phonebook entry ${id} not found`);
+    return entry;
+  }
+
+  /** One entry `{CODE: value}` in the phonebook with this id. */
+  async addEntry(tenantId: number, phonebookId: number, values: unknown): Promise<StoredPhonebookEntry> {
+    const book = await this.bookById(tenantId, phonebookId);
+    const byCode = new Map((await this.itemList()).map((item) => [item.pi_code, item.pi_id]));
+    const [id] = await this.store.phonebooks.addEntries(tenantId, book.pb_id, [this.entryValues(values, byCode, 'values')]);
+    return this.entryById(tenantId, Number(id));
+  }
+
+  /** Changes only the values sent; an empty or null value removes the item from the entry (spec §3.4.24). */
+  async updateEntry(tenantId: number, id: number, values: unknown): Promise<StoredPhonebookEntry> {
+    await this.entryById(tenantId, id);
+    const byCode = new Map((await this.itemList()).map((item) => [item.pi_code, item.pi_id]));
+    await this.store.phonebooks.setEntryValues(tenantId, id, this.entryValues(values, byCode, 'values', true));
+    return this.entryById(tenantId, id);
+  }
+
+  async deleteEntry(tenantId: number, id: number): Promise<void> {
+    const entry = await this.entryById(tenantId, id);
+    if (!(await this.store.phonebooks.deleteEntry(tenantId, entry.pe_pb_id, id))) throw new PbxError('not_found', `Phonebook entry ${id} not found`);
   }
 
   /** Adds one record or an array of them; a phonebook that does not exist yet is created. Returns the new entry ids. */
@@ -74,16 +146,24 @@ export class PhonebookService {
     return book;
   }
 
-  /** One record `{CODE: value}` as [item id, value] pairs; empty values are left out (no detail row). */
-  private entryValues(record: unknown, byCode: ReadonlyMap<string, number>, where: string): Array<readonly [number, string]> {
+  /**
+   * One record `{CODE: value}` as [item id, value] pairs; empty values are left out (no detail row),
+   * or, for a change (`clearing`), kept as null: they remove that item's value.
+   */
+  private entryValues(record: unknown, byCode: ReadonlyMap<string, number>, where: string): Array<readonly [number, string]>;
+  private entryValues(record: unknown, byCode: ReadonlyMap<string, number>, where: string, clearing: true): Array<readonly [number, string | null]>;
+  private entryValues(record: unknown, byCode: ReadonlyMap<string, number>, where: string, clearing = false): Array<readonly [number, string | null]> {
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
       throw new PbxError('invalid_parameter', `Invalid ${where}: expected an object such as {"NAME":"Ross","PHONE1":"3564732920"}`);
     }
-    const values: Array<readonly [number, string]> = [];
+    const values: Array<readonly [number, string | null]> = [];
     for (const [key, raw] of Object.entries(record)) {
       const itemId = byCode.get(key.trim().toUpperCase());
       if (itemId === undefined) throw new PbxError('invalid_parameter', `Invalid ${where}: unknown phonebook field '${key}', expected one of ${[...byCode.keys()].join(', ')}`);
-      if (raw === null || raw === '') continue;
+      if (raw === null || raw === '') {
+        if (clearing) values.push([itemId, null]);
+        continue;
+      }
       if (typeof raw !== 'string' && typeof raw !== 'number') throw new PbxError('invalid_parameter', `Invalid ${where}: field ${key} must be text or a number`);
       const value = String(raw);
       if (value.length > MAX_PHONEBOOK_VALUE) throw new PbxError('invalid_parameter', `Invalid ${where}: field ${key} is longer than ${MAX_PHONEBOOK_VALUE} characters`);

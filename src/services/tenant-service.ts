@@ -13,7 +13,8 @@ const timezone = text(64).refine((zone) => zone === '' || isTimeZone(zone), 'exp
 // A DNS name (lower-cased on the wire by phones); '' = the tenant registers on the shared domain only.
 const sipDomain = text(255).transform((d) => d.toLowerCase()).refine((d) => d === '' || /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(d), 'expected a DNS name such as pbx.acme.example');
 
-const tenantFields = {
+/** The writable tenant fields and their rules (openapi.php documents its bodies with them). */
+export const TENANT_FIELDS = {
   te_code: text(32),
   te_name: text(255).min(1, 'must not be empty'),
   te_disabled: flag(),
@@ -38,12 +39,12 @@ const tenantFields = {
   te_sipdomain: sipDomain,
 };
 
-const createSchema = z.strictObject(tenantFields).partial().required({ te_code: true, te_name: true });
-const updateSchema = z.strictObject(tenantFields).partial();
+const createSchema = z.strictObject(TENANT_FIELDS).partial().required({ te_code: true, te_name: true });
+const updateSchema = z.strictObject(TENANT_FIELDS).partial();
 
 /** Columns the API never shows (write-only), and columns a filter may name. */
 export const TENANT_WRITE_ONLY: ReadonlyArray<keyof Tenant> = ['te_recordingpassword'];
-export const TENANT_COLUMNS = ['te_id', 'te_created', ...Object.keys(tenantFields)] as Array<keyof Tenant>;
+export const TENANT_COLUMNS = ['te_id', 'te_created', ...Object.keys(TENANT_FIELDS)] as Array<keyof Tenant>;
 
 export interface CreatedTenant {
   readonly tenant: Tenant;

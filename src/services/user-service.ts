@@ -7,7 +7,8 @@ import type { Store } from '../store/index.ts';
 import type { AuthTokenService } from './auth-token-service.ts';
 import { flag, optionalId, parseFields, text } from './field-rules.ts';
 
-const userFields = {
+/** The writable web-user fields and their rules (openapi.php documents its bodies with them). */
+export const USER_FIELDS = {
   us_username: text(128).regex(/^[^\s]+$/, 'must not be empty or contain spaces'),
   us_password: text(1024).min(1, 'must not be empty'),
   us_description: text(255),
@@ -20,8 +21,8 @@ const userFields = {
   us_dynamicip: flag(),
 };
 
-const createSchema = z.strictObject(userFields).partial().required({ us_username: true });
-const updateSchema = z.strictObject(userFields).partial();
+const createSchema = z.strictObject(USER_FIELDS).partial().required({ us_username: true });
+const updateSchema = z.strictObject(USER_FIELDS).partial();
 
 /** A user as the API shows it: the password hash never leaves the service. */
 export type PublicWebUser = Omit<WebUser, 'us_password'>;

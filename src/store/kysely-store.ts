@@ -11,11 +11,13 @@ import { settingRepository } from './repositories/setting-repository.ts';
 import { balanceRepository } from './repositories/balance-repository.ts';
 import { authTokenRepository } from './repositories/auth-token-repository.ts';
 import { registrationRepository } from './repositories/registration-repository.ts';
+import { sipAccountRepository } from './repositories/sip-account-repository.ts';
 import { cdrRepository } from './repositories/cdr-repository.ts';
 import { xmlTemplateRepository } from './repositories/xml-template-repository.ts';
 import { phonebookRepository } from './repositories/phonebook-repository.ts';
 import { userGroupRepository } from './repositories/user-group-repository.ts';
 import { virtualExtensionRepository } from './repositories/virtual-extension-repository.ts';
+import { stateRepository } from './repositories/state-repository.ts';
 import { objectTable, type ObjectTable } from './object-table.ts';
 import { schemaOf } from '../domain/index.ts';
 
@@ -37,11 +39,13 @@ export function kyselyStore(db: Kysely<unknown>, dialect: Dialect, onClose: () =
     balances: balanceRepository(loose),
     authTokens: authTokenRepository(loose),
     registrations: registrationRepository(loose),
+    sipAccounts: sipAccountRepository(loose),
     cdrs: cdrRepository(loose),
     xmlTemplates: xmlTemplateRepository(loose),
     phonebooks: phonebookRepository(loose),
     userGroups: userGroupRepository(loose),
     virtualExtensions: virtualExtensionRepository(loose),
+    states: stateRepository(loose),
     async migrate() {
       const migrator = new Migrator({ db, provider: migrationProvider(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
       const { error, results = [] } = await migrator.migrateToLatest();

@@ -36,9 +36,22 @@ export interface WebUserRepository {
   removeTenant(userId: number, tenantId: number): Promise<boolean>;
 }
 
+/** One se_settings row (openapi.php shows them whole, spec §3.4.24). */
+export interface SettingRow {
+  se_id: number;
+  se_te_id: number;
+  se_code: string;
+  se_value: string;
+}
+
 export interface SettingRepository {
   get(tenantId: number, code: string): Promise<string | undefined>;
   set(tenantId: number, code: string, value: string): Promise<void>;
+  /** Rows of one tenant, or of every tenant (null), by tenant then code. */
+  list(tenantId: number | null): Promise<SettingRow[]>;
+  /** Inserts a new code; a code the tenant has already is a conflict. */
+  insert(tenantId: number, code: string, value: string): Promise<SettingRow>;
+  remove(tenantId: number, code: string): Promise<boolean>;
 }
 
 export interface BalanceRepository {
@@ -115,12 +128,26 @@ export interface PhonebookItem {
   pi_name: string;
 }
 
+/** The fields of a phonebook besides its tenant (openapi.php writes them, spec §3.4.24). */
+export type PhonebookFields = Pick<Phonebook, 'pb_name' | 'pb_includeext' | 'pb_includeshortnum'>;
+
+/** An entry with its tenant, for the all-tenant views of the admin key. */
+export type StoredPhonebookEntry = PhonebookEntry & { pe_te_id: number };
+
 export interface PhonebookRepository {
   items(): Promise<PhonebookItem[]>;
-  list(tenantId: number): Promise<Array<Phonebook & { entries: number }>>;
+  /** The phonebooks of one tenant, or of every tenant (null). */
+  list(tenantId: number | null): Promise<Array<Phonebook & { entries: number }>>;
+  updateBook(tenantId: number, phonebookId: number, fields: Partial<PhonebookFields>): Promise<Phonebook | undefined>;
+  /** Deletes the phonebook with its entries. */
+  deleteBook(tenantId: number, phonebookId: number): Promise<boolean>;
+  /** Entries of one tenant (or every tenant: null), optionally of one phonebook or one entry id. */
+  listEntries(where: { tenantId: number | null; phonebookId?: number; entryId?: number }): Promise<StoredPhonebookEntry[]>;
+  /** Sets (value) or removes (null) values of an entry in one transaction. */
+  setEntryValues(tenantId: number, entryId: number, values: ReadonlyArray<readonly [number, string | null]>): Promise<void>;
   /** By name, case-insensitively. */
   find(tenantId: number, name: string): Promise<Phonebook | undefined>;
-  create(tenantId: number, name: string): Promise<Phonebook>;
+  create(tenantId: number, name: string, fields?: Partial<Omit<PhonebookFields, 'pb_name'>>): Promise<Phonebook>;
   /** Adds entries (each a list of [pi_id, value]) in one transaction; returns their ids in order. */
   addEntries(tenantId: number, phonebookId: number, entries: ReadonlyArray<ReadonlyArray<readonly [number, string]>>): Promise<number[]>;
   entries(tenantId: number, phonebookId: number): Promise<PhonebookEntry[]>;
@@ -154,6 +181,42 @@ export interface VirtualExtensionRepository {
   clear(tenantId: number, virtualId: number): Promise<number>;
 }
 
+/** What the registrar reads of an extension. */
+export interface SipAccountRow {
+  ex_id: number;
+  ex_te_id: number;
+  ex_number: string;
+  ex_tech: string;
+  ex_secret: string;
+}
+
+export interface SipAccountRepository {
+  findByUsername(username: string): Promise<SipAccountRow | undefined>;
+  /** By number, or by full username, inside one tenant (a tenant's own SIP domain). */
+  findInTenant(tenantId: number, user: string): Promise<SipAccountRow | undefined>;
+}
+
+/** One hint's state as MiRTA's state table holds it (spec §2.4, §4.4). */
+export interface HintState {
+  st_id: number;
+  st_te_id: number;
+  /** The hint name (`100-ACME`). */
+  st_extension: string;
+  /** An Asterisk device state (UNAVAILABLE, NOT_INUSE, INUSE, RINGING, ...). */
+  st_state: string;
+  /** When it was set, 'YYYY-MM-DD HH:MM:SS' UTC. */
+  st_timestamp: string;
+  st_peername: string;
+}
+
+export interface StateRepository {
+  get(tenantId: number, extension: string): Promise<HintState | undefined>;
+  /** Creates or replaces the state of the tenant's hint. */
+  set(tenantId: number, state: Pick<HintState, 'st_extension' | 'st_state' | 'st_timestamp' | 'st_peername'>): Promise<HintState>;
+  /** The tenant's hint states, oldest first (by st_id: text order differs between engines' collations). */
+  list(tenantId: number): Promise<HintState[]>;
+}
+
 export interface Store {
   readonly dialect: Dialect;
   readonly tenants: TenantRepository;
@@ -163,11 +226,13 @@ export interface Store {
   readonly balances: BalanceRepository;
   readonly authTokens: AuthTokenRepository;
   readonly registrations: RegistrationRepository;
+  readonly sipAccounts: SipAccountRepository;
   readonly cdrs: CdrRepository;
   readonly xmlTemplates: XmlTemplateRepository;
   readonly phonebooks: PhonebookRepository;
   readonly userGroups: UserGroupRepository;
   readonly virtualExtensions: VirtualExtensionRepository;
+  readonly states: StateRepository;
   /** The table of a catalogue object (domain/objects) by its name. */
   objects(name: string): ObjectTable;
   /** Applies pending migrations; returns the names applied now. */

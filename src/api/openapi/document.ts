@@ -2,7 +2,10 @@
 // and the resource table, once per base path, so it always matches what is served.
 import { z } from 'zod';
 import { deletedSchema, errorSchema, getSchema, listItemSchema, writeSchema } from './object-schemas.ts';
+import type { Action } from './report-actions.ts';
 import { RESOURCES, primaryPath, schemaFor, type Resource } from './resource-table.ts';
+import { writeBodySchema, type Entity } from './service-entity.ts';
+import { servedBy } from './service-resources.ts';
 
 type Json = Record<string, unknown>;
 
@@ -23,7 +26,9 @@ const ERRORS = {
   '404': { description: 'not_found, object_not_found, tenant_not_found', ...jsonContent(ref('Error')) },
 };
 
-function objectPaths(resource: Resource, tag: string, perTenant: boolean, names: { item: string; get: string; create: string; update: string }): Json {
+type Names = { item: string; get: string; create: string; update: string; created?: string };
+
+function objectPaths(resource: Resource, tag: string, perTenant: boolean, names: Names): Json {
   const aliases = resource.paths.slice(1).map((p) => `/${p}`);
   const also = aliases.length ? ` Also served at ${aliases.join(', ')}.` : '';
   const id = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
@@ -37,7 +42,7 @@ function objectPaths(resource: Resource, tag: string, perTenant: boolean, names:
         tags: [tag],
         summary: `Create a ${resource.object}.`,
         requestBody: { required: true, ...jsonContent(ref(names.create)) },
-        responses: { '201': { description: 'The new object, as GET /{id} shows it.', ...jsonContent(ref(names.get)) }, '409': { description: 'conflict', ...jsonContent(ref('Error')) }, ...ERRORS },
+        responses: { '201': { description: names.created ? 'The new object, as GET /{id} shows it, with what is shown only once.' : 'The new object, as GET /{id} shows it.', ...jsonContent(ref(names.created ?? names.get)) }, '409': { description: 'conflict', ...jsonContent(ref('Error')) }, ...ERRORS },
       },
     },
     [`${primaryPath(resource)}/{id}`]: {
@@ -56,8 +61,48 @@ function objectPaths(resource: Resource, tag: string, perTenant: boolean, names:
 
 function notServedPaths(resource: Resource): Json {
   const methods = resource.kind === 'object' ? ['get', 'post'] : (resource.methods ?? ['GET']).map((m) => m.toLowerCase());
-  const operation = { tags: ['not implemented'], summary: `${resource.object}: documented by MiRTA, not served by Callgrid yet.`, responses: { '501': { description: 'not_implemented', ...jsonContent(ref('Error')) } } };
+  const why = resource.missing ? ` It needs ${resource.missing}.` : '';
+  const operation = { tags: ['not implemented'], summary: `${resource.object}: documented by MiRTA, not served by Callgrid yet.${why}`, responses: { '501': { description: 'not_implemented', ...jsonContent(ref('Error')) } } };
   return { [primaryPath(resource)]: Object.fromEntries(methods.map((m) => [m, operation])) };
+}
+
+/** An entity's schemas (built from its service's field rules) under components, and its paths. */
+function entityPaths(resource: Resource, entity: Entity, schemas: Json, tags: Json[]): Json {
+  const stem = pascal(resource.object);
+  const names: Names = { item: `${stem}ListItem`, get: stem, create: `${stem}Create`, update: `${stem}Update`, ...(entity.shown.created ? { created: `${stem}Created` } : {}) };
+  schemas[names.item] = jsonSchema(entity.shown.item, 'output');
+  schemas[names.get] = jsonSchema(entity.shown.get, 'output');
+  if (entity.shown.created && names.created) schemas[names.created] = jsonSchema(entity.shown.created, 'output');
+  schemas[names.create] = jsonSchema(writeBodySchema(entity.write.create), 'input');
+  schemas[names.update] = jsonSchema(writeBodySchema(entity.write.update), 'input');
+  tags.push({ name: resource.object, description: entity.perTenant ? 'per tenant' : 'global: admin key only' });
+  return objectPaths(resource, resource.object, entity.perTenant, names);
+}
+
+/** A report or action: its methods with their query parameters, body and answer. */
+function actionPaths(resource: Resource, action: Action, schemas: Json, tags: Json[]): Json {
+  const stem = pascal(resource.object);
+  const perTenant = resource.scope !== 'global';
+  const item: Json = {};
+  for (const [method, op] of Object.entries(action.operations)) {
+    const name = `${stem}${pascal(method)}`;
+    schemas[`${name}Response`] = jsonSchema(op.response, 'output');
+    if (op.body) schemas[`${name}Body`] = jsonSchema(op.body, 'input');
+    const query = (op.parameters ?? []).map((p) => ({ name: p.name, in: 'query', required: p.required ?? false, description: p.description, schema: { type: 'string' } }));
+    item[method] = {
+      tags: [resource.object],
+      summary: op.summary,
+      parameters: [...(perTenant ? [ref('Tenant', 'parameters')] : []), ...query],
+      ...(op.body ? { requestBody: { required: method !== 'delete', ...jsonContent(ref(`${name}Body`)) } } : {}),
+      'x-error-codes': op.errors,
+      responses: { '200': { description: 'OK', ...jsonContent(ref(`${name}Response`)) }, ...ERRORS },
+    };
+  }
+  tags.push({ name: resource.object, description: perTenant ? 'per tenant (tenant=% with the admin key for reports)' : 'global full key only' });
+  const aliases = resource.paths.slice(1).map((p) => `/${p}`);
+  const paths: Json = { [primaryPath(resource)]: { ...(aliases.length ? { 'x-aliases': aliases } : {}), ...item } };
+  if (action.member && item.get) paths[`${primaryPath(resource)}/{id}`] = { parameters: [{ name: 'id', in: 'path', required: true, description: 'the id filter', schema: { type: 'string' } }], get: item.get };
+  return paths;
 }
 
 function buildDocument(base: string): Json {
@@ -65,6 +110,11 @@ function buildDocument(base: string): Json {
   const schemas: Json = { Error: jsonSchema(errorSchema, 'output'), Deleted: jsonSchema(deletedSchema, 'output') };
   const tags: Json[] = [];
   for (const resource of RESOURCES) {
+    const served = servedBy(resource);
+    if (served) {
+      Object.assign(paths, served.kind === 'entity' ? entityPaths(resource, served.entity, schemas, tags) : actionPaths(resource, served.action, schemas, tags));
+      continue;
+    }
     const schema = schemaFor(resource);
     if (!schema) {
       Object.assign(paths, notServedPaths(resource));

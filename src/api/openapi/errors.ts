@@ -18,6 +18,10 @@ export type OpenApiCode =
   | 'admin_required'
   | 'conflict' // Callgrid: duplicate number, object in use, tenant limit reached
   | 'invalid_format'
+  | 'missing_user' // /auth/token without user
+  | 'invalid_validity' // /auth/token validity neither ONCE nor a future date/time
+  | 'user_not_found' // /auth/token for a user that does not exist
+  | 'extension_not_found' // /extensions/state for a number the tenant does not have
   | 'too_many_auth_failures' // Callgrid: the bad-key throttle
   | 'not_implemented' // Callgrid: a documented resource whose capability is not built yet
   | 'internal_error';
@@ -37,6 +41,10 @@ export const STATUS: Readonly<Record<OpenApiCode, number>> = {
   admin_required: 403,
   conflict: 409,
   invalid_format: 400,
+  missing_user: 400,
+  invalid_validity: 400,
+  user_not_found: 404,
+  extension_not_found: 404,
   too_many_auth_failures: 429,
   not_implemented: 501,
   internal_error: 500,

@@ -27,6 +27,8 @@ export interface Resource {
   readonly getShowsTenant?: boolean;
   /** Write fields MiRTA's OpenAPI takes as arrays of a comma-separated column (`callgroups:[1,2]`). */
   readonly listValued?: readonly string[];
+  /** For a resource not served yet: the capability it waits for, named in its 501 answer. */
+  readonly missing?: string;
 }
 
 const EXTENSION_CORE = { number: 'ex_number', name: 'ex_name', tech: 'ex_tech' };
@@ -123,9 +125,18 @@ export const RESOURCES: readonly Resource[] = [
     paths: ['aianalysis', 'aianalyses', 'ai_analysis', 'ai_analyses', 'callanalysis', 'call_analysis'],
     scope: 'tenant',
     methods: ['GET'],
+    missing: 'call recordings with their transcripts and AI analysis, which Callgrid does not produce yet',
   },
-  { object: 'ailog', kind: 'report', paths: ['ailogs', 'ailog', 'ai_log', 'ai_logs'], table: 'ai_ailogs', scope: 'tenant', methods: ['GET'] },
-  { object: 'dial', kind: 'action', paths: ['dial'], scope: 'tenant', methods: ['POST'] },
+  {
+    object: 'ailog',
+    kind: 'report',
+    paths: ['ailogs', 'ailog', 'ai_log', 'ai_logs'],
+    table: 'ai_ailogs',
+    scope: 'tenant',
+    methods: ['GET'],
+    missing: 'AI agents (custom destinations that talk to callers), whose conversations these logs hold; Callgrid has none yet',
+  },
+  { object: 'dial', kind: 'action', paths: ['dial'], scope: 'tenant', methods: ['POST'], missing: 'call origination (the B2BUA placing calls), which Callgrid does not do yet' },
   { object: 'auth token', kind: 'action', paths: ['auth/token'], scope: 'global', methods: ['POST', 'DELETE'] },
   { object: 'extension state', kind: 'action', paths: ['extensions/state'], scope: 'tenant', methods: ['GET'] },
 ];

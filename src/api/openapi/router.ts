@@ -7,6 +7,8 @@ import { OpenApiError, errorBody, methodNotAllowed, toOpenApiError } from './err
 import { createObject, deleteObject, getByLabel, getObject, joinListFields, listObjects, updateObject, type JsonAnswer, type ObjectCall } from './object-handlers.ts';
 import { queryRoute } from './query-form.ts';
 import { primaryPath, resourceAt, schemaFor, type Resource } from './resource-table.ts';
+import { entityRequest, type EntityCall } from './service-entity.ts';
+import { servedBy, type ServedResource } from './service-resources.ts';
 
 export interface OpenApiRequest extends KeyedRequest {
   readonly method: string;
@@ -54,7 +56,9 @@ async function serve(services: Services, request: OpenApiRequest): Promise<JsonA
   const route = routeOf(request);
   checkMethod(route);
   const caller = await resolveCaller(services, request);
-  const schema = schemaFor(route.resource);
+  // A service-backed resource (service-resources.ts) is served by its service, never by a catalogue table.
+  const served = servedBy(route.resource);
+  const schema = served ? undefined : schemaFor(route.resource);
   const global = schema ? schema.tenantColumn === null : route.resource.scope === 'global';
   if (global && caller.principal.kind !== 'admin') {
     throw new OpenApiError('admin_required', `${primaryPath(route.resource)} needs the global (admin) API key.`);
@@ -66,8 +70,10 @@ async function serve(services: Services, request: OpenApiRequest): Promise<JsonA
     if (caller.principal.kind !== 'admin') throw new OpenApiError('admin_required', 'global=1 needs the global (admin) API key.');
     throw new OpenApiError('not_implemented', `Not implemented: global=1 (the shared ${route.resource.object} rows).`);
   }
+  if (served) return serviceRequest(services, served, route, request, caller);
   if (!schema) {
-    throw new OpenApiError('not_implemented', `Not implemented: ${primaryPath(route.resource)} (${route.resource.object}) is not served by Callgrid yet.`);
+    const why = route.resource.missing ? `: it needs ${route.resource.missing}` : '';
+    throw new OpenApiError('not_implemented', `Not implemented: ${primaryPath(route.resource)} (${route.resource.object}) is not served by Callgrid yet${why}.`);
   }
   const call: ObjectCall = { services, caller, resource: route.resource, schema, query: request.query };
   return objectRequest(call, route, request, caller);
@@ -131,9 +137,22 @@ function idOf(call: ObjectCall, text: string): number {
   return Number(text);
 }
 
-/** The request body: one JSON object (§5.1). */
+function serviceRequest(services: Services, served: ServedResource, route: Route, request: OpenApiRequest, caller: Caller): Promise<JsonAnswer> {
+  const call: EntityCall = { services, caller, query: request.query, scope: caller.tenant?.te_id ?? null };
+  if (served.kind === 'entity') return entityRequest(served.entity, call, route.method, route.rest, () => readJsonObject(request, `${served.entity.title.toLowerCase()} fields`));
+  const what = `${primaryPath(route.resource)} fields`;
+  return served.action.handle({ ...call, method: route.method, rest: route.rest, body: (optional = false) => readJsonObject(request, what, optional) });
+}
+
+/** The request body of a catalogue write: one JSON object, comma-list fields joined. */
 async function jsonBody(call: ObjectCall, request: OpenApiRequest): Promise<Record<string, unknown>> {
+  return joinListFields(call.resource, await readJsonObject(request, `${call.schema.title} fields`));
+}
+
+/** The request body: one JSON object (§5.1); an empty body is `{}` where the body is `optional` (DELETE). */
+async function readJsonObject(request: OpenApiRequest, what: string, optional = false): Promise<Record<string, unknown>> {
   const text = await request.readText();
+  if (optional && text.trim() === '') return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -141,7 +160,7 @@ async function jsonBody(call: ObjectCall, request: OpenApiRequest): Promise<Reco
     throw new OpenApiError('invalid_json', text.trim() === '' ? 'Invalid JSON: the body is empty; send a JSON object.' : 'Invalid JSON: the body does not parse as JSON.');
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new OpenApiError('invalid_json', `Invalid JSON: expected an object of ${call.schema.title} fields.`);
+    throw new OpenApiError('invalid_json', `Invalid JSON: expected an object of ${what}.`);
   }
-  return joinListFields(call.resource, parsed as Record<string, unknown>);
+  return parsed as Record<string, unknown>;
 }

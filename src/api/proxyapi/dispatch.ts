@@ -12,6 +12,7 @@ import { manageDb } from './handlers/managedb/index.ts';
 import { mediaFile } from './handlers/mediafile.ts';
 import { chanSipPeers, countPeers, reboot, unregister } from './handlers/peers.ts';
 import { dnd } from './handlers/dnd.ts';
+import { flows, setFlow } from './handlers/flows.ts';
 import { cdr } from './handlers/cdr.ts';
 import { phonebook, phonebooks } from './handlers/phonebook.ts';
 import { userGroup } from './handlers/usergroup.ts';
@@ -33,6 +34,8 @@ export const HANDLERS: Readonly<Record<Reqtype, ReqtypeHandler>> = {
   UNREGISTER: unregister,
   REBOOT: reboot,
   DND: dnd,
+  FLOWS: flows,
+  SETFLOW: setFlow,
   PHONEBOOKS: phonebooks,
   PHONEBOOK: phonebook,
   USERGROUP: userGroup,

@@ -1,6 +1,6 @@
 // SIP accounts and served domains read from the store: phones authenticate as an extension's username
 // (`100-ACME`, MiRTA's convention, on the shared domain) or as its number at the tenant's own SIP domain.
-import type { ObjectRow, Tenant } from '../../domain/index.ts';
+import type { Tenant } from '../../domain/index.ts';
 import type { Clock } from '../../shared/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { SipAccount, SipAccountDirectory, SipDomainPolicy } from './ports.ts';
@@ -19,9 +19,6 @@ export interface SharedDomainOptions {
    */
   readonly tenantCacheMs?: number;
 }
-
-// What a REGISTER needs of the 149 extension columns.
-const ACCOUNT_COLUMNS = { columns: ['ex_id', 'ex_te_id', 'ex_number', 'ex_tech', 'ex_secret'] } as const;
 
 // Only extensions that are SIP phones register; CUSTOM and VIRTUAL ones have no device.
 const REGISTERING_TECHS = new Set(['SIP', 'PJSIP']);
@@ -48,18 +45,10 @@ export class StoreAccountDirectory implements SipAccountDirectory, SipDomainPoli
   }
 
   async findByUsername(username: string, domain: string): Promise<SipAccount | undefined> {
-    const extensions = this.store.objects('extension');
     const own = await this.tenantByDomain(domain.toLowerCase());
-    let row: ObjectRow | undefined;
-    let tenant: Tenant | undefined = own;
-    if (own) {
-      // At a tenant's own domain the user part is the extension number (or its full username).
-      [row] = await extensions.list(own.te_id, { ex_number: username }, ACCOUNT_COLUMNS);
-      row ??= (await extensions.list(own.te_id, { ex_username: username }, ACCOUNT_COLUMNS))[0];
-    } else {
-      [row] = await extensions.list(null, { ex_username: username }, ACCOUNT_COLUMNS);
-      tenant = row ? (await this.tenants()).byId.get(Number(row.ex_te_id)) : undefined;
-    }
+    // At a tenant's own domain the user part is the extension number (or its full username).
+    const row = own ? await this.store.sipAccounts.findInTenant(own.te_id, username) : await this.store.sipAccounts.findByUsername(username);
+    const tenant: Tenant | undefined = own ?? (row ? (await this.tenants()).byId.get(Number(row.ex_te_id)) : undefined);
     if (!row || !tenant || tenant.te_disabled === 'on' || !REGISTERING_TECHS.has(String(row.ex_tech))) return undefined;
     return {
       tenantId: tenant.te_id,

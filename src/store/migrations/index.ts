@@ -7,6 +7,7 @@ import { routing } from './0003-routing.ts';
 import { cdrs } from './0004-cdrs.ts';
 import { phonebooks } from './0005-phonebooks.ts';
 import { registrations } from './0006-registrations.ts';
+import { states } from './0007-states.ts';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0004-cdrs': cdrs(dialect),
     '0005-phonebooks': phonebooks(dialect),
     '0006-registrations': registrations(dialect),
+    '0007-states': states(dialect),
   };
   return { getMigrations: async () => migrations };
 }

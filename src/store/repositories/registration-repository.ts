@@ -34,8 +34,9 @@ export function registrationRepository(db: LooseDb): RegistrationRepository {
       if (tenantId !== undefined) query = query.where('rg_te_id', '=', tenantId as never);
       return rows(query.orderBy('rg_id').execute());
     },
-    listForAccount: (tenantId, extensionId) =>
-      rows(db.selectFrom('rg_registrations').selectAll().where('rg_te_id', '=', tenantId as never).where('rg_ex_id', '=', extensionId as never).orderBy('rg_id').execute()),
+    // Read before every REGISTER's decision: fixed SQL text, like the upsert.
+    listForAccount: async (tenantId, extensionId) =>
+      (await sql<RegistrationRow>`select * from rg_registrations where rg_te_id = ${tenantId} and rg_ex_id = ${extensionId} order by rg_id`.execute(db)).rows,
     put: (row) => upsert(db, row),
     async putMany(rows) {
       if (rows.length === 1 && rows[0]) return upsert(db, rows[0]);

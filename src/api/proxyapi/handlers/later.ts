@@ -13,12 +13,11 @@ function later(name: string, syntax: string, tenant: Need<'required' | 'optional
   return { syntax, tenant, writes, adminOnly, ...(formats ? { formats } : {}), handle: async () => notImplemented(name) };
 }
 
-type LaterReqtype = Exclude<Reqtype, 'HELP' | 'INFO' | 'MANAGEDB' | 'SETTING' | 'BALANCE' | 'LICENSEDAYS' | 'COUNTCALLS' | 'CHECKAUTH' | 'AUTHTOKEN' | 'COUNTPEERS' | 'CHANSIPPEERS' | 'REBOOT' | 'UNREGISTER' | 'DND' | 'PHONEBOOKS' | 'PHONEBOOK' | 'USERGROUP' | 'VIRTUALEXT' | 'CDR' | 'MEDIAFILE'>;
+type LaterReqtype = Exclude<Reqtype, 'HELP' | 'INFO' | 'MANAGEDB' | 'SETTING' | 'BALANCE' | 'LICENSEDAYS' | 'COUNTCALLS' | 'CHECKAUTH' | 'AUTHTOKEN' | 'COUNTPEERS' | 'CHANSIPPEERS' | 'REBOOT' | 'UNREGISTER' | 'DND' | 'PHONEBOOKS' | 'PHONEBOOK' | 'USERGROUP' | 'VIRTUALEXT' | 'CDR' | 'MEDIAFILE' | 'FLOWS' | 'SETFLOW'>;
 
 export const laterHandlers = {
   COUNTCHANNELS: later('COUNTCHANNELS', 'Active channels, in total or on one node.\n  nodename (optional), tenant (optional with the admin key)', 'optional', false),
   BLFS: later('BLFS', 'BLF state of every monitored peer and flow.\n  tenant', 'required', false),
-  FLOWS: later('FLOWS', 'State of every flow of the tenant.\n  tenant', 'required', false),
   CHANNEL: later('CHANNEL', 'Details of one channel.\n  channel, tenant', 'required', false),
   CHANNELS: later('CHANNELS', 'Active channels of the tenant.\n  nodename (optional), tenant (optional with the admin key)', 'optional', false),
   GETCURRENTCALLS: later('GETCURRENTCALLS', 'Calls running now for an extension.\n  phone, tenant, multiple=yes (all channels, not only the first)', 'required', false),
@@ -63,7 +62,6 @@ export const laterHandlers = {
     false,
     ['plain', 'json', 'xml'],
   ),
-  SETFLOW: later('SETFLOW', 'Set a flow.\n  number, state=INUSE|NOT_INUSE|UNAVAILABLE|RINGING (optional), value (optional), tenant', 'required', true),
   SMS: later('SMS', 'Send an SMS.\n  tenant, source (ACCOUNT = number of account), dest, account (SOURCE), destclid, server, message', 'required', true),
   TRANSFER: later('TRANSFER', 'Blind transfer.\n  tenant (optional), channel, extrachannel (optional), dest', 'optional', true),
   VOICEMAIL: later(

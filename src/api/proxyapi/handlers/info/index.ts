@@ -6,9 +6,11 @@ import { infoCdrs, infoSimpleCdrs } from './info-cdrs.ts';
 import { infoBalance, infoConfig } from './info-tenant.ts';
 import { laterInfo, type InfoType } from './info-type.ts';
 import { infoExtensions, infoRegstate } from './info-extensions.ts';
+import { infoDids } from './info-dids.ts';
+import { infoFlow, infoPincodes, infoQueues, infoVariable } from './info-lists.ts';
 
 export const INFO_TYPES = {
-  queues: laterInfo('queues', 'list of queues'),
+  queues: infoQueues,
   queue: laterInfo('queue', 'statistics of one queue: id'),
   queuecallers: laterInfo('queuecallers', 'callers waiting in a queue: id'),
   agents: laterInfo('agents', 'agents of all or one queue: queue'),
@@ -25,8 +27,8 @@ export const INFO_TYPES = {
   playrecording: laterInfo('playrecording', 'recording audio, played inline: id'),
   voicemail: laterInfo('voicemail', 'voicemail message audio: id'),
   voicemailtranscript: laterInfo('voicemailtranscript', 'transcript of a voicemail message: id'),
-  dids: laterInfo('dids', 'DIDs (all tenants with the admin key and no tenant)', 'optional'),
-  pincodes: laterInfo('pincodes', 'outbound PIN codes'),
+  dids: infoDids,
+  pincodes: infoPincodes,
   sms: laterInfo('sms', 'SMS sent and received: start, end'),
   extensions: infoExtensions,
   extstate: laterInfo('extstate', 'live state of an extension: ext'),
@@ -37,8 +39,8 @@ export const INFO_TYPES = {
   queuelogs: laterInfo('queuelogs', 'calls processed by queues: queue, start, end, format=csv', 'required', ['plain', 'json', 'csv']),
   ivrlogs: laterInfo('ivrlogs', 'actions taken in IVRs: start, end'),
   balance: infoBalance,
-  flow: laterInfo('flow', 'state of one flow: id'),
-  variable: laterInfo('variable', 'value of a tenant variable: id'),
+  flow: infoFlow,
+  variable: infoVariable,
 } satisfies Record<string, InfoType>;
 
 type InfoName = keyof typeof INFO_TYPES;
