@@ -97,7 +97,7 @@ export class UserService {
     const found = await this.store.users.getByUsername(username);
     const failed = new PbxError('auth_failed', 'Authentication failed: wrong username or password');
     // A tenant's key only checks that tenant's users: decided before any token is spent.
-    const user = found && (withinTenantId === undefined || (await this.store.users.tenantIds(found.us_id)).includes(withinTenantId)) ? found : undefined;
+    const user = found && (withinTenantId === undefined || (await this.tenantIdsOf(found.us_id)).includes(withinTenantId)) ? found : undefined;
     // Every path runs both scrypt checks, against a stand-in hash when there is
     // no user or no password, so the time taken tells nothing about the user.
     const stored = user && user.us_password !== '' ? user.us_password : await standInHash();
@@ -111,9 +111,15 @@ export class UserService {
       via = 'token';
     }
     if (!via) throw failed;
-    const ids = await this.store.users.tenantIds(user.us_id);
+    const ids = await this.tenantIdsOf(user.us_id);
     const tenants = (await Promise.all(ids.map((id) => this.store.tenants.get(id)))).filter((t): t is Tenant => t !== undefined);
     return { user: withoutPassword(user), tenants, via };
+  }
+
+  /** The tenants a user manages: linked directly, or inherited from a user group that passes its tenants on. */
+  private async tenantIdsOf(userId: number): Promise<number[]> {
+    const [own, inherited] = await Promise.all([this.store.users.tenantIds(userId), this.store.userGroups.inheritedTenantIds(userId)]);
+    return [...new Set([...own, ...inherited])].sort((a, b) => a - b);
   }
 
   async findByUsername(username: string): Promise<PublicWebUser | undefined> {

@@ -29,7 +29,12 @@ describe('USERGROUP, VIRTUALEXT and CDR', () => {
     await json(await ug({ action: 'adduser', usergroupid: id, userid: String(user.us_id), inerith: 'on' }));
     assert.deepEqual(await json(await ug({ action: 'listusers', usergroupid: id })), [{ us_id: String(user.us_id), us_username: 'ann', gu_inherit: 'on' }]);
     assert.deepEqual(await h.runtime.services.userGroups.inheritedTenantIds(user.us_id), [h.acme.id]);
+    // CHECKAUTH: the user now manages ACME through the group, so ACME's key may check it.
+    const check = await h.get({ key: h.acme.fullKey, tenant: 'ACME', reqtype: 'CHECKAUTH', username: 'ann', password: 'secret-pass-1', format: 'json' });
+    assert.equal(check.headers.get('x-callgrid-error'), null, await check.clone().text());
+    assert.deepEqual((await h.runtime.services.users.authenticate('ann', 'secret-pass-1')).tenants.map((t) => t.te_code), ['ACME']);
     await json(await ug({ action: 'adduser', usergroupid: id, userid: String(user.us_id) }));
+    await assert.rejects(h.runtime.services.users.authenticate('ann', 'secret-pass-1', h.acme.id), /Authentication failed/, 'without inheritance ACME no longer vouches for ann');
     assert.deepEqual(await h.runtime.services.userGroups.inheritedTenantIds(user.us_id), [], 'adding again without inerith clears it');
     await json(await ug({ action: 'deluser', usergroupid: id, userid: String(user.us_id) }));
     await json(await ug({ action: 'deltenant', usergroupid: id, tenantid: String(h.acme.id) }));
