@@ -105,3 +105,28 @@ test('one OPTIONS per binding at a time: a second ask while one is pending joins
   await first;
   await rig.close();
 });
+
+test('a round keeps at most maxInFlight OPTIONS on the wire; the rest follow as answers or timeouts free room', async () => {
+  const rig = await startRig();
+  const phones = [
+    new FakePhone(rig, ACME_100),
+    new FakePhone(rig, { username: '101-ACME', password: 'acme-101-pw', source: { protocol: 'udp', address: '192.0.2.21', port: 5062 } }),
+    new FakePhone(rig, { username: '100-GLOBEX', password: 'globex-100-pw', source: { protocol: 'udp', address: '192.0.2.22', port: 5062 } }),
+  ];
+  for (const phone of phones) assert.equal((await phone.register()).status, 200);
+  rig.fake.clear();
+  const qualifier = new Qualifier({ stack: rig.stack, store: rig.store, clock: rig.clock, logger: silentLogger }, { nodeName: 'node-a', timeoutMs: 2000, maxInFlight: 2 });
+  // Retransmissions (Timer E) repeat a request; distinct Call-IDs count the probes.
+  const probes = () => new Set(optionsSent(rig).map((m) => m.headers.get('call-id'))).size;
+  const round = qualifier.qualifyAll();
+  await settle();
+  assert.equal(probes(), 2, 'two in flight, the third waits');
+  rig.clock.advance(2000);
+  await settle(10);
+  assert.equal(probes(), 3, 'a timeout made room for the third');
+  rig.clock.advance(2000);
+  const results = await round;
+  assert.equal(results.length, 3);
+  assert.ok(results.every((r) => r.reachable === false));
+  await rig.close();
+});

@@ -19,6 +19,11 @@ export interface QualifyOptions {
   readonly intervalMs?: number;
   /** An OPTIONS unanswered this long marks the phone unreachable. Default 3 s (Timer F's 32 s is far too long). */
   readonly timeoutMs?: number;
+  /**
+   * OPTIONS in flight at once. A round over thousands of phones would otherwise put thousands of transactions
+   * (and their retransmissions) on the wire in one burst, competing with REGISTERs. Default 100.
+   */
+  readonly maxInFlight?: number;
 }
 
 export interface QualifyResult {
@@ -75,11 +80,21 @@ export class Qualifier {
     this.cancelRound = undefined;
   }
 
-  /** Qualifies every live binding of this node, in parallel. */
+  /** Qualifies every live binding of this node, at most maxInFlight at a time. */
   async qualifyAll(): Promise<QualifyResult[]> {
     const now = this.deps.clock.now().getTime();
     const mine = (await this.deps.store.list()).filter((b) => b.node === this.options.nodeName && b.expiresAt.getTime() > now);
-    return Promise.all(mine.map((binding) => this.qualify(binding)));
+    const results: QualifyResult[] = new Array(mine.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < mine.length) {
+        const index = next++;
+        const binding = mine[index];
+        if (binding) results[index] = await this.qualify(binding);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.maxInFlight ?? 100, mine.length) }, worker));
+    return results;
   }
 
   /** Sends one OPTIONS to the binding and stores the outcome on it. Never rejects. */
