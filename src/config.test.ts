@@ -41,6 +41,20 @@ describe('loadConfig', () => {
       httpPort: 8080,
       httpHost: '0.0.0.0',
       sipPort: 5060,
+      sipHost: '0.0.0.0',
+      sipWsPort: undefined,
+      sipRealm: 'callgrid',
+      sipDomains: [],
+      sipDigestAlgorithms: ['MD5'],
+      sipNonceSecret: undefined,
+      sipMinExpiresSeconds: 60,
+      sipMaxExpiresSeconds: 3600,
+      sipMaxContacts: 5,
+      sipQualifySeconds: 60,
+      sipBanFailures: 5,
+      sipBanWindowSeconds: 600,
+      sipBanSeconds: 1800,
+      sipTrustedNetworks: [],
       dataDir: join(cwd, 'data'),
       databaseUrl: `sqlite:${join(cwd, 'data', 'callgrid.db')}`,
       nodeName: hostname().split('.')[0] || 'callgrid',
@@ -211,4 +225,13 @@ describe('loadConfig', () => {
       }
     },
   );
+});
+
+test('SIP lists come as comma lists in the environment; bad values name the variable', () => {
+  const config = loadConfig({ CALLGRID_SIP_DOMAINS: 'pbx.example.com, sip.example.com', CALLGRID_SIP_TRUSTED_NETWORKS: '10.0.0.0/8', CALLGRID_SIP_DIGEST_ALGORITHMS: 'MD5,SHA-256' }, '/tmp');
+  assert.deepEqual(config.sipDomains, ['pbx.example.com', 'sip.example.com']);
+  assert.deepEqual(config.sipTrustedNetworks, ['10.0.0.0/8']);
+  assert.deepEqual(config.sipDigestAlgorithms, ['MD5', 'SHA-256']);
+  assert.throws(() => loadConfig({ CALLGRID_SIP_DIGEST_ALGORITHMS: 'SHA-1' }, '/tmp'), /CALLGRID_SIP_DIGEST_ALGORITHMS/);
+  assert.throws(() => loadConfig({ CALLGRID_SIP_REALM: 'has space' }, '/tmp'), /CALLGRID_SIP_REALM/);
 });

@@ -9,6 +9,7 @@ import { SPEC_EXAMPLES, type SpecExample } from '../../../test/fixtures/openapi-
 import { openApiDocument } from './document.ts';
 import { getSchema, listItemSchema, writeSchema } from './object-schemas.ts';
 import { RESOURCES, resourceAt, schemaFor, type Resource } from './resource-table.ts';
+import { servedBy } from './service-resources.ts';
 
 function resourceOf(example: SpecExample): Resource {
   const segments = example.path.split('?')[0]?.split('/').filter(Boolean) ?? [];
@@ -44,6 +45,21 @@ describe('§5.4 examples', () => {
     test(example.source, async (t) => {
       const resource = resourceOf(example);
       const schema = schemaFor(resource);
+      const served = servedBy(resource);
+      if (served?.kind === 'action') {
+        // Served through a service (tested in service-*.test.ts): a documented answer or a documented error, never 501.
+        const reply = await send(example, example.request);
+        const operation = served.action.operations[example.method.toLowerCase()];
+        assert.ok(operation, `${example.method} is documented for ${resource.object}`);
+        if (reply.status === 200) {
+          assert.deepEqual(operation.response.safeParse(reply.json).error?.issues ?? [], []);
+          if (example.source.includes('not registered')) assert.deepEqual(reply.json, example.response);
+        } else {
+          const code = (reply.json as { error?: { code?: string } }).error?.code ?? '';
+          assert.ok(operation.errors.includes(code), `${example.source}: ${reply.text}`);
+        }
+        return;
+      }
       if (!schema) {
         t.diagnostic(`${resource.object} is not served yet: no generated schema to check the example against`);
         expectOpenApiError(await send(example, example.request), 501, 'not_implemented', new RegExp(resource.object));
