@@ -22,6 +22,7 @@ onEveryEngine('StoreAccountDirectory', (open: OpenStore) => {
       Number((await store.objects('extension').insert(tenantId, { ex_number: number, ex_username: `${number}-${code}`, ex_secret: `${code}-${number}`, ex_tech: tech })).ex_id);
     ids = { acme: acme.te_id, globex: globex.te_id, acme100: await ext(acme.te_id, 'ACME', '100'), globex100: await ext(globex.te_id, 'GLOBEX', '100') };
     await ext(acme.te_id, 'ACME', '200', 'VIRTUAL');
+    await store.objects('extension').insert(acme.te_id, { ex_number: '300', ex_username: '300-ACME', ex_secret: '' });
   });
   afterEach(() => dispose());
 
@@ -32,6 +33,7 @@ onEveryEngine('StoreAccountDirectory', (open: OpenStore) => {
     assert.equal(await directory.findByUsername('100', 'pbx.example.com'), undefined);
     assert.equal(await directory.findByUsername('999-ACME', 'pbx.example.com'), undefined);
     assert.equal(await directory.findByUsername('200-ACME', 'pbx.example.com'), undefined, 'a VIRTUAL extension has no phone');
+    assert.equal(await directory.findByUsername('300-ACME', 'pbx.example.com'), undefined, 'no secret, no account (never an empty password)');
   });
 
   test("a tenant's own domain: the number (or full username) of that tenant only", async () => {

@@ -50,12 +50,15 @@ export class StoreAccountDirectory implements SipAccountDirectory, SipDomainPoli
     const row = own ? await this.store.sipAccounts.findInTenant(own.te_id, username) : await this.store.sipAccounts.findByUsername(username);
     const tenant: Tenant | undefined = own ?? (row ? (await this.tenants()).byId.get(Number(row.ex_te_id)) : undefined);
     if (!row || !tenant || tenant.te_disabled === 'on' || !REGISTERING_TECHS.has(String(row.ex_tech))) return undefined;
+    // An extension without a secret (written around the service's rules, e.g. a bulk import) must not
+    // register with an empty password: it has no account until it gets one.
+    if (!row.ex_secret) return undefined;
     return {
       tenantId: tenant.te_id,
       extensionId: Number(row.ex_id),
       number: String(row.ex_number),
       username,
-      password: String(row.ex_secret ?? ''),
+      password: row.ex_secret,
       ...(own ? { realm: domain.toLowerCase() } : { realm: this.options.realm }),
     };
   }
