@@ -32,7 +32,8 @@ export class PeerService {
     const now = this.clock.now().getTime();
     const live = (await this.bindings.list(tenantId ?? undefined)).filter((b) => b.expiresAt.getTime() > now);
     const extensions = new Map<number, ObjectRow>();
-    for (const row of await this.store.objects('extension').list(tenantId)) extensions.set(Number(row.ex_id), row);
+    // Four of the 149 extension columns: a tenant of thousands of extensions lists its peers often (wallboards).
+    for (const row of await this.store.objects('extension').list(tenantId, {}, { columns: ['ex_id', 'ex_username', 'ex_number', 'ex_name'] })) extensions.set(Number(row.ex_id), row);
     return live.flatMap((binding) => {
       const extension = extensions.get(binding.extensionId);
       if (!extension) return [];
