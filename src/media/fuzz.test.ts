@@ -2,41 +2,14 @@
 // always yield a Result, never an exception, and what is accepted must serialize and parse again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mutate, seededRandom } from '../../test/support/fuzz.ts';
 import { parseRtcp, parseRtp, parseSdp, parseTelephoneEvents, serializeRtcp, serializeRtp, serializeSdp, serializeTelephoneEvents } from './index.ts';
 
 const ROUNDS = 2000;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Bytes that sit on the parsers' boundaries: header bits, SDP separators, digits, line ends. */
 const INTERESTING = [0x00, 0x01, 0x03, 0x0a, 0x0d, 0x20, 0x2f, 0x30, 0x39, 0x3a, 0x3d, 0x7f, 0x80, 0x8f, 0x90, 0xa0, 0xbf, 0xc8, 0xc9, 0xff];
 
-function mutate(input: Buffer, random: () => number): Buffer {
-  let bytes = [...input];
-  const pick = (n: number) => Math.floor(random() * n);
-  const edits = 1 + pick(random() < 0.7 ? 2 : 8);
-  for (let e = 0; e < edits; e++) {
-    const at = pick(bytes.length + 1);
-    switch (pick(6)) {
-      case 0: bytes[at] = pick(256); break;
-      case 1: bytes.splice(at, 0, INTERESTING[pick(INTERESTING.length)] ?? 0); break;
-      case 2: bytes.splice(at, 1 + pick(16)); break;
-      case 3: bytes.splice(at, 0, ...bytes.slice(pick(bytes.length), pick(bytes.length) + 1 + pick(64))); break;
-      case 4: bytes = bytes.slice(0, at); break;
-      default: bytes[at] = INTERESTING[pick(INTERESTING.length)] ?? 0;
-    }
-  }
-  return Buffer.from(bytes);
-}
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 
@@ -105,10 +78,10 @@ const TARGETS: Target[] = [
 
 for (const target of TARGETS) {
   test(`fuzz ${target.name}: ${ROUNDS} seeded mutations never throw; accepted ones round-trip`, () => {
-    const random = mulberry32(target.seed);
+    const random = seededRandom(target.seed);
     let accepted = 0;
     for (let i = 0; i < ROUNDS; i++) {
-      const input = mutate(target.seeds[i % target.seeds.length] ?? Buffer.alloc(0), random);
+      const input = mutate(target.seeds[i % target.seeds.length] ?? Buffer.alloc(0), random, { interesting: INTERESTING });
       try {
         if (target.run(input)) accepted++;
       } catch (error) {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { RFC4475_CASES, type TortureCase } from '../../../test/fixtures/rfc4475/expectations.ts';
+import { mutate, seededRandom } from '../../../test/support/fuzz.ts';
 import { parseMessage, parseNameAddr, parseUri, parseVia, serializeMessage, type SipMessage } from './index.ts';
 
 const FIXTURES = new URL('../../../test/fixtures/rfc4475/', import.meta.url);
@@ -193,45 +194,18 @@ test('every accepted fixture survives serialize -> parse with the same start lin
 
 // Seeded fuzzing: mutations of the fixtures must always yield a Result, never an exception.
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const INTERESTING = [0x00, 0x09, 0x0a, 0x0d, 0x20, 0x22, 0x25, 0x2c, 0x3a, 0x3b, 0x3c, 0x3e, 0x3f, 0x40, 0x5c, 0xff, 0xc3];
 
-function mutate(input: Buffer, random: () => number): Buffer {
-  let bytes = [...input];
-  const pick = (n: number) => Math.floor(random() * n);
-  const edits = 1 + pick(random() < 0.7 ? 2 : 8);
-  for (let e = 0; e < edits; e++) {
-    const at = pick(bytes.length + 1);
-    switch (pick(7)) {
-      case 0: bytes[at] = pick(256); break;
-      case 1: bytes.splice(at, 0, INTERESTING[pick(INTERESTING.length)] ?? 0); break;
-      case 2: bytes.splice(at, 1 + pick(16)); break;
-      case 3: bytes.splice(at, 0, ...bytes.slice(pick(bytes.length), pick(bytes.length) + 1 + pick(64))); break;
-      case 4: bytes = bytes.slice(0, at); break;
-      case 5: bytes.splice(at, 0, 0x0d, 0x0a, ...(random() < 0.5 ? [0x20] : [])); break;
-      default: bytes[at] = INTERESTING[pick(INTERESTING.length)] ?? 0;
-    }
-  }
-  return Buffer.from(bytes);
-}
+// Line breaks, with or without a following space (header folding), move header boundaries.
+const INSERT_LINE_BREAK = (bytes: number[], at: number, random: () => number) => void bytes.splice(at, 0, 0x0d, 0x0a, ...(random() < 0.5 ? [0x20] : []));
 
 test('fuzz: 5,000 seeded mutations never throw; accepted ones serialize and parse again', () => {
-  const random = mulberry32(4475);
+  const random = seededRandom(4475);
   const inputs = RFC4475_CASES.map((c) => load(c.file));
   let accepted = 0;
   const reasons = new Map<string, number>();
   for (let i = 0; i < 5000; i++) {
-    const input = mutate(inputs[i % inputs.length] ?? Buffer.alloc(0), random);
+    const input = mutate(inputs[i % inputs.length] ?? Buffer.alloc(0), random, { interesting: INTERESTING, extra: [INSERT_LINE_BREAK] });
     let result: ReturnType<typeof parseMessage>;
     try {
       result = parseMessage(input);
