@@ -1,28 +1,13 @@
 // Contract of the CDR, XML template, phonebook, user group and virtual extension repositories,
 // run on SQLite always and on PostgreSQL when CALLGRID_TEST_PG_URL is set.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { onEveryEngine } from '../../test/support/store-engines.ts';
+import { onEveryEngine, storeTest, twoTenants } from '../../test/support/store-engines.ts';
 import type { Store } from './index.ts';
 
 const CREATED = '2026-01-02 03:04:05';
 
-async function twoTenants(store: Store) {
-  const a = await store.tenants.create({ te_code: 'ACME', te_name: 'Acme' }, CREATED);
-  const b = await store.tenants.create({ te_code: 'GLOBEX', te_name: 'Globex' }, CREATED);
-  return [a.te_id, b.te_id] as const;
-}
-
 onEveryEngine('CDR and phonebook repositories', (open) => {
-  const it = (name: string, body: (store: Store) => Promise<void>) =>
-    test(name, async () => {
-      const { store, dispose } = await open();
-      try {
-        await body(store);
-      } finally {
-        await dispose();
-      }
-    });
+  const it = storeTest(open);
 
   it('CDRs: insert fills defaults; filters by tenant, time, lists, phone and direction', async (store) => {
     const [a, b] = await twoTenants(store);

@@ -1,28 +1,14 @@
 // Contract of the hint-state repository (st_states), run on SQLite always and on PostgreSQL when
 // CALLGRID_TEST_PG_URL is set.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { onEveryEngine } from '../../test/support/store-engines.ts';
-import type { Store } from './index.ts';
+import { onEveryEngine, storeTest, twoTenants } from '../../test/support/store-engines.ts';
 
 const CREATED = '2026-01-02 03:04:05';
 
 onEveryEngine('Hint state repository', (open) => {
-  const it = (name: string, body: (store: Store) => Promise<void>) =>
-    test(name, async () => {
-      const { store, dispose } = await open();
-      try {
-        await body(store);
-      } finally {
-        await dispose();
-      }
-    });
+  const it = storeTest(open);
 
-  const tenants = async (store: Store) => {
-    const a = await store.tenants.create({ te_code: 'ACME', te_name: 'Acme' }, CREATED);
-    const b = await store.tenants.create({ te_code: 'GLOBEX', te_name: 'Globex' }, CREATED);
-    return [a.te_id, b.te_id] as const;
-  };
+  const tenants = twoTenants;
 
   it('set creates, a second set replaces in place; get and list read them back', async (store) => {
     const [a] = await tenants(store);

@@ -1,7 +1,7 @@
 // Runs a suite against every store engine: SQLite in memory always, PostgreSQL (one fresh schema per
 // test) when CALLGRID_TEST_PG_URL is set, as CI does.
 import { randomBytes } from 'node:crypto';
-import { describe } from 'node:test';
+import { describe, test } from 'node:test';
 import pg from 'pg';
 import { openStore, type Store } from '../../src/store/index.ts';
 
@@ -43,4 +43,25 @@ export function onEveryEngine(name: string, suite: (open: OpenStore) => void): v
       };
     });
   });
+}
+
+/** A test that gets its own migrated store of `open`, disposed of however the body ends. */
+export function storeTest(open: OpenStore): (name: string, body: (store: Store) => Promise<void>) => void {
+  return (name, body) =>
+    test(name, async () => {
+      const { store, dispose } = await open();
+      try {
+        await body(store);
+      } finally {
+        await dispose();
+      }
+    });
+}
+
+/** Tenants ACME and GLOBEX, for isolation checks; their ids. */
+export async function twoTenants(store: Store): Promise<readonly [number, number]> {
+  const created = '2026-01-02 03:04:05';
+  const a = await store.tenants.create({ te_code: 'ACME', te_name: 'Acme' }, created);
+  const b = await store.tenants.create({ te_code: 'GLOBEX', te_name: 'Globex' }, created);
+  return [a.te_id, b.te_id];
 }
