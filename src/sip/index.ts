@@ -72,3 +72,22 @@ export {
   type TransportListener,
   type TransportProtocol,
 } from './transport/index.ts';
+export {
+  Dialog,
+  TARGET_REFRESH_METHODS,
+  buildAck,
+  buildCancel,
+  buildInDialogRequest,
+  dialogKey,
+  endpointForUri,
+  keyOfRequest,
+  keyOfResponse,
+  newCallId,
+  requestTarget,
+  type DialogInit,
+  type DialogPeer,
+  type DialogRequestOptions,
+  type DialogRequestState,
+  type DialogRole,
+  type DialogState,
+} from './dialog/index.ts';
