@@ -30,6 +30,13 @@ const SETTINGS = {
   sipBanWindowSeconds: { env: 'CALLGRID_SIP_BAN_WINDOW_SECONDS', schema: seconds, fallback: 600 },
   sipBanSeconds: { env: 'CALLGRID_SIP_BAN_SECONDS', schema: seconds, fallback: 1800 },
   sipTrustedNetworks: { env: 'CALLGRID_SIP_TRUSTED_NETWORKS', schema: list, fallback: [] as readonly string[] },
+  rtpHost: { env: 'CALLGRID_RTP_HOST', schema: z.string().min(1), fallback: undefined },
+  rtpAddress: { env: 'CALLGRID_RTP_ADDRESS', schema: z.string().min(1), fallback: undefined },
+  rtpPortMin: { env: 'CALLGRID_RTP_PORT_MIN', schema: port, fallback: 10000 },
+  rtpPortMax: { env: 'CALLGRID_RTP_PORT_MAX', schema: port, fallback: 20000 },
+  rtpTimeoutSeconds: { env: 'CALLGRID_RTP_TIMEOUT_SECONDS', schema: z.coerce.number().int().min(1, 'expected 1 or more'), fallback: 30 },
+  ringSeconds: { env: 'CALLGRID_RING_SECONDS', schema: z.coerce.number().int().min(1, 'expected 1 or more'), fallback: 60 },
+  maxCallSeconds: { env: 'CALLGRID_MAX_CALL_SECONDS', schema: seconds, fallback: 0 },
   dataDir: { env: 'CALLGRID_DATA_DIR', schema: z.string().min(1), fallback: './data' },
   databaseUrl: {
     env: 'CALLGRID_DATABASE_URL',

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { createApp, createHttpListener } from './api/index.ts';
 import type { Config } from './config.ts';
-import { ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore } from './pbx/index.ts';
+import { MediaRelay } from './media/index.ts';
+import { CdrWriter, ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory } from './pbx/index.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
 import { createLogger, systemClock, type Clock, type Logger } from './shared/index.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -67,6 +68,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   const sip = await startSip(config, runtime);
   runtime.services.peers.attach(sip);
+  runtime.services.calls.attach(sip.b2bua);
 
   const server = await listen(createHttpListener(runtime.app, runtime.services, runtime.logger), config.httpPort, config.httpHost);
   const port = (server.address() as AddressInfo).port;
@@ -79,6 +81,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       runtime.logger.info('shutting down: no new connections, finishing requests in flight');
       await closeServer(server, config.shutdownTimeoutSeconds * 1000);
       runtime.services.peers.attach(undefined);
+      runtime.services.calls.attach(undefined);
       await sip.stop();
       await runtime.close();
       runtime.logger.info('stopped');
@@ -89,8 +92,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
 /** The node's SIP side on CALLGRID_SIP_HOST:CALLGRID_SIP_PORT (UDP and TCP), with store-backed accounts and bindings. */
 async function startSip(config: Config, runtime: Runtime): Promise<PbxNode> {
   const directory = new StoreAccountDirectory(runtime.store, systemClock, { realm: config.sipRealm, domains: config.sipDomains, tenantCacheMs: config.lookupCacheSeconds * 1000 });
+  const bindings = new StoreBindingStore(runtime.store.registrations);
+  const relay = MediaRelay.create({
+    host: config.rtpHost ?? config.sipHost,
+    portMin: config.rtpPortMin,
+    portMax: config.rtpPortMax,
+    inactivityMs: config.rtpTimeoutSeconds * 1000,
+    clock: systemClock,
+    logger: runtime.logger,
+  });
+  const calls = { directory: new StoreCallDirectory(runtime.store, bindings, systemClock), channels: runtime.channels, relay, cdrs: new CdrWriter(runtime.store.cdrs, runtime.logger) };
   const node = await PbxNode.start(
-    { accounts: directory, domains: directory, bindings: new StoreBindingStore(runtime.store.registrations), clock: systemClock, logger: runtime.logger },
+    { accounts: directory, domains: directory, bindings, clock: systemClock, logger: runtime.logger, calls },
     {
       nodeName: config.nodeName,
       host: config.sipHost,
@@ -103,6 +116,9 @@ async function startSip(config: Config, runtime: Runtime): Promise<PbxNode> {
       qualifyIntervalMs: config.sipQualifySeconds * 1000,
       ban: { maxFailures: config.sipBanFailures, windowMs: config.sipBanWindowSeconds * 1000, banMs: config.sipBanSeconds * 1000, trusted: config.sipTrustedNetworks },
       userAgent: 'Callgrid',
+      ...(config.rtpAddress === undefined ? {} : { mediaAddress: config.rtpAddress }),
+      ringTimeoutMs: config.ringSeconds * 1000,
+      ...(config.maxCallSeconds > 0 ? { maxCallMs: config.maxCallSeconds * 1000 } : {}),
     },
   );
   runtime.logger.info({ host: config.sipHost, port: config.sipPort, ws: config.sipWsPort, realm: config.sipRealm }, 'SIP listening');

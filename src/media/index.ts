@@ -65,3 +65,21 @@ export {
   type NegotiatedStream,
 } from './offer-answer.ts';
 export { anchorMedia, type AnchorOptions } from './sdp-anchor.ts';
+export {
+  MediaRelay,
+  RelaySession,
+  RtpPortPool,
+  DEFAULT_INACTIVITY_MS,
+  DEFAULT_LATCH_SILENCE_MS,
+  DEFAULT_PORT_MIN,
+  DEFAULT_PORT_MAX,
+  type MediaRelayOptions,
+  type RelaySnapshot,
+  type InactivityListener,
+  type RelaySide,
+  type RelayTap,
+  type RelayChannelKind,
+  type SideName,
+  type RtpPortPoolOptions,
+  type RtpSocketPair,
+} from './relay/index.ts';

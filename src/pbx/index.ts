@@ -1,5 +1,9 @@
 // Live telephony on top of sip + media + store: the node's SIP side (registrar, qualify) and the call registry.
-export { ChannelRegistry, type LiveChannel } from './calls/channel-registry.ts';
+export { ChannelRegistry, type ChannelControl, type ChannelDirection, type ChannelState, type LiveChannel } from './calls/channel-registry.ts';
+export type { CallOriginator, OriginateOutcome, OriginateRequest } from './calls/originate-request.ts';
+export type { CallDirectory, ExtensionTarget } from './calls/call-ports.ts';
+export { B2bua } from './calls/b2bua.ts';
+export { StoreCallDirectory } from './calls/store-call-directory.ts';
 export {
   AuthBan,
   InMemoryBindingStore,
@@ -31,3 +35,4 @@ export {
   type SipDomainPolicy,
 } from './registrar/index.ts';
 export { PbxNode, type PbxNodeOptions, type PbxNodePorts } from './pbx-node.ts';
+export { CdrWriter, cdrRows, type CallAttempt, type CallParty, type CallRecord, type CdrSink, type Landing, type LandingKind } from './cdr/index.ts';

@@ -1,7 +1,12 @@
 // One node's live SIP side: the SipStack on its sockets, the registrar behind it, qualify rounds and the
 // failed-digest ban. main.ts builds the store-backed ports and hands them in; tests may pass FakeTransports.
+import type { MediaRelay } from '../media/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
-import { DigestAuthenticator, SipStack, type SipStackOptions, type TransportFactory } from '../sip/index.ts';
+import { B2bua } from './calls/b2bua.ts';
+import type { CallDirectory } from './calls/call-ports.ts';
+import type { ChannelRegistry } from './calls/channel-registry.ts';
+import type { CdrWriter } from './cdr/index.ts';
+import { DigestAuthenticator, SipStack, type ServerInviteTransaction, type SipStackOptions, type TransportFactory } from '../sip/index.ts';
 import {
   AuthBan,
   Qualifier,
@@ -21,6 +26,13 @@ export interface PbxNodePorts {
   readonly bindings: BindingStore;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Calls: the tenants' extensions and contacts, the live channels, the RTP relay and the CDR writer. */
+  readonly calls: {
+    readonly directory: CallDirectory;
+    readonly channels: ChannelRegistry;
+    readonly relay: MediaRelay;
+    readonly cdrs: CdrWriter;
+  };
 }
 
 export interface PbxNodeOptions {
@@ -44,6 +56,12 @@ export interface PbxNodeOptions {
   readonly ban: { readonly maxFailures: number; readonly windowMs: number; readonly banMs: number; readonly trusted: readonly string[] };
   readonly userAgent: string;
   readonly forceRport?: boolean;
+  /** The address our SDP gives for the RTP relay (what phones send media to). Default: the SIP Via address. */
+  readonly mediaAddress?: string;
+  /** How long a callee rings before no answer. */
+  readonly ringTimeoutMs?: number;
+  /** Longest answered call; undefined = no limit. */
+  readonly maxCallMs?: number;
   /** Replaces the sockets (tests). */
   readonly transports?: readonly TransportFactory[];
 }
@@ -53,6 +71,7 @@ export class PbxNode {
     readonly stack: SipStack,
     readonly registrar: Registrar,
     readonly qualifier: Qualifier,
+    readonly b2bua: B2bua,
     readonly nodeName: string,
   ) {}
 
@@ -60,16 +79,30 @@ export class PbxNode {
     const authenticator = new DigestAuthenticator({ secret: options.nonceSecret, clock: ports.clock, algorithms: options.digestAlgorithms });
     const ban = new AuthBan({ clock: ports.clock, ...options.ban });
     let registrar: Registrar | undefined;
+    let b2bua: B2bua | undefined;
     const sockets: Partial<SipStackOptions> = options.transports
       ? { transports: options.transports }
       : { udp: { host: options.host, port: options.port }, tcp: { host: options.host, port: options.port }, ...(options.wsPort ? { ws: { host: options.host, port: options.wsPort } } : {}) };
     const stack = await SipStack.start(
-      { ...sockets, clock: ports.clock, logger: ports.logger, allow: ['REGISTER', 'OPTIONS'], userAgent: options.userAgent, forceRport: options.forceRport ?? true },
+      { ...sockets, clock: ports.clock, logger: ports.logger, allow: ['REGISTER', 'OPTIONS', 'INVITE', 'BYE', 'UPDATE', 'INFO', 'REFER', 'NOTIFY'],
+        supported: ['replaces'], userAgent: options.userAgent, forceRport: options.forceRport ?? true },
       {
         onRequest(transaction, request, source) {
           if (request.method === 'REGISTER' && registrar) void registrar.handleRegister(transaction, request, source);
+          else if (request.method === 'INVITE' && b2bua) b2bua.handleInvite(transaction as ServerInviteTransaction, request, source);
+          else if (request.method !== 'OPTIONS' && b2bua) b2bua.handleInDialog(transaction, request);
+          // An OPTIONS inside a call's dialog is the call's keep-alive (RFC 4028 style probes): answered the same way.
           // OPTIONS to the PBX itself: a keep-alive or a probe; §11.2 answers it like an INVITE would be, with 200.
           else stack.respond(transaction, 200, 'OK', stack.capabilityHeaders());
+        },
+        onAck(request) {
+          b2bua?.handleAck(request);
+        },
+        onCancel(invite) {
+          b2bua?.handleCancel(invite);
+        },
+        onResponse(response, transaction) {
+          b2bua?.handleResponse(response, transaction);
         },
         onFlowClosed(flowId) {
           void registrar?.flowClosed(flowId);
@@ -81,9 +114,19 @@ export class PbxNode {
       { realm: options.realm, nodeName: options.nodeName, ...options.limits },
     );
     const qualifier = new Qualifier({ stack, store: ports.bindings, clock: ports.clock, logger: ports.logger }, { nodeName: options.nodeName, intervalMs: options.qualifyIntervalMs });
+    b2bua = new B2bua(
+      { stack, authenticator, accounts: ports.accounts, domains: ports.domains, ban, ...ports.calls, clock: ports.clock, logger: ports.logger },
+      {
+        nodeName: options.nodeName,
+        realm: options.realm,
+        mediaAddress: options.mediaAddress ?? stack.sentBy('udp')?.host ?? options.host,
+        ...(options.ringTimeoutMs === undefined ? {} : { ringTimeoutMs: options.ringTimeoutMs }),
+        ...(options.maxCallMs === undefined ? {} : { maxDurationMs: options.maxCallMs }),
+      },
+    );
     registrar.start();
     qualifier.start();
-    return new PbxNode(stack, registrar, qualifier, options.nodeName);
+    return new PbxNode(stack, registrar, qualifier, b2bua, options.nodeName);
   }
 
   /** REBOOT: NOTIFY check-sync to a phone registered on this node. */
@@ -92,6 +135,7 @@ export class PbxNode {
   }
 
   async stop(): Promise<void> {
+    this.b2bua.hangupAll('node-shutdown');
     this.qualifier.stop();
     this.registrar.stop();
     await this.stack.close();

@@ -1,5 +1,5 @@
 // Use cases, one class per resource. No HTTP types here: the API adapts them.
-import type { ChannelRegistry } from '../pbx/index.ts';
+import type { CallOriginator, ChannelRegistry } from '../pbx/index.ts';
 import type { Clock } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
 import { AccessService } from './access-service.ts';
@@ -21,6 +21,7 @@ import { PhonebookService } from './phonebook-service.ts';
 import { UserGroupService } from './user-group-service.ts';
 import { VirtualExtensionService } from './virtual-extension-service.ts';
 import { FlowService } from './flow-service.ts';
+import { CallService } from './call-service.ts';
 
 export type { Caller, CallerRequest } from './access-service.ts';
 export type { IssuedKey, KeyListing } from './key-service.ts';
@@ -36,6 +37,7 @@ export type { ThrottleSettings } from './bad-key-throttle.ts';
 export type { Peer, PeerSelector } from './peer-service.ts';
 export type { CdrFilterText, CdrScope, SimpleCdrFilterText } from './cdr-service.ts';
 export type { FlowChange, FlowWithState } from './flow-service.ts';
+export type { CallRecord, ChannelSelector, ChannelView, DialOrder, DialResult, ExtensionState } from './call-service.ts';
 export { ObjectService, generateSipSecret, type ObjectScope } from './objects/index.ts';
 
 export interface ServiceSettings {
@@ -52,6 +54,8 @@ export interface ServiceDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly channels: ChannelRegistry;
+  /** Places API calls (DIAL): the B2BUA, when SIP runs. Also settable later with `services.calls.attach()`. */
+  readonly originator?: CallOriginator;
 }
 
 export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
@@ -59,6 +63,7 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
   const tenants = new TenantService(deps.store, keys, deps.clock, settings.lookupCacheMs);
   const tokens = new AuthTokenService(deps.store, deps.clock);
   const objects = new ObjectService(deps.store, deps.clock, OBJECT_RULES);
+  const peers = new PeerService(deps.store, new StoreBindingStore(deps.store.registrations), deps.clock, settings.nodeName);
   return {
     keys,
     tenants,
@@ -72,7 +77,8 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
     objects,
     flows: new FlowService(deps.store, deps.clock, objects),
     routing: createRoutingServices(deps.store),
-    peers: new PeerService(deps.store, new StoreBindingStore(deps.store.registrations), deps.clock, settings.nodeName),
+    peers,
+    calls: new CallService(deps.store, deps.clock, deps.channels, peers, settings.nodeName, deps.originator),
     media: new MediaFileService(deps.store, deps.clock, settings.media),
     cdrs: new CdrService(deps.store, deps.clock),
     phonebooks: new PhonebookService(deps.store),

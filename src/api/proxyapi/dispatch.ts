@@ -19,6 +19,7 @@ import { userGroup } from './handlers/usergroup.ts';
 import { virtualExt } from './handlers/virtualext.ts';
 import { setting } from './handlers/setting.ts';
 import { countCalls, licenseDays } from './handlers/system.ts';
+import { channel, channels, countChannels, dial, getCurrentCalls, hangup, transfer } from './handlers/calls.ts';
 
 export const HANDLERS: Readonly<Record<Reqtype, ReqtypeHandler>> = {
   ...laterHandlers,
@@ -30,6 +31,13 @@ export const HANDLERS: Readonly<Record<Reqtype, ReqtypeHandler>> = {
   LICENSEDAYS: licenseDays,
   COUNTCALLS: countCalls,
   COUNTPEERS: countPeers,
+  COUNTCHANNELS: countChannels,
+  CHANNELS: channels,
+  CHANNEL: channel,
+  GETCURRENTCALLS: getCurrentCalls,
+  DIAL: dial,
+  HANGUP: hangup,
+  TRANSFER: transfer,
   CHANSIPPEERS: chanSipPeers,
   UNREGISTER: unregister,
   REBOOT: reboot,

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHarness, type Harness } from '../../../test/support/api-harness.ts';
+import type { LiveChannel } from '../../pbx/index.ts';
 
 const JSON_TYPE = 'application/json; charset=UTF-8';
 
@@ -77,6 +78,12 @@ describe('COUNTCALLS', () => {
     h = await createHarness();
   });
   afterEach(() => h.close());
+  const leg = (name: string, tenantId: number, uniqueId: string, linkedId: string): LiveChannel => ({
+    name, tenantId, uniqueId, linkedId, node: 'node-a', direction: 'IN', extension: '', account: '', callerIdNum: '', callerIdName: '',
+    connectedNum: '', connectedName: '', exten: '', context: '', state: 'Up', createdAt: h.clock.now(), answeredAt: undefined,
+    bridgedTo: undefined, sipCallId: `call-${uniqueId}`, originateId: '',
+  });
+  const noControl = { hangup: () => undefined, blindTransfer: async () => undefined };
   const count = async (key: string, tenant?: string, format = 'plain') => (await h.get({ key, reqtype: 'COUNTCALLS', format, ...(tenant ? { tenant } : {}) })).text();
 
   test('no calls: 0', async () => {
@@ -89,10 +96,10 @@ describe('COUNTCALLS', () => {
     const acme = h.acme.id;
     const globex = h.globex.id;
     // One ACME call with two legs, one ACME call with one leg, one GLOBEX call.
-    h.runtime.channels.add({ name: 'PJSIP/100-ACME-00000001', tenantId: acme, uniqueId: 'n1-1700000000.1', linkedId: 'n1-1700000000.1' });
-    h.runtime.channels.add({ name: 'PJSIP/101-ACME-00000002', tenantId: acme, uniqueId: 'n1-1700000000.2', linkedId: 'n1-1700000000.1' });
-    h.runtime.channels.add({ name: 'PJSIP/102-ACME-00000003', tenantId: acme, uniqueId: 'n1-1700000000.3', linkedId: 'n1-1700000000.3' });
-    h.runtime.channels.add({ name: 'PJSIP/100-GLOBEX-00000004', tenantId: globex, uniqueId: 'n1-1700000000.4', linkedId: 'n1-1700000000.4' });
+    h.runtime.channels.add(leg('PJSIP/100-ACME-00000001', acme, 'n1-1700000000.1', 'n1-1700000000.1'), noControl);
+    h.runtime.channels.add(leg('PJSIP/101-ACME-00000002', acme, 'n1-1700000000.2', 'n1-1700000000.1'), noControl);
+    h.runtime.channels.add(leg('PJSIP/102-ACME-00000003', acme, 'n1-1700000000.3', 'n1-1700000000.3'), noControl);
+    h.runtime.channels.add(leg('PJSIP/100-GLOBEX-00000004', globex, 'n1-1700000000.4', 'n1-1700000000.4'), noControl);
 
     assert.equal(await count(h.acme.fullKey, 'ACME'), '2');
     assert.equal(await count(h.acme.readOnlyKey, 'ACME', 'json'), '2');

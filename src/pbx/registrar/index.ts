@@ -10,3 +10,4 @@ export { Qualifier, qualifyStatus, type QualifyDeps, type QualifyListener, type 
 export { StoreBindingStore } from './store-binding-store.ts';
 export { StoreAccountDirectory, type SharedDomainOptions } from './store-account-directory.ts';
 export { sendCheckSync, type CheckSyncOutcome } from './check-sync.ts';
+export { authenticateRegister as authenticateDigest, type AuthContext, type AuthOutcome } from './register-auth.ts';

@@ -17,10 +17,12 @@ export interface AuthContext {
   readonly realm: string;
   /** The AOR's domain: where the directory looks the username up. */
   readonly domain: string;
+  /** Where the answer to the challenge is: Authorization after a 401 (REGISTER), Proxy-Authorization after a 407 (INVITE). */
+  readonly header?: 'authorization' | 'proxy-authorization';
 }
 
 export async function authenticateRegister(request: SipRequest, context: AuthContext): Promise<AuthOutcome> {
-  const authorization = credentialsFor(request.headers.getAll('authorization'), context.realm);
+  const authorization = credentialsFor(request.headers.getAll(context.header ?? 'authorization'), context.realm);
   // §22.3: credentials for other realms (another hop's) are not an answer to our challenge.
   if (authorization === undefined) return { kind: 'challenge', stale: false };
 

@@ -13,14 +13,10 @@ function later(name: string, syntax: string, tenant: Need<'required' | 'optional
   return { syntax, tenant, writes, adminOnly, ...(formats ? { formats } : {}), handle: async () => notImplemented(name) };
 }
 
-type LaterReqtype = Exclude<Reqtype, 'HELP' | 'INFO' | 'MANAGEDB' | 'SETTING' | 'BALANCE' | 'LICENSEDAYS' | 'COUNTCALLS' | 'CHECKAUTH' | 'AUTHTOKEN' | 'COUNTPEERS' | 'CHANSIPPEERS' | 'REBOOT' | 'UNREGISTER' | 'DND' | 'PHONEBOOKS' | 'PHONEBOOK' | 'USERGROUP' | 'VIRTUALEXT' | 'CDR' | 'MEDIAFILE' | 'FLOWS' | 'SETFLOW'>;
+type LaterReqtype = Exclude<Reqtype, 'HELP' | 'INFO' | 'MANAGEDB' | 'SETTING' | 'BALANCE' | 'LICENSEDAYS' | 'COUNTCALLS' | 'CHECKAUTH' | 'AUTHTOKEN' | 'COUNTPEERS' | 'CHANSIPPEERS' | 'REBOOT' | 'UNREGISTER' | 'DND' | 'PHONEBOOKS' | 'PHONEBOOK' | 'USERGROUP' | 'VIRTUALEXT' | 'CDR' | 'MEDIAFILE' | 'FLOWS' | 'SETFLOW' | 'COUNTCHANNELS' | 'CHANNEL' | 'CHANNELS' | 'GETCURRENTCALLS' | 'DIAL' | 'HANGUP' | 'TRANSFER'>;
 
 export const laterHandlers = {
-  COUNTCHANNELS: later('COUNTCHANNELS', 'Active channels, in total or on one node.\n  nodename (optional), tenant (optional with the admin key)', 'optional', false),
   BLFS: later('BLFS', 'BLF state of every monitored peer and flow.\n  tenant', 'required', false),
-  CHANNEL: later('CHANNEL', 'Details of one channel.\n  channel, tenant', 'required', false),
-  CHANNELS: later('CHANNELS', 'Active channels of the tenant.\n  nodename (optional), tenant (optional with the admin key)', 'optional', false),
-  GETCURRENTCALLS: later('GETCURRENTCALLS', 'Calls running now for an extension.\n  phone, tenant, multiple=yes (all channels, not only the first)', 'required', false),
   AGENT: later(
     'AGENT',
     'Queue agent status.\n  tenant, extension (104-TENANT or 104), queue (id, ALL) or queuenumber,\n  action=pause|unpause|listqueues|add|del, pausereason, refresh=no',
@@ -34,19 +30,12 @@ export const laterHandlers = {
     'required',
     writesUnless('action', 'listnumbers'),
   ),
-  DIAL: later(
-    'DIAL',
-    'Click-to-call: ring source, then connect it to dest.\n  tenant, source (or exten; ACCOUNT = number of account), dest (or phone), account (SOURCE = account of source),\n  var (name=value), dialtimeout, timeout, sourceclid, destclid, recording=yes|no|yeschange|nochange,\n  server, autoanswer=yes, nofollow=yes\n  answers Success|Originate successfully queued|<id>|',
-    'required',
-    true,
-  ),
   FAX: later(
     'FAX',
     'Send, list and download faxes.\n  tenant, action=send|list|download\n  send: source_number, dest_number (or number), quality=204x98|204x196|204x392, pagesize=a4|letter|legal,\n        rotate=|E|W|no, deleteaftersend=on, schedule, statusemail, filename (multipart PDF)\n  download: id',
     'required',
     writesUnless('action', 'list', 'download'),
   ),
-  HANGUP: later('HANGUP', 'Hang up a call.\n  tenant (optional), channel | extension (103-TENANT) | number (103) | source, fast=yes', 'optional', true),
   QUEUE: later(
     'QUEUE',
     'Queue members and custom queue_log entries.\n  tenant, number (or NONE) or id, extension (number, username or NONE),\n  action=list|fulllist|add|del|clean|log, order, type=NF|AD|NFR|ADR|EA|EANM|EAC|EANMC|CU|CUNM|CC|CUFF,\n  paused=0|1, penalty, uniqid, event, data1..data5',
@@ -63,7 +52,6 @@ export const laterHandlers = {
     ['plain', 'json', 'xml'],
   ),
   SMS: later('SMS', 'Send an SMS.\n  tenant, source (ACCOUNT = number of account), dest, account (SOURCE), destclid, server, message', 'required', true),
-  TRANSFER: later('TRANSFER', 'Blind transfer.\n  tenant (optional), channel, extrachannel (optional), dest', 'optional', true),
   VOICEMAIL: later(
     'VOICEMAIL',
     'Voicemail boxes and messages.\n  tenant, mailbox, msgid, action=list|messages|message|delete|markread|markunread',

@@ -7,6 +7,7 @@ import { infoBalance, infoConfig } from './info-tenant.ts';
 import { laterInfo, type InfoType } from './info-type.ts';
 import { infoExtensions, infoRegstate } from './info-extensions.ts';
 import { infoDids } from './info-dids.ts';
+import { infoCall, infoExtstate } from './info-calls.ts';
 import { infoFlow, infoPincodes, infoQueues, infoVariable } from './info-lists.ts';
 
 export const INFO_TYPES = {
@@ -18,7 +19,7 @@ export const INFO_TYPES = {
   agentsdelay: laterInfo('agentsdelay', "agents' answer delay: queue"),
   outdialed: laterInfo('outdialed', 'calls dialled out by extensions'),
   simpledialed: laterInfo('simpledialed', 'calls in and out by extension from the simple call history'),
-  call: laterInfo('call', 'a call placed through the API: id (originate id or uniqueid)'),
+  call: infoCall,
   fax: laterInfo('fax', 'a fax sent through the API: id'),
   inforecording: laterInfo('inforecording', 'metadata of a recording: id'),
   recording: laterInfo('recording', 'recording audio: id (uniqueid or originate id)'),
@@ -31,7 +32,7 @@ export const INFO_TYPES = {
   pincodes: infoPincodes,
   sms: laterInfo('sms', 'SMS sent and received: start, end'),
   extensions: infoExtensions,
-  extstate: laterInfo('extstate', 'live state of an extension: ext'),
+  extstate: infoExtstate,
   regstate: infoRegstate,
   config: infoConfig,
   cdrs: infoCdrs,

@@ -1,0 +1,159 @@
+// MediaRelay: the node's RTP/RTCP relay (one per process). It opens two-sided sessions on ports
+// from its RtpPortPool and runs one ticker, through the injected Clock, for time and inactivity.
+import { err, ok, PbxError, silentLogger, systemClock, type CancelTimer, type Clock, type Logger, type Result } from '../../shared/index.ts';
+import { RelayContextState } from './relay-context.ts';
+import { RelaySession, type RelaySessionHost } from './relay-session.ts';
+import { RtpPortPool, type RtpSocketPair } from './rtp-port-pool.ts';
+
+export const DEFAULT_INACTIVITY_MS = 60_000;
+export const DEFAULT_LATCH_SILENCE_MS = 1_000;
+
+export interface MediaRelayOptions {
+  /** Address the media sockets bind to, and the sides' localAddress. */
+  readonly host: string;
+  readonly portMin?: number;
+  readonly portMax?: number;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** No RTP from either side for this long (while watched) calls the session's onInactive. */
+  readonly inactivityMs?: number;
+  /** How long a latched source must be silent before another source may take its place. */
+  readonly latchSilenceMs?: number;
+}
+
+export interface RelaySnapshot {
+  readonly sessions: number;
+  readonly portPairsInUse: number;
+  readonly portPairCapacity: number;
+  readonly packetsForwarded: number;
+  readonly bytesForwarded: number;
+  readonly packetsDropped: number;
+  readonly droppedMalformed: number;
+  readonly droppedStray: number;
+  readonly droppedUnroutable: number;
+  readonly socketErrors: number;
+}
+
+export class MediaRelay {
+  private readonly sessions = new Set<RelaySession>();
+  private readonly context: RelayContextState;
+  private readonly host: RelaySessionHost;
+  private readonly tickMs: number;
+  private cancelTick: CancelTimer | undefined = undefined;
+  private nextId = 1;
+  private isClosed = false;
+
+  private constructor(
+    private readonly pool: RtpPortPool,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly inactivityMs: number,
+    latchSilenceMs: number,
+  ) {
+    this.context = new RelayContextState(logger, latchSilenceMs, clock.now().getTime());
+    // A quarter of the shortest window keeps inactivity and re-latching within 25% of their
+    // settings; 250 ms is plenty for production values and costs nothing worth measuring.
+    this.tickMs = Math.max(5, Math.min(250, Math.floor(Math.min(inactivityMs, latchSilenceMs) / 4)));
+    this.host = {
+      context: this.context,
+      logger,
+      release: (pair: RtpSocketPair) => this.pool.release(pair),
+      forget: (session: RelaySession) => this.forget(session),
+    };
+  }
+
+  /** Binds nothing yet (ports are bound per session); throws PbxError('invalid_config') on a bad range or window. */
+  static create(options: MediaRelayOptions): MediaRelay {
+    const pool = new RtpPortPool({ host: options.host, portMin: options.portMin, portMax: options.portMax });
+    const inactivityMs = options.inactivityMs ?? DEFAULT_INACTIVITY_MS;
+    const latchSilenceMs = options.latchSilenceMs ?? DEFAULT_LATCH_SILENCE_MS;
+    if (!(inactivityMs > 0) || !(latchSilenceMs >= 0)) {
+      throw new PbxError('invalid_config', `media relay windows must be positive (inactivityMs ${inactivityMs}, latchSilenceMs ${latchSilenceMs})`);
+    }
+    return new MediaRelay(pool, options.clock ?? systemClock, options.logger ?? silentLogger, inactivityMs, latchSilenceMs);
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  get localAddress(): string {
+    return this.pool.host;
+  }
+
+  /** Two port pairs, one per side; an error value when the range is exhausted or binding fails. */
+  async openSession(): Promise<Result<RelaySession, string>> {
+    if (this.isClosed) return err('media relay is closed');
+    const a = await this.pool.allocate();
+    if (!a.ok) return this.refuse(a.error);
+    const b = await this.pool.allocate();
+    if (!b.ok) {
+      this.pool.release(a.value);
+      return this.refuse(b.error);
+    }
+    if (this.isClosed) {
+      // close() ran while we were binding: hand the ports straight back.
+      this.pool.release(a.value);
+      this.pool.release(b.value);
+      return err('media relay is closed');
+    }
+    this.context.nowMs = this.clock.now().getTime();
+    const session = new RelaySession(`r${this.nextId++}`, a.value, b.value, this.pool.host, this.host);
+    this.sessions.add(session);
+    this.startTicking();
+    return ok(session);
+  }
+
+  snapshot(): RelaySnapshot {
+    const c = this.context.counters;
+    return {
+      sessions: this.sessions.size,
+      portPairsInUse: this.pool.inUse,
+      portPairCapacity: this.pool.capacity,
+      packetsForwarded: c.packetsForwarded,
+      bytesForwarded: c.bytesForwarded,
+      packetsDropped: c.packetsDropped,
+      droppedMalformed: c.droppedMalformed,
+      droppedStray: c.droppedStray,
+      droppedUnroutable: c.droppedUnroutable,
+      socketErrors: c.socketErrors,
+    };
+  }
+
+  /** Closes every session (their ports are free when this returns) and refuses new ones. */
+  close(): void {
+    this.isClosed = true;
+    for (const session of [...this.sessions]) session.close();
+    this.stopTicking();
+  }
+
+  private refuse(reason: string): Result<never, string> {
+    this.logger.warn({ reason }, 'media relay cannot open a session');
+    return err(reason);
+  }
+
+  private forget(session: RelaySession): void {
+    this.sessions.delete(session);
+    if (this.sessions.size === 0) this.stopTicking();
+  }
+
+  // One timer for the whole relay, running only while sessions exist: it refreshes the time the
+  // packet path reads and checks every session's inactivity (a few comparisons per session).
+  private startTicking(): void {
+    if (this.cancelTick !== undefined) return;
+    this.cancelTick = this.clock.setTimer(this.tickMs, this.tick);
+  }
+
+  private stopTicking(): void {
+    this.cancelTick?.();
+    this.cancelTick = undefined;
+  }
+
+  private readonly tick = (): void => {
+    this.cancelTick = undefined;
+    const now = this.clock.now().getTime();
+    this.context.nowMs = now;
+    for (const session of this.sessions) session.checkInactivity(now, this.inactivityMs);
+    if (this.sessions.size > 0 && !this.isClosed) this.startTicking();
+  };
+}

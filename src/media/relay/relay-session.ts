@@ -1,0 +1,122 @@
+// One bridged call's media: side A (the caller's leg) and side B (the callee's leg), each with its
+// own RTP/RTCP port pair; what arrives on one side leaves from the other. Inactivity is watched here.
+import type { Logger } from '../../shared/index.ts';
+import type { RelayContext } from './relay-context.ts';
+import { SideState, type RelaySide, type SideName } from './relay-side.ts';
+import type { RtpSocketPair } from './rtp-port-pool.ts';
+
+export type InactivityListener = (session: RelaySession) => void;
+
+/** What the session needs from its relay; MediaRelay is the only caller of the constructor. */
+export interface RelaySessionHost {
+  readonly context: RelayContext;
+  readonly logger: Logger;
+  release(pair: RtpSocketPair): void;
+  forget(session: RelaySession): void;
+}
+
+export class RelaySession {
+  /**
+   * Called once when neither side has sent RTP for the relay's inactivityMs while detection was
+   * on (not paused, no side held). The session keeps relaying; hanging up is the caller's call.
+   */
+  onInactive: InactivityListener | undefined = undefined;
+  private readonly a: SideState;
+  private readonly b: SideState;
+  private paused = false;
+  private readonly held: Record<SideName, boolean> = { a: false, b: false };
+  private heldAll = false;
+  /** When detection last (re)started: silence before this does not count. */
+  private armedAtMs: number;
+  private fired = false;
+  private isClosed = false;
+  private readonly logger: Logger;
+
+  constructor(
+    readonly id: string,
+    pairA: RtpSocketPair,
+    pairB: RtpSocketPair,
+    localAddress: string,
+    private readonly host: RelaySessionHost,
+  ) {
+    this.logger = host.logger.child({ relaySession: id });
+    this.a = new SideState('a', pairA, localAddress, this.logger.child({ side: 'a' }), host.context);
+    this.b = new SideState('b', pairB, localAddress, this.logger.child({ side: 'b' }), host.context);
+    this.a.rtp.peer = this.b.rtp;
+    this.b.rtp.peer = this.a.rtp;
+    this.a.rtcp.peer = this.b.rtcp;
+    this.b.rtcp.peer = this.a.rtcp;
+    this.armedAtMs = host.context.nowMs;
+  }
+
+  side(name: SideName): RelaySide {
+    return name === 'a' ? this.a : this.b;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Whether inactivity is being watched: not paused and neither side on hold. */
+  get watching(): boolean {
+    return !this.paused && !this.heldAll && !this.held.a && !this.held.b;
+  }
+
+  /**
+   * A leg put on hold (sendonly/inactive SDP) may legitimately stop sending, so a held session is
+   * not timed out. Forwarding goes on regardless: hold is the endpoints' business, not ours.
+   * hold(side, held) tracks each leg, so one leg resuming does not cancel the other's hold;
+   * hold(held) is the session-wide form, for callers that do not track sides.
+   */
+  hold(side: SideName, held: boolean): void;
+  hold(held: boolean): void;
+  hold(sideOrHeld: SideName | boolean, held?: boolean): void {
+    const before = this.watching;
+    if (typeof sideOrHeld === 'boolean') this.heldAll = sideOrHeld;
+    else this.held[sideOrHeld] = held === true;
+    this.rearmIfResumed(before);
+  }
+
+  /** Suspends inactivity detection, e.g. while the callee is still ringing and no media flows yet. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    const before = this.watching;
+    this.paused = false;
+    this.rearmIfResumed(before);
+  }
+
+  /** Closes the four sockets and returns both ports to the pool. Idempotent. */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.onInactive = undefined;
+    this.host.release(this.a.pair);
+    this.host.release(this.b.pair);
+    this.host.forget(this);
+  }
+
+  /** Called by the relay's ticker. */
+  checkInactivity(nowMs: number, inactivityMs: number): void {
+    if (this.fired || this.isClosed || !this.watching) return;
+    const last = Math.max(this.armedAtMs, this.a.lastRtpAtMs, this.b.lastRtpAtMs);
+    if (nowMs - last < inactivityMs) return;
+    this.fired = true;
+    const listener = this.onInactive;
+    this.logger.info({ silentMs: nowMs - last }, 'media relay session inactive');
+    if (listener === undefined) return;
+    try {
+      listener(this);
+    } catch (error) {
+      // The ticker serves every session; one listener's bug must not stop the others' checks.
+      this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'media relay onInactive threw');
+    }
+  }
+
+  private rearmIfResumed(wasWatching: boolean): void {
+    // Coming back from hold restarts the window, or a long hold would hang up the moment it ends.
+    if (!wasWatching && this.watching) this.armedAtMs = this.host.context.nowMs;
+  }
+}

@@ -1,0 +1,133 @@
+// RtpPortPool: hands out bound UDP socket pairs, RTP on an even port and RTCP on port + 1
+// (RFC 3550 §11), from a bounded range; ports another process holds are skipped.
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { err, ok, PbxError, type Result } from '../../shared/index.ts';
+
+export const DEFAULT_PORT_MIN = 10000;
+export const DEFAULT_PORT_MAX = 20000;
+
+export interface RtpPortPoolOptions {
+  /** The local address the sockets bind to (an IPv4 or IPv6 literal). */
+  readonly host: string;
+  /** Lowest port handed out (rounded up to even). */
+  readonly portMin?: number;
+  /** Highest port used; the RTCP port (even + 1) must not exceed it. */
+  readonly portMax?: number;
+}
+
+/** A bound pair. The sockets have no listeners yet: the caller must add an 'error' listener at once. */
+export interface RtpSocketPair {
+  readonly port: number;
+  readonly rtp: Socket;
+  readonly rtcp: Socket;
+}
+
+export class RtpPortPool {
+  readonly host: string;
+  readonly portMin: number;
+  readonly portMax: number;
+  /** Even ports currently handed out (or being bound, so concurrent allocations never race). */
+  private readonly taken = new Set<number>();
+  /** Where the next search starts: ports are used round-robin, not lowest-first. */
+  private cursor: number;
+
+  constructor(options: RtpPortPoolOptions) {
+    const min = options.portMin ?? DEFAULT_PORT_MIN;
+    const max = options.portMax ?? DEFAULT_PORT_MAX;
+    if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max > 65535) {
+      throw new PbxError('invalid_config', `RTP port range ${min}-${max} is not within 1-65535`);
+    }
+    this.host = options.host;
+    this.portMin = min % 2 === 0 ? min : min + 1;
+    this.portMax = max;
+    if (this.portMin + 1 > this.portMax) {
+      throw new PbxError('invalid_config', `RTP port range ${min}-${max} holds no even/odd port pair`);
+    }
+    this.cursor = this.portMin;
+  }
+
+  /** How many pairs the range holds. */
+  get capacity(): number {
+    return Math.floor((this.portMax - 1 - this.portMin) / 2) + 1;
+  }
+
+  get inUse(): number {
+    return this.taken.size;
+  }
+
+  /**
+   * Binds the next free pair. Each port is tried at most once per call, so exhaustion is an
+   * error value rather than a loop. A port in use by someone else (EADDRINUSE) is skipped and
+   * tried again on a later call; any other bind error (bad host, no permission) would repeat
+   * for every port, so it ends the search.
+   */
+  async allocate(): Promise<Result<RtpSocketPair, string>> {
+    const capacity = this.capacity;
+    let busyElsewhere = 0;
+    for (let tried = 0; tried < capacity; tried++) {
+      const port = this.cursor;
+      this.cursor = port + 2 > this.portMax - 1 ? this.portMin : port + 2;
+      if (this.taken.has(port)) continue;
+      this.taken.add(port);
+      const rtp = await bindSocket(this.host, port);
+      if (!rtp.ok) {
+        this.taken.delete(port);
+        if (rtp.error === 'EADDRINUSE') {
+          busyElsewhere++;
+          continue;
+        }
+        return err(`cannot bind RTP port ${this.host}:${port}: ${rtp.error}`);
+      }
+      const rtcp = await bindSocket(this.host, port + 1);
+      if (!rtcp.ok) {
+        rtp.value.close();
+        this.taken.delete(port);
+        if (rtcp.error === 'EADDRINUSE') {
+          busyElsewhere++;
+          continue;
+        }
+        return err(`cannot bind RTCP port ${this.host}:${port + 1}: ${rtcp.error}`);
+      }
+      return ok({ port, rtp: rtp.value, rtcp: rtcp.value });
+    }
+    return err(
+      `RTP port range ${this.portMin}-${this.portMax} exhausted: ${this.taken.size} of ${capacity} pairs in use here, ${busyElsewhere} held by other processes`,
+    );
+  }
+
+  /** Closes the pair's sockets and makes the port available again. Idempotent. */
+  release(pair: RtpSocketPair): void {
+    closeQuietly(pair.rtp);
+    closeQuietly(pair.rtcp);
+    // dgram closes the descriptor synchronously, so the port is free to bind from here on.
+    this.taken.delete(pair.port);
+  }
+}
+
+function bindSocket(host: string, port: number): Promise<Result<Socket, string>> {
+  return new Promise((resolve) => {
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
+    const onError = (error: NodeJS.ErrnoException): void => {
+      socket.off('listening', onListening);
+      closeQuietly(socket);
+      resolve(err(error.code ?? error.message));
+    };
+    const onListening = (): void => {
+      socket.off('error', onError);
+      resolve(ok(socket));
+    };
+    socket.once('error', onError);
+    socket.once('listening', onListening);
+    // exclusive: under node:cluster a worker must not share a media port with another worker.
+    socket.bind({ port, address: host, exclusive: true });
+  });
+}
+
+function closeQuietly(socket: Socket): void {
+  try {
+    socket.close();
+  } catch {
+    // ERR_SOCKET_DGRAM_NOT_RUNNING: already closed, which is what we wanted.
+  }
+}

@@ -1,0 +1,182 @@
+// The B2BUA: every call through Callgrid is two (or more) SIP dialogs joined here, with the media anchored in our
+// relay. This file routes SIP events to calls; call-setup.ts decides what a new INVITE becomes; call.ts runs a call.
+import type { MediaRelay } from '../../media/index.ts';
+import type { Clock, Logger } from '../../shared/index.ts';
+import {
+  Dialog,
+  type ClientTransaction,
+  type DigestAuthenticator,
+  type InboundSource,
+  type ServerInviteTransaction,
+  type ServerTransaction,
+  type SipRequest,
+  type SipResponse,
+  type SipStack,
+} from '../../sip/index.ts';
+import type { CdrWriter } from '../cdr/index.ts';
+import type { AuthBan, SipAccountDirectory, SipDomainPolicy } from '../registrar/index.ts';
+import { Call } from './call.ts';
+import { CallIds } from './call-ids.ts';
+import type { CallDirectory } from './call-ports.ts';
+import { CallSetup } from './call-setup.ts';
+import type { ChannelRegistry } from './channel-registry.ts';
+import { InboundLeg } from './inbound-leg.ts';
+import type { CallOriginator, OriginateOutcome, OriginateRequest } from './originate-request.ts';
+import { Originator } from './originator.ts';
+import { OutboundLeg } from './outbound-leg.ts';
+
+export interface B2buaDeps {
+  readonly stack: SipStack;
+  readonly authenticator: DigestAuthenticator;
+  readonly accounts: SipAccountDirectory;
+  readonly domains: SipDomainPolicy;
+  readonly ban?: AuthBan;
+  readonly directory: CallDirectory;
+  readonly relay: MediaRelay;
+  readonly channels: ChannelRegistry;
+  readonly cdrs: CdrWriter;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export interface B2buaOptions {
+  readonly nodeName: string;
+  /** The address our SDP names for the relay. */
+  readonly mediaAddress: string;
+  readonly realm: string;
+  /** How long a callee may ring before the call counts as not answered. Default 60 s. */
+  readonly ringTimeoutMs?: number;
+  /** Longest answered call; undefined = no limit. */
+  readonly maxDurationMs?: number;
+}
+
+/** Which call and which side an established dialog belongs to: 'a' is the caller's, 'b' the callee's. */
+interface DialogEntry {
+  readonly call: Call;
+  readonly side: 'a' | 'b';
+  readonly leg: InboundLeg | OutboundLeg;
+}
+
+export class B2bua implements CallOriginator {
+  private readonly calls = new Set<Call>();
+  private readonly invites = new Map<ServerInviteTransaction, Call>();
+  private readonly clientLegs = new Map<ClientTransaction, OutboundLeg>();
+  private readonly dialogs = new Map<string, DialogEntry>();
+  private readonly setup: CallSetup;
+  private readonly originator: Originator;
+
+  constructor(private readonly deps: B2buaDeps, private readonly options: B2buaOptions) {
+    const ids = new CallIds(options.nodeName);
+    const context = {
+      clock: deps.clock,
+      logger: deps.logger,
+      channels: deps.channels,
+      mediaAddress: options.mediaAddress,
+      ringTimeoutMs: options.ringTimeoutMs ?? 60_000,
+      maxDurationMs: options.maxDurationMs,
+      finished: (call: Call, record: Parameters<CdrWriter['write']>[0]) => this.finished(call, record),
+    };
+    const hooks = {
+      track: (call: Call) => this.calls.add(call),
+      trackLeg: (leg: OutboundLeg) => {
+        if (leg.transaction) this.clientLegs.set(leg.transaction, leg);
+      },
+      established: (call: Call) => this.established(call),
+    };
+    this.setup = new CallSetup(deps, { ...options, ids, context }, hooks);
+    this.originator = new Originator(deps, { ...options, ids, context }, hooks);
+  }
+
+  get activeCalls(): number {
+    return this.calls.size;
+  }
+
+  /** A new INVITE (no To tag) starts a call; one with a To tag is a re-INVITE in an existing dialog. */
+  handleInvite(transaction: ServerInviteTransaction, request: SipRequest, source: InboundSource): void {
+    if (Dialog.keyOfRequest(request) !== undefined) return this.handleInDialog(transaction, request);
+    const leg = new InboundLeg(this.deps.stack, transaction, request, source, this.deps.clock, this.deps.logger, () => {
+      const call = this.invites.get(transaction);
+      call?.hangup('no-ack');
+    });
+    void this.setup.start(leg).then((call) => {
+      if (call !== undefined) this.invites.set(transaction, call);
+    });
+  }
+
+  /** BYE, re-INVITE, UPDATE, INFO, NOTIFY, OPTIONS, REFER inside a dialog we hold (§12.2.2). */
+  handleInDialog(transaction: ServerTransaction, request: SipRequest): void {
+    const stack = this.deps.stack;
+    const key = Dialog.keyOfRequest(request);
+    const entry = key === undefined ? undefined : this.dialogs.get(key);
+    // §12.2.2: "If the UAS receives a request with a To tag that does not match any existing dialog, it SHOULD
+    // return a 481 (Call/Transaction Does Not Exist)".
+    if (entry === undefined) return void stack.respond(transaction, 481, 'Call/Transaction Does Not Exist');
+    const dialog = entry.leg.dialog;
+    // §12.2.2: a request with a lower CSeq than the last one "MUST be rejected with a 500 (Server Internal Error)".
+    if (dialog !== undefined && !dialog.checkRemoteSeq(request)) return void stack.respond(transaction, 500, 'Server Internal Error');
+    switch (request.method) {
+      case 'BYE':
+        stack.respond(transaction, 200, 'OK');
+        if (entry.side === 'a') entry.call.callerEnded();
+        else entry.call.calleeEnded(entry.leg as OutboundLeg);
+        return;
+      case 'INVITE':
+      case 'UPDATE': {
+        if (dialog !== undefined) dialog.refreshTarget(request);
+        if (request.body.length > 0) entry.call.remoteMediaChanged(entry.side, request.body);
+        const sdp = entry.call.localDescription(entry.side, request.body);
+        stack.respond(transaction, 200, 'OK', [['Contact', dialog?.localContact ?? ''], ['Content-Type', 'application/sdp']], sdp);
+        return;
+      }
+      case 'REFER':
+        return void stack.respond(transaction, 501, 'Not Implemented');
+      default:
+        // INFO (SIP INFO DTMF), NOTIFY, OPTIONS and the rest: acknowledged; the call goes on.
+        return void stack.respond(transaction, 200, 'OK');
+    }
+  }
+
+  /** An ACK for a 2xx (§13.3.1.4): stops the 2xx retransmissions of the caller's leg. */
+  handleAck(request: SipRequest): void {
+    const key = Dialog.keyOfRequest(request);
+    const entry = key === undefined ? undefined : this.dialogs.get(key);
+    if (entry?.leg instanceof InboundLeg) entry.leg.acked();
+  }
+
+  /** The caller cancelled its INVITE: the stack already answered 487 (§9.2). */
+  handleCancel(invite: ServerInviteTransaction): void {
+    const call = this.invites.get(invite);
+    if (call !== undefined) call.callerEnded();
+    else this.setup.cancelled(invite);
+  }
+
+  /** Responses to the INVITEs we sent; 2xx retransmissions are ACKed again by their leg. */
+  handleResponse(response: SipResponse, transaction: ClientTransaction | undefined): void {
+    if (transaction === undefined) return;
+    this.clientLegs.get(transaction)?.handleResponse(response);
+  }
+
+  originate(request: OriginateRequest): Promise<OriginateOutcome> {
+    return this.originator.originate(request);
+  }
+
+  /** Ends every call (node shutdown). */
+  hangupAll(cause: string): void {
+    for (const call of [...this.calls]) call.hangup(cause);
+  }
+
+  private established(call: Call): void {
+    const a = call.caller.leg.dialog;
+    const b = call.answeredLeg?.dialog;
+    if (a !== undefined) this.dialogs.set(a.id, { call, side: 'a', leg: call.caller.leg });
+    if (b !== undefined && call.answeredLeg !== undefined) this.dialogs.set(b.id, { call, side: 'b', leg: call.answeredLeg });
+  }
+
+  private finished(call: Call, record: Parameters<CdrWriter['write']>[0]): void {
+    this.calls.delete(call);
+    for (const [key, entry] of this.dialogs) if (entry.call === call) this.dialogs.delete(key);
+    for (const [tx, c] of this.invites) if (c === call) this.invites.delete(tx);
+    for (const [tx, leg] of this.clientLegs) if (call.owns(leg) || call.caller.leg === leg) this.clientLegs.delete(tx);
+    void this.deps.cdrs.write(record);
+  }
+}

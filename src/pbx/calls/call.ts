@@ -1,0 +1,260 @@
+// One call bridged by the B2BUA: the calling side (a phone's INVITE, or the source of an API call), the forks
+// ringing the callee's contacts, the relay session anchoring the media, the live channels and the call's record.
+import type { RelaySession, SessionDescription } from '../../media/index.ts';
+import type { CancelTimer, Clock, Logger } from '../../shared/index.ts';
+import type { SipResponse } from '../../sip/index.ts';
+import type { CallRecord, Landing } from '../cdr/index.ts';
+import type { ChannelRegistry, LiveChannel } from './channel-registry.ts';
+import { anchoredSdp, mediaAddress, readSdp, reanswer } from './media-plan.ts';
+import type { OutboundLeg } from './outbound-leg.ts';
+import type { CallerSide } from './caller-side.ts';
+import { failureStatus, type Disposition } from './call-outcome.ts';
+
+export interface CallContext {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly channels: ChannelRegistry;
+  /** The address written into our SDP (the relay's public address). */
+  readonly mediaAddress: string;
+  readonly ringTimeoutMs: number;
+  readonly maxDurationMs: number | undefined;
+  /** Called once when the call is over and every leg is released. */
+  readonly finished: (call: Call, record: CallRecord) => void;
+}
+
+/** One attempt to reach the callee: its fork legs share one CDR row (Asterisk: one Dial). */
+interface Fork {
+  readonly leg: OutboundLeg;
+  readonly channel: LiveChannel;
+}
+
+export type CallPhase = 'ringing' | 'answered' | 'ended';
+
+export class Call {
+  private phase: CallPhase = 'ringing';
+  private readonly forks = new Map<string, Fork>();
+  private winner: Fork | undefined;
+  private earlyFrom: string | undefined;
+  private sdpVersion = 1;
+  /** The last description we sent each side: answers to its re-INVITEs reuse it. */
+  private readonly sentTo: { a?: string; b?: string } = {};
+  private stopRingTimer: CancelTimer | undefined;
+  private stopMaxDuration: CancelTimer | undefined;
+  private answeredAt: Date | undefined;
+  private busySeen = false;
+  private lastFailure: { status: number; reason: string } | undefined;
+  private hangupCause: string | undefined;
+
+  constructor(
+    private readonly context: CallContext,
+    readonly caller: CallerSide,
+    readonly relay: RelaySession,
+    readonly callerChannel: LiveChannel,
+    readonly record: Omit<CallRecord, 'attempts' | 'endedAt'> & { readonly destination: string; readonly calleeAccount: string; readonly landed: Landing },
+    /** A longer or shorter limit than the node's for this call (DIAL timeout=). */
+    private readonly maxDurationMs: number | undefined = context.maxDurationMs,
+  ) {
+    relay.onInactive = () => this.hangup('rtp-timeout');
+    // No media flows while the callee rings (early media aside): the RTP timeout counts from the answer.
+    relay.pause();
+  }
+
+  get state(): CallPhase {
+    return this.phase;
+  }
+
+  /** Registers the forks and starts the no-answer timer. The legs are started by the B2BUA. */
+  ring(forks: ReadonlyArray<{ leg: OutboundLeg; channel: LiveChannel }>): void {
+    for (const fork of forks) this.forks.set(fork.leg.id, fork);
+    this.stopRingTimer = this.context.clock.setTimer(this.context.ringTimeoutMs, () => this.noAnswer());
+  }
+
+  /** The offer for the callee: the caller's description on relay side B. */
+  calleeOffer(): string {
+    const offer = anchoredSdp(this.caller.offer, this.context.mediaAddress, this.relay.side('b').localPort, this.sdpVersion++);
+    this.sentTo.b = offer;
+    return offer;
+  }
+
+  /**
+   * Our answer to a re-INVITE or UPDATE from one side (hold, resume, a media address change): the description we
+   * gave that side before, with a new version and the direction the offer allows (RFC 3264 §8.4, §6.1).
+   */
+  localDescription(side: 'a' | 'b', offerBody: Buffer): string {
+    const previous = this.sentTo[side] ?? '';
+    const offer = offerBody.length > 0 ? readSdp(offerBody) : undefined;
+    return reanswer(previous, offer?.ok ? offer.value : undefined, this.sdpVersion++);
+  }
+
+  provisional(leg: OutboundLeg, response: SipResponse): void {
+    const fork = this.forks.get(leg.id);
+    if (fork === undefined || this.phase !== 'ringing') return;
+    this.context.channels.update(fork.channel.name, { state: 'Ringing' });
+    const sdp = response.body.length > 0 ? readSdp(response.body) : undefined;
+    // Early media (RFC 3960 gateway model): the first fork that sends SDP is heard; other forks' tones are not.
+    if (sdp?.ok && (this.earlyFrom === undefined || this.earlyFrom === leg.id)) {
+      this.earlyFrom = leg.id;
+      this.pointSideB(sdp.value);
+      this.caller.ringing(anchoredSdp(sdp.value, this.context.mediaAddress, this.relay.side('a').localPort, this.sdpVersion++));
+    } else {
+      this.caller.ringing(undefined);
+    }
+  }
+
+  answered(leg: OutboundLeg, response: SipResponse): void {
+    const fork = this.forks.get(leg.id);
+    if (fork === undefined || this.phase !== 'ringing') {
+      leg.bye();
+      return;
+    }
+    const sdp = readSdp(response.body);
+    if (!sdp.ok) {
+      this.context.logger.warn({ error: sdp.error }, 'call: the callee answered without usable SDP');
+      leg.bye('Q.850;cause=88');
+      this.failed(leg, 488, 'Not Acceptable Here');
+      return;
+    }
+    this.phase = 'answered';
+    this.winner = fork;
+    this.stopRingTimer?.();
+    for (const other of this.forks.values()) if (other !== fork) other.leg.cancel();
+    this.pointSideB(sdp.value);
+    const answer = anchoredSdp(sdp.value, this.context.mediaAddress, this.relay.side('a').localPort, this.sdpVersion++);
+    this.sentTo.a = answer;
+    if (!this.caller.answered(answer)) {
+      this.hangup('caller-gone');
+      return;
+    }
+    const now = this.context.clock.now();
+    this.answeredAt = now;
+    this.relay.resume();
+    this.context.channels.update(fork.channel.name, { state: 'Up', answeredAt: now, bridgedTo: this.callerChannel.name });
+    this.context.channels.update(this.callerChannel.name, { state: 'Up', answeredAt: now, bridgedTo: fork.channel.name });
+    if (this.maxDurationMs !== undefined) this.stopMaxDuration = this.context.clock.setTimer(this.maxDurationMs, () => this.hangup('max-duration'));
+  }
+
+  failed(leg: OutboundLeg, status: number, reason: string): void {
+    const fork = this.forks.get(leg.id);
+    if (fork === undefined) return;
+    if (status === 486 || status === 600) this.busySeen = true;
+    if (status !== 487) this.lastFailure = { status, reason };
+    if (this.phase !== 'ringing') return;
+    if ([...this.forks.values()].every((f) => !f.leg.pending)) {
+      const answer = failureStatus(this.busySeen, this.lastFailure);
+      this.caller.failed(answer.status, answer.reason);
+      this.end(this.busySeen ? 'BUSY' : answer.status === 480 || answer.status === 408 ? 'NO ANSWER' : 'FAILED');
+    }
+  }
+
+  /** The caller's side went away before the answer (CANCEL) or after it (BYE). */
+  callerEnded(): void {
+    if (this.phase === 'ended') return;
+    this.caller.ended();
+    if (this.phase === 'ringing') {
+      for (const fork of this.forks.values()) fork.leg.cancel();
+      this.end('NO ANSWER');
+      return;
+    }
+    this.winner?.leg.bye();
+    this.end('ANSWERED');
+  }
+
+  /** The callee hung up (its BYE). */
+  calleeEnded(leg: OutboundLeg): void {
+    if (this.phase !== 'answered' || this.winner?.leg !== leg) return;
+    leg.ended();
+    this.caller.hangup();
+    this.end('ANSWERED');
+  }
+
+  /** Ends the call from the PBX side: API HANGUP, RTP timeout, max duration. */
+  hangup(cause: string): void {
+    if (this.phase === 'ended') return;
+    this.hangupCause = cause;
+    if (this.phase === 'ringing') {
+      for (const fork of this.forks.values()) fork.leg.cancel();
+      this.caller.failed(480, 'Temporarily Unavailable');
+      this.end('NO ANSWER');
+      return;
+    }
+    this.winner?.leg.bye(`Q.850;cause=16;text="${cause}"`);
+    this.caller.hangup();
+    this.end('ANSWERED');
+  }
+
+  /** The callee could not be rung at all (unknown, busy, offline) or the caller side gave up first. */
+  unreachable(disposition: Disposition, status: number, reason: string): void {
+    if (this.phase !== 'ringing') return;
+    this.caller.failed(status, reason);
+    this.end(disposition);
+  }
+
+  /** For a call the PBX placed: the description the caller side got from us (re-INVITE answers reuse it). */
+  setCallerDescription(sdp: string): void {
+    this.sentTo.a = sdp;
+  }
+
+  /** Which fork (if any) a leg belongs to. */
+  owns(leg: OutboundLeg): boolean {
+    return this.forks.has(leg.id);
+  }
+
+  get answeredLeg(): OutboundLeg | undefined {
+    return this.winner?.leg;
+  }
+
+  /** A re-INVITE or UPDATE from one side moved its media (new address, hold): point the relay at it. */
+  remoteMediaChanged(side: 'a' | 'b', body: Buffer): void {
+    const sdp = readSdp(body);
+    if (!sdp.ok) return;
+    const address = mediaAddress(sdp.value);
+    if (address === undefined) return;
+    this.relay.side(side).setRemote(address.address, address.port);
+    this.relay.hold(side, address.direction !== 'sendrecv');
+  }
+
+  private noAnswer(): void {
+    if (this.phase !== 'ringing') return;
+    for (const fork of this.forks.values()) fork.leg.cancel();
+    this.caller.failed(480, 'Temporarily Unavailable');
+    this.end('NO ANSWER');
+  }
+
+  private pointSideB(sdp: SessionDescription): void {
+    const address = mediaAddress(sdp);
+    if (address !== undefined) this.relay.side('b').setRemote(address.address, address.port);
+  }
+
+  private end(disposition: Disposition): void {
+    if (this.phase === 'ended') return;
+    this.phase = 'ended';
+    this.stopRingTimer?.();
+    this.stopMaxDuration?.();
+    this.relay.close();
+    const endedAt = this.context.clock.now();
+    this.context.channels.remove(this.callerChannel.name);
+    for (const fork of this.forks.values()) this.context.channels.remove(fork.channel.name);
+    const winner = this.winner;
+    const channel = winner?.channel ?? [...this.forks.values()][0]?.channel;
+    const { destination, calleeAccount, landed, ...call } = this.record;
+    const outcome = this.answeredAt !== undefined ? { disposition: 'ANSWERED' as const, answeredAt: this.answeredAt } : { disposition: disposition === 'ANSWERED' ? ('FAILED' as const) : disposition };
+    const record: CallRecord = {
+      ...call,
+      endedAt,
+      attempts: [
+        {
+          ...outcome,
+          uniqueId: this.callerChannel.uniqueId,
+          dstChannel: channel?.name ?? '',
+          destination,
+          landed,
+          peerAccount: calleeAccount,
+          startedAt: this.callerChannel.createdAt,
+          endedAt,
+        },
+      ],
+    };
+    if (this.hangupCause) this.context.logger.debug({ cause: this.hangupCause, linkedId: this.callerChannel.linkedId }, 'call: hung up by the PBX');
+    this.context.finished(this, record);
+  }
+}

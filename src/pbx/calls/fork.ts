@@ -1,0 +1,86 @@
+// Ringing an extension: one INVITE per registered contact at once (parallel forking, RFC 3261 §16.7 as a B2BUA
+// does it), each its own channel (`PJSIP/101-ACME-0000002b`), all offered the same anchored description.
+import type { Binding } from '../registrar/index.ts';
+import type { Call, CallContext } from './call.ts';
+import type { CallIds } from './call-ids.ts';
+import type { ExtensionTarget } from './call-ports.ts';
+import type { ChannelRegistry, LiveChannel } from './channel-registry.ts';
+import { OutboundLeg, type OutboundListener } from './outbound-leg.ts';
+import type { SipStack } from '../../sip/index.ts';
+import type { Logger } from '../../shared/index.ts';
+
+export interface ForkDeps {
+  readonly stack: SipStack;
+  readonly channels: ChannelRegistry;
+  readonly logger: Logger;
+}
+
+export interface ForkOptions {
+  readonly nodeName: string;
+  readonly ids: CallIds;
+  readonly context: CallContext;
+}
+
+export interface RingRequest {
+  readonly tenantCode: string;
+  readonly target: ExtensionTarget;
+  readonly contacts: readonly Binding[];
+  readonly callerId: { readonly number: string; readonly name: string };
+  /** The host the caller dialled: the callee sees the call come from the same domain. */
+  readonly domain: string;
+  readonly linkedId: string;
+  readonly listener: OutboundListener;
+  /** Extra headers for every fork (auto-answer for click-to-call). */
+  readonly extraHeaders?: ReadonlyArray<readonly [string, string]>;
+}
+
+export function ringExtension(deps: ForkDeps, options: ForkOptions, call: Call, ring: RingRequest): Array<{ leg: OutboundLeg; channel: LiveChannel }> {
+  const offer = call.calleeOffer();
+  const started: Array<{ leg: OutboundLeg; channel: LiveChannel }> = [];
+  for (const contact of ring.contacts) {
+    const leg = new OutboundLeg(
+      deps.stack,
+      {
+        target: { requestUri: contact.contactUri, endpoint: contact.source, flowId: contact.flowId ?? undefined },
+        from: `${quoted(ring.callerId.name)}<sip:${ring.callerId.number}@${ring.domain}>`,
+        to: `<sip:${ring.target.number}@${ring.domain}>`,
+        sdp: offer,
+        ...(ring.extraHeaders ? { extraHeaders: ring.extraHeaders } : {}),
+      },
+      ring.listener,
+      deps.logger,
+    );
+    if (!leg.start()) continue;
+    const now = options.context.clock.now();
+    const channel: LiveChannel = {
+      name: options.ids.channelName(ring.target.account),
+      tenantId: ring.target.tenantId,
+      uniqueId: options.ids.uniqueId(now),
+      linkedId: ring.linkedId,
+      node: options.nodeName,
+      direction: 'OUT',
+      extension: ring.target.number,
+      account: ring.target.account,
+      callerIdNum: ring.target.number,
+      callerIdName: ring.target.name,
+      connectedNum: ring.callerId.number,
+      connectedName: ring.callerId.name,
+      exten: ring.target.number,
+      context: ring.tenantCode,
+      state: 'Down',
+      createdAt: now,
+      answeredAt: undefined,
+      bridgedTo: undefined,
+      sipCallId: leg.callId,
+      originateId: '',
+    };
+    deps.channels.add(channel, { hangup: (cause) => call.hangup(cause), blindTransfer: async () => 'blind transfer is not implemented yet' });
+    started.push({ leg, channel });
+  }
+  return started;
+}
+
+/** A display name as a quoted-string (RFC 3261 §25.1), escaping quotes and backslashes; '' when there is none. */
+function quoted(name: string): string {
+  return name === '' ? '' : `"${name.replace(/["\\]/g, (c) => `\\${c}`)}" `;
+}

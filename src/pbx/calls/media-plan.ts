@@ -1,0 +1,70 @@
+// How a call's SDP passes through the B2BUA: each side's description is rewritten to point at that side's relay
+// port (media anchoring), and the address each endpoint asked for is read off its description for the relay.
+import { anchorMedia, answerDirection, offeredDirection, parseSdp, serializeSdp, type Direction, type SessionDescription } from '../../media/index.ts';
+import { err, ok, type Result } from '../../shared/index.ts';
+
+/** Where an endpoint wants its RTP: the first active audio stream's address and port. */
+export interface MediaAddress {
+  readonly address: string;
+  readonly port: number;
+  readonly direction: Direction;
+}
+
+/** A parsed SDP body, or why it cannot be used (the INVITE then gets 488, RFC 3261 §13.3.1.3). */
+export function readSdp(body: Buffer): Result<SessionDescription, string> {
+  if (body.length === 0) return err('no SDP offer in the INVITE (an offer in the ACK is not supported)');
+  const parsed = parseSdp(body);
+  if (!parsed.ok) return err(`malformed SDP at line ${parsed.error.line}: ${parsed.error.reason}`);
+  if (mediaAddress(parsed.value) === undefined) return err('the SDP has no active audio stream');
+  return ok(parsed.value);
+}
+
+export function mediaAddress(sdp: SessionDescription): MediaAddress | undefined {
+  const media = sdp.media.find((m) => m.media === 'audio' && m.port !== 0);
+  const connection = media?.connection ?? sdp.connection;
+  if (media === undefined || connection === undefined) return undefined;
+  return { address: connection.address, port: media.port, direction: offeredDirection(sdp, media) };
+}
+
+/** The description re-pointed at our relay port, with its own o= version line so each rewrite is a new version. */
+export function anchoredSdp(sdp: SessionDescription, address: string, port: number, version: number): string {
+  const anchored = anchorMedia(sdp, { address, port });
+  return serializeSdp({ ...anchored, origin: { ...anchored.origin, username: 'callgrid', sessionVersion: String(version) } });
+}
+
+/**
+ * A new version of the description we gave a side, answering its new offer: the same address and codecs, the
+ * direction RFC 3264 §6.1 allows (their sendonly, a hold, gets our recvonly; their inactive, inactive).
+ */
+export function reanswer(previous: string, offer: SessionDescription | undefined, version: number): string {
+  const parsed = parseSdp(previous);
+  if (!parsed.ok) return previous;
+  const offered = offer === undefined ? undefined : mediaAddress(offer)?.direction;
+  const direction = offered === undefined ? 'sendrecv' : answerDirection(offered, 'sendrecv');
+  const media = parsed.value.media.map((m, index) =>
+    index !== parsed.value.media.findIndex((x) => x.media === 'audio' && x.port !== 0)
+      ? m
+      : { ...m, attributes: [...m.attributes.filter((a) => a.kind !== 'direction'), { kind: 'direction' as const, direction }] },
+  );
+  return serializeSdp({ ...parsed.value, attributes: parsed.value.attributes.filter((a) => a.kind !== 'direction'), media, origin: { ...parsed.value.origin, sessionVersion: String(version) } });
+}
+
+/** Our own offer (a call the PBX places first, e.g. click-to-call's source): G.711 both laws and RFC 4733 events. */
+export function ownOffer(address: string, port: number, sessionId: string): string {
+  const ip = address.includes(':') ? 'IP6' : 'IP4';
+  return [
+    'v=0',
+    `o=callgrid ${sessionId} 1 IN ${ip} ${address}`,
+    's=callgrid',
+    `c=IN ${ip} ${address}`,
+    't=0 0',
+    `m=audio ${port} RTP/AVP 0 8 101`,
+    'a=rtpmap:0 PCMU/8000',
+    'a=rtpmap:8 PCMA/8000',
+    'a=rtpmap:101 telephone-event/8000',
+    'a=fmtp:101 0-16',
+    'a=ptime:20',
+    'a=sendrecv',
+    '',
+  ].join('\r\n');
+}

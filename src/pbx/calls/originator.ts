@@ -1,0 +1,173 @@
+// Click-to-call (MiRTA DIAL): ring the source extension with our own offer, and once it answers, ring the
+// destination with the source's answer as the offer; the relay joins the two as for any call.
+import { randomBytes } from 'node:crypto';
+import type { MediaRelay, RelaySession } from '../../media/index.ts';
+import type { Logger } from '../../shared/index.ts';
+import type { SipStack } from '../../sip/index.ts';
+import { resolveDialled } from '../dialplan/index.ts';
+import { Call, type CallContext } from './call.ts';
+import type { CallIds } from './call-ids.ts';
+import type { CallDirectory } from './call-ports.ts';
+import { callerChannel } from './caller-channel.ts';
+import { OriginatedCaller } from './caller-side.ts';
+import type { ChannelRegistry } from './channel-registry.ts';
+import { ringExtension } from './fork.ts';
+import { mediaAddress, ownOffer, readSdp } from './media-plan.ts';
+import type { OriginateOutcome, OriginateRequest } from './originate-request.ts';
+import { OutboundLeg } from './outbound-leg.ts';
+import type { SetupHooks } from './call-setup.ts';
+
+export interface OriginatorDeps {
+  readonly stack: SipStack;
+  readonly directory: CallDirectory;
+  readonly relay: MediaRelay;
+  readonly channels: ChannelRegistry;
+  readonly logger: Logger;
+}
+
+export interface OriginatorOptions {
+  readonly nodeName: string;
+  readonly mediaAddress: string;
+  readonly ids: CallIds;
+  readonly context: CallContext;
+}
+
+/** What phones honour as "answer by yourself": the Call-Info form (Polycom, Yealink, baresip) and Alert-Info. */
+const AUTO_ANSWER: ReadonlyArray<readonly [string, string]> = [
+  ['Call-Info', '<sip:127.0.0.1>;answer-after=0'],
+  ['Alert-Info', '<http://127.0.0.1>;info=alert-autoanswer;delay=0'],
+];
+
+export class Originator {
+  constructor(private readonly deps: OriginatorDeps, private readonly options: OriginatorOptions, private readonly hooks: SetupHooks) {}
+
+  async originate(request: OriginateRequest): Promise<OriginateOutcome> {
+    const { directory } = this.deps;
+    const [source, tenantCode] = await Promise.all([directory.findExtension(request.tenantId, request.source), directory.tenantCode(request.tenantId)]);
+    if (source === undefined || tenantCode === undefined) return { ok: false, error: `Extension ${request.source} does not exist` };
+    const contacts = await directory.contacts(request.tenantId, source.extensionId);
+    if (contacts.length === 0) return { ok: false, error: `Extension ${request.source} is not registered` };
+    const session = await this.deps.relay.openSession();
+    if (!session.ok) return { ok: false, error: `no media ports free: ${session.error}` };
+
+    const { ids, nodeName, context } = this.options;
+    const channel = callerChannel(ids, nodeName, context.clock, {
+      tenantId: request.tenantId,
+      tenantCode,
+      account: source.account,
+      number: source.number,
+      name: source.name,
+      connectedNum: request.destination,
+      connectedName: request.sourceCallerId ?? request.destination,
+      exten: request.destination,
+      sipCallId: '',
+      originateId: request.originateId,
+      direction: 'OUT',
+    });
+    const offer = ownOffer(this.options.mediaAddress, session.value.side('a').localPort, randomBytes(4).readUInt32BE(0).toString());
+    let call: Call | undefined;
+    const legs: OutboundLeg[] = [];
+    const listener = {
+      provisional: () => this.deps.channels.update(channel.name, { state: 'Ringing' as const }),
+      answered: (leg: OutboundLeg, response: { body: Buffer }) => {
+        for (const other of legs) if (other !== leg) other.cancel();
+        if (call !== undefined) void this.sourceAnswered(call, leg, response.body, request, tenantCode, offer);
+      },
+      failed: (leg: OutboundLeg, status: number) => {
+        if (call === undefined || legs.some((l) => l.pending || l.answered)) return;
+        call.unreachable(status === 486 || status === 600 ? 'BUSY' : 'NO ANSWER', status, 'source did not answer');
+        void leg;
+      },
+    };
+    const caller = { leg: undefined as OutboundLeg | undefined };
+    for (const contact of contacts) {
+      const leg = new OutboundLeg(
+        this.deps.stack,
+        {
+          target: { requestUri: contact.contactUri, endpoint: contact.source, flowId: contact.flowId ?? undefined },
+          from: `"${(request.sourceCallerId ?? request.destination).replace(/["\\]/g, '')}" <sip:${request.destination}@${contact.source.address}>`,
+          to: `<sip:${source.number}@${contact.source.address}>`,
+          sdp: offer,
+          ...(request.autoAnswer ? { extraHeaders: AUTO_ANSWER } : {}),
+        },
+        listener,
+        this.deps.logger,
+      );
+      if (!leg.start()) continue;
+      legs.push(leg);
+      this.hooks.trackLeg(leg);
+      caller.leg ??= leg;
+    }
+    if (caller.leg === undefined) {
+      session.value.close();
+      return { ok: false, error: `Extension ${request.source} could not be rung` };
+    }
+    // The caller side of the call is whichever source contact answers; until then, the first one stands for all.
+    const side = new OriginatedCaller(caller.leg);
+    call = this.newCall(side, session.value, channel, request, tenantCode, source.account);
+    this.deps.channels.add(channel, { hangup: (cause) => call?.hangup(cause), blindTransfer: async () => 'blind transfer is not implemented yet' });
+    this.hooks.track(call);
+    const stopDialTimer = context.clock.setTimer(request.dialTimeoutMs, () => {
+      for (const leg of legs) leg.cancel();
+    });
+    side.onSettled = stopDialTimer;
+    side.sourceLegs = legs;
+    return { ok: true };
+  }
+
+  private async sourceAnswered(call: Call, leg: OutboundLeg, body: Buffer, request: OriginateRequest, tenantCode: string, offer: string): Promise<void> {
+    const side = call.caller as OriginatedCaller;
+    side.onSettled?.();
+    side.choose(leg);
+    const sdp = readSdp(body);
+    if (!sdp.ok) return call.hangup('source-sdp');
+    side.offer = sdp.value;
+    const address = mediaAddress(sdp.value);
+    if (address !== undefined) call.relay.side('a').setRemote(address.address, address.port);
+    call.setCallerDescription(offer);
+    this.deps.channels.update(call.callerChannel.name, { state: 'Up', answeredAt: this.options.context.clock.now(), sipCallId: leg.callId });
+    this.hooks.established(call);
+
+    const target = await resolveDialled(this.deps.directory, request.tenantId, request.destination);
+    if (target.kind === 'unknown') return call.unreachable('FAILED', 404, 'Not Found');
+    if (target.kind === 'busy') return call.unreachable('BUSY', 486, 'Busy Here');
+    const contacts = await this.deps.directory.contacts(request.tenantId, target.extension.extensionId);
+    if (contacts.length === 0) return call.unreachable('FAILED', 480, 'Temporarily Unavailable');
+    const forks = ringExtension(this.deps, this.options, call, {
+      tenantCode,
+      target: target.extension,
+      contacts,
+      callerId: { number: request.destinationCallerId ?? request.source, name: request.destinationCallerId ?? call.callerChannel.callerIdName },
+      domain: contacts[0]?.source.address ?? '127.0.0.1',
+      linkedId: call.callerChannel.linkedId,
+      listener: {
+        provisional: (l, r) => call.provisional(l, r),
+        answered: (l, r) => {
+          call.answered(l, r);
+          this.hooks.established(call);
+        },
+        failed: (l, s, reason) => call.failed(l, s, reason),
+      },
+    });
+    for (const fork of forks) this.hooks.trackLeg(fork.leg);
+    call.ring(forks);
+    if (forks.length === 0) call.unreachable('FAILED', 480, 'Temporarily Unavailable');
+  }
+
+  private newCall(side: OriginatedCaller, session: RelaySession, channel: ReturnType<typeof callerChannel>, request: OriginateRequest, tenantCode: string, account: string): Call {
+    return new Call(this.options.context, side, session, channel, {
+      tenantId: request.tenantId,
+      tenantCode,
+      linkedId: channel.linkedId,
+      direction: 'LOCAL',
+      originateId: request.originateId,
+      sipCallId: '',
+      caller: { number: request.source, name: channel.callerIdName, extension: request.source, account },
+      dialled: request.destination,
+      startedAt: channel.createdAt,
+      destination: request.destination,
+      calleeAccount: '',
+      landed: { kind: 'EXT', label: request.destination },
+    }, request.maxDurationMs);
+  }
+}
