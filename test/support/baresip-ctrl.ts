@@ -1,12 +1,19 @@
 // The client side of baresip's ctrl_tcp module: netstring-framed JSON commands out, responses and events in.
 import { connect, type Socket } from 'node:net';
 
-/** Event types baresip 1.0.0 reports over ctrl_tcp (any other string may still arrive). */
+/**
+ * Event types baresip 1.0.0 reports over ctrl_tcp (any other string may still arrive). Seen in experiments:
+ * - CALL_INCOMING only with answermode manual/early; an auto-answering phone goes straight to CALL_ESTABLISHED.
+ * - A blind transfer is TRANSFER (param: the Refer-To URI, at the transferee, which then dials it by itself) and
+ *   TRANSFER_FAILED (param: the final status, e.g. "404 Not Found", at the transferor); not CALL_TRANSFER.
+ * - Hold and resume report nothing on either side (only the re-INVITE with a=sendonly/sendrecv in the SIP trace).
+ * - CALL_LOCAL_SDP / CALL_REMOTE_SDP / CALL_RTPESTAB come with class "other" (the first local SDP without a call id).
+ */
 export type KnownEventType =
   | 'REGISTERING' | 'REGISTER_OK' | 'REGISTER_FAIL' | 'UNREGISTERING' | 'UNREGISTER_OK' | 'UNREGISTER_FAIL'
-  | 'CALL_INCOMING' | 'CALL_RINGING' | 'CALL_PROGRESS' | 'CALL_ESTABLISHED' | 'CALL_CLOSED' | 'CALL_TRANSFER'
-  | 'CALL_TRANSFER_FAILED' | 'CALL_DTMF_START' | 'CALL_DTMF_END' | 'CALL_RTCP' | 'CALL_MENC' | 'MWI_NOTIFY'
-  | 'AUDIO_ERROR' | 'SHUTDOWN' | 'EXIT';
+  | 'CALL_INCOMING' | 'CALL_RINGING' | 'CALL_PROGRESS' | 'CALL_ESTABLISHED' | 'CALL_CLOSED' | 'TRANSFER'
+  | 'TRANSFER_FAILED' | 'CALL_DTMF_START' | 'CALL_DTMF_END' | 'CALL_RTCP' | 'CALL_RTPESTAB' | 'CALL_LOCAL_SDP'
+  | 'CALL_REMOTE_SDP' | 'CALL_MENC' | 'MWI_NOTIFY' | 'AUDIO_ERROR' | 'SHUTDOWN' | 'EXIT';
 // `string & {}` keeps editor completion for the known names while accepting any other.
 export type EventType = KnownEventType | (string & {});
 
@@ -18,6 +25,9 @@ export interface BaresipEvent {
   /** The reason on REGISTER_FAIL / CALL_CLOSED ("403 Forbidden"), the digit on DTMF, ... */
   readonly param: string | undefined;
   readonly peeruri: string | undefined;
+  /** The call's SIP Call-ID (the same on both phones of a direct call); what `callfind` takes. */
+  readonly callId: string | undefined;
+  readonly direction: 'incoming' | 'outgoing' | undefined;
   /** Milliseconds since the phone was started. */
   readonly atMs: number;
   /** The whole JSON object, for fields this type does not name (direction, id, ...). */
@@ -164,6 +174,8 @@ export class BaresipCtrl {
       accountaor: text(message['accountaor']),
       param: text(message['param']),
       peeruri: text(message['peeruri']),
+      callId: text(message['id']),
+      direction: message['direction'] === 'incoming' || message['direction'] === 'outgoing' ? message['direction'] : undefined,
       atMs: Date.now() - this.startedAt,
       raw: message,
     };

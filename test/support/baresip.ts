@@ -1,7 +1,7 @@
 // baresip 1.0.0 as a real SIP phone in end-to-end tests: runs inside a test network namespace, driven over
 // ctrl_tcp, with every wait bounded and every failure pointing at the phone's log file.
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,9 @@ import type { TestNetwork } from './netns.ts';
 
 export type { BaresipAccount } from './baresip-config.ts';
 export type { BaresipEvent, EventType, KnownEventType } from './baresip-ctrl.ts';
+
+/** What baresip 1.0.0 does with an incoming call (account parameter `answermode`, or setAnswerMode()). */
+export type AnswerMode = 'manual' | 'early' | 'auto';
 
 /** The baresip binary, or undefined when it is not installed (tests then skip with a message). */
 export const BARESIP: string | undefined = ((): string | undefined => {
@@ -35,8 +38,15 @@ export interface BaresipOptions {
   readonly safetySeconds?: number;
   /** An 8 kHz WAV as microphone; baresip hangs up when it ends. Default: silence outlasting safetySeconds. */
   readonly audioFile?: string;
-  /** Records each call's audio there (sndfile module). */
+  /**
+   * Records each call's audio there (sndfile module): per call `dump-<YYYY-MM-DD-HH-MM-SS>-dec.wav` (what the
+   * phone hears) and `...-enc.wav` (what it sends), 8 kHz 16-bit mono, stamped in local time with 1 s resolution
+   * when the call's audio starts (two calls of one phone starting in the same second share the names). The
+   * headers are complete once the call has closed. See recordings() / lastRecording().
+   */
   readonly recordDir?: string;
+  /** Records into `<dir>/recordings` (gone after a clean stop(): read recordings before). Ignored when recordDir is set. */
+  readonly record?: boolean;
   /** SIP trace (`-s`) in the log. Default true: a failing test's log then shows the messages. */
   readonly sipTrace?: boolean;
   /** How long baresip may take until its ctrl_tcp port answers. Default 5000. */
@@ -49,6 +59,44 @@ export interface WaitOptions {
   readonly timeoutMs?: number;
   /** Only events this accepts count (e.g. a given CALL_CLOSED reason). */
   readonly match?: (event: BaresipEvent) => boolean;
+}
+
+export interface CallWaitOptions extends WaitOptions {
+  /** Only events of this call (its SIP Call-ID, `event.callId`). */
+  readonly callId?: string;
+}
+
+export interface CallOptions {
+  /** The call to act on (`event.callId`); default: the only call there is (see each method). */
+  readonly callId?: string;
+  /** Default 10000. */
+  readonly timeoutMs?: number;
+}
+
+export type CallState = 'incoming' | 'ringing' | 'progress' | 'established' | 'closed';
+
+/** A call as the phone's events tell it (baresip 1.0.0 has no call list in machine-readable form). */
+export interface CallInfo {
+  /** SIP Call-ID. */
+  readonly id: string;
+  readonly direction: 'incoming' | 'outgoing' | undefined;
+  readonly peerUri: string | undefined;
+  readonly state: CallState;
+  /** Reached CALL_ESTABLISHED at some point. */
+  readonly answered: boolean;
+  /** CALL_CLOSED's reason ("Connection reset by peer", "486 Rejected", "Call transfered", ...). */
+  readonly closedReason: string | undefined;
+  readonly events: readonly BaresipEvent[];
+}
+
+/** The two files sndfile wrote for one call. */
+export interface Recording {
+  /** The `YYYY-MM-DD-HH-MM-SS` of the file names. */
+  readonly stamp: string;
+  /** `dump-<stamp>-dec.wav`: what the phone heard (decoded from the far end's RTP). */
+  readonly heard: string;
+  /** `dump-<stamp>-enc.wav`: what the phone sent (its audioFile). */
+  readonly sent: string;
 }
 
 export interface BaresipPhone {
@@ -71,10 +119,64 @@ export interface BaresipPhone {
   waitForRegistration(options?: WaitOptions): Promise<BaresipEvent>;
   /** A ctrl_tcp command (`help` lists them); resolves with its text, rejects when baresip answers not ok. */
   command(name: string, params?: string, options?: { timeoutMs?: number }): Promise<string>;
+  // Call control below (call, accept, hangup, transfer) waits for events without taking them: waitForEvent and
+  // the waitFor* methods, which do take, still see them. So after call()/accept(), a waitForEstablished() for a
+  // later call needs `callId` or `match` to skip the earlier call's event.
+  /** Sends the INVITE (`dial`) and returns at once; follow the call with waitForRinging/waitForEstablished/call(). */
   dial(uri: string): Promise<void>;
-  /** Answers the ringing incoming call. */
-  accept(): Promise<void>;
-  hangup(): Promise<void>;
+  /**
+   * Dials and waits until this new call is established; rejects with the SIP reason when it closes first
+   * (e.g. "404 Not Found", "486 Busy Here"). Resolves with its CALL_ESTABLISHED (not taken from waitForEvent).
+   */
+  call(uri: string, options?: { timeoutMs?: number }): Promise<BaresipEvent>;
+  /** Every call seen so far, in order of its first event. */
+  calls(): CallInfo[];
+  /** The calls not closed yet. */
+  activeCalls(): CallInfo[];
+  /** The next CALL_INCOMING (none arrives with answermode auto: such a phone goes straight to CALL_ESTABLISHED). */
+  waitForIncoming(options?: CallWaitOptions): Promise<BaresipEvent>;
+  /** The next CALL_RINGING (an outgoing call got 180). */
+  waitForRinging(options?: CallWaitOptions): Promise<BaresipEvent>;
+  /** The next CALL_ESTABLISHED; rejects at once, with the reason, when a call that was never established closes meanwhile. */
+  waitForEstablished(options?: CallWaitOptions): Promise<BaresipEvent>;
+  /** The next CALL_CLOSED (reason in `param`), optionally only one whose reason is or matches `reason`. */
+  waitForClosed(options?: CallWaitOptions & { reason?: string | RegExp }): Promise<BaresipEvent>;
+  /**
+   * Answers an incoming call: `callId`, else the oldest one still ringing (waiting for one to arrive if none has).
+   * Resolves with its CALL_ESTABLISHED (not taken from waitForEvent); rejects if it closes instead.
+   * (baresip's own `accept` answers "ok" even when nothing rings; this one does not pretend.)
+   */
+  accept(options?: CallOptions): Promise<BaresipEvent>;
+  /**
+   * Hangs up `callId`, else the only active call (with several, baresip's current one: the last accepted or
+   * dialled, or the one set by `callfind`). A ringing incoming call is refused with 486 Rejected, a ringing
+   * outgoing one is cancelled. Resolves with its CALL_CLOSED (not taken); rejects when there is no call.
+   */
+  hangup(options?: CallOptions): Promise<BaresipEvent>;
+  /**
+   * Blind transfer (REFER) of `callId` / the only active call to `uri`. Resolves with the call's CALL_CLOSED
+   * ("Call transfered") once the transferee reports 2xx (NOTIFY sipfrag); rejects on TRANSFER_FAILED with the
+   * status (baresip then hangs the call up itself, without a CALL_CLOSED). No attended transfer in baresip 1.0.0.
+   */
+  transfer(uri: string, options?: CallOptions): Promise<BaresipEvent>;
+  /** re-INVITE with a=sendonly. baresip 1.0.0 reports hold on neither side (look for the SDP in log()). */
+  hold(options?: { callId?: string }): Promise<void>;
+  /** re-INVITE with a=sendrecv. Note: accepting a second call puts the first on hold by itself. */
+  resume(options?: { callId?: string }): Promise<void>;
+  /** RFC 4733 telephone-events (`sndcode`), one digit of 0-9*#A-D every `gapMs` (default 250). */
+  sendDtmf(digits: string, options?: { callId?: string; gapMs?: number }): Promise<void>;
+  /** The digits received so far (CALL_DTMF_START), optionally of one call. */
+  receivedDtmf(options?: { callId?: string }): string;
+  /** Resolves once receivedDtmf() ends with `digits`. */
+  waitForDtmf(digits: string, options?: CallOptions): Promise<string>;
+  /** `answermode`: from now on answer incoming calls manually, early (183 with media) or at once (auto). */
+  setAnswerMode(mode: AnswerMode): Promise<void>;
+  /** Where sndfile records (options.recordDir, or `<dir>/recordings` with record: true). */
+  readonly recordDir: string | undefined;
+  /** The recordings so far, oldest first. */
+  recordings(): Recording[];
+  /** The recording of the last call that had audio: `lastRecording().heard` is what the phone heard. */
+  lastRecording(): Recording | undefined;
   /**
    * Registers afresh now. baresip 1.0.0 has no re-register command (`uareg` came later), so this deletes the
    * account (`uadel`, which sends an Expires: 0 REGISTER for the same Contact), waits `settleMs` so that
@@ -121,6 +223,57 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 // baresip colours warnings with ANSI escapes; the log is for people reading it in a text editor.
 const plain = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, '');
 
+const CALL_STATES: Readonly<Record<string, CallState>> = {
+  CALL_INCOMING: 'incoming',
+  CALL_RINGING: 'ringing',
+  CALL_PROGRESS: 'progress',
+  CALL_ESTABLISHED: 'established',
+  CALL_CLOSED: 'closed',
+  // At the transferor, baresip's menu hangs the call up itself after a failed transfer, with no CALL_CLOSED.
+  TRANSFER_FAILED: 'closed',
+};
+// Chatty events left out of error messages (they stay in the log).
+const QUIET = new Set(['CALL_RTCP', 'CALL_LOCAL_SDP', 'CALL_REMOTE_SDP']);
+const DTMF = /^[0-9*#A-D]$/;
+
+/** Folds events into calls by their Call-ID, in order of first appearance. */
+export function callsFromEvents(events: readonly BaresipEvent[]): CallInfo[] {
+  const calls = new Map<string, { -readonly [K in keyof CallInfo]: CallInfo[K] } & { events: BaresipEvent[] }>();
+  for (const event of events) {
+    if (event.callId === undefined) continue;
+    let call = calls.get(event.callId);
+    if (call === undefined) {
+      call = { id: event.callId, direction: event.direction, peerUri: event.peeruri, state: event.direction === 'incoming' ? 'incoming' : 'progress', answered: false, closedReason: undefined, events: [] };
+      calls.set(event.callId, call);
+    }
+    call.events.push(event);
+    const state = CALL_STATES[event.type];
+    if (state === undefined || call.state === 'closed') continue;
+    call.state = state;
+    if (state === 'established') call.answered = true;
+    if (state === 'closed') call.closedReason = event.type === 'TRANSFER_FAILED' ? `transfer failed: ${event.param ?? ''}` : event.param;
+  }
+  return [...calls.values()];
+}
+
+/** sndfile's files in `dir`, paired per call, oldest first (the stamps sort chronologically). */
+export function recordingsIn(dir: string | undefined): Recording[] {
+  if (dir === undefined || !existsSync(dir)) return [];
+  const stamps = new Set<string>();
+  for (const name of readdirSync(dir)) {
+    const match = /^dump-(.+)-(?:dec|enc)\.wav$/.exec(name);
+    if (match?.[1]) stamps.add(match[1]);
+  }
+  return [...stamps].sort().map((stamp) => ({ stamp, heard: join(dir, `dump-${stamp}-dec.wav`), sent: join(dir, `dump-${stamp}-enc.wav`) }));
+}
+
+interface Watcher {
+  readonly settle: () => boolean;
+  readonly reject: (error: Error) => void;
+  readonly what: string;
+  readonly timer: NodeJS.Timeout;
+}
+
 interface Waiter {
   readonly types: readonly EventType[];
   readonly match: ((event: BaresipEvent) => boolean) | undefined;
@@ -141,6 +294,7 @@ export async function startBaresip(options: BaresipOptions): Promise<BaresipPhon
   const events: BaresipEvent[] = [];
   const taken = new Set<BaresipEvent>();
   const waiters: Waiter[] = [];
+  const watchers = new Set<Watcher>();
   let failed = false;
   let endedReason: string | undefined;
 
@@ -151,13 +305,15 @@ export async function startBaresip(options: BaresipOptions): Promise<BaresipPhon
     return new Error(`baresip ${name}: ${message} (log: ${logPath})`);
   };
 
+  const recordDir = options.recordDir ?? (options.record ? join(dir, 'recordings') : undefined);
+  if (recordDir !== undefined) mkdirSync(recordDir, { recursive: true });
   const audioFile = options.audioFile ?? join(dir, 'silence.wav');
   if (options.audioFile === undefined) writeSilenceWav(audioFile, safetySeconds + 30);
   writeConfig(dir, {
     sipListen: `${net.phoneAddress}:${sipPort}`,
     ctrlListen: `${net.phoneAddress}:${ctrlPort}`,
     audioFile,
-    ...(options.recordDir === undefined ? {} : { recordDir: options.recordDir }),
+    ...(recordDir === undefined ? {} : { recordDir }),
   });
   writeAccounts(dir, account);
 
@@ -178,6 +334,11 @@ export async function startBaresip(options: BaresipOptions): Promise<BaresipPhon
       clearTimeout(waiter.timer);
       waiter.reject(fail(`${reason} while waiting for ${waiter.types.join('|')}; events: ${summary()}`));
     }
+    for (const watcher of [...watchers]) {
+      watchers.delete(watcher);
+      clearTimeout(watcher.timer);
+      watcher.reject(fail(`${reason} while waiting: ${watcher.what}; events: ${summary()}`));
+    }
   };
   child.on('error', (error) => endAll(`could not run baresip: ${error.message}`));
   child.on('exit', (code, signal) => {
@@ -186,12 +347,20 @@ export async function startBaresip(options: BaresipOptions): Promise<BaresipPhon
     endAll(`baresip exited (code ${code}, signal ${signal})`);
   });
 
-  const summary = (): string => (events.length === 0 ? '(none)' : events.map((e) => (e.param ? `${e.type}(${e.param})` : e.type)).join(', '));
+  const summary = (): string => {
+    const shown = events.filter((e) => !QUIET.has(e.type)).slice(-40);
+    return shown.length === 0 ? '(none)' : shown.map((e) => (e.param ? `${e.type}(${e.param})` : e.type)).join(', ');
+  };
   const accepts = (waiter: Pick<Waiter, 'types' | 'match'>, event: BaresipEvent): boolean =>
     !taken.has(event) && waiter.types.includes(event.type) && (waiter.match === undefined || waiter.match(event));
 
   const onEvent = (event: BaresipEvent): void => {
     events.push(event);
+    for (const watcher of [...watchers]) {
+      if (!watcher.settle()) continue;
+      watchers.delete(watcher);
+      clearTimeout(watcher.timer);
+    }
     const index = waiters.findIndex((waiter) => accepts(waiter, event));
     const waiter = index < 0 ? undefined : waiters.splice(index, 1)[0];
     if (waiter === undefined) return;
@@ -251,6 +420,68 @@ export async function startBaresip(options: BaresipOptions): Promise<BaresipPhon
     });
   };
 
+  /**
+   * Resolves with the first value `probe` returns other than undefined, re-asked after every event; `probe`
+   * throwing rejects. Unlike waitForEvent it takes no event, so a test may still wait for the same events.
+   */
+  const waitUntil = <T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const settle = (): boolean => {
+        let value: T | undefined;
+        try {
+          value = probe();
+        } catch (error) {
+          reject(fail(`${what}: ${error instanceof Error ? error.message : String(error)}; events: ${summary()}`));
+          return true;
+        }
+        if (value === undefined) return false;
+        resolve(value);
+        return true;
+      };
+      if (settle()) return;
+      if (endedReason !== undefined) {
+        reject(fail(`${endedReason}; ${what}; events: ${summary()}`));
+        return;
+      }
+      const watcher: Watcher = {
+        settle,
+        reject,
+        what,
+        timer: setTimeout(() => {
+          watchers.delete(watcher);
+          reject(fail(`${what}: not within ${timeoutMs} ms; events: ${summary()}`));
+        }, timeoutMs),
+      };
+      watchers.add(watcher);
+    });
+
+  const calls = (): CallInfo[] => callsFromEvents(events);
+  const activeCalls = (): CallInfo[] => calls().filter((c) => c.state !== 'closed');
+  const callEvent = (callId: string, type: EventType, after: number): BaresipEvent | undefined =>
+    events.find((e, index) => index >= after && e.callId === callId && e.type === type);
+  /** `callfind` makes the call baresip's current one, which accept/hangup/hold/transfer/sndcode act on. */
+  const select = async (callId: string | undefined): Promise<void> => {
+    if (callId !== undefined) await command('callfind', callId);
+  };
+  /** The call a command acts on when the test names none: the only active one. */
+  const soleCall = (what: string): CallInfo | undefined => {
+    const active = activeCalls();
+    if (active.length === 0) throw fail(`${what}: no active call; events: ${summary()}`);
+    return active.length === 1 ? active[0] : undefined;
+  };
+  const untilClosedOrEstablished = (what: string, callId: string, timeoutMs: number): Promise<BaresipEvent> =>
+    waitUntil(
+      what,
+      () => {
+        const call = calls().find((c) => c.id === callId);
+        if (call?.state === 'closed') throw new Error(`call ${callId} closed: ${call.closedReason ?? '(no reason)'}`);
+        return call?.answered ? callEvent(callId, 'CALL_ESTABLISHED', 0) : undefined;
+      },
+      timeoutMs,
+    );
+  const byCall = (callId: string | undefined, match: ((event: BaresipEvent) => boolean) | undefined) => (event: BaresipEvent): boolean =>
+    (callId === undefined || event.callId === callId) && (match?.(event) ?? true);
+
   // Registration starts only now, with the connection up, so no REGISTER_OK/FAIL can be missed.
   try {
     await command('uanew', accountLine(account));
@@ -305,12 +536,128 @@ export async function startBaresip(options: BaresipOptions): Promise<BaresipPhon
     async dial(uri) {
       await command('dial', uri);
     },
-    async accept() {
+    async call(uri, callOptions = {}) {
+      const timeoutMs = callOptions.timeoutMs ?? 10_000;
+      const known = new Set(calls().map((c) => c.id));
+      await command('dial', uri);
+      const fresh = await waitUntil(`dial ${uri}: no call events`, () => calls().find((c) => !known.has(c.id) && c.direction === 'outgoing'), timeoutMs);
+      return untilClosedOrEstablished(`call ${uri}`, fresh.id, timeoutMs);
+    },
+    calls,
+    activeCalls,
+    waitForIncoming: (waitOptions = {}) => waitForEvent('CALL_INCOMING', { ...waitOptions, match: byCall(waitOptions.callId, waitOptions.match) }),
+    waitForRinging: (waitOptions = {}) => waitForEvent('CALL_RINGING', { ...waitOptions, match: byCall(waitOptions.callId, waitOptions.match) }),
+    waitForEstablished(waitOptions = {}) {
+      const { callId } = waitOptions;
+      const from = events.length;
+      const match = byCall(callId, waitOptions.match);
+      return waitUntil(
+        `waiting for CALL_ESTABLISHED${callId === undefined ? '' : ` of ${callId}`}`,
+        () => {
+          // Taken like waitForEvent takes it, so two waits see two calls.
+          const ready = events.find((e) => !taken.has(e) && e.type === 'CALL_ESTABLISHED' && match(e));
+          if (ready !== undefined) {
+            taken.add(ready);
+            return ready;
+          }
+          // A call that fails while we wait ends the wait at once, with its reason (e.g. "404 Not Found").
+          const failed = calls().find((c) => c.state === 'closed' && !c.answered && (callId === undefined ? c.events.some((e) => events.indexOf(e) >= from) : c.id === callId));
+          if (failed !== undefined) throw new Error(`call ${failed.id} (${failed.peerUri ?? '?'}) closed before it was established: ${failed.closedReason ?? '(no reason)'}`);
+          return undefined;
+        },
+        waitOptions.timeoutMs ?? 10_000,
+      );
+    },
+    waitForClosed(waitOptions = {}) {
+      const { reason } = waitOptions;
+      const reasonOk = (event: BaresipEvent): boolean =>
+        reason === undefined || (typeof reason === 'string' ? event.param === reason : reason.test(event.param ?? ''));
+      return waitForEvent('CALL_CLOSED', { ...waitOptions, match: (e) => byCall(waitOptions.callId, waitOptions.match)(e) && reasonOk(e) });
+    },
+    async accept(callOptions = {}) {
+      const timeoutMs = callOptions.timeoutMs ?? 10_000;
+      const target = await waitUntil(
+        callOptions.callId === undefined ? 'accept: no incoming call' : `accept: no incoming call ${callOptions.callId}`,
+        () => {
+          if (callOptions.callId === undefined) return calls().find((c) => c.state === 'incoming');
+          const call = calls().find((c) => c.id === callOptions.callId);
+          if (call !== undefined && call.state !== 'incoming') throw new Error(`call ${call.id} is ${call.state}${call.closedReason ? ` (${call.closedReason})` : ''}, not ringing`);
+          return call;
+        },
+        timeoutMs,
+      );
+      await select(target.id);
       await command('accept');
+      return untilClosedOrEstablished(`accept ${target.id} from ${target.peerUri ?? '?'}`, target.id, timeoutMs);
     },
-    async hangup() {
+    async hangup(callOptions = {}) {
+      const from = events.length;
+      const target = callOptions.callId ?? soleCall('hangup')?.id;
+      const candidates = target === undefined ? activeCalls().map((c) => c.id) : [target];
+      await select(callOptions.callId);
       await command('hangup');
+      return waitUntil(
+        `hangup: no CALL_CLOSED for ${candidates.join('|')}`,
+        () => events.slice(from).find((e) => e.type === 'CALL_CLOSED' && e.callId !== undefined && candidates.includes(e.callId)),
+        callOptions.timeoutMs ?? 10_000,
+      );
     },
+    async transfer(uri, callOptions = {}) {
+      const from = events.length;
+      const target = callOptions.callId ?? soleCall('transfer')?.id;
+      await select(callOptions.callId);
+      await command('transfer', uri);
+      return waitUntil(
+        `transfer to ${uri}: no outcome`,
+        () => {
+          const outcome = events.slice(from).find((e) => (e.type === 'CALL_CLOSED' || e.type === 'TRANSFER_FAILED') && (target === undefined || e.callId === target));
+          if (outcome?.type === 'TRANSFER_FAILED') throw new Error(`TRANSFER_FAILED: ${outcome.param ?? '(no reason)'}`);
+          if (outcome !== undefined && outcome.param !== 'Call transfered') throw new Error(`the call closed before the transfer completed: ${outcome.param ?? '(no reason)'}`);
+          return outcome;
+        },
+        callOptions.timeoutMs ?? 10_000,
+      );
+    },
+    async hold(holdOptions = {}) {
+      if (holdOptions.callId === undefined) soleCall('hold');
+      await select(holdOptions.callId);
+      await command('hold');
+    },
+    async resume(resumeOptions = {}) {
+      if (resumeOptions.callId === undefined) soleCall('resume');
+      await select(resumeOptions.callId);
+      await command('resume');
+    },
+    async sendDtmf(digits, dtmfOptions = {}) {
+      const bad = [...digits].find((digit) => !DTMF.test(digit));
+      if (bad !== undefined || digits === '') throw fail(`sendDtmf: ${JSON.stringify(digits)} is not a string of 0-9*#A-D`);
+      if (dtmfOptions.callId === undefined) soleCall('sendDtmf');
+      await select(dtmfOptions.callId);
+      for (const [index, digit] of [...digits].entries()) {
+        if (index > 0) await sleep(dtmfOptions.gapMs ?? 250);
+        await command('sndcode', digit);
+      }
+    },
+    receivedDtmf: (dtmfOptions = {}) =>
+      events
+        .filter((e) => e.type === 'CALL_DTMF_START' && (dtmfOptions.callId === undefined || e.callId === dtmfOptions.callId))
+        .map((e) => e.param ?? '')
+        .join(''),
+    waitForDtmf(digits, dtmfOptions = {}) {
+      const received = (): string =>
+        events
+          .filter((e) => e.type === 'CALL_DTMF_START' && (dtmfOptions.callId === undefined || e.callId === dtmfOptions.callId))
+          .map((e) => e.param ?? '')
+          .join('');
+      return waitUntil(`waiting for DTMF ${JSON.stringify(digits)}`, () => (received().endsWith(digits) ? received() : undefined), dtmfOptions.timeoutMs ?? 10_000);
+    },
+    async setAnswerMode(mode) {
+      const answer = await command('answermode', mode);
+      if (!answer.includes(mode)) throw fail(`answermode ${mode}: ${answer.trim()}`);
+    },
+    recordDir,
+    recordings: () => recordingsIn(recordDir),
+    lastRecording: () => recordingsIn(recordDir).at(-1),
     async reregister(reregisterOptions = {}) {
       await command('uadel', aor);
       await sleep(reregisterOptions.settleMs ?? 1000);

@@ -1,0 +1,167 @@
+// Real phones calling through the real server (issue: calls): baresip phones in a network namespace register to
+// Callgrid, call each other through the B2BUA and its RTP relay, and each hears the other's tone. The API sees the
+// live channels, hangs calls up, places click-to-call calls, and reports the CDRs afterwards.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertTone, skipWithoutSox, writeToneWav } from '../support/audio.ts';
+import { skipWithoutBaresip, startBaresip, type BaresipPhone } from '../support/baresip.ts';
+import { createTestNetwork, skipWithoutNetns, type TestNetwork } from '../support/netns.ts';
+import { api, cleanEnv, eventually, freePort, spawnChild, stopAll, tempDir, REPO, type Child } from './process.ts';
+
+const SKIP = skipWithoutNetns('calls e2e') || skipWithoutBaresip('calls e2e') || skipWithoutSox('calls e2e');
+const START_TIMEOUT_MS = 30_000;
+const RING_SECONDS = 4;
+
+type PhoneName = 'a100' | 'a101' | 'g101';
+const TONES: Record<PhoneName, number> = { a100: 600, a101: 1000, g101: 1400 };
+
+describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
+  const data = tempDir('callgrid-calls-');
+  let net: TestNetwork;
+  let base = '';
+  let sipPort = 0;
+  const keys: Record<'ACME' | 'GLOBEX', string> = { ACME: '', GLOBEX: '' };
+  const phones: Partial<Record<PhoneName, BaresipPhone>> = {};
+  const phone = (name: PhoneName): BaresipPhone => {
+    const found = phones[name];
+    if (found === undefined) throw new Error(`phone ${name} is not running`);
+    return found;
+  };
+  const uri = (number: string) => `sip:${number}@${net.hostAddress}:${sipPort}`;
+
+  const call = async (tenant: 'ACME' | 'GLOBEX', params: Record<string, string>) => {
+    const answer = await api(base, { key: keys[tenant], tenant, ...params });
+    assert.equal(answer.headers.get('x-callgrid-error'), null, `${params.reqtype}: ${answer.text}`);
+    return answer.text;
+  };
+  const channelsOf = async (tenant: 'ACME' | 'GLOBEX') => JSON.parse(await call(tenant, { reqtype: 'CHANNELS', format: 'json' })) as Array<Record<string, string>>;
+
+  before(async () => {
+    base = `http://127.0.0.1:${await freePort()}`;
+    sipPort = await freePort();
+    net = await createTestNetwork('calls');
+    const server: Child = spawnChild('callgrid', process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'start'], {
+      cwd: REPO,
+      env: cleanEnv({
+        CALLGRID_DATA_DIR: data.path,
+        CALLGRID_HTTP_PORT: String(new URL(base).port),
+        CALLGRID_HTTP_HOST: '127.0.0.1',
+        CALLGRID_SIP_HOST: '0.0.0.0',
+        CALLGRID_SIP_PORT: String(sipPort),
+        CALLGRID_RTP_ADDRESS: net.hostAddress,
+        CALLGRID_RING_SECONDS: String(RING_SECONDS),
+        CALLGRID_DEMO_TENANT: '',
+        CALLGRID_LOG_LEVEL: 'info',
+      }),
+    });
+    await server.waitForOutput(/Callgrid listening/, START_TIMEOUT_MS);
+    const adminKey = (JSON.parse(readFileSync(join(data.path, 'credentials.json'), 'utf8')) as { adminKey: string }).adminKey;
+    const post = async (params: Record<string, string>) => {
+      const answer = await api(base, {}, { method: 'POST', body: new URLSearchParams(params) });
+      assert.equal(answer.headers.get('x-callgrid-error'), null, answer.text);
+      return answer.text;
+    };
+    for (const code of ['ACME', 'GLOBEX'] as const) {
+      keys[code] = (JSON.parse(await post({ key: adminKey, reqtype: 'MANAGEDB', object: 'tenant', action: 'add', jsondata: JSON.stringify({ te_code: code, te_name: code }) })) as { apikey: string }).apikey;
+    }
+    const extensions: Array<['ACME' | 'GLOBEX', string]> = [['ACME', '100'], ['ACME', '101'], ['ACME', '102'], ['GLOBEX', '101']];
+    for (const [code, number] of extensions) {
+      await post({ key: keys[code], tenant: code, reqtype: 'MANAGEDB', object: 'extension', action: 'add', jsondata: JSON.stringify({ ex_number: number, ex_name: `${code} ${number}`, secret: `secret-${code}-${number}` }) });
+    }
+    let port = 5080;
+    for (const [name, code, number] of [['a100', 'ACME', '100'], ['a101', 'ACME', '101'], ['g101', 'GLOBEX', '101']] as const) {
+      const audioFile = join(data.path, `${name}.wav`);
+      writeToneWav(audioFile, { frequencyHz: TONES[name], seconds: 60, padSeconds: 60 });
+      phones[name] = await startBaresip({
+        net,
+        name,
+        sipPort: (port += 4),
+        audioFile,
+        recordDir: join(data.path, `rec-${name}`),
+        account: { username: `${number}-${code}`, password: `secret-${code}-${number}`, domain: net.hostAddress, port: sipPort, transport: 'udp', regint: 600 },
+      });
+    }
+    await Promise.all(Object.values(phones).map((p) => p.waitForRegistration()));
+  });
+
+  after(async () => {
+    for (const p of Object.values(phones)) await p?.stop();
+    await stopAll();
+    await net?.destroy();
+    data.remove();
+  });
+
+  test('100 calls 101 of its own tenant: both talk through the relay and hear each other', async () => {
+    await phone('a100').dial(uri('101'));
+    await phone('a101').accept({ timeoutMs: 10_000 });
+    await phone('a100').waitForEstablished({ timeoutMs: 10_000 });
+
+    const channels = await channelsOf('ACME');
+    assert.equal(channels.length, 2, JSON.stringify(channels));
+    assert.deepEqual(await channelsOf('GLOBEX'), [], "GLOBEX sees none of ACME's channels");
+    assert.equal(phone('g101').calls().length, 0, "GLOBEX's 101 never rang");
+
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await phone('a100').hangup();
+    await phone('a101').waitForClosed({ timeoutMs: 10_000 });
+    await eventually(async () => (await channelsOf('ACME')).length === 0, 5_000, 'channels gone after the hang-up');
+
+    const heardBy100 = phone('a100').lastRecording()?.heard;
+    const heardBy101 = phone('a101').lastRecording()?.heard;
+    assert.ok(heardBy100 && heardBy101, 'both phones recorded the call');
+    assertTone(heardBy100, TONES.a101, { minSeconds: 1.5, absentHz: [TONES.g101] });
+    assertTone(heardBy101, TONES.a100, { minSeconds: 1.5, absentHz: [TONES.g101] });
+  });
+
+  test('the call is in INFO cdrs: answered, with its durations', async () => {
+    await eventually(async () => (JSON.parse(await call('ACME', { reqtype: 'INFO', info: 'cdrs', format: 'json' })) as unknown[]).length > 0, 5_000, 'a CDR row');
+    const rows = JSON.parse(await call('ACME', { reqtype: 'INFO', info: 'cdrs', format: 'json' })) as Array<Record<string, string | number>>;
+    const row = rows.at(-1);
+    assert.ok(row);
+    assert.equal(row.disposition, 'ANSWERED');
+    assert.equal(row.src, '100');
+    assert.equal(row.dst, '101');
+    assert.ok(Number(row.billsec) >= 2 && Number(row.billsec) <= 30, `billsec ${row.billsec}`);
+    assert.ok(Number(row.duration) >= Number(row.billsec));
+    assert.deepEqual(JSON.parse(await call('GLOBEX', { reqtype: 'INFO', info: 'cdrs', format: 'json' })), [], 'no CDR leaks to GLOBEX');
+  });
+
+  test('HANGUP through the API ends both legs', async () => {
+    await phone('a101').dial(uri('100'));
+    await phone('a100').accept({ timeoutMs: 10_000 });
+    await phone('a101').waitForEstablished({ timeoutMs: 10_000 });
+    await call('ACME', { reqtype: 'HANGUP', number: '101' });
+    await Promise.all([phone('a100').waitForClosed({ timeoutMs: 10_000 }), phone('a101').waitForClosed({ timeoutMs: 10_000 })]);
+  });
+
+  test('DND makes the extension busy; an offline one is unavailable; an unknown number is not found', async () => {
+    await call('ACME', { reqtype: 'DND', action: 'set', number: '101', value: 'on' });
+    await assert.rejects(phone('a100').call(uri('101'), { timeoutMs: 10_000 }), /486/);
+    await call('ACME', { reqtype: 'DND', action: 'set', number: '101', value: '' });
+    await assert.rejects(phone('a100').call(uri('102'), { timeoutMs: 10_000 }), /480/);
+    await assert.rejects(phone('a100').call(uri('555'), { timeoutMs: 10_000 }), /404/);
+  });
+
+  test('a call nobody answers ends after the ring time with 480', async () => {
+    const ringing = phone('a101').waitForIncoming({ timeoutMs: 10_000 });
+    await assert.rejects(phone('a100').call(uri('101'), { timeoutMs: (RING_SECONDS + 10) * 1000 }), /480/);
+    await ringing;
+    await eventually(async () => phone('a101').activeCalls().length === 0, 10_000, "the callee's ringing stopped (CANCEL)");
+  });
+
+  test('DIAL rings the source, then the destination, and they talk', async () => {
+    await phone('a100').setAnswerMode('auto');
+    const answer = await call('ACME', { reqtype: 'DIAL', source: '100', dest: '101', autoanswer: 'yes' });
+    assert.match(answer, /^Success\|Originate successfully queued\|[0-9a-f]+\|$/);
+    await phone('a100').waitForEstablished({ timeoutMs: 10_000 });
+    await phone('a101').accept({ timeoutMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await phone('a101').hangup();
+    await phone('a100').waitForClosed({ timeoutMs: 10_000 });
+    await phone('a100').setAnswerMode('manual');
+    assertTone(phone('a100').lastRecording()?.heard ?? '', TONES.a101, { minSeconds: 1.5 });
+    assertTone(phone('a101').lastRecording()?.heard ?? '', TONES.a100, { minSeconds: 1.5 });
+  });
+});
