@@ -14,8 +14,8 @@ const SKIP = skipWithoutNetns('calls e2e') || skipWithoutBaresip('calls e2e') ||
 const START_TIMEOUT_MS = 30_000;
 const RING_SECONDS = 4;
 
-type PhoneName = 'a100' | 'a101' | 'g101';
-const TONES: Record<PhoneName, number> = { a100: 600, a101: 1000, g101: 1400 };
+type PhoneName = 'a100' | 'a101' | 'a102' | 'g101';
+const TONES: Record<PhoneName, number> = { a100: 600, a101: 1000, a102: 1400, g101: 1800 };
 
 describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
   const data = tempDir('callgrid-calls-');
@@ -28,6 +28,12 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     const found = phones[name];
     if (found === undefined) throw new Error(`phone ${name} is not running`);
     return found;
+  };
+  /** sndfile finishes a recording's file as the call closes: the check is retried briefly before it counts. */
+  const heard = async (name: PhoneName, frequencyHz: number, expectation: Parameters<typeof assertTone>[2] = {}) => {
+    const check = () => assertTone(phone(name).lastRecording()?.heard ?? '', frequencyHz, expectation);
+    await eventually(async () => { try { check(); return true; } catch { return false; } }, 3_000, `${name} heard ${frequencyHz} Hz`).catch(() => undefined);
+    check();
   };
   const uri = (number: string) => `sip:${number}@${net.hostAddress}:${sipPort}`;
 
@@ -66,12 +72,12 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     for (const code of ['ACME', 'GLOBEX'] as const) {
       keys[code] = (JSON.parse(await post({ key: adminKey, reqtype: 'MANAGEDB', object: 'tenant', action: 'add', jsondata: JSON.stringify({ te_code: code, te_name: code }) })) as { apikey: string }).apikey;
     }
-    const extensions: Array<['ACME' | 'GLOBEX', string]> = [['ACME', '100'], ['ACME', '101'], ['ACME', '102'], ['GLOBEX', '101']];
+    const extensions: Array<['ACME' | 'GLOBEX', string]> = [['ACME', '100'], ['ACME', '101'], ['ACME', '102'], ['ACME', '103'], ['GLOBEX', '101']];
     for (const [code, number] of extensions) {
       await post({ key: keys[code], tenant: code, reqtype: 'MANAGEDB', object: 'extension', action: 'add', jsondata: JSON.stringify({ ex_number: number, ex_name: `${code} ${number}`, secret: `secret-${code}-${number}` }) });
     }
     let port = 5080;
-    for (const [name, code, number] of [['a100', 'ACME', '100'], ['a101', 'ACME', '101'], ['g101', 'GLOBEX', '101']] as const) {
+    for (const [name, code, number] of [['a100', 'ACME', '100'], ['a101', 'ACME', '101'], ['a102', 'ACME', '102'], ['g101', 'GLOBEX', '101']] as const) {
       const audioFile = join(data.path, `${name}.wav`);
       writeToneWav(audioFile, { frequencyHz: TONES[name], seconds: 60, padSeconds: 60 });
       phones[name] = await startBaresip({
@@ -108,11 +114,8 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     await phone('a101').waitForClosed({ timeoutMs: 10_000 });
     await eventually(async () => (await channelsOf('ACME')).length === 0, 5_000, 'channels gone after the hang-up');
 
-    const heardBy100 = phone('a100').lastRecording()?.heard;
-    const heardBy101 = phone('a101').lastRecording()?.heard;
-    assert.ok(heardBy100 && heardBy101, 'both phones recorded the call');
-    assertTone(heardBy100, TONES.a101, { minSeconds: 1.5, absentHz: [TONES.g101] });
-    assertTone(heardBy101, TONES.a100, { minSeconds: 1.5, absentHz: [TONES.g101] });
+    await heard('a100', TONES.a101, { minSeconds: 1.5, absentHz: [TONES.g101] });
+    await heard('a101', TONES.a100, { minSeconds: 1.5, absentHz: [TONES.g101] });
   });
 
   test('the call is in INFO cdrs: answered, with its durations', async () => {
@@ -140,7 +143,7 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     await call('ACME', { reqtype: 'DND', action: 'set', number: '101', value: 'on' });
     await assert.rejects(phone('a100').call(uri('101'), { timeoutMs: 10_000 }), /486/);
     await call('ACME', { reqtype: 'DND', action: 'set', number: '101', value: '' });
-    await assert.rejects(phone('a100').call(uri('102'), { timeoutMs: 10_000 }), /480/);
+    await assert.rejects(phone('a100').call(uri('103'), { timeoutMs: 10_000 }), /480/);
     await assert.rejects(phone('a100').call(uri('555'), { timeoutMs: 10_000 }), /404/);
   });
 
@@ -149,6 +152,40 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     await assert.rejects(phone('a100').call(uri('101'), { timeoutMs: (RING_SECONDS + 10) * 1000 }), /480/);
     await ringing;
     await eventually(async () => phone('a101').activeCalls().length === 0, 10_000, "the callee's ringing stopped (CANCEL)");
+  });
+
+  test("a phone's blind transfer (REFER) connects the caller to the new destination", async () => {
+    await phone('a100').dial(uri('101'));
+    await phone('a101').accept({ timeoutMs: 10_000 });
+    await phone('a100').waitForEstablished({ timeoutMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const ringing = phone('a102').accept({ timeoutMs: 10_000 });
+    await phone('a101').transfer(uri('102'), { timeoutMs: 10_000 });
+    await ringing;
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await phone('a100').hangup();
+    await phone('a102').waitForClosed({ timeoutMs: 10_000 });
+    await heard('a100', TONES.a102, { minSeconds: 1.5, minRatio: 0.3 });
+    await heard('a102', TONES.a100, { minSeconds: 1.5 });
+  });
+
+  test('TRANSFER through the API moves the caller to another extension', async () => {
+    await phone('a100').dial(uri('101'));
+    await phone('a101').accept({ timeoutMs: 10_000 });
+    await phone('a100').waitForEstablished({ timeoutMs: 10_000 });
+    const caller = (await channelsOf('ACME')).find((c) => c.Account === '100-ACME');
+    assert.ok(caller, 'the caller channel is listed');
+    const ringing = phone('a102').accept({ timeoutMs: 10_000 });
+    assert.match(await call('ACME', { reqtype: 'TRANSFER', channel: String(caller.Channel), dest: '102' }), /^OK/);
+    await phone('a101').waitForClosed({ timeoutMs: 10_000 });
+    await ringing;
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await phone('a102').hangup();
+    await phone('a100').waitForClosed({ timeoutMs: 10_000 });
+    await heard('a100', TONES.a102, { minSeconds: 1.5, minRatio: 0.3 });
+    const rows = JSON.parse(await call('ACME', { reqtype: 'INFO', info: 'cdrs', format: 'json' })) as Array<Record<string, string>>;
+    const linked = rows.filter((r) => r.linkedid === rows.at(-1)?.linkedid);
+    assert.deepEqual(linked.map((r) => [r.dst, r.disposition]), [['101', 'ANSWERED'], ['102', 'ANSWERED']]);
   });
 
   test('DIAL rings the source, then the destination, and they talk', async () => {
@@ -161,7 +198,7 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     await phone('a101').hangup();
     await phone('a100').waitForClosed({ timeoutMs: 10_000 });
     await phone('a100').setAnswerMode('manual');
-    assertTone(phone('a100').lastRecording()?.heard ?? '', TONES.a101, { minSeconds: 1.5 });
-    assertTone(phone('a101').lastRecording()?.heard ?? '', TONES.a100, { minSeconds: 1.5 });
+    await heard('a100', TONES.a101, { minSeconds: 1.5 });
+    await heard('a101', TONES.a100, { minSeconds: 1.5 });
   });
 });

@@ -4,6 +4,8 @@ import type { MediaRelay } from '../../media/index.ts';
 import type { Clock, Logger } from '../../shared/index.ts';
 import {
   Dialog,
+  parseNameAddr,
+  parseUri,
   type ClientTransaction,
   type DigestAuthenticator,
   type InboundSource,
@@ -18,7 +20,8 @@ import type { AuthBan, SipAccountDirectory, SipDomainPolicy } from '../registrar
 import { Call } from './call.ts';
 import { CallIds } from './call-ids.ts';
 import type { CallDirectory } from './call-ports.ts';
-import { CallSetup } from './call-setup.ts';
+import { CallSetup, type SetupHooks } from './call-setup.ts';
+import { transferCaller } from './blind-transfer.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
 import { InboundLeg } from './inbound-leg.ts';
 import type { CallOriginator, OriginateOutcome, OriginateRequest } from './originate-request.ts';
@@ -64,6 +67,7 @@ export class B2bua implements CallOriginator {
   private readonly dialogs = new Map<string, DialogEntry>();
   private readonly setup: CallSetup;
   private readonly originator: Originator;
+  private readonly hooks: SetupHooks & { transfer(call: Call, destination: string, beforeRelease?: () => void): Promise<string | undefined> };
 
   constructor(private readonly deps: B2buaDeps, private readonly options: B2buaOptions) {
     const ids = new CallIds(options.nodeName);
@@ -76,13 +80,16 @@ export class B2bua implements CallOriginator {
       maxDurationMs: options.maxDurationMs,
       finished: (call: Call, record: Parameters<CdrWriter['write']>[0]) => this.finished(call, record),
     };
-    const hooks = {
+    const hooks: B2bua['hooks'] = {
       track: (call: Call) => this.calls.add(call),
       trackLeg: (leg: OutboundLeg) => {
         if (leg.transaction) this.clientLegs.set(leg.transaction, leg);
       },
       established: (call: Call) => this.established(call),
+      transfer: (call: Call, destination: string, beforeRelease?: () => void) =>
+        transferCaller(deps, { ...options, ids, context }, hooks, call, destination, beforeRelease),
     };
+    this.hooks = hooks;
     this.setup = new CallSetup(deps, { ...options, ids, context }, hooks);
     this.originator = new Originator(deps, { ...options, ids, context }, hooks);
   }
@@ -129,7 +136,7 @@ export class B2bua implements CallOriginator {
         return;
       }
       case 'REFER':
-        return void stack.respond(transaction, 501, 'Not Implemented');
+        return void this.refer(transaction, request, entry);
       default:
         // INFO (SIP INFO DTMF), NOTIFY, OPTIONS and the rest: acknowledged; the call goes on.
         return void stack.respond(transaction, 200, 'OK');
@@ -163,6 +170,39 @@ export class B2bua implements CallOriginator {
   /** Ends every call (node shutdown). */
   hangupAll(cause: string): void {
     for (const call of [...this.calls]) call.hangup(cause);
+  }
+
+  /**
+   * A phone's blind transfer (RFC 3515): the called party refers the caller to another number. 202, a NOTIFY with
+   * the sipfrag of how it went (RFC 3515 §2.4.5), then its leg is released. Attended transfer (Refer-To with
+   * Replaces, RFC 3891) and a caller transferring the callee are refused for now.
+   */
+  private async refer(transaction: ServerTransaction, request: SipRequest, entry: DialogEntry): Promise<void> {
+    const stack = this.deps.stack;
+    const referTo = parseNameAddr(request.headers.get('refer-to') ?? '');
+    const target = referTo.ok ? parseUri(referTo.value.uri) : undefined;
+    if (target === undefined || !target.ok || target.value.user === undefined) return void stack.respond(transaction, 400, 'Bad Refer-To');
+    if (target.value.headers.has('replaces') || target.value.headers.has('Replaces')) return void stack.respond(transaction, 501, 'Attended Transfer Not Implemented');
+    if (entry.side !== 'b' || entry.leg.dialog === undefined) return void stack.respond(transaction, 403, 'Only The Called Party Can Transfer');
+    const dialog = entry.leg.dialog;
+    stack.respond(transaction, 202, 'Accepted');
+    this.notifyRefer(dialog, '100 Trying', 'active;expires=60');
+    let notified = false;
+    const error = await this.hooks.transfer(entry.call, decodeURIComponent(target.value.user), () => {
+      notified = true;
+      this.notifyRefer(dialog, '200 OK', 'terminated;reason=noresource');
+    });
+    if (error !== undefined && !notified) this.notifyRefer(dialog, '503 Service Unavailable', 'terminated;reason=noresource');
+  }
+
+  private notifyRefer(dialog: Dialog, status: string, state: string): void {
+    const notify = dialog.createRequest('NOTIFY', {
+      headers: [['Event', 'refer'], ['Subscription-State', state]],
+      body: `SIP/2.0 ${status}\r\n`,
+      contentType: 'message/sipfrag;version=2.0',
+    });
+    const sent = this.deps.stack.sendRequest(notify, dialog.peer.endpoint, dialog.peer.flowId);
+    if (sent.ok) void sent.value.final;
   }
 
   private established(call: Call): void {

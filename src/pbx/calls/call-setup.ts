@@ -39,6 +39,8 @@ export interface SetupHooks {
   track(call: Call): void;
   trackLeg(leg: OutboundLeg): void;
   established(call: Call): void;
+  /** Blind transfer of the call's caller to a destination (API TRANSFER, a phone's REFER). */
+  transfer(call: Call, destination: string): Promise<string | undefined>;
 }
 
 export class CallSetup {
@@ -154,7 +156,7 @@ export class CallSetup {
       calleeAccount: to.account,
       landed: { kind: 'EXT', label: to.number },
     });
-    this.deps.channels.add(channel, { hangup: (cause) => call.hangup(cause), blindTransfer: async () => 'blind transfer is not implemented yet' });
+    this.deps.channels.add(channel, { hangup: (cause) => call.hangup(cause), blindTransfer: (destination) => this.hooks.transfer(call, destination) });
     return call;
   }
 

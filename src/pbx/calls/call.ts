@@ -44,6 +44,13 @@ export class Call {
   private busySeen = false;
   private lastFailure: { status: number; reason: string } | undefined;
   private hangupCause: string | undefined;
+  /** After a blind transfer the caller already talks to us: new callees are connected without answering it again. */
+  private callerConnected = false;
+  /** The description the next callee is offered: the caller's offer, or after a transfer what the caller now uses. */
+  private offerForCallee: SessionDescription;
+  /** Attempts already over (a callee released by a transfer), for the CDR. */
+  private readonly attempts: CallRecord['attempts'][number][] = [];
+  private attempt: { destination: string; peerAccount: string; landed: Landing; startedAt: Date };
 
   constructor(
     private readonly context: CallContext,
@@ -54,6 +61,8 @@ export class Call {
     /** A longer or shorter limit than the node's for this call (DIAL timeout=). */
     private readonly maxDurationMs: number | undefined = context.maxDurationMs,
   ) {
+    this.offerForCallee = caller.offer;
+    this.attempt = { destination: record.destination, peerAccount: record.calleeAccount, landed: record.landed, startedAt: callerChannel.createdAt };
     relay.onInactive = () => this.hangup('rtp-timeout');
     // No media flows while the callee rings (early media aside): the RTP timeout counts from the answer.
     relay.pause();
@@ -71,7 +80,7 @@ export class Call {
 
   /** The offer for the callee: the caller's description on relay side B. */
   calleeOffer(): string {
-    const offer = anchoredSdp(this.caller.offer, this.context.mediaAddress, this.relay.side('b').localPort, this.sdpVersion++);
+    const offer = anchoredSdp(this.callerConnected ? this.offerForCallee : this.caller.offer, this.context.mediaAddress, this.relay.side('b').localPort, this.sdpVersion++);
     this.sentTo.b = offer;
     return offer;
   }
@@ -92,6 +101,7 @@ export class Call {
     this.context.channels.update(fork.channel.name, { state: 'Ringing' });
     const sdp = response.body.length > 0 ? readSdp(response.body) : undefined;
     // Early media (RFC 3960 gateway model): the first fork that sends SDP is heard; other forks' tones are not.
+    if (this.callerConnected) return;
     if (sdp?.ok && (this.earlyFrom === undefined || this.earlyFrom === leg.id)) {
       this.earlyFrom = leg.id;
       this.pointSideB(sdp.value);
@@ -119,18 +129,20 @@ export class Call {
     this.stopRingTimer?.();
     for (const other of this.forks.values()) if (other !== fork) other.leg.cancel();
     this.pointSideB(sdp.value);
-    const answer = anchoredSdp(sdp.value, this.context.mediaAddress, this.relay.side('a').localPort, this.sdpVersion++);
-    this.sentTo.a = answer;
-    if (!this.caller.answered(answer)) {
-      this.hangup('caller-gone');
-      return;
+    if (!this.callerConnected) {
+      const answer = anchoredSdp(sdp.value, this.context.mediaAddress, this.relay.side('a').localPort, this.sdpVersion++);
+      this.sentTo.a = answer;
+      if (!this.caller.answered(answer)) {
+        this.hangup('caller-gone');
+        return;
+      }
     }
     const now = this.context.clock.now();
     this.answeredAt = now;
     this.relay.resume();
     this.context.channels.update(fork.channel.name, { state: 'Up', answeredAt: now, bridgedTo: this.callerChannel.name });
     this.context.channels.update(this.callerChannel.name, { state: 'Up', answeredAt: now, bridgedTo: fork.channel.name });
-    if (this.maxDurationMs !== undefined) this.stopMaxDuration = this.context.clock.setTimer(this.maxDurationMs, () => this.hangup('max-duration'));
+    if (this.maxDurationMs !== undefined && this.stopMaxDuration === undefined) this.stopMaxDuration = this.context.clock.setTimer(this.maxDurationMs, () => this.hangup('max-duration'));
   }
 
   failed(leg: OutboundLeg, status: number, reason: string): void {
@@ -141,7 +153,7 @@ export class Call {
     if (this.phase !== 'ringing') return;
     if ([...this.forks.values()].every((f) => !f.leg.pending)) {
       const answer = failureStatus(this.busySeen, this.lastFailure);
-      this.caller.failed(answer.status, answer.reason);
+      this.refuseCaller(answer.status, answer.reason);
       this.end(this.busySeen ? 'BUSY' : answer.status === 480 || answer.status === 408 ? 'NO ANSWER' : 'FAILED');
     }
   }
@@ -173,7 +185,7 @@ export class Call {
     this.hangupCause = cause;
     if (this.phase === 'ringing') {
       for (const fork of this.forks.values()) fork.leg.cancel();
-      this.caller.failed(480, 'Temporarily Unavailable');
+      this.refuseCaller(480, 'Temporarily Unavailable');
       this.end('NO ANSWER');
       return;
     }
@@ -213,10 +225,59 @@ export class Call {
     this.relay.hold(side, address.direction !== 'sendrecv');
   }
 
+  /**
+   * Blind transfer where the caller stays: the answered callee is released (BYE) and its attempt kept for the CDR;
+   * the call is ringing again, towards the destination the caller is transferred to. The new callee is offered what
+   * the caller uses now, so both ends agree on the codec without transcoding.
+   */
+  detachCallee(destination: string, peerAccount: string, landed: Landing, beforeRelease?: () => void): boolean {
+    const winner = this.winner;
+    if (this.phase !== 'answered' || winner === undefined) return false;
+    beforeRelease?.();
+    winner.leg.bye('SIP;cause=200;text="transferred"');
+    this.closeAttempt('ANSWERED', winner.channel);
+    this.context.channels.remove(winner.channel.name);
+    this.forks.clear();
+    this.winner = undefined;
+    this.earlyFrom = undefined;
+    this.busySeen = false;
+    this.lastFailure = undefined;
+    const current = readSdp(Buffer.from(this.sentTo.a ?? ''));
+    if (current.ok) this.offerForCallee = current.value;
+    this.callerConnected = true;
+    this.phase = 'ringing';
+    this.attempt = { destination, peerAccount, landed, startedAt: this.context.clock.now() };
+    this.context.channels.update(this.callerChannel.name, { bridgedTo: undefined, connectedNum: destination, exten: destination });
+    return true;
+  }
+
+  /** The caller hears the failure: an error answer to its INVITE, or BYE when it is already connected. */
+  private refuseCaller(status: number, reason: string): void {
+    if (this.callerConnected) this.caller.hangup();
+    else this.caller.failed(status, reason);
+  }
+
+  private closeAttempt(disposition: Disposition, dstChannel: LiveChannel | undefined): void {
+    const endedAt = this.context.clock.now();
+    const answeredAt = this.answeredAt;
+    const outcome = answeredAt !== undefined && disposition === 'ANSWERED' ? { disposition: 'ANSWERED' as const, answeredAt } : { disposition: disposition === 'ANSWERED' ? ('FAILED' as const) : disposition };
+    this.attempts.push({
+      ...outcome,
+      uniqueId: this.attempts.length === 0 ? this.callerChannel.uniqueId : (dstChannel?.uniqueId ?? this.callerChannel.uniqueId),
+      dstChannel: dstChannel?.name ?? '',
+      destination: this.attempt.destination,
+      landed: this.attempt.landed,
+      peerAccount: this.attempt.peerAccount,
+      startedAt: this.attempt.startedAt,
+      endedAt,
+    });
+    this.answeredAt = undefined;
+  }
+
   private noAnswer(): void {
     if (this.phase !== 'ringing') return;
     for (const fork of this.forks.values()) fork.leg.cancel();
-    this.caller.failed(480, 'Temporarily Unavailable');
+    this.refuseCaller(480, 'Temporarily Unavailable');
     this.end('NO ANSWER');
   }
 
@@ -231,29 +292,11 @@ export class Call {
     this.stopRingTimer?.();
     this.stopMaxDuration?.();
     this.relay.close();
-    const endedAt = this.context.clock.now();
     this.context.channels.remove(this.callerChannel.name);
     for (const fork of this.forks.values()) this.context.channels.remove(fork.channel.name);
-    const winner = this.winner;
-    const channel = winner?.channel ?? [...this.forks.values()][0]?.channel;
-    const { destination, calleeAccount, landed, ...call } = this.record;
-    const outcome = this.answeredAt !== undefined ? { disposition: 'ANSWERED' as const, answeredAt: this.answeredAt } : { disposition: disposition === 'ANSWERED' ? ('FAILED' as const) : disposition };
-    const record: CallRecord = {
-      ...call,
-      endedAt,
-      attempts: [
-        {
-          ...outcome,
-          uniqueId: this.callerChannel.uniqueId,
-          dstChannel: channel?.name ?? '',
-          destination,
-          landed,
-          peerAccount: calleeAccount,
-          startedAt: this.callerChannel.createdAt,
-          endedAt,
-        },
-      ],
-    };
+    this.closeAttempt(disposition, this.winner?.channel ?? [...this.forks.values()][0]?.channel);
+    const { destination: _destination, calleeAccount: _account, landed: _landed, ...call } = this.record;
+    const record: CallRecord = { ...call, endedAt: this.context.clock.now(), attempts: [...this.attempts] };
     if (this.hangupCause) this.context.logger.debug({ cause: this.hangupCause, linkedId: this.callerChannel.linkedId }, 'call: hung up by the PBX');
     this.context.finished(this, record);
   }

@@ -74,7 +74,9 @@ export function ringExtension(deps: ForkDeps, options: ForkOptions, call: Call, 
       sipCallId: leg.callId,
       originateId: '',
     };
-    deps.channels.add(channel, { hangup: (cause) => call.hangup(cause), blindTransfer: async () => 'blind transfer is not implemented yet' });
+    // The called party's channel: transferring it would need the caller's leg re-pointed; TRANSFER the caller's
+    // channel (the party that moves) instead, as the API documents.
+    deps.channels.add(channel, { hangup: (cause) => call.hangup(cause), blindTransfer: async () => 'only the calling party of a call can be transferred: give the channel bridged to this one' });
     started.push({ leg, channel });
   }
   return started;
