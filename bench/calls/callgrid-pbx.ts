@@ -1,0 +1,105 @@
+// Callgrid under test for the call bench: `callgrid start` on a scratch data directory (SQLite), SIP bound to
+// 127.0.0.1, then a tenant and the two extensions (100 calls, 101 answers) created through the MiRTA proxyapi
+// (MANAGEDB tenant add, MANAGEDB extension add), as a provisioning script would.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, startChild, stopChild, waitUntil, type Child } from '../support.ts';
+import { provisionExtensions, type Callgrid } from '../sip/callgrid.ts';
+import { freeSipPort, sipPing } from '../sip/udp.ts';
+
+export const CALLGRID_REALM = 'callgrid';
+
+export interface CallgridPbx extends Callgrid {
+  stop(): Promise<void>;
+}
+
+export interface CallgridOptions {
+  readonly repo: string;
+  /** A fresh, empty data directory; the caller removes it. */
+  readonly dataDir: string;
+  /** Extra node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+  readonly nodeArgs: readonly string[];
+  /** Extra CALLGRID_* settings (BENCH_CALLGRID_ENV), e.g. an RTP port range once Callgrid has one. */
+  readonly extraEnv: Readonly<Record<string, string>>;
+}
+
+export async function startCallgridPbx(options: CallgridOptions): Promise<CallgridPbx> {
+  const httpPort = await freePort();
+  const sipPort = await freeSipPort();
+  // Inherited CALLGRID_* variables or a callgrid.json in the repo could point the child at a real database or
+  // other ports: drop them and give it an empty config file, so only the settings below apply.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CALLGRID_')));
+  const configFile = join(options.dataDir, 'bench-config.json');
+  writeFileSync(configFile, '{}\n');
+  const child: Child = startChild('callgrid', process.execPath, [...options.nodeArgs, '--import', 'tsx', 'src/cli/index.ts', 'start'], options.repo, {
+    ...inherited,
+    CALLGRID_CONFIG: configFile,
+    CALLGRID_DATA_DIR: options.dataDir,
+    CALLGRID_HTTP_PORT: String(httpPort),
+    CALLGRID_HTTP_HOST: '127.0.0.1',
+    CALLGRID_SIP_PORT: String(sipPort),
+    // Loopback only: the SIP socket, and the address a relay would put in its SDP when it follows the SIP host.
+    CALLGRID_SIP_HOST: '127.0.0.1',
+    CALLGRID_SIP_REALM: CALLGRID_REALM,
+    // No qualify OPTIONS in the middle of a hold step (the UAS answers them anyway).
+    CALLGRID_SIP_QUALIFY_SECONDS: '86400',
+    CALLGRID_LOG_LEVEL: 'warn',
+    // The tenant is made through the API below, not at first start.
+    CALLGRID_DEMO_TENANT: '',
+    ...options.extraEnv,
+  });
+  const httpBase = `http://127.0.0.1:${httpPort}`;
+  try {
+    await waitUntil('Callgrid', child, async () => (await fetch(`${httpBase}/healthz`)).ok);
+    const adminKey = readAdminKey(join(options.dataDir, 'credentials.json'));
+    return { child, httpBase, sipHost: '127.0.0.1', sipPort, adminKey, stop: () => stopChild(child) };
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+}
+
+function readAdminKey(path: string): string {
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as { adminKey?: unknown };
+  if (typeof parsed.adminKey !== 'string' || parsed.adminKey === '') throw new Error(`${path} has no adminKey`);
+  return parsed.adminKey;
+}
+
+/** Resolves true when the SIP port answers an OPTIONS (any status) within timeoutMs. */
+export async function sipAnswers(pbx: CallgridPbx, timeoutMs = 10_000): Promise<boolean> {
+  try {
+    await waitUntil('Callgrid SIP', pbx.child, () => sipPing(pbx.sipHost, pbx.sipPort), timeoutMs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** MANAGEDB tenant add; undefined when it worked, else the server's answer. */
+export async function createTenant(pbx: CallgridPbx, code: string): Promise<string | undefined> {
+  const body = new URLSearchParams({
+    key: pbx.adminKey,
+    reqtype: 'MANAGEDB',
+    object: 'tenant',
+    action: 'add',
+    jsondata: JSON.stringify({ te_code: code, te_name: `Call bench ${code}` }),
+  });
+  const res = await fetch(`${pbx.httpBase}/pbx/proxyapi.php`, { method: 'POST', body });
+  const text = await res.text();
+  const error = res.headers.get('x-callgrid-error');
+  if (res.status === 200 && error === null && text.includes(code)) return undefined;
+  return `HTTP ${res.status}${error ? ` (${error})` : ''}: ${text.replace(/\s+/g, ' ').slice(0, 300)}`;
+}
+
+export interface Extension {
+  readonly number: string;
+  /** `<number>-<TENANT>`: the digest username on the shared domain. */
+  readonly username: string;
+  readonly password: string;
+}
+
+/** MANAGEDB extension add for each; undefined when all were created with the expected SIP username. */
+export async function createExtensions(pbx: CallgridPbx, tenant: string, extensions: readonly Extension[]): Promise<string | undefined> {
+  const result = await provisionExtensions(pbx, tenant, extensions, 1);
+  return result.ok ? undefined : result.answer;
+}
