@@ -180,6 +180,14 @@ export function calleeAnswers(): string[] {
   return [`  <send retrans="500">${answer('200 OK', CALLEE_SDP)}</send>`, '  <recv request="ACK" />'];
 }
 
+/**
+ * 200 sent twice without waiting (the second one a retransmission, as if our ACK had been lost): the PBX must ACK
+ * each (§13.2.2.4). SIPp takes the second, identical ACK as a retransmission; the test counts them in its trace.
+ */
+export function calleeAnswersTwice(): string[] {
+  return [`  <send>${answer('200 OK', CALLEE_SDP)}</send>`, `  <send>${answer('200 OK', CALLEE_SDP)}</send>`, '  <recv request="ACK" />'];
+}
+
 /** A final error answer to the INVITE and the ACK the PBX's transaction sends for it. */
 export function calleeRejects(status: string): string[] {
   return [`  <send>${answer(status)}</send>`, '  <recv request="ACK" />'];

@@ -30,6 +30,8 @@ export interface CallRig {
   readonly dir: string;
   readonly store: Store;
   readonly tenantId: number;
+  /** ex_id of 101. */
+  readonly calleeId: number;
   readonly node: PbxNode;
   readonly channels: ChannelRegistry;
   readonly relay: MediaRelay;
@@ -104,8 +106,10 @@ export async function startCallRig(): Promise<CallRig> {
   const store = openStore(`sqlite:${join(dir, 'callgrid.db')}`);
   await store.migrate();
   const tenant = await store.tenants.create({ te_code: TENANT, te_name: 'Acme' }, '2026-01-01 00:00:00');
+  const extensionIds: number[] = [];
   for (const ext of [CALLER, CALLEE]) {
-    await store.objects('extension').insert(tenant.te_id, { ex_number: ext.number, ex_username: ext.username, ex_secret: ext.password, ex_tech: 'PJSIP', ex_name: ext.name });
+    const row = await store.objects('extension').insert(tenant.te_id, { ex_number: ext.number, ex_username: ext.username, ex_secret: ext.password, ex_tech: 'PJSIP', ex_name: ext.name });
+    extensionIds.push(Number(row.ex_id));
   }
   const accounts = new StoreAccountDirectory(store, systemClock, { realm: 'callgrid', domains: [], tenantCacheMs: 0 });
   const bindings = new StoreBindingStore(store.registrations);
@@ -114,8 +118,9 @@ export async function startCallRig(): Promise<CallRig> {
   channels.subscribe((channel, change) => {
     if (change === 'added') channelLog.push(channel);
   });
-  // A small even range somewhere high, so parallel test files rarely meet; the pool skips ports it cannot bind.
-  const portMin = 20_000 + 2 * Math.floor(Math.random() * 10_000);
+  // A small even range below the ephemeral ports (where SIPp's ports come from, freeUdpPort), placed at random so
+  // parallel test files rarely meet; the pool skips ports it cannot bind.
+  const portMin = 10_000 + 2 * Math.floor(Math.random() * 9_000);
   const relay = MediaRelay.create({ host: '127.0.0.1', portMin, portMax: portMin + 39, inactivityMs: RTP_INACTIVITY_MS, clock: systemClock, logger: silentLogger });
   const sessions: RelaySession[] = [];
   const open = relay.openSession.bind(relay);
@@ -155,7 +160,7 @@ export async function startCallRig(): Promise<CallRig> {
     runSipp([pbx, '-sf', write(`uac-${String(++runs)}.xml`, xml), ...BOUNDS, '-mp', String(uacMediaPort), '-auth_uri', `${CALLEE.number}@${pbx}`, ...extra], dir, 15_000);
 
   return {
-    dir, store, tenantId: tenant.te_id, node, channels, relay, cdrs, sessions, channelLog, pbxPort, uasPort, uasMediaPort, uacMediaPort,
+    dir, store, tenantId: tenant.te_id, calleeId: extensionIds[1] ?? 0, node, channels, relay, cdrs, sessions, channelLog, pbxPort, uasPort, uasMediaPort, uacMediaPort,
     register: () => runSipp([pbx, '-sf', write('register.xml', registerScenario()), ...BOUNDS, '-p', String(uasPort), '-auth_uri', '127.0.0.1'], dir, 15_000),
     async call(uas, uac, extra = {}) {
       const callee = runUas(uas, extra.uas);

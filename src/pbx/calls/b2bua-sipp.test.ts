@@ -3,7 +3,7 @@
 // Skipped, saying so, without sipp.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { skipWithoutSipp } from '../../../test/support/sipp.ts';
 import type { CdrRecord } from '../../domain/index.ts';
@@ -17,6 +17,7 @@ import {
   callerReinvite,
   callerSdp,
   calleeAnswers,
+  calleeAnswersTwice,
   calleeBye,
   calleeCancelled,
   calleeRejects,
@@ -79,9 +80,140 @@ test('happy path: challenged INVITE, 180, 200, ACK, RTP both ways through the re
   assert.ok(session, 'no relay session was opened');
   assert.ok(session.side('a').packetsIn >= 20, `caller RTP into the relay: ${String(session.side('a').packetsIn)}`);
   assert.ok(session.side('b').packetsIn >= 20, `callee RTP (echo) into the relay: ${String(session.side('b').packetsIn)}`);
+  assert.ok(session.side('b').packetsOut >= 20, 'RTP out to the callee');
   assert.ok(session.side('a').packetsOut >= 20, 'RTP out to the caller');
   const cdr = await nextCdr(cdrs);
   assert.equal(cdr.disposition, 'ANSWERED');
   assert.equal(cdr.src, CALLER.number);
   assert.equal(cdr.dst, CALLEE.number);
 });
+
+test('the callee hangs up: its BYE is answered and the caller gets BYE', T, async () => {
+  const cdrs = await cdrCount();
+  const { uas, uac } = await rig.call(
+    scenario('callee-hangs-up', [...calleeRings(), ...calleeAnswers(), pause(300), ...calleeBye(rig.pbxPort)]),
+    scenario('caller-gets-bye', [...challengedInvite({ body: callerSdp() }), ...callerAnswered(), ...byeReceived()]),
+  );
+  ok(uas, 'callee');
+  ok(uac, 'caller');
+  await assertNoCallsLeft();
+  const cdr = await nextCdr(cdrs);
+  assert.equal(cdr.disposition, 'ANSWERED');
+  assert.equal(cdr.src, CALLER.number);
+  assert.equal(cdr.dst, CALLEE.number);
+});
+
+test('CANCEL by the caller while 101 rings: 487 to the caller, CANCEL reaches 101, CDR NO ANSWER', T, async () => {
+  const cdrs = await cdrCount();
+  const { uas, uac } = await rig.call(scenario('callee-cancelled', [...calleeRings(), ...calleeCancelled(5000)]), scenario('caller-cancels', [...challengedInvite({ body: callerSdp() }), ...callerCancels()]));
+  ok(uac, 'caller');
+  ok(uas, 'callee');
+  await assertNoCallsLeft();
+  const cdr = await nextCdr(cdrs);
+  assert.equal(cdr.disposition, 'NO ANSWER');
+  assert.equal(cdr.dst, CALLEE.number);
+});
+
+test('101 answers 486: the caller gets 486, CDR BUSY', T, async () => {
+  const cdrs = await cdrCount();
+  const { uas, uac } = await rig.call(scenario('callee-busy', [...calleeRings(), ...calleeRejects('486 Busy Here')]), scenario('caller-busy', [...challengedInvite({ body: callerSdp() }), ...callerRejected(486)]));
+  ok(uac, 'caller');
+  ok(uas, 'callee');
+  await assertNoCallsLeft();
+  const cdr = await nextCdr(cdrs);
+  assert.equal(cdr.disposition, 'BUSY');
+});
+
+test('an INVITE with malformed SDP or without a body is answered 488 with a Warning, and no call starts', T, async () => {
+  const channels = rig.channelLog.length;
+  const warning = { header: 'Warning:', regexp: '^ *399 callgrid "' };
+  const malformed = await rig.uac(scenario('bad-sdp', [...challengedInvite({ body: 'v=0\nthis is no SDP\nm=audio many RTP/AVP 0' }), ...callerRejected(488, warning)]));
+  ok(malformed, 'caller (malformed SDP)');
+  const empty = await rig.uac(scenario('no-sdp', [...challengedInvite({ body: undefined }), ...callerRejected(488, warning)]));
+  ok(empty, 'caller (no body)');
+  assert.equal(rig.channelLog.length, channels, 'no channel was created');
+  await assertNoCallsLeft();
+});
+
+test('a re-INVITE with a=sendonly from the caller (hold) is answered 200 with a=recvonly', T, async () => {
+  const cdrs = await cdrCount();
+  const { uas, uac } = await rig.call(
+    scenario('callee-held', [...calleeRings(), ...calleeAnswers(), ...byeReceived()]),
+    scenario('caller-holds', [...challengedInvite({ body: callerSdp() }), ...callerAnswered(), ...callerReinvite(3, 'sendonly', 'recvonly'), ...callerBye(4)]),
+  );
+  ok(uac, 'caller');
+  ok(uas, 'callee');
+  await assertNoCallsLeft();
+  assert.equal((await nextCdr(cdrs)).disposition, 'ANSWERED');
+});
+
+test('the callee never answers: after the ring time the caller gets 480 and 101 gets CANCEL', T, async () => {
+  const cdrs = await cdrCount();
+  const started = Date.now();
+  const { uas, uac } = await rig.call(
+    scenario('callee-rings-forever', [...calleeRings(), ...calleeCancelled(RING_TIMEOUT_MS + 4000)]),
+    scenario('caller-unanswered', [...challengedInvite({ body: callerSdp() }), ...callerRejected(480)]),
+  );
+  ok(uac, 'caller');
+  ok(uas, 'callee');
+  assert.ok(Date.now() - started >= RING_TIMEOUT_MS - 100, `the call gave up after ${String(Date.now() - started)} ms`);
+  await assertNoCallsLeft();
+  assert.equal((await nextCdr(cdrs)).disposition, 'NO ANSWER');
+});
+
+test('no RTP after the answer: the relay times out and both phones get BYE', T, async () => {
+  const cdrs = await cdrCount();
+  const { uas, uac } = await rig.call(scenario('callee-silent', [...calleeRings(), ...calleeAnswers(), ...byeReceived()]), scenario('caller-silent', [...challengedInvite({ body: callerSdp() }), ...callerAnswered(), ...byeReceived()]));
+  ok(uac, 'caller');
+  ok(uas, 'callee');
+  await assertNoCallsLeft();
+  assert.equal((await nextCdr(cdrs)).disposition, 'ANSWERED');
+});
+
+test('a wrong password on the INVITE is challenged again (407) and no call starts', T, async () => {
+  const channels = rig.channelLog.length;
+  const cdrs = await cdrCount();
+  const run = await rig.uac(scenario('wrong-password', [...challengedInvite({ body: callerSdp(), password: 'not-the-secret' }), ...callerRejected(407)]));
+  ok(run, 'caller');
+  assert.equal(rig.channelLog.length, channels, 'no channel was created');
+  assert.equal(await cdrCount(), cdrs, 'no CDR');
+});
+
+test("the callee's 200 comes twice (a retransmission): the PBX ACKs each one and the call goes on", T, async () => {
+  const cdrs = await cdrCount();
+  const trace = 'uas-retransmit-messages.log';
+  const { uas, uac } = await rig.call(
+    scenario('callee-retransmits', [...calleeRings(), ...calleeAnswersTwice(), pause(500), ...byeReceived()]),
+    scenario('caller-normal', [...challengedInvite({ body: callerSdp() }), ...callerAnswered(), pause(600), ...callerBye(3)]),
+    { uas: ['-trace_msg', '-message_file', trace] },
+  );
+  ok(uac, 'caller');
+  ok(uas, 'callee');
+  const log = readFileSync(join(rig.dir, trace), 'utf8');
+  const acks = log.split(/(?=UDP message (?:received|sent))/).filter((m) => /^UDP message received/.test(m) && /^ACK /m.test(m));
+  assert.equal(acks.length, 2, `ACKs received by 101: ${String(acks.length)}\n${log.slice(-3000)}`);
+  await assertNoCallsLeft();
+  assert.equal((await nextCdr(cdrs)).disposition, 'ANSWERED');
+});
+
+test(
+  "101's own ring time (ex_dialtimeout 1 s) ends the ringing before the node's 2 s",
+  T,
+  async () => {
+    await rig.store.objects('extension').update(rig.tenantId, rig.calleeId, { ex_dialtimeout: '1' });
+    try {
+      const started = Date.now();
+      const { uas, uac } = await rig.call(
+        scenario('callee-short-ring', [...calleeRings(), ...calleeCancelled(RING_TIMEOUT_MS + 4000)]),
+        scenario('caller-short-ring', [...challengedInvite({ body: callerSdp() }), ...callerRejected(480)]),
+      );
+      ok(uac, 'caller');
+      ok(uas, 'callee');
+      const elapsed = Date.now() - started;
+      assert.ok(elapsed < RING_TIMEOUT_MS - 300, `rang ${String(elapsed)} ms: the node's ${String(RING_TIMEOUT_MS)} ms, not the extension's 1000 ms`);
+    } finally {
+      await rig.store.objects('extension').update(rig.tenantId, rig.calleeId, { ex_dialtimeout: '' });
+      await assertNoCallsLeft();
+    }
+  },
+);

@@ -56,7 +56,7 @@ export async function transferCaller(deps: TransferDeps, options: TransferOption
     },
   });
   for (const fork of forks) hooks.trackLeg(fork.leg);
-  call.ring(forks);
+  call.ring(forks, target.extension.ringSeconds);
   if (forks.length === 0) call.hangup('transfer-target-unreachable');
   deps.logger.info({ linkedId: caller.linkedId, destination }, 'call: blind transfer');
   return undefined;

@@ -103,6 +103,11 @@ export class CallSetup {
       this.deps.logger.warn({ error: session.error }, 'call: no relay ports');
       return void leg.reject(503, 'Service Unavailable', [['Retry-After', '5']]);
     }
+    // A CANCEL may have come while the ports were being bound: the caller already has its 487.
+    if (this.cancelledInvites.has(leg.transaction)) {
+      session.value.close();
+      return undefined;
+    }
     const call = this.newCall(new InviteCaller(leg, offer.value), session.value, caller, target.extension, tenantCode, request.headers.get('call-id') ?? '');
     this.hooks.track(call);
     const started = ringExtension(this.deps, this.options, call, {
@@ -122,7 +127,7 @@ export class CallSetup {
       },
     });
     for (const fork of started) this.hooks.trackLeg(fork.leg);
-    call.ring(started);
+    call.ring(started, target.extension.ringSeconds);
     if (started.length === 0) call.hangup('no-contact-reachable');
     return call;
   }

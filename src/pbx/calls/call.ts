@@ -73,9 +73,12 @@ export class Call {
   }
 
   /** Registers the forks and starts the no-answer timer. The legs are started by the B2BUA. */
-  ring(forks: ReadonlyArray<{ leg: OutboundLeg; channel: LiveChannel }>): void {
+  /** `ringSeconds`: the callee extension's own ring time (ex_dialtimeout), else the node's. */
+  ring(forks: ReadonlyArray<{ leg: OutboundLeg; channel: LiveChannel }>, ringSeconds?: number): void {
     for (const fork of forks) this.forks.set(fork.leg.id, fork);
-    this.stopRingTimer = this.context.clock.setTimer(this.context.ringTimeoutMs, () => this.noAnswer());
+    this.stopRingTimer?.();
+    const ringMs = ringSeconds === undefined ? this.context.ringTimeoutMs : ringSeconds * 1000;
+    this.stopRingTimer = this.context.clock.setTimer(ringMs, () => this.noAnswer());
   }
 
   /** The offer for the callee: the caller's description on relay side B. */

@@ -150,7 +150,7 @@ export class Originator {
       },
     });
     for (const fork of forks) this.hooks.trackLeg(fork.leg);
-    call.ring(forks);
+    call.ring(forks, target.extension.ringSeconds);
     if (forks.length === 0) call.unreachable('FAILED', 480, 'Temporarily Unavailable');
   }
 
