@@ -69,6 +69,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const sip = await startSip(config, runtime);
   runtime.services.peers.attach(sip);
   runtime.services.calls.attach(sip.b2bua);
+  runtime.services.blf.attach(sip.presence.tracker);
 
   const server = await listen(createHttpListener(runtime.app, runtime.services, runtime.logger), config.httpPort, config.httpHost);
   const port = (server.address() as AddressInfo).port;
@@ -82,6 +83,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       await closeServer(server, config.shutdownTimeoutSeconds * 1000);
       runtime.services.peers.attach(undefined);
       runtime.services.calls.attach(undefined);
+      runtime.services.blf.attach(undefined);
       await sip.stop();
       await runtime.close();
       runtime.logger.info('stopped');
@@ -103,7 +105,7 @@ async function startSip(config: Config, runtime: Runtime): Promise<PbxNode> {
   });
   const calls = { directory: new StoreCallDirectory(runtime.store, bindings, systemClock), channels: runtime.channels, relay, cdrs: new CdrWriter(runtime.store.cdrs, runtime.logger) };
   const node = await PbxNode.start(
-    { accounts: directory, domains: directory, bindings, clock: systemClock, logger: runtime.logger, calls },
+    { accounts: directory, domains: directory, bindings, clock: systemClock, logger: runtime.logger, calls, flows: runtime.services.blf },
     {
       nodeName: config.nodeName,
       host: config.sipHost,

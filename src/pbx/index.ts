@@ -36,3 +36,4 @@ export {
 } from './registrar/index.ts';
 export { PbxNode, type PbxNodeOptions, type PbxNodePorts } from './pbx-node.ts';
 export { CdrWriter, cdrRows, type CallAttempt, type CallParty, type CallRecord, type CdrSink, type Landing, type LandingKind } from './cdr/index.ts';
+export { Presence, DeviceStateTracker, deviceState, asDeviceState, type DeviceSnapshot, type DeviceState, type FlowStateSource, type PresenceDirectory, type RegistrationEvents } from './presence/index.ts';

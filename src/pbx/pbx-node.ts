@@ -6,6 +6,7 @@ import { B2bua } from './calls/b2bua.ts';
 import type { CallDirectory } from './calls/call-ports.ts';
 import type { ChannelRegistry } from './calls/channel-registry.ts';
 import type { CdrWriter } from './cdr/index.ts';
+import { Presence, type FlowStateSource } from './presence/index.ts';
 import { DigestAuthenticator, SipStack, type ServerInviteTransaction, type SipStackOptions, type TransportFactory } from '../sip/index.ts';
 import {
   AuthBan,
@@ -33,6 +34,8 @@ export interface PbxNodePorts {
     readonly relay: MediaRelay;
     readonly cdrs: CdrWriter;
   };
+  /** Numbered flows' lamps for subscribers of a flow number. */
+  readonly flows?: FlowStateSource;
 }
 
 export interface PbxNodeOptions {
@@ -72,6 +75,7 @@ export class PbxNode {
     readonly registrar: Registrar,
     readonly qualifier: Qualifier,
     readonly b2bua: B2bua,
+    readonly presence: Presence,
     readonly nodeName: string,
   ) {}
 
@@ -80,16 +84,19 @@ export class PbxNode {
     const ban = new AuthBan({ clock: ports.clock, ...options.ban });
     let registrar: Registrar | undefined;
     let b2bua: B2bua | undefined;
+    let presence: Presence | undefined;
     const sockets: Partial<SipStackOptions> = options.transports
       ? { transports: options.transports }
       : { udp: { host: options.host, port: options.port }, tcp: { host: options.host, port: options.port }, ...(options.wsPort ? { ws: { host: options.host, port: options.wsPort } } : {}) };
     const stack = await SipStack.start(
-      { ...sockets, clock: ports.clock, logger: ports.logger, allow: ['REGISTER', 'OPTIONS', 'INVITE', 'BYE', 'UPDATE', 'INFO', 'REFER', 'NOTIFY'],
+      { ...sockets, clock: ports.clock, logger: ports.logger, allow: ['REGISTER', 'OPTIONS', 'INVITE', 'BYE', 'UPDATE', 'INFO', 'REFER', 'NOTIFY', 'SUBSCRIBE'],
         supported: ['replaces'], userAgent: options.userAgent, forceRport: options.forceRport ?? true },
       {
         onRequest(transaction, request, source) {
           if (request.method === 'REGISTER' && registrar) void registrar.handleRegister(transaction, request, source);
           else if (request.method === 'INVITE' && b2bua) b2bua.handleInvite(transaction as ServerInviteTransaction, request, source);
+          // SUBSCRIBE refreshes and unsubscribes come in-dialog too: they are presence's, never a call's.
+          else if (request.method === 'SUBSCRIBE' && presence) presence.handleSubscribe(transaction, request, source);
           else if (request.method !== 'OPTIONS' && b2bua) b2bua.handleInDialog(transaction, request);
           // An OPTIONS inside a call's dialog is the call's keep-alive (RFC 4028 style probes): answered the same way.
           // OPTIONS to the PBX itself: a keep-alive or a probe; §11.2 answers it like an INVITE would be, with 200.
@@ -105,6 +112,7 @@ export class PbxNode {
           b2bua?.handleResponse(response, transaction);
         },
         onFlowClosed(flowId) {
+          presence?.flowClosed(flowId);
           void registrar?.flowClosed(flowId);
         },
       },
@@ -124,9 +132,25 @@ export class PbxNode {
         ...(options.maxCallMs === undefined ? {} : { maxDurationMs: options.maxCallMs }),
       },
     );
+    presence = new Presence(
+      {
+        stack,
+        authenticator,
+        accounts: ports.accounts,
+        domains: ports.domains,
+        ban,
+        channels: ports.calls.channels,
+        directory: ports.calls.directory,
+        ...(ports.flows ? { flows: ports.flows } : {}),
+        clock: ports.clock,
+        logger: ports.logger,
+      },
+      { realm: options.realm },
+    );
     registrar.start();
     qualifier.start();
-    return new PbxNode(stack, registrar, qualifier, b2bua, options.nodeName);
+    presence.start({ registrar, qualifier });
+    return new PbxNode(stack, registrar, qualifier, b2bua, presence, options.nodeName);
   }
 
   /** REBOOT: NOTIFY check-sync to a phone registered on this node. */
@@ -135,6 +159,8 @@ export class PbxNode {
   }
 
   async stop(): Promise<void> {
+    // Subscriptions end first (reason=deactivated), so the hang-ups below do not send a burst of NOTIFYs.
+    this.presence.stop();
     this.b2bua.hangupAll('node-shutdown');
     this.qualifier.stop();
     this.registrar.stop();

@@ -22,6 +22,7 @@ import { UserGroupService } from './user-group-service.ts';
 import { VirtualExtensionService } from './virtual-extension-service.ts';
 import { FlowService } from './flow-service.ts';
 import { CallService } from './call-service.ts';
+import { BlfService } from './blf-service.ts';
 
 export type { Caller, CallerRequest } from './access-service.ts';
 export type { IssuedKey, KeyListing } from './key-service.ts';
@@ -37,6 +38,7 @@ export type { ThrottleSettings } from './bad-key-throttle.ts';
 export type { Peer, PeerSelector } from './peer-service.ts';
 export type { CdrFilterText, CdrScope, SimpleCdrFilterText } from './cdr-service.ts';
 export type { FlowChange, FlowWithState } from './flow-service.ts';
+export type { BlfState, DeviceStates } from './blf-service.ts';
 export type { CallRecord, ChannelSelector, ChannelView, DialOrder, DialResult, ExtensionState } from './call-service.ts';
 export { ObjectService, generateSipSecret, type ObjectScope } from './objects/index.ts';
 
@@ -84,6 +86,8 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
     phonebooks: new PhonebookService(deps.store),
     userGroups: new UserGroupService(deps.store),
     virtualExtensions: new VirtualExtensionService(deps.store),
+    /** BLFS; `services.blf.attach(presence.tracker)` once SIP runs. Also the presence FlowStateSource. */
+    blf: new BlfService(deps.store, deps.clock, deps.channels, new StoreBindingStore(deps.store.registrations), new FlowService(deps.store, deps.clock, objects)),
   };
 }
 

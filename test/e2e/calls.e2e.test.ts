@@ -108,6 +108,10 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     assert.equal(channels.length, 2, JSON.stringify(channels));
     assert.deepEqual(await channelsOf('GLOBEX'), [], "GLOBEX sees none of ACME's channels");
     assert.equal(phone('g101').calls().length, 0, "GLOBEX's 101 never rang");
+    const lamps = JSON.parse(await call('ACME', { reqtype: 'BLFS', format: 'json' })) as Array<{ st_extension: string; st_state: string }>;
+    assert.deepEqual(lamps.filter((l) => ['100-ACME', '101-ACME'].includes(l.st_extension)).map((l) => l.st_state), ['INUSE', 'INUSE'], JSON.stringify(lamps));
+    const globexLamps = JSON.parse(await call('GLOBEX', { reqtype: 'BLFS', format: 'json' })) as Array<{ st_extension: string; st_state: string }>;
+    assert.equal(globexLamps.find((l) => l.st_extension === '101-GLOBEX')?.st_state, 'NOT_INUSE');
 
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     await phone('a100').hangup();

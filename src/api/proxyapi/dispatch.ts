@@ -14,6 +14,7 @@ import { chanSipPeers, countPeers, reboot, unregister } from './handlers/peers.t
 import { dnd } from './handlers/dnd.ts';
 import { flows, setFlow } from './handlers/flows.ts';
 import { cdr } from './handlers/cdr.ts';
+import { blfs } from './handlers/blfs.ts';
 import { phonebook, phonebooks } from './handlers/phonebook.ts';
 import { userGroup } from './handlers/usergroup.ts';
 import { virtualExt } from './handlers/virtualext.ts';
@@ -42,6 +43,7 @@ export const HANDLERS: Readonly<Record<Reqtype, ReqtypeHandler>> = {
   UNREGISTER: unregister,
   REBOOT: reboot,
   DND: dnd,
+  BLFS: blfs,
   FLOWS: flows,
   SETFLOW: setFlow,
   PHONEBOOKS: phonebooks,

@@ -13,10 +13,9 @@ function later(name: string, syntax: string, tenant: Need<'required' | 'optional
   return { syntax, tenant, writes, adminOnly, ...(formats ? { formats } : {}), handle: async () => notImplemented(name) };
 }
 
-type LaterReqtype = Exclude<Reqtype, 'HELP' | 'INFO' | 'MANAGEDB' | 'SETTING' | 'BALANCE' | 'LICENSEDAYS' | 'COUNTCALLS' | 'CHECKAUTH' | 'AUTHTOKEN' | 'COUNTPEERS' | 'CHANSIPPEERS' | 'REBOOT' | 'UNREGISTER' | 'DND' | 'PHONEBOOKS' | 'PHONEBOOK' | 'USERGROUP' | 'VIRTUALEXT' | 'CDR' | 'MEDIAFILE' | 'FLOWS' | 'SETFLOW' | 'COUNTCHANNELS' | 'CHANNEL' | 'CHANNELS' | 'GETCURRENTCALLS' | 'DIAL' | 'HANGUP' | 'TRANSFER'>;
+type LaterReqtype = Exclude<Reqtype, 'BLFS' | 'HELP' | 'INFO' | 'MANAGEDB' | 'SETTING' | 'BALANCE' | 'LICENSEDAYS' | 'COUNTCALLS' | 'CHECKAUTH' | 'AUTHTOKEN' | 'COUNTPEERS' | 'CHANSIPPEERS' | 'REBOOT' | 'UNREGISTER' | 'DND' | 'PHONEBOOKS' | 'PHONEBOOK' | 'USERGROUP' | 'VIRTUALEXT' | 'CDR' | 'MEDIAFILE' | 'FLOWS' | 'SETFLOW' | 'COUNTCHANNELS' | 'CHANNEL' | 'CHANNELS' | 'GETCURRENTCALLS' | 'DIAL' | 'HANGUP' | 'TRANSFER'>;
 
 export const laterHandlers = {
-  BLFS: later('BLFS', 'BLF state of every monitored peer and flow.\n  tenant', 'required', false),
   AGENT: later(
     'AGENT',
     'Queue agent status.\n  tenant, extension (104-TENANT or 104), queue (id, ALL) or queuenumber,\n  action=pause|unpause|listqueues|add|del, pausereason, refresh=no',
