@@ -9,7 +9,7 @@ import type { Hono } from 'hono';
 import { createApp, createHttpListener } from './api/index.ts';
 import type { Config } from './config.ts';
 import { MediaRelay } from './media/index.ts';
-import { CdrWriter, ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory } from './pbx/index.ts';
+import { CdrWriter, ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreRoutingDirectory } from './pbx/index.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
 import { createLogger, systemClock, type Clock, type Logger } from './shared/index.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -103,7 +103,14 @@ async function startSip(config: Config, runtime: Runtime): Promise<PbxNode> {
     clock: systemClock,
     logger: runtime.logger,
   });
-  const calls = { directory: new StoreCallDirectory(runtime.store, bindings, systemClock), channels: runtime.channels, relay, cdrs: new CdrWriter(runtime.store.cdrs, runtime.logger) };
+  const calls = {
+    directory: new StoreCallDirectory(runtime.store, bindings, systemClock),
+    routing: new StoreRoutingDirectory(runtime.store),
+    carriers: new StoreCarrierDirectory(runtime.store, systemClock, config.lookupCacheSeconds * 1000),
+    channels: runtime.channels,
+    relay,
+    cdrs: new CdrWriter(runtime.store.cdrs, runtime.logger),
+  };
   const node = await PbxNode.start(
     { accounts: directory, domains: directory, bindings, clock: systemClock, logger: runtime.logger, calls, flows: runtime.services.blf },
     {

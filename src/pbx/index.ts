@@ -4,6 +4,8 @@ export type { CallOriginator, OriginateOutcome, OriginateRequest } from './calls
 export type { CallDirectory, ExtensionTarget } from './calls/call-ports.ts';
 export { B2bua } from './calls/b2bua.ts';
 export { StoreCallDirectory } from './calls/store-call-directory.ts';
+export { StoreCarrierDirectory, type CarrierDirectory } from './calls/carrier-directory.ts';
+export { StoreRoutingDirectory } from './dialplan/index.ts';
 export {
   AuthBan,
   InMemoryBindingStore,
@@ -37,3 +39,4 @@ export {
 export { PbxNode, type PbxNodeOptions, type PbxNodePorts } from './pbx-node.ts';
 export { CdrWriter, cdrRows, type CallAttempt, type CallParty, type CallRecord, type CdrSink, type Landing, type LandingKind } from './cdr/index.ts';
 export { Presence, DeviceStateTracker, deviceState, asDeviceState, type DeviceSnapshot, type DeviceState, type FlowStateSource, type PresenceDirectory, type RegistrationEvents } from './presence/index.ts';
+export { StoreTrunkDirectory, TrunkRegistrar, type TrunkDirectory, type TrunkRegistrarDeps, type TrunkRegistrarOptions, type TrunkState, type TrunkStatus } from './trunks/index.ts';

@@ -4,6 +4,8 @@ import type { MediaRelay } from '../media/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
 import { B2bua } from './calls/b2bua.ts';
 import type { CallDirectory } from './calls/call-ports.ts';
+import type { CarrierDirectory } from './calls/carrier-directory.ts';
+import type { InboundDirectory, OutboundDirectory } from './dialplan/index.ts';
 import type { ChannelRegistry } from './calls/channel-registry.ts';
 import type { CdrWriter } from './cdr/index.ts';
 import { Presence, type FlowStateSource } from './presence/index.ts';
@@ -30,6 +32,8 @@ export interface PbxNodePorts {
   /** Calls: the tenants' extensions and contacts, the live channels, the RTP relay and the CDR writer. */
   readonly calls: {
     readonly directory: CallDirectory;
+    readonly routing: OutboundDirectory & InboundDirectory;
+    readonly carriers: CarrierDirectory;
     readonly channels: ChannelRegistry;
     readonly relay: MediaRelay;
     readonly cdrs: CdrWriter;

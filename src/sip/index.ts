@@ -50,6 +50,9 @@ export {
   type DigestVerifyRequest,
   type PasswordLookup,
   type StaleReason,
+  digestAuthorization,
+  isStaleChallenge,
+  pickChallenge,
 } from './auth/index.ts';
 export {
   DEFAULT_TIMERS,

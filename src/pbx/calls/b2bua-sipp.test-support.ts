@@ -14,6 +14,8 @@ import { StoreAccountDirectory, StoreBindingStore } from '../registrar/index.ts'
 import { PbxNode } from '../pbx-node.ts';
 import { ChannelRegistry, type LiveChannel } from './channel-registry.ts';
 import { StoreCallDirectory } from './store-call-directory.ts';
+import { StoreCarrierDirectory } from './carrier-directory.ts';
+import { StoreRoutingDirectory } from '../dialplan/index.ts';
 
 export const TENANT = 'ACME';
 export const CALLER = { number: '100', username: `100-${TENANT}`, password: 'acme-100-secret', name: 'Alice' };
@@ -131,7 +133,7 @@ export async function startCallRig(): Promise<CallRig> {
   };
   const cdrs = new CdrWriter(store.cdrs, silentLogger);
   const node = await PbxNode.start(
-    { accounts, domains: accounts, bindings, clock: systemClock, logger: silentLogger, calls: { directory: new StoreCallDirectory(store, bindings, systemClock), channels, relay, cdrs } },
+    { accounts, domains: accounts, bindings, clock: systemClock, logger: silentLogger, calls: { directory: new StoreCallDirectory(store, bindings, systemClock), routing: new StoreRoutingDirectory(store), carriers: new StoreCarrierDirectory(store, systemClock, 0), channels, relay, cdrs } },
     {
       nodeName: 'node-t',
       host: '127.0.0.1',

@@ -20,6 +20,8 @@ import type { AuthBan, SipAccountDirectory, SipDomainPolicy } from '../registrar
 import { Call } from './call.ts';
 import { CallIds } from './call-ids.ts';
 import type { CallDirectory } from './call-ports.ts';
+import type { CarrierDirectory } from './carrier-directory.ts';
+import type { InboundDirectory, OutboundDirectory } from '../dialplan/index.ts';
 import { CallSetup, type SetupHooks } from './call-setup.ts';
 import { transferCaller } from './blind-transfer.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
@@ -35,6 +37,9 @@ export interface B2buaDeps {
   readonly domains: SipDomainPolicy;
   readonly ban?: AuthBan;
   readonly directory: CallDirectory;
+  /** Outbound routes and DIDs (the routing profiles, providers and DID destinations). */
+  readonly routing: OutboundDirectory & InboundDirectory;
+  readonly carriers: CarrierDirectory;
   readonly relay: MediaRelay;
   readonly channels: ChannelRegistry;
   readonly cdrs: CdrWriter;

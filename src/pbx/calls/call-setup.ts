@@ -1,17 +1,17 @@
-// What a new INVITE from a phone becomes: authenticate the caller (407 challenge, RFC 3261 §22.3), read its offer,
-// ask the tenant's dialplan for the callee, open the relay session, then ring every registered contact (forking).
-import type { MediaRelay, RelaySession } from '../../media/index.ts';
+// What a new INVITE becomes. From a phone: authenticate the caller (407 challenge, RFC 3261 §22.3), then the
+// tenant's dialplan: an extension (every registered contact rings) or, for other numbers, the routing profile's
+// carriers. From a carrier (its host's address, IP-authenticated): the DID's destination.
+import type { MediaRelay, SessionDescription } from '../../media/index.ts';
 import type { Logger } from '../../shared/index.ts';
 import { parseNameAddr, parseUri, type DigestAuthenticator, type ServerInviteTransaction, type SipStack } from '../../sip/index.ts';
+import { resolveDialled, routeInbound, routeOutboundCall, type InboundDirectory, type OutboundDirectory, type SipTrunkTarget } from '../dialplan/index.ts';
 import { authenticateDigest, type AuthBan, type SipAccountDirectory, type SipDomainPolicy } from '../registrar/index.ts';
-import { resolveDialled } from '../dialplan/index.ts';
-import { Call, type CallContext } from './call.ts';
+import type { Call, CallContext } from './call.ts';
 import type { CallIds } from './call-ids.ts';
 import type { CallDirectory, ExtensionTarget } from './call-ports.ts';
-import { InviteCaller } from './caller-side.ts';
+import type { CarrierDirectory } from './carrier-directory.ts';
+import { connectCall, type CallEnds } from './connect-call.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
-import { callerChannel } from './caller-channel.ts';
-import { ringExtension } from './fork.ts';
 import type { InboundLeg } from './inbound-leg.ts';
 import { readSdp } from './media-plan.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
@@ -23,6 +23,8 @@ export interface SetupDeps {
   readonly domains: SipDomainPolicy;
   readonly ban?: AuthBan;
   readonly directory: CallDirectory;
+  readonly routing: OutboundDirectory & InboundDirectory;
+  readonly carriers: CarrierDirectory;
   readonly relay: MediaRelay;
   readonly channels: ChannelRegistry;
   readonly logger: Logger;
@@ -64,105 +66,94 @@ export class CallSetup {
   }
 
   private async run(leg: InboundLeg): Promise<Call | undefined> {
-    const { stack, ban } = this.deps;
     const request = leg.invite;
     const source = leg.source.endpoint;
-    if (ban?.isBanned(source.address)) return void leg.reject(403, 'Forbidden');
+    if (this.deps.ban?.isBanned(source.address)) return void leg.reject(403, 'Forbidden');
     const requestUri = parseUri(request.uri);
     const from = parseNameAddr(request.headers.get('from') ?? '');
     const fromUri = from.ok ? parseUri(from.value.uri) : undefined;
     if (!requestUri.ok || requestUri.value.user === undefined) return void leg.reject(404, 'Not Found');
     if (fromUri === undefined || !fromUri.ok) return void leg.reject(400, 'Bad From Header');
-    const realm = (await this.deps.domains.realmFor(requestUri.value.host)) ?? this.options.realm;
+    const dialled = decodeURIComponent(requestUri.value.user);
+    const caller = { number: fromUri.value.user === undefined ? '' : decodeURIComponent(fromUri.value.user), name: from.ok ? (from.value.displayName ?? '') : '' };
+    const carrier = await this.deps.carriers.carrierAt(source.address);
+    if (carrier !== undefined) return this.fromCarrier(leg, carrier, dialled, caller);
 
-    // Only our own phones place calls (carriers come in through DIDs, a later step): every INVITE is challenged.
+    const realm = (await this.deps.domains.realmFor(requestUri.value.host)) ?? this.options.realm;
+    // Every INVITE that is not a carrier's is a phone's: challenged, as Asterisk does, with the SIP password.
     const auth = await authenticateDigest(request, { authenticator: this.deps.authenticator, accounts: this.deps.accounts, realm, domain: fromUri.value.host, header: 'proxy-authorization' });
     if (auth.kind === 'challenge') return void leg.reject(407, 'Proxy Authentication Required', this.challenge(realm, auth.stale));
     if (auth.kind === 'failed') {
-      ban?.recordFailure(source.address);
+      this.deps.ban?.recordFailure(source.address);
       return void (auth.reason === 'malformed' ? leg.reject(400, 'Bad Request') : leg.reject(407, 'Proxy Authentication Required', this.challenge(realm, false)));
     }
-    if (this.cancelledInvites.has(leg.transaction)) return undefined;
     const { tenantId, extensionId } = auth.account;
-    const [caller, tenantCode] = await Promise.all([this.deps.directory.extensionById(tenantId, extensionId), this.deps.directory.tenantCode(tenantId)]);
-    if (caller === undefined || tenantCode === undefined) return void leg.reject(403, 'Forbidden');
-
-    const offer = readSdp(request.body);
-    if (!offer.ok) return void leg.reject(488, 'Not Acceptable Here', [['Warning', `399 callgrid "${offer.error}"`]]);
-
-    const dialled = decodeURIComponent(requestUri.value.user);
-    const target = await resolveDialled(this.deps.directory, tenantId, dialled);
-    if (target.kind === 'unknown') return void leg.reject(404, 'Not Found');
-    if (target.kind === 'busy') return void leg.reject(486, 'Busy Here');
-    const contacts = await this.deps.directory.contacts(tenantId, target.extension.extensionId);
-    if (contacts.length === 0) return void leg.reject(480, 'Temporarily Unavailable');
-    if (this.cancelledInvites.has(leg.transaction)) return undefined;
-
-    const session = await this.deps.relay.openSession();
-    if (!session.ok) {
-      this.deps.logger.warn({ error: session.error }, 'call: no relay ports');
-      return void leg.reject(503, 'Service Unavailable', [['Retry-After', '5']]);
-    }
-    // A CANCEL may have come while the ports were being bound: the caller already has its 487.
-    if (this.cancelledInvites.has(leg.transaction)) {
-      session.value.close();
-      return undefined;
-    }
-    const call = this.newCall(new InviteCaller(leg, offer.value), session.value, caller, target.extension, tenantCode, request.headers.get('call-id') ?? '');
-    this.hooks.track(call);
-    const started = ringExtension(this.deps, this.options, call, {
+    const [extension, tenantCode] = await Promise.all([this.deps.directory.extensionById(tenantId, extensionId), this.deps.directory.tenantCode(tenantId)]);
+    if (extension === undefined || tenantCode === undefined) return void leg.reject(403, 'Forbidden');
+    const offer = this.offer(leg);
+    if (offer === undefined) return undefined;
+    const ends: Omit<CallEnds, 'destination' | 'direction'> = {
+      tenantId,
       tenantCode,
-      target: target.extension,
-      contacts,
-      callerId: { number: caller.number, name: from.ok && from.value.displayName ? from.value.displayName : caller.name },
+      caller: { number: extension.number, name: caller.name || extension.name, extension: extension.number, account: extension.account },
+      sipCallId: request.headers.get('call-id') ?? '',
       domain: requestUri.value.host,
-      linkedId: call.callerChannel.linkedId,
-      listener: {
-        provisional: (l, r) => call.provisional(l, r),
-        answered: (l, r) => {
-          call.answered(l, r);
-          this.hooks.established(call);
-        },
-        failed: (l, s, reason) => call.failed(l, s, reason),
-      },
-    });
-    for (const fork of started) this.hooks.trackLeg(fork.leg);
-    call.ring(started, target.extension.ringSeconds);
-    if (started.length === 0) call.hangup('no-contact-reachable');
-    return call;
+    };
+
+    const target = await resolveDialled(this.deps.directory, tenantId, dialled);
+    if (target.kind === 'busy') return void leg.reject(486, 'Busy Here');
+    if (target.kind === 'extension') return this.toExtension(leg, offer, ends, target.extension, 'LOCAL');
+    // Not an extension of the tenant: a number for the carriers, if the caller's routing profile has a route.
+    const routed = await routeOutboundCall(this.deps.routing, tenantId, extensionId, dialled);
+    if (!routed.ok) {
+      if (routed.reason === 'not-allowed' || routed.reason === 'blacklisted') return void leg.reject(403, 'Forbidden', [['Warning', `399 callgrid "${routed.message}"`]]);
+      return void leg.reject(404, 'Not Found');
+    }
+    return connectCall(this.deps, this.options, this.hooks, leg, offer, { ...ends, direction: 'OUT', destination: { kind: 'carriers', number: dialled, attempts: routed.attempts } }, () => this.cancelledInvites.has(leg.transaction));
   }
 
-  private newCall(caller: InviteCaller, session: RelaySession, from: ExtensionTarget, to: ExtensionTarget, tenantCode: string, sipCallId: string): Call {
-    const { ids, nodeName, context } = this.options;
-    const channel = callerChannel(ids, nodeName, context.clock, {
-      tenantId: from.tenantId,
+  /** A carrier's INVITE to one of the tenants' DIDs (spec §3.3: the DID's destination slots). */
+  private async fromCarrier(leg: InboundLeg, carrier: SipTrunkTarget, dialled: string, caller: { number: string; name: string }): Promise<Call | undefined> {
+    const offer = this.offer(leg);
+    if (offer === undefined) return undefined;
+    const decision = await routeInbound(this.deps.routing, { called: dialled, caller: caller.number });
+    if (!decision.ok) {
+      this.deps.logger.info({ carrier: carrier.name, dialled, reason: decision.reason }, 'call: inbound call refused');
+      if (decision.reason === 'blacklisted') return void leg.reject(603, 'Decline');
+      return void leg.reject(decision.reason === 'no-destination' ? 480 : 404, decision.reason === 'no-destination' ? 'Temporarily Unavailable' : 'Not Found');
+    }
+    const first = decision.first;
+    const [extension, tenantCode] = await Promise.all([
+      first.kind === 'extension' ? this.deps.directory.extensionById(decision.tenantId, first.extensionId) : Promise.resolve(undefined),
+      this.deps.directory.tenantCode(decision.tenantId),
+    ]);
+    // Other destination kinds (queues, IVRs, voicemail, external numbers) come with their applications.
+    if (extension === undefined || tenantCode === undefined) return void leg.reject(480, 'Temporarily Unavailable');
+    if (extension.dnd) return void leg.reject(486, 'Busy Here');
+    const ends: Omit<CallEnds, 'destination' | 'direction'> = {
+      tenantId: decision.tenantId,
       tenantCode,
-      account: from.account,
-      number: from.number,
-      name: from.name,
-      connectedNum: to.number,
-      connectedName: to.name,
-      exten: to.number,
-      sipCallId,
-      originateId: '',
-      direction: 'IN',
-    });
-    const call: Call = new Call(context, caller, session, channel, {
-      tenantId: from.tenantId,
-      tenantCode,
-      linkedId: channel.linkedId,
-      direction: 'LOCAL',
-      originateId: '',
-      sipCallId,
-      caller: { number: from.number, name: from.name, extension: from.number, account: from.account },
-      dialled: to.number,
-      startedAt: channel.createdAt,
-      destination: to.number,
-      calleeAccount: to.account,
-      landed: { kind: 'EXT', label: to.number },
-    });
-    this.deps.channels.add(channel, { hangup: (cause) => call.hangup(cause), blindTransfer: (destination) => this.hooks.transfer(call, destination) });
-    return call;
+      caller: { number: caller.number, name: caller.name, extension: '', account: '' },
+      channelEndpoint: carrier.name,
+      sipCallId: leg.invite.headers.get('call-id') ?? '',
+      domain: leg.source.local.address,
+      dialled,
+    };
+    return this.toExtension(leg, offer, ends, extension, 'IN');
+  }
+
+  private async toExtension(leg: InboundLeg, offer: SessionDescription, ends: Omit<CallEnds, 'destination' | 'direction'>, extension: ExtensionTarget, direction: CallEnds['direction']): Promise<Call | undefined> {
+    const contacts = await this.deps.directory.contacts(extension.tenantId, extension.extensionId);
+    if (contacts.length === 0) return void leg.reject(480, 'Temporarily Unavailable');
+    return connectCall(this.deps, this.options, this.hooks, leg, offer, { ...ends, direction, destination: { kind: 'extension', extension, contacts } }, () => this.cancelledInvites.has(leg.transaction));
+  }
+
+  /** The caller's SDP offer, or undefined after answering 488 (RFC 3261 §13.3.1.3). */
+  private offer(leg: InboundLeg): SessionDescription | undefined {
+    const offer = readSdp(leg.invite.body);
+    if (offer.ok) return offer.value;
+    leg.reject(488, 'Not Acceptable Here', [['Warning', `399 callgrid "${offer.error}"`]]);
+    return undefined;
   }
 
   private challenge(realm: string, stale: boolean): Array<[string, string]> {

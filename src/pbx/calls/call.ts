@@ -51,6 +51,8 @@ export class Call {
   /** Attempts already over (a callee released by a transfer), for the CDR. */
   private readonly attempts: CallRecord['attempts'][number][] = [];
   private attempt: { destination: string; peerAccount: string; landed: Landing; startedAt: Date };
+  /** What to try when every fork failed (the next carrier of a route): true when it rang something new. */
+  private fallback: (() => Promise<boolean>) | undefined;
 
   constructor(
     private readonly context: CallContext,
@@ -154,11 +156,30 @@ export class Call {
     if (status === 486 || status === 600) this.busySeen = true;
     if (status !== 487) this.lastFailure = { status, reason };
     if (this.phase !== 'ringing') return;
-    if ([...this.forks.values()].every((f) => !f.leg.pending)) {
-      const answer = failureStatus(this.busySeen, this.lastFailure);
-      this.refuseCaller(answer.status, answer.reason);
-      this.end(this.busySeen ? 'BUSY' : answer.status === 480 || answer.status === 408 ? 'NO ANSWER' : 'FAILED');
+    // A contact that failed is no channel any more; the CDR keeps the first one it saw.
+    if (this.forks.size > 1 || this.fallback !== undefined) this.context.channels.remove(fork.channel.name);
+    if ([...this.forks.values()].some((f) => f.leg.pending)) return;
+    const fallback = this.busySeen ? undefined : this.fallback;
+    this.fallback = undefined;
+    if (fallback !== undefined) {
+      void fallback().then((started) => {
+        if (!started) this.giveUp();
+      });
+      return;
     }
+    this.giveUp();
+  }
+
+  /** Sets what to try once every fork failed (e.g. the next carrier). Cleared when used. */
+  setFallback(fallback: () => Promise<boolean>): void {
+    this.fallback = fallback;
+  }
+
+  private giveUp(): void {
+    if (this.phase !== 'ringing') return;
+    const answer = failureStatus(this.busySeen, this.lastFailure);
+    this.refuseCaller(answer.status, answer.reason);
+    this.end(this.busySeen ? 'BUSY' : answer.status === 480 || answer.status === 408 ? 'NO ANSWER' : 'FAILED');
   }
 
   /** The caller's side went away before the answer (CANCEL) or after it (BYE). */

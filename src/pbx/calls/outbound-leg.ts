@@ -8,6 +8,8 @@ import {
   Headers,
   buildAck,
   buildCancel,
+  digestAuthorization,
+  pickChallenge,
   newCallId,
   newTag,
   type ClientTransaction,
@@ -41,6 +43,8 @@ export interface OutboundRequest {
   readonly to: string;
   readonly sdp: string;
   readonly extraHeaders?: ReadonlyArray<readonly [string, string]>;
+  /** A carrier's digest credentials, answered once to its 401/407 (RFC 3261 §22.2). */
+  readonly credentials?: { readonly username: string; readonly password: string };
 }
 
 type OutboundState = 'calling' | 'early' | 'answered' | 'failed' | 'ended';
@@ -52,6 +56,7 @@ export class OutboundLeg {
   private dialogValue: Dialog | undefined;
   private ack: SipRequest | undefined;
   private cancelWanted = false;
+  private authenticated = false;
   readonly id = randomBytes(4).toString('hex');
 
   constructor(
@@ -59,6 +64,8 @@ export class OutboundLeg {
     private readonly request: OutboundRequest,
     private readonly listener: OutboundListener,
     private readonly logger: Logger,
+    /** Told of every INVITE transaction the leg starts (the first, and a retry with credentials). */
+    private readonly track: (transaction: ClientTransaction, leg: OutboundLeg) => void = () => undefined,
   ) {}
 
   /** The Call-ID of this leg's INVITE (its dialog's, once answered). */
@@ -96,6 +103,11 @@ export class OutboundLeg {
     for (const [name, value] of this.request.extraHeaders ?? []) headers.append(name, value);
     headers.append('Content-Type', 'application/sdp');
     const invite: SipRequest = { type: 'request', method: 'INVITE', uri: target.requestUri, version: 'SIP/2.0', headers, body: Buffer.from(this.request.sdp) };
+    return this.send(invite);
+  }
+
+  private send(invite: SipRequest): boolean {
+    const { target } = this.request;
     const sent = this.stack.sendRequest(invite, target.endpoint, target.flowId);
     if (!sent.ok) {
       this.logger.warn({ error: sent.error }, 'call: INVITE not sent');
@@ -104,8 +116,11 @@ export class OutboundLeg {
     }
     this.sent = sent.value.request;
     this.transactionValue = sent.value.transaction;
+    this.track(sent.value.transaction, this);
+    const transaction = sent.value.transaction;
     void sent.value.final.then((outcome) => {
-      if (outcome.kind === 'response') return; // responses arrive through handleResponse
+      // Responses arrive through handleResponse; a retried INVITE's first transaction no longer speaks for the leg.
+      if (outcome.kind === 'response' || transaction !== this.transactionValue) return;
       this.fail(outcome.kind === 'timeout' ? 408 : 503, outcome.kind === 'timeout' ? 'Request Timeout' : 'Service Unavailable');
     });
     return true;
@@ -121,7 +136,38 @@ export class OutboundLeg {
       return;
     }
     if (response.status < 300) return this.handle2xx(response);
+    if ((response.status === 401 || response.status === 407) && this.retryWithCredentials(response)) return;
     if (this.state === 'calling' || this.state === 'early') this.fail(response.status, response.reason);
+  }
+
+  /**
+   * §22.2: "the client SHOULD retry the request with the appropriate credentials" — once: a second challenge means
+   * the credentials are wrong. §8.1.3.5: the retry is a new request with the same Call-ID, From tag and a higher CSeq.
+   */
+  private retryWithCredentials(response: SipResponse): boolean {
+    const credentials = this.request.credentials;
+    if (credentials === undefined || this.authenticated || this.sent === undefined || this.cancelWanted || !this.pending) return false;
+    const proxy = response.status === 407;
+    const challenge = pickChallenge(response.headers.getAll(proxy ? 'proxy-authenticate' : 'www-authenticate'));
+    if (challenge === undefined) return false;
+    const answer = digestAuthorization(challenge, credentials, { method: 'INVITE', uri: this.sent.uri });
+    if (!answer.ok) {
+      this.logger.warn({ error: answer.error }, 'call: cannot answer the carrier challenge');
+      return false;
+    }
+    this.authenticated = true;
+    const headers = new Headers();
+    for (const [name, value] of this.sent.headers.entries()) if (name !== 'via' && name !== 'cseq') headers.append(name, value);
+    headers.append('CSeq', '2 INVITE');
+    headers.append(proxy ? 'Proxy-Authorization' : 'Authorization', answer.value.header);
+    this.state = 'calling';
+    const retry: SipRequest = { type: 'request', method: 'INVITE', uri: this.sent.uri, version: 'SIP/2.0', headers, body: this.sent.body };
+    // The transaction ACKs the 407 once this handler returns (§17.1.1.3); the retry goes out after that ACK, as
+    // carriers expect, not before it.
+    void Promise.resolve().then(() => {
+      if (!this.send(retry)) this.listener.failed(this, 503, 'Service Unavailable');
+    });
+    return true;
   }
 
   /**

@@ -10,3 +10,4 @@ export {
 export { computeDigestResponse, type DigestAlgorithm, type DigestInput } from './digest-algorithm.ts';
 export { credentialsForRealm, parseCredentials, type DigestCredentials } from './digest-credentials.ts';
 export { parseDigestParams } from './digest-params.ts';
+export { digestAuthorization, isStaleChallenge, pickChallenge } from './digest-client.ts';

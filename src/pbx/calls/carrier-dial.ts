@@ -1,0 +1,80 @@
+// Calls out through carriers: the routing profile's attempts are tried in order (failover), each an INVITE to the
+// provider with the number as its routes rewrote it, answering the carrier's digest challenge with the trunk's
+// credentials. A busy carrier ends the search (the callee is busy); any other failure moves to the next attempt.
+import type { OutboundAttempt } from '../dialplan/index.ts';
+import type { Call } from './call.ts';
+import type { CarrierDirectory } from './carrier-directory.ts';
+import type { LiveChannel } from './channel-registry.ts';
+import type { ForkDeps, ForkOptions } from './fork.ts';
+import { OutboundLeg, type OutboundListener } from './outbound-leg.ts';
+import type { ClientTransaction } from '../../sip/index.ts';
+
+export interface CarrierDialRequest {
+  readonly attempts: readonly OutboundAttempt[];
+  /** The caller id when the route gives none: the calling extension's. */
+  readonly callerId: { readonly number: string; readonly name: string };
+  readonly listener: OutboundListener;
+  readonly track: (transaction: ClientTransaction, leg: OutboundLeg) => void;
+}
+
+/** Starts the first attempt that can be sent; later ones run as the call's fallback. False when none could. */
+export async function dialCarriers(deps: ForkDeps & { readonly carriers: CarrierDirectory }, options: ForkOptions, call: Call, request: CarrierDialRequest, from = 0): Promise<boolean> {
+  for (let index = from; index < request.attempts.length; index++) {
+    if (call.state !== 'ringing') return false;
+    const attempt = request.attempts[index];
+    if (attempt === undefined) break;
+    const target = await deps.carriers.target(attempt.providerId);
+    const address = target === undefined ? undefined : await deps.carriers.addressOf(target);
+    if (target === undefined || address === undefined) continue;
+    const callerId = attempt.callerId ?? request.callerId;
+    const hostPort = `${target.host}:${target.port}`;
+    const transport = target.transport === 'udp' ? '' : `;transport=${target.transport}`;
+    const leg = new OutboundLeg(
+      deps.stack,
+      {
+        target: { requestUri: `sip:${userPart(attempt.number)}@${hostPort}${transport}`, endpoint: { protocol: target.transport, address, port: target.port }, flowId: undefined },
+        from: `${callerId.name ? `"${callerId.name.replace(/["\\]/g, '')}" ` : ''}<sip:${callerId.number}@${target.fromDomain}>`,
+        to: `<sip:${userPart(attempt.number)}@${target.host}>`,
+        sdp: call.calleeOffer(),
+        ...(target.auth ? { credentials: { username: target.auth.username, password: target.auth.secret } } : {}),
+      },
+      request.listener,
+      deps.logger,
+      request.track,
+    );
+    if (!leg.start()) continue;
+    const now = options.context.clock.now();
+    const channel: LiveChannel = {
+      name: options.ids.channelName(target.name.replace(/[^A-Za-z0-9_.-]/g, '_') || `provider${target.providerId}`),
+      tenantId: call.record.tenantId,
+      uniqueId: options.ids.uniqueId(now),
+      linkedId: call.callerChannel.linkedId,
+      node: options.nodeName,
+      direction: 'OUT',
+      extension: '',
+      account: '',
+      callerIdNum: attempt.number,
+      callerIdName: '',
+      connectedNum: callerId.number,
+      connectedName: callerId.name,
+      exten: attempt.number,
+      context: call.record.tenantCode,
+      state: 'Down',
+      createdAt: now,
+      answeredAt: undefined,
+      bridgedTo: undefined,
+      sipCallId: leg.callId,
+      originateId: call.record.originateId,
+    };
+    deps.channels.add(channel, { hangup: (cause) => call.hangup(cause), blindTransfer: async () => 'only the calling party of a call can be transferred: give the channel bridged to this one' });
+    call.setFallback(() => dialCarriers(deps, options, call, request, index + 1));
+    call.ring([{ leg, channel }]);
+    return true;
+  }
+  return false;
+}
+
+/** A number as a SIP user part (RFC 3261 §25.1 user: unreserved and `+`, `*` stay; `#` and the rest are escaped). */
+function userPart(number: string): string {
+  return number.replace(/[^0-9A-Za-z+*._~!$&'()=,;?/-]/g, (c) => encodeURIComponent(c));
+}

@@ -1,0 +1,132 @@
+// Calls to and from a carrier (issue: calls): SIPp plays the provider. A baresip phone dials an external number,
+// the routing profile's route rewrites it and sends it to the provider, which challenges the INVITE (407) and
+// answers with RTP echo, so the phone hears its own tone back through the relay. The carrier calls a DID, which
+// rings the extension its destination slot names.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertTone, skipWithoutSox, writeToneWav } from '../support/audio.ts';
+import { skipWithoutBaresip, startBaresip, type BaresipPhone } from '../support/baresip.ts';
+import { createTestNetwork, skipWithoutNetns, type TestNetwork } from '../support/netns.ts';
+import { runSipp, skipWithoutSipp } from '../support/sipp.ts';
+import { api, cleanEnv, eventually, freePort, spawnChild, stopAll, tempDir, REPO } from './process.ts';
+import { CARRIER_UAC, CARRIER_UAS } from './carrier-scenarios.ts';
+
+const SKIP = skipWithoutNetns('carrier e2e') || skipWithoutBaresip('carrier e2e') || skipWithoutSox('carrier e2e') || skipWithoutSipp('carrier e2e');
+const TONE = 700;
+const DID = '41441234500';
+
+describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
+  const data = tempDir('callgrid-carriers-');
+  let net: TestNetwork;
+  let base = '';
+  let sipPort = 0;
+  let carrierPort = 0;
+  let key = '';
+  let phone: BaresipPhone | undefined;
+
+  const call = async (params: Record<string, string>, apiKey = key) => {
+    const answer = await api(base, {}, { method: 'POST', body: new URLSearchParams({ key: apiKey, ...params }) });
+    assert.equal(answer.headers.get('x-callgrid-error'), null, `${params.reqtype} ${params.object ?? ''}: ${answer.text}`);
+    return answer.text;
+  };
+  const add = async (object: string, fields: Record<string, unknown>, apiKey = key, tenant: string | null = 'ACME') =>
+    JSON.parse(await call({ reqtype: 'MANAGEDB', object, action: 'add', jsondata: JSON.stringify(fields), ...(tenant ? { tenant } : {}) }, apiKey)) as Record<string, string>;
+  const cdrs = async () => JSON.parse(await call({ tenant: 'ACME', reqtype: 'INFO', info: 'cdrs', format: 'json' })) as Array<Record<string, string>>;
+
+  before(async () => {
+    base = `http://127.0.0.1:${await freePort()}`;
+    sipPort = await freePort();
+    carrierPort = await freePort();
+    net = await createTestNetwork('carriers');
+    const server = spawnChild('callgrid', process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'start'], {
+      cwd: REPO,
+      env: cleanEnv({
+        CALLGRID_DATA_DIR: data.path,
+        CALLGRID_HTTP_PORT: String(new URL(base).port),
+        CALLGRID_HTTP_HOST: '127.0.0.1',
+        CALLGRID_SIP_HOST: '0.0.0.0',
+        CALLGRID_SIP_PORT: String(sipPort),
+        CALLGRID_RTP_ADDRESS: net.hostAddress,
+        CALLGRID_DEMO_TENANT: '',
+        CALLGRID_LOOKUP_CACHE_SECONDS: '0',
+      }),
+    });
+    await server.waitForOutput(/Callgrid listening/, 30_000);
+    const admin = (JSON.parse(readFileSync(join(data.path, 'credentials.json'), 'utf8')) as { adminKey: string }).adminKey;
+    const provider = await add('provider', { pr_name: 'SIPp Carrier', pr_tech: 'SIP', host: `127.0.0.1:${carrierPort}`, username: 'trunkuser', password: 'trunk-secret' }, admin, null);
+    const profile = await add('routingprofile', { rp_name: 'Via SIPp', rp_type: 'VOICE' }, admin, null);
+    // National numbers (0...) go out in international form: the leading 0 replaced by +41.
+    await add('route', { dl_name: 'National', dl_regex: '^0[1-9][0-9]+$', dl_rp_id: profile.rp_id, dl_pr_id: provider.pr_id, dl_deletedigits: 1, dl_adddigits: '+41' }, admin, null);
+    key = (JSON.parse(await call({ reqtype: 'MANAGEDB', object: 'tenant', action: 'add', jsondata: JSON.stringify({ te_code: 'ACME', te_name: 'ACME', te_rp_id: profile.rp_id }) }, admin)) as { apikey: string }).apikey;
+    const extension = await add('extension', { ex_number: '100', ex_name: 'ACME 100', secret: 'secret-100' });
+    const did = await add('did', { di_number: DID });
+    await call({ tenant: 'ACME', reqtype: 'MANAGEDB', object: 'destination', action: 'replace', typesrc: 'DID', typeidsrc: String(did.di_id), jsondata: JSON.stringify([`EXT-${extension.ex_id}`]) });
+
+    const audioFile = join(data.path, 'phone.wav');
+    writeToneWav(audioFile, { frequencyHz: TONE, seconds: 60, padSeconds: 60 });
+    phone = await startBaresip({
+      net,
+      name: 'carrier-phone',
+      sipPort: 5090,
+      audioFile,
+      recordDir: join(data.path, 'rec'),
+      account: { username: '100-ACME', password: 'secret-100', domain: net.hostAddress, port: sipPort, transport: 'udp', regint: 600 },
+    });
+    await phone.waitForRegistration();
+    writeFileSync(join(data.path, 'carrier-uas.xml'), CARRIER_UAS);
+    writeFileSync(join(data.path, 'carrier-uac.xml'), CARRIER_UAC);
+  });
+
+  after(async () => {
+    await phone?.stop();
+    await stopAll();
+    await net?.destroy();
+    if (!process.env.KEEP_DATA) data.remove();
+  });
+
+  const heard = async (frequencyHz: number) => {
+    const check = () => assertTone(phone?.lastRecording()?.heard ?? '', frequencyHz, { minSeconds: 1 });
+    await eventually(async () => { try { check(); return true; } catch { return false; } }, 3_000, `heard ${frequencyHz} Hz`).catch(() => undefined);
+    check();
+  };
+
+  test('an external number goes out through the route: rewritten, digest-authenticated, two-way audio', async () => {
+    const carrier = runSipp(['-sf', 'carrier-uas.xml', '-i', '127.0.0.1', '-p', String(carrierPort), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-rtp_echo', '-m', '1', '-timeout', '30s', '-trace_err', '-trace_msg', '-nostdin'], data.path, 40_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await phone?.call(`sip:0441234567@${net.hostAddress}:${sipPort}`, { timeoutMs: 15_000 });
+    const channels = JSON.parse(await call({ tenant: 'ACME', reqtype: 'CHANNELS', format: 'json' })) as Array<Record<string, string>>;
+    assert.equal(channels.length, 2, JSON.stringify(channels));
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await phone?.hangup();
+    const result = await carrier;
+    assert.equal(result.code, 0, `the carrier saw +41441234567 with digest credentials for trunkuser: ${result.output.slice(-2000)}`);
+    await heard(TONE);
+    await eventually(async () => (await cdrs()).some((r) => r.dst === '0441234567' && r.disposition === 'ANSWERED'), 5_000, 'the outbound CDR');
+    const row = (await cdrs()).find((r) => r.dst === '0441234567');
+    assert.equal(row?.userfield, '[outbound]');
+  });
+
+  test('a number without a route is refused with 404', async () => {
+    await assert.rejects(phone!.call(`sip:555@${net.hostAddress}:${sipPort}`, { timeoutMs: 10_000 }), /404/);
+  });
+
+  test("the carrier's call to a DID rings the extension of the DID's destination", async () => {
+    const accepted = phone!.accept({ timeoutMs: 15_000 });
+    const carrier = runSipp(['-sf', 'carrier-uac.xml', '-i', '127.0.0.1', '-p', String(await freePort()), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-rtp_echo', '-s', DID, '-m', '1', '-timeout', '30s', '-trace_err', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 40_000);
+    await accepted;
+    const result = await carrier;
+    assert.equal(result.code, 0, result.output.slice(-2000));
+    await phone!.waitForClosed({ timeoutMs: 10_000 });
+    await eventually(async () => (await cdrs()).some((r) => r.userfield === '[inbound]' && r.disposition === 'ANSWERED'), 5_000, 'the inbound CDR');
+    const row = (await cdrs()).find((r) => r.userfield === '[inbound]');
+    assert.equal(row?.src, '+15551234');
+  });
+
+  test('the carrier calling a number that is no DID gets 404', async () => {
+    const result = await runSipp(['-sf', 'carrier-uac.xml', '-i', '127.0.0.1', '-p', String(await freePort()), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-s', '41449999999', '-m', '1', '-timeout', '15s', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 20_000);
+    assert.notEqual(result.code, 0);
+    assert.match(result.output, /404|Unexpected/i);
+  });
+});
