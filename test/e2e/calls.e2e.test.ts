@@ -1,9 +1,9 @@
 // Real phones calling through the real server (issue: calls): baresip phones in a network namespace register to
 // Callgrid, call each other through the B2BUA and its RTP relay, and each hears the other's tone. The API sees the
 // live channels, hangs calls up, places click-to-call calls, and reports the CDRs afterwards.
-import { after, before, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertTone, skipWithoutSox, writeToneWav } from '../support/audio.ts';
 import { skipWithoutBaresip, startBaresip, type BaresipPhone } from '../support/baresip.ts';
@@ -23,15 +23,26 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
   let base = '';
   let sipPort = 0;
   const keys: Record<'ACME' | 'GLOBEX', string> = { ACME: '', GLOBEX: '' };
+  const ids: Record<string, string> = {};
   const phones: Partial<Record<PhoneName, BaresipPhone>> = {};
   const phone = (name: PhoneName): BaresipPhone => {
     const found = phones[name];
     if (found === undefined) throw new Error(`phone ${name} is not running`);
     return found;
   };
-  /** sndfile finishes a recording's file as the call closes: the check is retried briefly before it counts. */
+  /** When the current test began: its calls' recordings are the files written since. */
+  let testStartedMs = 0;
+  beforeEach(() => {
+    testStartedMs = Date.now();
+  });
+  /**
+   * What a phone heard in this test's last call. sndfile names files by the second the audio started (a call
+   * starting in the same second as the previous one overwrites its file) and finishes a file as the call closes:
+   * the check takes the newest file written since the test began, retrying briefly.
+   */
   const heard = async (name: PhoneName, frequencyHz: number, expectation: Parameters<typeof assertTone>[2] = {}) => {
-    const check = () => assertTone(phone(name).lastRecording()?.heard ?? '', frequencyHz, expectation);
+    const fresh = () => phone(name).recordings().filter((r) => existsSync(r.heard) && statSync(r.heard).mtimeMs >= testStartedMs).at(-1)?.heard ?? '';
+    const check = () => assertTone(fresh(), frequencyHz, expectation);
     await eventually(async () => { try { check(); return true; } catch { return false; } }, 3_000, `${name} heard ${frequencyHz} Hz`).catch(() => undefined);
     check();
   };
@@ -74,7 +85,8 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     }
     const extensions: Array<['ACME' | 'GLOBEX', string]> = [['ACME', '100'], ['ACME', '101'], ['ACME', '102'], ['ACME', '103'], ['GLOBEX', '101']];
     for (const [code, number] of extensions) {
-      await post({ key: keys[code], tenant: code, reqtype: 'MANAGEDB', object: 'extension', action: 'add', jsondata: JSON.stringify({ ex_number: number, ex_name: `${code} ${number}`, secret: `secret-${code}-${number}` }) });
+      const row = JSON.parse(await post({ key: keys[code], tenant: code, reqtype: 'MANAGEDB', object: 'extension', action: 'add', jsondata: JSON.stringify({ ex_number: number, ex_name: `${code} ${number}`, secret: `secret-${code}-${number}` }) })) as { ex_id: string };
+      ids[`${code}-${number}`] = row.ex_id;
     }
     let port = 5080;
     for (const [name, code, number] of [['a100', 'ACME', '100'], ['a101', 'ACME', '101'], ['a102', 'ACME', '102'], ['g101', 'GLOBEX', '101']] as const) {
@@ -184,12 +196,42 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     await phone('a101').waitForClosed({ timeoutMs: 10_000 });
     await ringing;
     await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const callerCall = phone('a100').activeCalls()[0]?.id;
     await phone('a102').hangup();
-    await phone('a100').waitForClosed({ timeoutMs: 10_000 });
+    await phone('a100').waitForClosed({ timeoutMs: 10_000, ...(callerCall ? { callId: callerCall } : {}) });
     await heard('a100', TONES.a102, { minSeconds: 1.5, minRatio: 0.3 });
     const rows = JSON.parse(await call('ACME', { reqtype: 'INFO', info: 'cdrs', format: 'json' })) as Array<Record<string, string>>;
     const linked = rows.filter((r) => r.linkedid === rows.at(-1)?.linkedid);
     assert.deepEqual(linked.map((r) => [r.dst, r.disposition]), [['101', 'ANSWERED'], ['102', 'ANSWERED']]);
+  });
+
+  test("the callee's forwarding slots: busy (DND) and no answer send the call to 102", async () => {
+    const id101 = ids['ACME-101'] ?? '';
+    const managedb = (object: string, action: string, params: Record<string, string>) => call('ACME', { reqtype: 'MANAGEDB', object, action, ...params });
+    await managedb('extension', 'update', { objectid: id101, jsondata: JSON.stringify({ ex_onbusystatus: 'on', ex_onnoanswerstatus: 'on' }) });
+    for (const slot of ['EXT-BUSY', 'EXT-NOANSWER']) await managedb('destination', 'replace', { typesrc: slot, typeidsrc: id101, jsondata: JSON.stringify([`EXT-${ids['ACME-102']}`]) });
+
+    await call('ACME', { reqtype: 'DND', action: 'set', number: '101', value: 'on' });
+    let ringing = phone('a102').accept({ timeoutMs: 10_000 });
+    await phone('a100').call(uri('101'), { timeoutMs: 10_000 });
+    await ringing;
+    await phone('a100').hangup();
+    await phone('a102').waitForClosed({ timeoutMs: 10_000 });
+    await call('ACME', { reqtype: 'DND', action: 'set', number: '101', value: '' });
+
+    const rang101 = phone('a101').waitForIncoming({ timeoutMs: 10_000 });
+    ringing = phone('a102').accept({ timeoutMs: (RING_SECONDS + 10) * 1000 });
+    await phone('a100').dial(uri('101'));
+    await rang101;
+    await ringing;
+    await phone('a100').waitForEstablished({ timeoutMs: 10_000 });
+    await eventually(async () => phone('a101').activeCalls().length === 0, 10_000, "101 stopped ringing when the call moved on");
+    await phone('a102').hangup();
+    await phone('a100').waitForClosed({ timeoutMs: 10_000 });
+    const rows = JSON.parse(await call('ACME', { reqtype: 'INFO', info: 'cdrs', format: 'json' })) as Array<Record<string, string>>;
+    const linked = rows.filter((r) => r.linkedid === rows.at(-1)?.linkedid);
+    assert.deepEqual(linked.map((r) => [r.dst, r.disposition]), [['101', 'NO ANSWER'], ['102', 'ANSWERED']]);
+    await managedb('extension', 'update', { objectid: id101, jsondata: JSON.stringify({ ex_onbusystatus: '', ex_onnoanswerstatus: '' }) });
   });
 
   test('DIAL rings the source, then the destination, and they talk', async () => {

@@ -1,10 +1,13 @@
 // One side of a relay session: its RTP and RTCP sockets (RFC 3550 §11 port pair), where it sends,
-// symmetric-RTP latching (RFC 4961) and its counters. Packets are forwarded as they came.
+// symmetric-RTP latching (RFC 4961) and its counters. Packets are forwarded as they came, but for the RTP
+// header's SSRC, sequence and timestamp, restamped so each side hears one stream (rtp-restamper.ts).
+import { randomBytes } from 'node:crypto';
 import type { RemoteInfo, Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import type { Logger } from '../../shared/index.ts';
 import { worthLogging, type RelayContext } from './relay-context.ts';
 import type { RtpSocketPair } from './rtp-port-pool.ts';
+import { RtpRestamper } from './rtp-restamper.ts';
 
 export type SideName = 'a' | 'b';
 export type RelayChannelKind = 'rtp' | 'rtcp';
@@ -57,6 +60,8 @@ export class RelayChannel {
   private readonly minBytes: number;
   /** The same channel on the other side, where accepted packets go; wired by the session. */
   peer: RelayChannel | undefined = undefined;
+  /** RTP going out of this channel is one stream whoever sends it (see rtp-restamper.ts); none on RTCP channels. */
+  readonly restamper: RtpRestamper | undefined;
 
   constructor(
     readonly side: SideState,
@@ -65,6 +70,7 @@ export class RelayChannel {
     private readonly context: RelayContext,
   ) {
     this.minBytes = kind === 'rtp' ? MIN_RTP_BYTES : MIN_RTCP_BYTES;
+    this.restamper = kind === 'rtp' ? new RtpRestamper(randomBytes(4).readUInt32BE(0)) : undefined;
     socket.on('message', this.onMessage);
     socket.on('error', this.onError);
   }
@@ -121,6 +127,7 @@ export class RelayChannel {
       counters.droppedUnroutable++;
       return;
     }
+    if (peer.restamper !== undefined && !isMuxedRtcp(packet)) peer.restamper.restamp(packet);
     peer.socket.send(packet, peer.destPort, peer.destAddress, peer.afterSend);
     peer.side.packetsOut++;
     peer.side.bytesOut += packet.length;

@@ -21,8 +21,9 @@ import { Call } from './call.ts';
 import { CallIds } from './call-ids.ts';
 import type { CallDirectory } from './call-ports.ts';
 import type { CarrierDirectory } from './carrier-directory.ts';
-import type { InboundDirectory, OutboundDirectory } from '../dialplan/index.ts';
-import { CallSetup, type SetupHooks } from './call-setup.ts';
+import type { ForwardingDirectory, InboundDirectory, OutboundDirectory } from '../dialplan/index.ts';
+import { CallSetup } from './call-setup.ts';
+import type { SetupHooks } from './call-setup-types.ts';
 import { transferCaller } from './blind-transfer.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
 import { InboundLeg } from './inbound-leg.ts';
@@ -38,7 +39,7 @@ export interface B2buaDeps {
   readonly ban?: AuthBan;
   readonly directory: CallDirectory;
   /** Outbound routes and DIDs (the routing profiles, providers and DID destinations). */
-  readonly routing: OutboundDirectory & InboundDirectory;
+  readonly routing: OutboundDirectory & InboundDirectory & ForwardingDirectory;
   readonly carriers: CarrierDirectory;
   readonly relay: MediaRelay;
   readonly channels: ChannelRegistry;
@@ -74,7 +75,7 @@ export class B2bua implements CallOriginator {
   private readonly originator: Originator;
   private readonly hooks: SetupHooks & { transfer(call: Call, destination: string, beforeRelease?: () => void): Promise<string | undefined> };
 
-  constructor(private readonly deps: B2buaDeps, private readonly options: B2buaOptions) {
+  constructor(private readonly deps: B2buaDeps, options: B2buaOptions) {
     const ids = new CallIds(options.nodeName);
     const context = {
       clock: deps.clock,

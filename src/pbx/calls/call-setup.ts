@@ -1,49 +1,19 @@
 // What a new INVITE becomes. From a phone: authenticate the caller (407 challenge, RFC 3261 §22.3), then the
 // tenant's dialplan: an extension (every registered contact rings) or, for other numbers, the routing profile's
 // carriers. From a carrier (its host's address, IP-authenticated): the DID's destination.
-import type { MediaRelay, SessionDescription } from '../../media/index.ts';
-import type { Logger } from '../../shared/index.ts';
-import { parseNameAddr, parseUri, type DigestAuthenticator, type ServerInviteTransaction, type SipStack } from '../../sip/index.ts';
-import { resolveDialled, routeInbound, routeOutboundCall, type InboundDirectory, type OutboundDirectory, type SipTrunkTarget } from '../dialplan/index.ts';
-import { authenticateDigest, type AuthBan, type SipAccountDirectory, type SipDomainPolicy } from '../registrar/index.ts';
-import type { Call, CallContext } from './call.ts';
-import type { CallIds } from './call-ids.ts';
-import type { CallDirectory, ExtensionTarget } from './call-ports.ts';
-import type { CarrierDirectory } from './carrier-directory.ts';
-import { connectCall, type CallEnds } from './connect-call.ts';
-import type { ChannelRegistry } from './channel-registry.ts';
+import type { SessionDescription } from '../../media/index.ts';
+import { parseNameAddr, parseUri, type ServerInviteTransaction } from '../../sip/index.ts';
+import { resolveDialled, routeInbound, routeOutboundCall, type SipTrunkTarget } from '../dialplan/index.ts';
+import { authenticateDigest } from '../registrar/index.ts';
+import type { Call } from './call.ts';
+import type { CallDestination, CallEnds, SetupDeps, SetupHooks, SetupOptions } from './call-setup-types.ts';
+import type { ExtensionTarget } from './call-ports.ts';
+import { connectCall } from './connect-call.ts';
+import { forwardedDestination } from './forwarding.ts';
 import type { InboundLeg } from './inbound-leg.ts';
 import { readSdp } from './media-plan.ts';
-import type { OutboundLeg } from './outbound-leg.ts';
 
-export interface SetupDeps {
-  readonly stack: SipStack;
-  readonly authenticator: DigestAuthenticator;
-  readonly accounts: SipAccountDirectory;
-  readonly domains: SipDomainPolicy;
-  readonly ban?: AuthBan;
-  readonly directory: CallDirectory;
-  readonly routing: OutboundDirectory & InboundDirectory;
-  readonly carriers: CarrierDirectory;
-  readonly relay: MediaRelay;
-  readonly channels: ChannelRegistry;
-  readonly logger: Logger;
-}
-
-export interface SetupOptions {
-  readonly realm: string;
-  readonly nodeName: string;
-  readonly ids: CallIds;
-  readonly context: CallContext;
-}
-
-export interface SetupHooks {
-  track(call: Call): void;
-  trackLeg(leg: OutboundLeg): void;
-  established(call: Call): void;
-  /** Blind transfer of the call's caller to a destination (API TRANSFER, a phone's REFER). */
-  transfer(call: Call, destination: string): Promise<string | undefined>;
-}
+export type { SetupDeps, SetupHooks, SetupOptions } from './call-setup-types.ts';
 
 export class CallSetup {
   /** INVITEs cancelled while their setup was still reading the store. */
@@ -101,8 +71,7 @@ export class CallSetup {
     };
 
     const target = await resolveDialled(this.deps.directory, tenantId, dialled);
-    if (target.kind === 'busy') return void leg.reject(486, 'Busy Here');
-    if (target.kind === 'extension') return this.toExtension(leg, offer, ends, target.extension, 'LOCAL');
+    if (target.kind !== 'unknown') return this.toExtension(leg, offer, ends, target.extension, 'LOCAL');
     // Not an extension of the tenant: a number for the carriers, if the caller's routing profile has a route.
     const routed = await routeOutboundCall(this.deps.routing, tenantId, extensionId, dialled);
     if (!routed.ok) {
@@ -129,7 +98,6 @@ export class CallSetup {
     ]);
     // Other destination kinds (queues, IVRs, voicemail, external numbers) come with their applications.
     if (extension === undefined || tenantCode === undefined) return void leg.reject(480, 'Temporarily Unavailable');
-    if (extension.dnd) return void leg.reject(486, 'Busy Here');
     const ends: Omit<CallEnds, 'destination' | 'direction'> = {
       tenantId: decision.tenantId,
       tenantCode,
@@ -142,10 +110,25 @@ export class CallSetup {
     return this.toExtension(leg, offer, ends, extension, 'IN');
   }
 
+  /**
+   * A call for an extension: its unconditional forward first; do-not-disturb reads as busy and an extension with
+   * no registered phone as offline, each sent on by its slot when it has one (spec §3.3), else 486 / 480.
+   */
   private async toExtension(leg: InboundLeg, offer: SessionDescription, ends: Omit<CallEnds, 'destination' | 'direction'>, extension: ExtensionTarget, direction: CallEnds['direction']): Promise<Call | undefined> {
+    const connect = (destination: CallDestination) =>
+      connectCall(this.deps, this.options, this.hooks, leg, offer, { ...ends, direction, destination }, () => this.cancelledInvites.has(leg.transaction));
+    const unconditional = await forwardedDestination(this.deps, extension, 'incoming');
+    if (unconditional !== undefined) return connect(unconditional);
+    if (extension.dnd) {
+      const busy = await forwardedDestination(this.deps, extension, 'busy');
+      return busy === undefined ? void leg.reject(486, 'Busy Here') : connect(busy);
+    }
     const contacts = await this.deps.directory.contacts(extension.tenantId, extension.extensionId);
-    if (contacts.length === 0) return void leg.reject(480, 'Temporarily Unavailable');
-    return connectCall(this.deps, this.options, this.hooks, leg, offer, { ...ends, direction, destination: { kind: 'extension', extension, contacts } }, () => this.cancelledInvites.has(leg.transaction));
+    if (contacts.length === 0) {
+      const offline = await forwardedDestination(this.deps, extension, 'offline');
+      return offline === undefined ? void leg.reject(480, 'Temporarily Unavailable') : connect(offline);
+    }
+    return connect({ kind: 'extension', extension, contacts });
   }
 
   /** The caller's SDP offer, or undefined after answering 488 (RFC 3261 §13.3.1.3). */

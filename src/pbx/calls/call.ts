@@ -30,6 +30,9 @@ interface Fork {
 
 export type CallPhase = 'ringing' | 'answered' | 'ended';
 
+/** Why the forks of an attempt all failed: the callee busy, the ring time over, or anything else. */
+export type FallbackReason = 'busy' | 'noanswer' | 'failed';
+
 export class Call {
   private phase: CallPhase = 'ringing';
   private readonly forks = new Map<string, Fork>();
@@ -51,8 +54,10 @@ export class Call {
   /** Attempts already over (a callee released by a transfer), for the CDR. */
   private readonly attempts: CallRecord['attempts'][number][] = [];
   private attempt: { destination: string; peerAccount: string; landed: Landing; startedAt: Date };
-  /** What to try when every fork failed (the next carrier of a route): true when it rang something new. */
-  private fallback: (() => Promise<boolean>) | undefined;
+  /** What to try when every fork failed (the next carrier, a forwarding slot): true when it rang something new. */
+  private fallback: ((reason: FallbackReason) => Promise<boolean>) | undefined;
+  /** The ring time ran out and the forks are being cancelled so the fallback (no-answer forward) can run. */
+  private ringTimedOut = false;
 
   constructor(
     private readonly context: CallContext,
@@ -131,6 +136,8 @@ export class Call {
     }
     this.phase = 'answered';
     this.winner = fork;
+    // Forwarding and failover were for this attempt's ringing; they must not outlive the answer.
+    this.fallback = undefined;
     this.stopRingTimer?.();
     for (const other of this.forks.values()) if (other !== fork) other.leg.cancel();
     this.pointSideB(sdp.value);
@@ -159,10 +166,11 @@ export class Call {
     // A contact that failed is no channel any more; the CDR keeps the first one it saw.
     if (this.forks.size > 1 || this.fallback !== undefined) this.context.channels.remove(fork.channel.name);
     if ([...this.forks.values()].some((f) => f.leg.pending)) return;
-    const fallback = this.busySeen ? undefined : this.fallback;
+    const fallback = this.fallback;
     this.fallback = undefined;
     if (fallback !== undefined) {
-      void fallback().then((started) => {
+      const reason: FallbackReason = this.busySeen ? 'busy' : this.ringTimedOut ? 'noanswer' : 'failed';
+      void fallback(reason).then((started) => {
         if (!started) this.giveUp();
       });
       return;
@@ -171,13 +179,28 @@ export class Call {
   }
 
   /** Sets what to try once every fork failed (e.g. the next carrier). Cleared when used. */
-  setFallback(fallback: () => Promise<boolean>): void {
+  setFallback(fallback: (reason: FallbackReason) => Promise<boolean>): void {
     this.fallback = fallback;
+  }
+
+  /**
+   * A forward: the attempt so far ends (busy, not answered) and is kept for the CDR; the call rings a new
+   * destination, whose forks the caller adds with ring().
+   */
+  nextAttempt(ended: Disposition, destination: string, peerAccount: string, landed: Landing): void {
+    this.closeAttempt(ended, [...this.forks.values()][0]?.channel);
+    this.forks.clear();
+    this.earlyFrom = undefined;
+    this.busySeen = false;
+    this.lastFailure = undefined;
+    this.ringTimedOut = false;
+    this.attempt = { destination, peerAccount, landed, startedAt: this.context.clock.now() };
+    this.context.channels.update(this.callerChannel.name, { connectedNum: destination });
   }
 
   private giveUp(): void {
     if (this.phase !== 'ringing') return;
-    const answer = failureStatus(this.busySeen, this.lastFailure);
+    const answer = this.ringTimedOut ? { status: 480, reason: 'Temporarily Unavailable' } : failureStatus(this.busySeen, this.lastFailure);
     this.refuseCaller(answer.status, answer.reason);
     this.end(this.busySeen ? 'BUSY' : answer.status === 480 || answer.status === 408 ? 'NO ANSWER' : 'FAILED');
   }
@@ -300,6 +323,12 @@ export class Call {
 
   private noAnswer(): void {
     if (this.phase !== 'ringing') return;
+    if (this.fallback !== undefined) {
+      // The forks' 487s bring failed() here again, which runs the no-answer fallback.
+      this.ringTimedOut = true;
+      for (const fork of this.forks.values()) fork.leg.cancel();
+      return;
+    }
     for (const fork of this.forks.values()) fork.leg.cancel();
     this.refuseCaller(480, 'Temporarily Unavailable');
     this.end('NO ANSWER');

@@ -67,7 +67,8 @@ export async function dialCarriers(deps: ForkDeps & { readonly carriers: Carrier
       originateId: call.record.originateId,
     };
     deps.channels.add(channel, { hangup: (cause) => call.hangup(cause), blindTransfer: async () => 'only the calling party of a call can be transferred: give the channel bridged to this one' });
-    call.setFallback(() => dialCarriers(deps, options, call, request, index + 1));
+    // Failover on a carrier's failure; a busy callee or a ring time that ran out ends the search.
+    call.setFallback((reason) => (reason === 'failed' ? dialCarriers(deps, options, call, request, index + 1) : Promise.resolve(false)));
     call.ring([{ leg, channel }]);
     return true;
   }

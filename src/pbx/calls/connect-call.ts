@@ -1,38 +1,15 @@
 // The common end of call setup: once the caller and the destination are known, open the relay session, create
 // the caller's channel and the Call, and ring the destination (an extension's contacts, or carriers in turn).
 import type { SessionDescription } from '../../media/index.ts';
-import type { CallDirection } from '../../domain/index.ts';
-import type { Binding } from '../registrar/index.ts';
-import type { OutboundAttempt } from '../dialplan/index.ts';
-import type { CallParty } from '../cdr/index.ts';
 import { Call } from './call.ts';
-import type { ExtensionTarget } from './call-ports.ts';
 import { callerChannel } from './caller-channel.ts';
 import { InviteCaller } from './caller-side.ts';
 import { dialCarriers } from './carrier-dial.ts';
-import type { SetupDeps, SetupHooks, SetupOptions } from './call-setup.ts';
+import type { CallDestination, CallEnds, SetupDeps, SetupHooks, SetupOptions } from './call-setup-types.ts';
 import { ringExtension } from './fork.ts';
 import type { InboundLeg } from './inbound-leg.ts';
 import type { OutboundListener } from './outbound-leg.ts';
-
-export type CallDestination =
-  | { readonly kind: 'extension'; readonly extension: ExtensionTarget; readonly contacts: readonly Binding[] }
-  | { readonly kind: 'carriers'; readonly number: string; readonly attempts: readonly OutboundAttempt[] };
-
-export interface CallEnds {
-  readonly tenantId: number;
-  readonly tenantCode: string;
-  readonly caller: CallParty;
-  /** The caller's channel name base: its account (`100-ACME`), or the carrier's name for inbound calls. */
-  readonly channelEndpoint?: string;
-  readonly sipCallId: string;
-  /** The host the callee sees the call come from. */
-  readonly domain: string;
-  /** The number as dialled when it differs from the destination's (a DID). */
-  readonly dialled?: string;
-  readonly direction: CallDirection;
-  readonly destination: CallDestination;
-}
+import { forwardedDestination } from './forwarding.ts';
 
 export async function connectCall(
   deps: SetupDeps,
@@ -86,6 +63,12 @@ export async function connectCall(
   });
   deps.channels.add(channel, { hangup: (cause) => call.hangup(cause), blindTransfer: (to) => hooks.transfer(call, to) });
   hooks.track(call);
+  await ringDestination(deps, options, hooks, call, destination, ends);
+  return call;
+}
+
+/** Rings a destination for a call still ringing: an extension's contacts (its busy and no-answer slots as the fallback) or carriers. */
+async function ringDestination(deps: SetupDeps, options: SetupOptions, hooks: SetupHooks, call: Call, destination: CallDestination, ends: CallEnds): Promise<boolean> {
   const listener: OutboundListener = {
     provisional: (l, r) => call.provisional(l, r),
     answered: (l, r) => {
@@ -102,19 +85,30 @@ export async function connectCall(
       track: (_transaction, l) => hooks.trackLeg(l),
     });
     if (!started) call.unreachable('CONGESTION', 503, 'Service Unavailable');
-    return call;
+    return started;
   }
+  const extension = destination.extension;
   const forks = ringExtension(deps, options, call, {
     tenantCode: ends.tenantCode,
-    target: destination.extension,
+    target: extension,
     contacts: destination.contacts,
     callerId: { number: ends.caller.number, name: ends.caller.name },
     domain: ends.domain,
-    linkedId: channel.linkedId,
+    linkedId: call.callerChannel.linkedId,
     listener,
   });
   for (const fork of forks) hooks.trackLeg(fork.leg);
-  call.ring(forks, destination.extension.ringSeconds);
+  if (destination.forwarded !== true) {
+    call.setFallback(async (reason) => {
+      if (reason === 'failed') return false;
+      const next = await forwardedDestination(deps, extension, reason === 'busy' ? 'busy' : 'noanswer');
+      if (next === undefined || call.state !== 'ringing') return false;
+      const number = next.kind === 'extension' ? next.extension.number : next.number;
+      call.nextAttempt(reason === 'busy' ? 'BUSY' : 'NO ANSWER', number, next.kind === 'extension' ? next.extension.account : '', next.kind === 'extension' ? { kind: 'EXT', label: number } : { kind: 'PROVIDER', label: number });
+      return ringDestination(deps, options, hooks, call, next, ends);
+    });
+  }
+  call.ring(forks, extension.ringSeconds);
   if (forks.length === 0) call.hangup('no-contact-reachable');
-  return call;
+  return forks.length > 0;
 }

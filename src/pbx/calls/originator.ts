@@ -15,7 +15,7 @@ import { ringExtension } from './fork.ts';
 import { mediaAddress, ownOffer, readSdp } from './media-plan.ts';
 import type { OriginateOutcome, OriginateRequest } from './originate-request.ts';
 import { OutboundLeg } from './outbound-leg.ts';
-import type { SetupHooks } from './call-setup.ts';
+import type { SetupHooks } from './call-setup-types.ts';
 
 export interface OriginatorDeps {
   readonly stack: SipStack;

@@ -1,0 +1,65 @@
+// The shapes call setup passes around: what it depends on, its options and hooks into the B2BUA, and a call's
+// two ends once known (the caller, and the destination: an extension's contacts or carriers).
+import type { MediaRelay } from '../../media/index.ts';
+import type { CallDirection } from '../../domain/index.ts';
+import type { Logger } from '../../shared/index.ts';
+import type { DigestAuthenticator, SipStack } from '../../sip/index.ts';
+import type { CallParty } from '../cdr/index.ts';
+import type { ForwardingDirectory, InboundDirectory, OutboundAttempt, OutboundDirectory } from '../dialplan/index.ts';
+import type { AuthBan, Binding, SipAccountDirectory, SipDomainPolicy } from '../registrar/index.ts';
+import type { Call, CallContext } from './call.ts';
+import type { CallIds } from './call-ids.ts';
+import type { CallDirectory, ExtensionTarget } from './call-ports.ts';
+import type { CarrierDirectory } from './carrier-directory.ts';
+import type { ChannelRegistry } from './channel-registry.ts';
+import type { OutboundLeg } from './outbound-leg.ts';
+
+export interface SetupDeps {
+  readonly stack: SipStack;
+  readonly authenticator: DigestAuthenticator;
+  readonly accounts: SipAccountDirectory;
+  readonly domains: SipDomainPolicy;
+  readonly ban?: AuthBan;
+  readonly directory: CallDirectory;
+  readonly routing: OutboundDirectory & InboundDirectory & ForwardingDirectory;
+  readonly carriers: CarrierDirectory;
+  readonly relay: MediaRelay;
+  readonly channels: ChannelRegistry;
+  readonly logger: Logger;
+}
+
+export interface SetupOptions {
+  readonly realm: string;
+  readonly nodeName: string;
+  readonly ids: CallIds;
+  readonly context: CallContext;
+}
+
+export interface SetupHooks {
+  track(call: Call): void;
+  trackLeg(leg: OutboundLeg): void;
+  established(call: Call): void;
+  /** Blind transfer of the call's caller to a destination (API TRANSFER, a phone's REFER). */
+  transfer(call: Call, destination: string): Promise<string | undefined>;
+}
+
+export type CallDestination =
+  /** `forwarded`: reached through another extension's forwarding slot, whose own slots are not followed. */
+  | { readonly kind: 'extension'; readonly extension: ExtensionTarget; readonly contacts: readonly Binding[]; readonly forwarded?: boolean }
+  | { readonly kind: 'carriers'; readonly number: string; readonly attempts: readonly OutboundAttempt[] };
+
+export interface CallEnds {
+  readonly tenantId: number;
+  readonly tenantCode: string;
+  readonly caller: CallParty;
+  /** The caller's channel name base: its account (`100-ACME`), or the carrier's name for inbound calls. */
+  readonly channelEndpoint?: string;
+  readonly sipCallId: string;
+  /** The host the callee sees the call come from. */
+  readonly domain: string;
+  /** The number as dialled when it differs from the destination's (a DID). */
+  readonly dialled?: string;
+  readonly direction: CallDirection;
+  readonly destination: CallDestination;
+}
+
