@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { createApp, createHttpListener } from './api/index.ts';
 import type { Config } from './config.ts';
-import { MediaRelay } from './media/index.ts';
-import { CdrWriter, ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreRoutingDirectory } from './pbx/index.ts';
+import { MediaRelay, RtpPortPool } from './media/index.ts';
+import { CdrWriter, ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreFeatureActions, StoreRoutingDirectory, StoreTrunkDirectory } from './pbx/index.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
 import { createLogger, systemClock, type Clock, type Logger } from './shared/index.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -70,6 +70,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   runtime.services.peers.attach(sip);
   runtime.services.calls.attach(sip.b2bua);
   runtime.services.blf.attach(sip.presence.tracker);
+  runtime.services.flows.attach(sip.presence.tracker);
 
   const server = await listen(createHttpListener(runtime.app, runtime.services, runtime.logger), config.httpPort, config.httpHost);
   const port = (server.address() as AddressInfo).port;
@@ -84,6 +85,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       runtime.services.peers.attach(undefined);
       runtime.services.calls.attach(undefined);
       runtime.services.blf.attach(undefined);
+      runtime.services.flows.attach(undefined);
       await sip.stop();
       await runtime.close();
       runtime.logger.info('stopped');
@@ -103,6 +105,7 @@ async function startSip(config: Config, runtime: Runtime): Promise<PbxNode> {
     clock: systemClock,
     logger: runtime.logger,
   });
+  const featureActions = new StoreFeatureActions(runtime.store, systemClock, { flows: runtime.services.flows });
   const calls = {
     directory: new StoreCallDirectory(runtime.store, bindings, systemClock),
     routing: new StoreRoutingDirectory(runtime.store),
@@ -110,9 +113,15 @@ async function startSip(config: Config, runtime: Runtime): Promise<PbxNode> {
     channels: runtime.channels,
     relay,
     cdrs: new CdrWriter(runtime.store.cdrs, runtime.logger),
+    featureCodes: {
+      actions: featureActions,
+      directory: featureActions,
+      // Its own pool over the relay's range: ports are bound exclusively, so one the relay holds is skipped.
+      ports: new RtpPortPool({ host: config.rtpHost ?? config.sipHost, portMin: config.rtpPortMin, portMax: config.rtpPortMax }),
+    },
   };
   const node = await PbxNode.start(
-    { accounts: directory, domains: directory, bindings, clock: systemClock, logger: runtime.logger, calls, flows: runtime.services.blf },
+    { accounts: directory, domains: directory, bindings, clock: systemClock, logger: runtime.logger, calls, flows: runtime.services.blf, trunks: new StoreTrunkDirectory(runtime.store) },
     {
       nodeName: config.nodeName,
       host: config.sipHost,

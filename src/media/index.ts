@@ -83,3 +83,17 @@ export {
   type RtpPortPoolOptions,
   type RtpSocketPair,
 } from './relay/index.ts';
+export {
+  RtpPlayer,
+  SAMPLES_PER_PACKET,
+  PACKET_MS,
+  toneSamples,
+  silence,
+  concatSamples,
+  samplesFor,
+  SAMPLE_RATE,
+  readWavSamples,
+  parseWavSamples,
+  type PlayOptions,
+  type PlayResult,
+} from './player/index.ts';

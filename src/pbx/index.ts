@@ -40,3 +40,4 @@ export { PbxNode, type PbxNodeOptions, type PbxNodePorts } from './pbx-node.ts';
 export { CdrWriter, cdrRows, type CallAttempt, type CallParty, type CallRecord, type CdrSink, type Landing, type LandingKind } from './cdr/index.ts';
 export { Presence, DeviceStateTracker, deviceState, asDeviceState, type DeviceSnapshot, type DeviceState, type FlowStateSource, type PresenceDirectory, type RegistrationEvents } from './presence/index.ts';
 export { StoreTrunkDirectory, TrunkRegistrar, type TrunkDirectory, type TrunkRegistrarDeps, type TrunkRegistrarOptions, type TrunkState, type TrunkStatus } from './trunks/index.ts';
+export { StoreFeatureActions, matchFeatureCode, DEFAULT_FEATURE_CODES, type FeatureAction } from './apps/feature-codes/index.ts';

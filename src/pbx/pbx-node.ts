@@ -2,10 +2,11 @@
 // failed-digest ban. main.ts builds the store-backed ports and hands them in; tests may pass FakeTransports.
 import type { MediaRelay } from '../media/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
-import { B2bua } from './calls/b2bua.ts';
+import { B2bua, type B2buaDeps } from './calls/b2bua.ts';
+import { TrunkRegistrar, type TrunkDirectory } from './trunks/index.ts';
 import type { CallDirectory } from './calls/call-ports.ts';
 import type { CarrierDirectory } from './calls/carrier-directory.ts';
-import type { InboundDirectory, OutboundDirectory } from './dialplan/index.ts';
+import type { ForwardingDirectory, InboundDirectory, OutboundDirectory } from './dialplan/index.ts';
 import type { ChannelRegistry } from './calls/channel-registry.ts';
 import type { CdrWriter } from './cdr/index.ts';
 import { Presence, type FlowStateSource } from './presence/index.ts';
@@ -32,12 +33,16 @@ export interface PbxNodePorts {
   /** Calls: the tenants' extensions and contacts, the live channels, the RTP relay and the CDR writer. */
   readonly calls: {
     readonly directory: CallDirectory;
-    readonly routing: OutboundDirectory & InboundDirectory;
+    readonly routing: OutboundDirectory & InboundDirectory & ForwardingDirectory;
     readonly carriers: CarrierDirectory;
     readonly channels: ChannelRegistry;
     readonly relay: MediaRelay;
     readonly cdrs: CdrWriter;
+    /** Star codes answered by the PBX (DND, flows). */
+    readonly featureCodes?: B2buaDeps['featureCodes'];
   };
+  /** Providers this node registers to (outbound trunk registration); none = no trunk registers. */
+  readonly trunks?: TrunkDirectory;
   /** Numbered flows' lamps for subscribers of a flow number. */
   readonly flows?: FlowStateSource;
 }
@@ -80,6 +85,8 @@ export class PbxNode {
     readonly qualifier: Qualifier,
     readonly b2bua: B2bua,
     readonly presence: Presence,
+    /** Outbound registrations to carriers: `trunks.list()` tells their state. */
+    readonly trunks: TrunkRegistrar | undefined,
     readonly nodeName: string,
   ) {}
 
@@ -154,7 +161,9 @@ export class PbxNode {
     registrar.start();
     qualifier.start();
     presence.start({ registrar, qualifier });
-    return new PbxNode(stack, registrar, qualifier, b2bua, presence, options.nodeName);
+    const trunks = ports.trunks === undefined ? undefined : new TrunkRegistrar({ stack, directory: ports.trunks, clock: ports.clock, logger: ports.logger });
+    await trunks?.start();
+    return new PbxNode(stack, registrar, qualifier, b2bua, presence, trunks, options.nodeName);
   }
 
   /** REBOOT: NOTIFY check-sync to a phone registered on this node. */
@@ -166,6 +175,8 @@ export class PbxNode {
     // Subscriptions end first (reason=deactivated), so the hang-ups below do not send a burst of NOTIFYs.
     this.presence.stop();
     this.b2bua.hangupAll('node-shutdown');
+    // Carriers are told (Expires: 0) while the stack is still open.
+    await this.trunks?.stop();
     this.qualifier.stop();
     this.registrar.stop();
     await this.stack.close();

@@ -20,15 +20,30 @@ export interface FlowChange {
   readonly value?: string;
 }
 
+/**
+ * Told when SETFLOW stores a numbered flow's state: the presence DeviceStateTracker fits (its flowChanged takes
+ * any device state, and FlowState is one), so BLF subscribers of the flow's number see the new lamp.
+ */
+export interface FlowStateListener {
+  flowChanged(tenantId: number, number: string, hint: string, state: FlowState): void;
+}
+
 // fl_value's column size (domain/objects/flow.ts); checked here so the message names `value`, not the column.
 const MAX_VALUE = 255;
 
 export class FlowService {
+  private listener: FlowStateListener | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly objects: ObjectService,
   ) {}
+
+  /** The node's presence tracker once SIP runs; undefined when it stops. */
+  attach(listener: FlowStateListener | undefined): void {
+    this.listener = listener;
+  }
 
   /** Every flow of the tenant by id, with its state. */
   async list(tenantId: number): Promise<FlowWithState[]> {
@@ -72,7 +87,22 @@ export class FlowService {
     if (next.value !== String(flow.fl_value ?? '')) await this.objects.update('flow', tenantId, Number(flow.fl_id), { fl_value: next.value });
     // A flow is no SIP peer, so st_peername stays empty.
     await this.store.states.set(tenantId, { st_extension: current.hint, st_state: next.state, st_timestamp: formatDateTime(this.clock.now()), st_peername: '' });
+    this.notify(tenantId, flow, current.hint, next.state);
     return next;
+  }
+
+  /**
+   * Subscribe by number, so a flow without one has no subscribers to tell. The tracker drops a state it already
+   * shows. The state is stored by now: a listener that throws must not turn a done SETFLOW into an error.
+   */
+  private notify(tenantId: number, flow: ObjectRow, hint: string, state: FlowState): void {
+    const number = String(flow.fl_number ?? '');
+    if (number === '' || this.listener === undefined) return;
+    try {
+      this.listener.flowChanged(tenantId, number, hint, state);
+    } catch {
+      // The lamp stays stale until the next change or re-SUBSCRIBE; the stored state is right.
+    }
   }
 
   private async byNumber(tenantId: number, number: string): Promise<FlowWithState> {

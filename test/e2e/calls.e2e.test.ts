@@ -234,6 +234,16 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     await managedb('extension', 'update', { objectid: id101, jsondata: JSON.stringify({ ex_onbusystatus: '', ex_onnoanswerstatus: '' }) });
   });
 
+  test('feature codes: *78 sets DND, *79 clears it; the PBX answers, confirms with a tone and hangs up', async () => {
+    for (const [code, expected] of [['*78', 'on'], ['*79', '']] as const) {
+      await phone('a101').call(uri(code), { timeoutMs: 10_000 });
+      await phone('a101').waitForClosed({ timeoutMs: 10_000, reason: /reset by peer/ });
+      assert.equal((JSON.parse(await call('ACME', { reqtype: 'DND', action: 'get', number: '101', format: 'json' })) as { dnd: string }).dnd, expected, `DND after ${code}`);
+    }
+    // The last code turned DND off: its confirmation is one long 400 Hz tone (docs/feature-codes.md).
+    await heard('a101', 400, { minSeconds: 0.3, minRatio: 0.3 });
+  });
+
   test('DIAL rings the source, then the destination, and they talk', async () => {
     await phone('a100').setAnswerMode('auto');
     const answer = await call('ACME', { reqtype: 'DIAL', source: '100', dest: '101', autoanswer: 'yes' });

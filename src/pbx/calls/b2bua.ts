@@ -23,7 +23,7 @@ import type { CallDirectory } from './call-ports.ts';
 import type { CarrierDirectory } from './carrier-directory.ts';
 import type { ForwardingDirectory, InboundDirectory, OutboundDirectory } from '../dialplan/index.ts';
 import { CallSetup } from './call-setup.ts';
-import type { SetupHooks } from './call-setup-types.ts';
+import type { SetupDeps, SetupHooks } from './call-setup-types.ts';
 import { transferCaller } from './blind-transfer.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
 import { InboundLeg } from './inbound-leg.ts';
@@ -42,6 +42,7 @@ export interface B2buaDeps {
   readonly routing: OutboundDirectory & InboundDirectory & ForwardingDirectory;
   readonly carriers: CarrierDirectory;
   readonly relay: MediaRelay;
+  readonly featureCodes?: SetupDeps['featureCodes'];
   readonly channels: ChannelRegistry;
   readonly cdrs: CdrWriter;
   readonly clock: Clock;

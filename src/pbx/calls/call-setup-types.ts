@@ -13,6 +13,7 @@ import type { CallDirectory, ExtensionTarget } from './call-ports.ts';
 import type { CarrierDirectory } from './carrier-directory.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
+import type { FeatureActions, FeatureCodeDirectory, MediaPorts } from '../apps/feature-codes/index.ts';
 
 export interface SetupDeps {
   readonly stack: SipStack;
@@ -24,6 +25,8 @@ export interface SetupDeps {
   readonly routing: OutboundDirectory & InboundDirectory & ForwardingDirectory;
   readonly carriers: CarrierDirectory;
   readonly relay: MediaRelay;
+  /** Star codes a phone dials to change its own state (DND, flows); none = dialled like any number. */
+  readonly featureCodes?: { readonly actions: FeatureActions; readonly directory: FeatureCodeDirectory; readonly ports: MediaPorts };
   readonly channels: ChannelRegistry;
   readonly logger: Logger;
 }

@@ -12,6 +12,7 @@ import { connectCall } from './connect-call.ts';
 import { forwardedDestination } from './forwarding.ts';
 import type { InboundLeg } from './inbound-leg.ts';
 import { readSdp } from './media-plan.ts';
+import { looksLikeFeatureCode, matchFeatureCode, runFeatureCode } from '../apps/feature-codes/index.ts';
 
 export type { SetupDeps, SetupHooks, SetupOptions } from './call-setup-types.ts';
 
@@ -70,6 +71,7 @@ export class CallSetup {
       domain: requestUri.value.host,
     };
 
+    if (await this.featureCode(leg, offer, tenantId, extensionId, dialled)) return undefined;
     const target = await resolveDialled(this.deps.directory, tenantId, dialled);
     if (target.kind !== 'unknown') return this.toExtension(leg, offer, ends, target.extension, 'LOCAL');
     // Not an extension of the tenant: a number for the carriers, if the caller's routing profile has a route.
@@ -129,6 +131,24 @@ export class CallSetup {
       return offline === undefined ? void leg.reject(480, 'Temporarily Unavailable') : connect(offline);
     }
     return connect({ kind: 'extension', extension, contacts });
+  }
+
+  /**
+   * A star code for the PBX itself (docs/feature-codes.md): performed and confirmed with a tone, then hung up.
+   * True when `dialled` was one. Checked before the dialplan, as Asterisk's feature codes are.
+   */
+  private async featureCode(leg: InboundLeg, offer: SessionDescription, tenantId: number, extensionId: number, dialled: string): Promise<boolean> {
+    const features = this.deps.featureCodes;
+    if (features === undefined || !looksLikeFeatureCode(dialled)) return false;
+    const action = matchFeatureCode(dialled, await features.directory.featureCodes(tenantId));
+    if (action === undefined || this.cancelledInvites.has(leg.transaction)) return action !== undefined;
+    const summary = await runFeatureCode(
+      { actions: features.actions, ports: features.ports, mediaAddress: this.options.context.mediaAddress, logger: this.deps.logger, clock: this.options.context.clock },
+      { tenantId, extensionId, offer, answer: (sdp) => leg.answer(sdp), bye: () => leg.bye(), reject: (status, reason) => leg.reject(status, reason) },
+      action,
+    );
+    this.deps.logger.info({ tenantId, extensionId, dialled, outcome: summary.outcome, detail: summary.detail }, 'call: feature code');
+    return true;
   }
 
   /** The caller's SDP offer, or undefined after answering 488 (RFC 3261 §13.3.1.3). */

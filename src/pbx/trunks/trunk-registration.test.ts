@@ -254,3 +254,19 @@ test('a changed trunk unregisters the old binding and registers afresh with a ne
   assert.notEqual(next.headers.get('call-id'), first.headers.get('call-id'));
   await r.close();
 });
+
+test('a plain 401 to cached credentials (a registrar that forgot its nonce) is answered, not taken as a refusal', async () => {
+  const r = await rig();
+  await r.registrar.start();
+  await r.carrier(one(r.fresh()));
+  await r.carrier(one(r.fresh()));
+  await r.advance(540_000);
+  const refresh = one(r.fresh());
+  assert.match(refresh.headers.get('authorization') ?? '', /nc=00000002/);
+  await r.answer(refresh, 401, 'Unauthorized', [['WWW-Authenticate', `Digest realm="${REALM}", nonce="forgotten-1", qop="auth"`]]);
+  const answered = one(r.fresh());
+  assert.match(answered.headers.get('authorization') ?? '', /nonce="forgotten-1".*nc=00000001/);
+  await r.answer(answered, 200, 'OK');
+  assert.equal(r.registrar.status(7)?.status, 'Registered');
+  await r.close();
+});
