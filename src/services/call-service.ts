@@ -172,6 +172,16 @@ export class CallService {
     return transferred;
   }
 
+  /** Attended transfer: the party on `name` consults `destination`, then hands its peer over by hanging up. */
+  async attendedTransfer(tenantId: number | null, name: string, destination: string): Promise<void> {
+    const dest = number('dest', destination);
+    const channel = this.find(tenantId, name);
+    if (!channel) throw new PbxError('not_found', `Channel ${name} not found`);
+    const control = this.registry.control(channel.name);
+    const error = control?.attendedTransfer === undefined ? 'the party on this channel cannot make an attended transfer: give the called party\'s channel' : await control.attendedTransfer(dest);
+    if (error !== undefined) throw new PbxError('conflict', `Attended transfer of ${channel.name} to ${dest} failed: ${error}`);
+  }
+
   /** DIAL: rings the source, then connects it to the destination. Answers the originate id once queued. */
   async originate(tenantId: number, tenantCode: string, order: DialOrder): Promise<DialResult> {
     const { source, account } = await this.dialParties(tenantId, order);

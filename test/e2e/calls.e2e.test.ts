@@ -24,6 +24,7 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
   let sipPort = 0;
   const keys: Record<'ACME' | 'GLOBEX', string> = { ACME: '', GLOBEX: '' };
   const ids: Record<string, string> = {};
+  let adminKey = '';
   const phones: Partial<Record<PhoneName, BaresipPhone>> = {};
   const phone = (name: PhoneName): BaresipPhone => {
     const found = phones[name];
@@ -74,7 +75,7 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
       }),
     });
     await server.waitForOutput(/Callgrid listening/, START_TIMEOUT_MS);
-    const adminKey = (JSON.parse(readFileSync(join(data.path, 'credentials.json'), 'utf8')) as { adminKey: string }).adminKey;
+    adminKey = (JSON.parse(readFileSync(join(data.path, 'credentials.json'), 'utf8')) as { adminKey: string }).adminKey;
     const post = async (params: Record<string, string>) => {
       const answer = await api(base, {}, { method: 'POST', body: new URLSearchParams(params) });
       assert.equal(answer.headers.get('x-callgrid-error'), null, answer.text);
@@ -205,6 +206,33 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     assert.deepEqual(linked.map((r) => [r.dst, r.disposition]), [['101', 'ANSWERED'], ['102', 'ANSWERED']]);
   });
 
+  test('ATXTRANSFER: the called party consults the target, then its hang-up hands the caller over', async () => {
+    await phone('a100').dial(uri('101'));
+    await phone('a101').accept({ timeoutMs: 10_000 });
+    await phone('a100').waitForEstablished({ timeoutMs: 10_000 });
+    const agent = (await channelsOf('ACME')).find((c) => c.Account === '101-ACME');
+    assert.ok(agent, "the called party's channel is listed");
+    const ringing = phone('a102').accept({ timeoutMs: 10_000 });
+    assert.match(await call('ACME', { reqtype: 'ATXTRANSFER', channel: String(agent.Channel), dest: '102' }), /^OK/);
+    await ringing;
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const callerCall = phone('a100').activeCalls()[0]?.id;
+    assert.equal((await channelsOf('ACME')).length, 3, 'caller (held), called party and target');
+    await phone('a101').hangup();
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const targetCall = phone('a102').activeCalls()[0]?.id;
+    await phone('a102').hangup();
+    await phone('a100').waitForClosed({ timeoutMs: 10_000, ...(callerCall ? { callId: callerCall } : {}) });
+    assert.ok(targetCall);
+    // The target heard the called party while consulting, then the caller; the caller heard the target at the end.
+    await heard('a102', TONES.a101, { minSeconds: 1.5, minRatio: 0.2 });
+    await heard('a102', TONES.a100, { minSeconds: 1.5, minRatio: 0.2 });
+    await heard('a100', TONES.a102, { minSeconds: 1.5, minRatio: 0.2 });
+    const rows = JSON.parse(await call('ACME', { reqtype: 'INFO', info: 'cdrs', format: 'json' })) as Array<Record<string, string>>;
+    const linked = rows.filter((r) => r.linkedid === rows.at(-1)?.linkedid);
+    assert.deepEqual(linked.map((r) => [r.dst, r.disposition]), [['101', 'ANSWERED'], ['102', 'ANSWERED']]);
+  });
+
   test("the callee's forwarding slots: busy (DND) and no answer send the call to 102", async () => {
     const id101 = ids['ACME-101'] ?? '';
     const managedb = (object: string, action: string, params: Record<string, string>) => call('ACME', { reqtype: 'MANAGEDB', object, action, ...params });
@@ -232,6 +260,27 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     const linked = rows.filter((r) => r.linkedid === rows.at(-1)?.linkedid);
     assert.deepEqual(linked.map((r) => [r.dst, r.disposition]), [['101', 'NO ANSWER'], ['102', 'ANSWERED']]);
     await managedb('extension', 'update', { objectid: id101, jsondata: JSON.stringify({ ex_onbusystatus: '', ex_onnoanswerstatus: '' }) });
+  });
+
+  test("the tenant's channel limit (te_maxchannels): a call over it gets 503, the others go on", async () => {
+    const listed = await api(base, { key: adminKey, reqtype: 'MANAGEDB', object: 'tenant', action: 'list', format: 'json' });
+    const tenantId = (JSON.parse(listed.text) as Array<{ te_id: string; te_code: string }>).find((t) => t.te_code === 'ACME')?.te_id ?? '';
+    const setLimit = async (limit: number) => {
+      const answer = await api(base, {}, { method: 'POST', body: new URLSearchParams({ key: adminKey, reqtype: 'MANAGEDB', object: 'tenant', action: 'update', objectid: tenantId, jsondata: JSON.stringify({ te_maxchannels: limit }) }) });
+      assert.equal(answer.headers.get('x-callgrid-error'), null, answer.text);
+    };
+    await setLimit(1);
+    try {
+      await phone('a100').dial(uri('101'));
+      await phone('a101').accept({ timeoutMs: 10_000 });
+      await phone('a100').waitForEstablished({ timeoutMs: 10_000 });
+      await assert.rejects(phone('a102').call(uri('100'), { timeoutMs: 10_000 }), /503/);
+      assert.equal((await channelsOf('ACME')).length, 2, 'the call in progress is untouched');
+      await phone('a100').hangup();
+      await phone('a101').waitForClosed({ timeoutMs: 10_000 });
+    } finally {
+      await setLimit(0);
+    }
   });
 
   test('feature codes: *78 sets DND, *79 clears it; the PBX answers, confirms with a tone and hangs up', async () => {

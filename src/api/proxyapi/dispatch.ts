@@ -20,7 +20,7 @@ import { userGroup } from './handlers/usergroup.ts';
 import { virtualExt } from './handlers/virtualext.ts';
 import { setting } from './handlers/setting.ts';
 import { countCalls, licenseDays } from './handlers/system.ts';
-import { channel, channels, countChannels, dial, getCurrentCalls, hangup, transfer } from './handlers/calls.ts';
+import { attendedTransfer, channel, channels, countChannels, dial, getCurrentCalls, hangup, transfer } from './handlers/calls.ts';
 
 export const HANDLERS: Readonly<Record<Reqtype, ReqtypeHandler>> = {
   ...laterHandlers,
@@ -39,6 +39,7 @@ export const HANDLERS: Readonly<Record<Reqtype, ReqtypeHandler>> = {
   DIAL: dial,
   HANGUP: hangup,
   TRANSFER: transfer,
+  ATXTRANSFER: attendedTransfer,
   CHANSIPPEERS: chanSipPeers,
   UNREGISTER: unregister,
   REBOOT: reboot,

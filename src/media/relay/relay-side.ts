@@ -43,6 +43,12 @@ export interface RelaySide {
   /** Last accepted packet (RTP or RTCP), at the relay's tick resolution. */
   readonly lastPacketAt: Date | undefined;
   onPacket: RelayTap | undefined;
+  /**
+   * Pairs this side with another one, of this session or of another (a consultation call, an attended transfer):
+   * each side's packets then go out of the other. Undefined: this side's packets go nowhere (the party is held)
+   * and nothing is sent to it until a side pairs with it again.
+   */
+  bridgeTo(other: RelaySide | undefined): void;
 }
 
 // RTP needs its 12-byte fixed header (§5.1); RTCP its 4-byte common header plus an SSRC (§6.4).
@@ -194,6 +200,20 @@ export class SideState implements RelaySide {
 
   get localPort(): number {
     return this.pair.port;
+  }
+
+  bridgeTo(other: RelaySide | undefined): void {
+    const peer = other instanceof SideState ? other : undefined;
+    // Whoever was paired with this side stops sending here.
+    if (this.rtp.peer !== undefined && this.rtp.peer.peer === this.rtp) this.rtp.peer.peer = undefined;
+    if (this.rtcp.peer !== undefined && this.rtcp.peer.peer === this.rtcp) this.rtcp.peer.peer = undefined;
+    this.rtp.peer = peer?.rtp;
+    this.rtcp.peer = peer?.rtcp;
+    if (peer === undefined) return;
+    if (peer.rtp.peer !== undefined && peer.rtp.peer !== this.rtp && peer.rtp.peer.peer === peer.rtp) peer.rtp.peer.peer = undefined;
+    if (peer.rtcp.peer !== undefined && peer.rtcp.peer !== this.rtcp && peer.rtcp.peer.peer === peer.rtcp) peer.rtcp.peer.peer = undefined;
+    peer.rtp.peer = this.rtp;
+    peer.rtcp.peer = this.rtcp;
   }
 
   setRemote(address: string, port: number): void {

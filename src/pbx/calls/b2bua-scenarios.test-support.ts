@@ -185,7 +185,32 @@ export function calleeAnswers(): string[] {
  * each (§13.2.2.4). SIPp takes the second, identical ACK as a retransmission; the test counts them in its trace.
  */
 export function calleeAnswersTwice(): string[] {
-  return [`  <send>${answer('200 OK', CALLEE_SDP)}</send>`, `  <send>${answer('200 OK', CALLEE_SDP)}</send>`, '  <recv request="ACK" />'];
+  // The 200 is sent again after its ACK came (as a retransmission crossing the ACK would be). It is written out,
+  // since SIPp's [last_*] now name the ACK: the INVITE's Via comes from calleeRingsKeepingVia.
+  const again = cdata(
+    [
+      'SIP/2.0 200 OK',
+      'Via: [$invvia]',
+      '[last_From:]',
+      '[last_To:]',
+      '[last_Call-ID:]',
+      'CSeq: 1 INVITE',
+      `Contact: <sip:${CALLEE.username}@[local_ip]:[local_port]>`,
+      'Content-Type: application/sdp',
+      'Content-Length: [len]',
+      '',
+      CALLEE_SDP,
+    ].join('\n'),
+  );
+  return [`  <send>${answer('200 OK', CALLEE_SDP)}</send>`, '  <recv request="ACK" />', `  <send>${again}</send>`, '  <recv request="ACK" />'];
+}
+
+/** calleeRings, keeping the INVITE's Via for a 200 sent again later (calleeAnswersTwice). */
+export function calleeRingsKeepingVia(): string[] {
+  return [
+    '  <recv request="INVITE"><action><ereg regexp=".*" search_in="hdr" header="Via:" assign_to="invvia" /><ereg regexp=".*" search_in="hdr" header="From:" assign_to="pbxfrom" /></action></recv>',
+    `  <send>${answer('180 Ringing')}</send>`,
+  ];
 }
 
 /** A final error answer to the INVITE and the ACK the PBX's transaction sends for it. */

@@ -18,6 +18,7 @@ import {
   callerSdp,
   calleeAnswers,
   calleeAnswersTwice,
+  calleeRingsKeepingVia,
   calleeBye,
   calleeCancelled,
   calleeRejects,
@@ -183,13 +184,13 @@ test("the callee's 200 comes twice (a retransmission): the PBX ACKs each one and
   const cdrs = await cdrCount();
   const trace = 'uas-retransmit-messages.log';
   const { uas, uac } = await rig.call(
-    scenario('callee-retransmits', [...calleeRings(), ...calleeAnswersTwice(), pause(500), ...byeReceived()]),
+    scenario('callee-retransmits', [...calleeRingsKeepingVia(), ...calleeAnswersTwice(), pause(500), ...byeReceived()]),
     scenario('caller-normal', [...challengedInvite({ body: callerSdp() }), ...callerAnswered(), pause(600), ...callerBye(3)]),
-    { uas: ['-trace_msg', '-message_file', trace] },
+    { uas: ['-trace_msg', '-message_file', trace, '-nr'] },
   );
+  const log = readFileSync(join(rig.dir, trace), 'utf8');
   ok(uac, 'caller');
   ok(uas, 'callee');
-  const log = readFileSync(join(rig.dir, trace), 'utf8');
   const acks = log.split(/(?=UDP message (?:received|sent))/).filter((m) => /^UDP message received/.test(m) && /^ACK /m.test(m));
   assert.equal(acks.length, 2, `ACKs received by 101: ${String(acks.length)}\n${log.slice(-3000)}`);
   await assertNoCallsLeft();

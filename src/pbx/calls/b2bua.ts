@@ -23,8 +23,9 @@ import type { CallDirectory } from './call-ports.ts';
 import type { CarrierDirectory } from './carrier-directory.ts';
 import type { ForwardingDirectory, InboundDirectory, OutboundDirectory } from '../dialplan/index.ts';
 import { CallSetup } from './call-setup.ts';
-import type { SetupDeps, SetupHooks } from './call-setup-types.ts';
+import type { CallCounters, SetupDeps, SetupHooks } from './call-setup-types.ts';
 import { transferCaller } from './blind-transfer.ts';
+import { attendedTransfer } from './attended-transfer.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
 import { InboundLeg } from './inbound-leg.ts';
 import type { CallOriginator, OriginateOutcome, OriginateRequest } from './originate-request.ts';
@@ -63,7 +64,8 @@ export interface B2buaOptions {
 /** Which call and which side an established dialog belongs to: 'a' is the caller's, 'b' the callee's. */
 interface DialogEntry {
   readonly call: Call;
-  readonly side: 'a' | 'b';
+  /** 'consult': an attended transfer's target, talking with the called party. */
+  readonly side: 'a' | 'b' | 'consult';
   readonly leg: InboundLeg | OutboundLeg;
 }
 
@@ -73,6 +75,8 @@ export class B2bua implements CallOriginator {
   private readonly clientLegs = new Map<ClientTransaction, OutboundLeg>();
   private readonly dialogs = new Map<string, DialogEntry>();
   private readonly setup: CallSetup;
+  /** Calls refused at a limit; read by the API and logs. */
+  readonly counters: CallCounters = { tenantLimit: 0, providerLimit: 0 };
   private readonly originator: Originator;
   private readonly hooks: SetupHooks & { transfer(call: Call, destination: string, beforeRelease?: () => void): Promise<string | undefined> };
 
@@ -86,6 +90,18 @@ export class B2bua implements CallOriginator {
       ringTimeoutMs: options.ringTimeoutMs ?? 60_000,
       maxDurationMs: options.maxDurationMs,
       finished: (call: Call, record: Parameters<CdrWriter['write']>[0]) => this.finished(call, record),
+      calleeReplaced: (call: Call, leg: OutboundLeg) => {
+        if (leg.dialog !== undefined) this.dialogs.set(leg.dialog.id, { call, side: 'b', leg });
+      },
+      attendedTransfer: (call: Call, destination: string) =>
+        attendedTransfer(deps, { ...options, ids, context }, {
+          trackLeg: (leg) => {
+            if (leg.transaction) this.clientLegs.set(leg.transaction, leg);
+          },
+          consulting: (c, leg) => {
+            if (leg.dialog !== undefined) this.dialogs.set(leg.dialog.id, { call: c, side: 'consult', leg });
+          },
+        }, call, destination),
     };
     const hooks: B2bua['hooks'] = {
       track: (call: Call) => this.calls.add(call),
@@ -97,7 +113,7 @@ export class B2bua implements CallOriginator {
         transferCaller(deps, { ...options, ids, context }, hooks, call, destination, beforeRelease),
     };
     this.hooks = hooks;
-    this.setup = new CallSetup(deps, { ...options, ids, context }, hooks);
+    this.setup = new CallSetup({ ...deps, counters: this.counters }, { ...options, ids, context }, hooks);
     this.originator = new Originator(deps, { ...options, ids, context }, hooks);
   }
 
@@ -132,13 +148,18 @@ export class B2bua implements CallOriginator {
       case 'BYE':
         stack.respond(transaction, 200, 'OK');
         if (entry.side === 'a') entry.call.callerEnded();
-        else entry.call.calleeEnded(entry.leg as OutboundLeg);
+        else if (entry.side === 'consult') {
+          (entry.leg as OutboundLeg).ended();
+          entry.call.consultationEnded(entry.leg as OutboundLeg);
+        } else entry.call.calleeEnded(entry.leg as OutboundLeg);
         return;
       case 'INVITE':
       case 'UPDATE': {
         if (dialog !== undefined) dialog.refreshTarget(request);
-        if (request.body.length > 0) entry.call.remoteMediaChanged(entry.side, request.body);
-        const sdp = entry.call.localDescription(entry.side, request.body);
+        // A consultation's target keeps its media where it is: its re-INVITE gets the call's side b description.
+        const side = entry.side === 'consult' ? 'b' : entry.side;
+        if (request.body.length > 0 && entry.side !== 'consult') entry.call.remoteMediaChanged(side, request.body);
+        const sdp = entry.call.localDescription(side, request.body);
         stack.respond(transaction, 200, 'OK', [['Contact', dialog?.localContact ?? ''], ['Content-Type', 'application/sdp']], sdp);
         return;
       }
@@ -166,8 +187,13 @@ export class B2bua implements CallOriginator {
 
   /** Responses to the INVITEs we sent; 2xx retransmissions are ACKed again by their leg. */
   handleResponse(response: SipResponse, transaction: ClientTransaction | undefined): void {
-    if (transaction === undefined) return;
-    this.clientLegs.get(transaction)?.handleResponse(response);
+    if (transaction !== undefined) return void this.clientLegs.get(transaction)?.handleResponse(response);
+    // A 2xx that outlived its transaction (after Timer M, or from a peer that changed its Via): §13.2.2.4 still wants
+    // it ACKed, which the leg of its dialog does.
+    if (response.status < 200 || response.status >= 300) return;
+    const key = Dialog.keyOfResponse(response);
+    const entry = key === undefined ? undefined : this.dialogs.get(key);
+    if (entry !== undefined && entry.leg instanceof OutboundLeg) entry.leg.handleResponse(response);
   }
 
   originate(request: OriginateRequest): Promise<OriginateOutcome> {

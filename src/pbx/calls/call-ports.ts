@@ -10,6 +10,8 @@ export interface CallDirectory extends DialplanDirectory {
   extensionById(tenantId: number, extensionId: number): Promise<ExtensionTarget | undefined>;
   /** The tenant's code (`ACME`): channel names, CDR accountcode, dialplan context. */
   tenantCode(tenantId: number): Promise<string | undefined>;
+  /** The tenant's limit of simultaneous calls (te_maxchannels); undefined = none. */
+  maxCalls(tenantId: number): Promise<number | undefined>;
   /** Live registered contacts of an extension (expired ones left out). */
   contacts(tenantId: number, extensionId: number): Promise<Binding[]>;
 }

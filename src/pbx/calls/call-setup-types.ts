@@ -25,6 +25,8 @@ export interface SetupDeps {
   readonly routing: OutboundDirectory & InboundDirectory & ForwardingDirectory;
   readonly carriers: CarrierDirectory;
   readonly relay: MediaRelay;
+  /** Calls refused because a limit was reached (te_maxchannels, a provider's pr_maxoutchannels). */
+  readonly counters: CallCounters;
   /** Star codes a phone dials to change its own state (DND, flows); none = dialled like any number. */
   readonly featureCodes?: { readonly actions: FeatureActions; readonly directory: FeatureCodeDirectory; readonly ports: MediaPorts };
   readonly channels: ChannelRegistry;
@@ -66,3 +68,10 @@ export interface CallEnds {
   readonly destination: CallDestination;
 }
 
+
+export interface CallCounters {
+  /** New calls refused with 503 because the tenant had te_maxchannels calls up. */
+  tenantLimit: number;
+  /** Carrier attempts skipped because the provider had pr_maxoutchannels calls up. */
+  providerLimit: number;
+}

@@ -1,6 +1,6 @@
 // One call bridged by the B2BUA: the calling side (a phone's INVITE, or the source of an API call), the forks
 // ringing the callee's contacts, the relay session anchoring the media, the live channels and the call's record.
-import type { RelaySession, SessionDescription } from '../../media/index.ts';
+import type { RelaySession, RelaySide, SessionDescription } from '../../media/index.ts';
 import type { CancelTimer, Clock, Logger } from '../../shared/index.ts';
 import type { SipResponse } from '../../sip/index.ts';
 import type { CallRecord, Landing } from '../cdr/index.ts';
@@ -20,6 +20,23 @@ export interface CallContext {
   readonly maxDurationMs: number | undefined;
   /** Called once when the call is over and every leg is released. */
   readonly finished: (call: Call, record: CallRecord) => void;
+  /** An attended transfer made `leg` the call's callee: its dialog now speaks for side b. */
+  readonly calleeReplaced?: (call: Call, leg: OutboundLeg) => void;
+  /** Starts an attended transfer by the call's called party (the B2BUA's, so it can route the target's dialog). */
+  readonly attendedTransfer?: (call: Call, destination: string) => Promise<string | undefined>;
+}
+
+/** An attended transfer in progress: the called party consults the target on a second relay session. */
+export interface Consultation {
+  readonly forks: ReadonlyArray<{ leg: OutboundLeg; channel: LiveChannel }>;
+  readonly session: RelaySession;
+  readonly destination: string;
+  readonly peerAccount: string;
+  readonly startedAt: Date;
+  /** The fork that answered, and when. */
+  answered?: { leg: OutboundLeg; channel: LiveChannel; at: Date };
+  /** The called party hung up before the target answered: the caller is joined to the target when it does. */
+  completeOnAnswer: boolean;
 }
 
 /** One attempt to reach the callee: its fork legs share one CDR row (Asterisk: one Dial). */
@@ -58,6 +75,11 @@ export class Call {
   private fallback: ((reason: FallbackReason) => Promise<boolean>) | undefined;
   /** The ring time ran out and the forks are being cancelled so the fallback (no-answer forward) can run. */
   private ringTimedOut = false;
+  /** The relay side the callee's media is on: side b, or after an attended transfer a second session's side. */
+  private calleeSide: RelaySide;
+  private consultation: Consultation | undefined;
+  /** Relay sessions the call took over from consultations; closed with the call. */
+  private readonly extraSessions: RelaySession[] = [];
 
   constructor(
     private readonly context: CallContext,
@@ -69,6 +91,7 @@ export class Call {
     private readonly maxDurationMs: number | undefined = context.maxDurationMs,
   ) {
     this.offerForCallee = caller.offer;
+    this.calleeSide = relay.side('b');
     this.attempt = { destination: record.destination, peerAccount: record.calleeAccount, landed: record.landed, startedAt: callerChannel.createdAt };
     relay.onInactive = () => this.hangup('rtp-timeout');
     // No media flows while the callee rings (early media aside): the RTP timeout counts from the answer.
@@ -222,6 +245,13 @@ export class Call {
   calleeEnded(leg: OutboundLeg): void {
     if (this.phase !== 'answered' || this.winner?.leg !== leg) return;
     leg.ended();
+    const consultation = this.consultation;
+    if (consultation !== undefined) {
+      // The called party hangs up during its consultation: that is how it completes the attended transfer.
+      if (consultation.answered !== undefined) this.completeTransfer(consultation);
+      else consultation.completeOnAnswer = true;
+      return;
+    }
     this.caller.hangup();
     this.end('ANSWERED');
   }
@@ -239,6 +269,60 @@ export class Call {
     this.winner?.leg.bye(`Q.850;cause=16;text="${cause}"`);
     this.caller.hangup();
     this.end('ANSWERED');
+  }
+
+  /** Starts an attended transfer's consultation; false when the call is not answered or already consulting. */
+  beginConsultation(consultation: Consultation): boolean {
+    if (this.phase !== 'answered' || this.consultation !== undefined) return false;
+    this.consultation = consultation;
+    consultation.session.onInactive = () => this.hangup('rtp-timeout');
+    consultation.session.pause();
+    return true;
+  }
+
+  /** The offer for a consultation target: the codec the call uses now, on the consultation session's port. */
+  consultationOffer(port: number): string {
+    const current = readSdp(Buffer.from(this.sentTo.a ?? ''));
+    return anchoredSdp(current.ok ? current.value : this.caller.offer, this.context.mediaAddress, port, this.sdpVersion++);
+  }
+
+  /** The target answered: the caller is held, the called party talks with the target. */
+  consultationAnswered(leg: OutboundLeg, body: Buffer): void {
+    const consultation = this.consultation;
+    const fork = consultation?.forks.find((f) => f.leg === leg);
+    if (consultation === undefined || fork === undefined || consultation.answered !== undefined) return void leg.bye();
+    for (const other of consultation.forks) {
+      if (other === fork) continue;
+      other.leg.cancel();
+      this.context.channels.remove(other.channel.name);
+    }
+    const sdp = readSdp(body);
+    const address = sdp.ok ? mediaAddress(sdp.value) : undefined;
+    if (address !== undefined) consultation.session.side('b').setRemote(address.address, address.port);
+    consultation.answered = { leg, channel: fork.channel, at: this.context.clock.now() };
+    consultation.session.resume();
+    this.context.channels.update(fork.channel.name, { state: 'Up', answeredAt: consultation.answered.at, bridgedTo: this.winner?.channel.name });
+    if (consultation.completeOnAnswer) return this.completeTransfer(consultation);
+    this.relay.side('a').bridgeTo(undefined);
+    this.calleeSide.bridgeTo(consultation.session.side('b'));
+  }
+
+  /** The target hung up, refused or was cancelled: the called party gets its caller back. */
+  consultationEnded(leg: OutboundLeg): void {
+    const consultation = this.consultation;
+    if (consultation === undefined || !consultation.forks.some((f) => f.leg === leg)) return;
+    if (consultation.answered === undefined && consultation.forks.some((f) => f.leg.pending)) return;
+    this.consultation = undefined;
+    consultation.session.close();
+    for (const fork of consultation.forks) this.context.channels.remove(fork.channel.name);
+    if (this.phase !== 'answered') return;
+    if (consultation.completeOnAnswer) {
+      // Nobody is left for the caller: the called party already hung up and the target never came.
+      this.caller.hangup();
+      this.end('ANSWERED');
+      return;
+    }
+    this.relay.side('a').bridgeTo(this.calleeSide);
   }
 
   /** The callee could not be rung at all (unknown, busy, offline) or the caller side gave up first. */
@@ -268,7 +352,7 @@ export class Call {
     if (!sdp.ok) return;
     const address = mediaAddress(sdp.value);
     if (address === undefined) return;
-    this.relay.side(side).setRemote(address.address, address.port);
+    (side === 'b' ? this.calleeSide : this.relay.side('a')).setRemote(address.address, address.port);
     this.relay.hold(side, address.direction !== 'sendrecv');
   }
 
@@ -281,6 +365,12 @@ export class Call {
     const winner = this.winner;
     if (this.phase !== 'answered' || winner === undefined) return false;
     beforeRelease?.();
+    if (this.calleeSide !== this.relay.side('b')) {
+      // After an attended transfer the callee was on another session: the next one is on this call's own side b.
+      this.calleeSide.bridgeTo(undefined);
+      this.calleeSide = this.relay.side('b');
+      this.relay.side('a').bridgeTo(this.calleeSide);
+    }
     winner.leg.bye('SIP;cause=200;text="transferred"');
     this.closeAttempt('ANSWERED', winner.channel);
     this.context.channels.remove(winner.channel.name);
@@ -336,7 +426,29 @@ export class Call {
 
   private pointSideB(sdp: SessionDescription): void {
     const address = mediaAddress(sdp);
-    if (address !== undefined) this.relay.side('b').setRemote(address.address, address.port);
+    if (address !== undefined) this.calleeSide.setRemote(address.address, address.port);
+  }
+
+  /** The called party left its consultation: the caller is joined to the target, which is now the callee. */
+  private completeTransfer(consultation: Consultation): void {
+    const answered = consultation.answered;
+    const previous = this.winner;
+    if (answered === undefined || previous === undefined) return;
+    this.consultation = undefined;
+    this.closeAttempt('ANSWERED', previous.channel);
+    this.context.channels.remove(previous.channel.name);
+    this.relay.side('b').bridgeTo(undefined);
+    this.calleeSide = consultation.session.side('b');
+    this.relay.side('a').bridgeTo(this.calleeSide);
+    this.extraSessions.push(consultation.session);
+    this.forks.clear();
+    this.winner = { leg: answered.leg, channel: answered.channel };
+    this.forks.set(answered.leg.id, this.winner);
+    this.answeredAt = answered.at;
+    this.attempt = { destination: consultation.destination, peerAccount: consultation.peerAccount, landed: { kind: 'EXT', label: consultation.destination }, startedAt: consultation.startedAt };
+    this.context.channels.update(answered.channel.name, { bridgedTo: this.callerChannel.name });
+    this.context.channels.update(this.callerChannel.name, { bridgedTo: answered.channel.name, connectedNum: consultation.destination });
+    this.context.calleeReplaced?.(this, answered.leg);
   }
 
   private end(disposition: Disposition): void {
@@ -345,6 +457,17 @@ export class Call {
     this.stopRingTimer?.();
     this.stopMaxDuration?.();
     this.relay.close();
+    for (const session of this.extraSessions) session.close();
+    const consultation = this.consultation;
+    this.consultation = undefined;
+    if (consultation !== undefined) {
+      for (const fork of consultation.forks) {
+        if (fork.leg.answered) fork.leg.bye();
+        else fork.leg.cancel();
+        this.context.channels.remove(fork.channel.name);
+      }
+      consultation.session.close();
+    }
     this.context.channels.remove(this.callerChannel.name);
     for (const fork of this.forks.values()) this.context.channels.remove(fork.channel.name);
     this.closeAttempt(disposition, this.winner?.channel ?? [...this.forks.values()][0]?.channel);

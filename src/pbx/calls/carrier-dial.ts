@@ -1,9 +1,10 @@
 // Calls out through carriers: the routing profile's attempts are tried in order (failover), each an INVITE to the
 // provider with the number as its routes rewrote it, answering the carrier's digest challenge with the trunk's
 // credentials. A busy carrier ends the search (the callee is busy); any other failure moves to the next attempt.
-import type { OutboundAttempt } from '../dialplan/index.ts';
+import type { OutboundAttempt, SipTrunkTarget } from '../dialplan/index.ts';
 import type { Call } from './call.ts';
 import type { CarrierDirectory } from './carrier-directory.ts';
+import type { CallCounters } from './call-setup-types.ts';
 import type { LiveChannel } from './channel-registry.ts';
 import type { ForkDeps, ForkOptions } from './fork.ts';
 import { OutboundLeg, type OutboundListener } from './outbound-leg.ts';
@@ -18,7 +19,7 @@ export interface CarrierDialRequest {
 }
 
 /** Starts the first attempt that can be sent; later ones run as the call's fallback. False when none could. */
-export async function dialCarriers(deps: ForkDeps & { readonly carriers: CarrierDirectory }, options: ForkOptions, call: Call, request: CarrierDialRequest, from = 0): Promise<boolean> {
+export async function dialCarriers(deps: ForkDeps & { readonly carriers: CarrierDirectory; readonly counters: CallCounters }, options: ForkOptions, call: Call, request: CarrierDialRequest, from = 0): Promise<boolean> {
   for (let index = from; index < request.attempts.length; index++) {
     if (call.state !== 'ringing') return false;
     const attempt = request.attempts[index];
@@ -26,6 +27,11 @@ export async function dialCarriers(deps: ForkDeps & { readonly carriers: Carrier
     const target = await deps.carriers.target(attempt.providerId);
     const address = target === undefined ? undefined : await deps.carriers.addressOf(target);
     if (target === undefined || address === undefined) continue;
+    // pr_maxoutchannels: a full trunk is skipped like a failed one, so the next route gets the call.
+    if (target.maxChannels !== undefined && deps.channels.list().filter((c) => c.name.startsWith(`PJSIP/${channelBase(target)}-`)).length >= target.maxChannels) {
+      deps.counters.providerLimit++;
+      continue;
+    }
     const callerId = attempt.callerId ?? request.callerId;
     const hostPort = `${target.host}:${target.port}`;
     const transport = target.transport === 'udp' ? '' : `;transport=${target.transport}`;
@@ -45,7 +51,7 @@ export async function dialCarriers(deps: ForkDeps & { readonly carriers: Carrier
     if (!leg.start()) continue;
     const now = options.context.clock.now();
     const channel: LiveChannel = {
-      name: options.ids.channelName(target.name.replace(/[^A-Za-z0-9_.-]/g, '_') || `provider${target.providerId}`),
+      name: options.ids.channelName(channelBase(target)),
       tenantId: call.record.tenantId,
       uniqueId: options.ids.uniqueId(now),
       linkedId: call.callerChannel.linkedId,
@@ -73,6 +79,11 @@ export async function dialCarriers(deps: ForkDeps & { readonly carriers: Carrier
     return true;
   }
   return false;
+}
+
+/** A provider's channels are named after it (`PJSIP/Telco_One-0000002a`), as Asterisk names a trunk's. */
+function channelBase(target: SipTrunkTarget): string {
+  return target.name.replace(/[^A-Za-z0-9_.-]/g, '_') || `provider${target.providerId}`;
 }
 
 /** A number as a SIP user part (RFC 3261 §25.1 user: unreserved and `+`, `*` stay; `#` and the rest are escaped). */

@@ -52,6 +52,11 @@ export interface ChannelControl {
    * resolves) and the channel's peer leg is released. Resolves with an error text when it cannot be done.
    */
   blindTransfer(destination: string): Promise<string | undefined>;
+  /**
+   * Attended transfer by the party on this channel: it talks to `destination` first while its peer waits, and when
+   * it hangs up its peer is connected to the destination. Resolves with why it cannot be done, or undefined.
+   */
+  attendedTransfer?(destination: string): Promise<string | undefined>;
 }
 
 interface Entry {

@@ -21,6 +21,13 @@ export async function connectCall(
   cancelled: () => boolean,
 ): Promise<Call | undefined> {
   if (cancelled()) return undefined;
+  // te_maxchannels: simultaneous calls of the tenant, a call between two of its phones counting once.
+  const limit = await deps.directory.maxCalls(ends.tenantId);
+  if (limit !== undefined && deps.channels.countCalls(ends.tenantId) >= limit) {
+    deps.counters.tenantLimit++;
+    deps.logger.warn({ tenantId: ends.tenantId, limit }, 'call: refused, the tenant is at its channel limit');
+    return void leg.reject(503, 'Service Unavailable', [['Warning', `399 callgrid "the tenant's limit of ${limit} simultaneous calls is reached"`]]);
+  }
   const session = await deps.relay.openSession();
   if (!session.ok) {
     deps.logger.warn({ error: session.error }, 'call: no relay ports');

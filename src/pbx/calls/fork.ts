@@ -30,12 +30,14 @@ export interface RingRequest {
   readonly domain: string;
   readonly linkedId: string;
   readonly listener: OutboundListener;
+  /** The SDP offered (default: the call's offer for its callee on relay side b). */
+  readonly offer?: string;
   /** Extra headers for every fork (auto-answer for click-to-call). */
   readonly extraHeaders?: ReadonlyArray<readonly [string, string]>;
 }
 
 export function ringExtension(deps: ForkDeps, options: ForkOptions, call: Call, ring: RingRequest): Array<{ leg: OutboundLeg; channel: LiveChannel }> {
-  const offer = call.calleeOffer();
+  const offer = ring.offer ?? call.calleeOffer();
   const started: Array<{ leg: OutboundLeg; channel: LiveChannel }> = [];
   for (const contact of ring.contacts) {
     const leg = new OutboundLeg(
@@ -76,7 +78,15 @@ export function ringExtension(deps: ForkDeps, options: ForkOptions, call: Call, 
     };
     // The called party's channel: transferring it would need the caller's leg re-pointed; TRANSFER the caller's
     // channel (the party that moves) instead, as the API documents.
-    deps.channels.add(channel, { hangup: (cause) => call.hangup(cause), blindTransfer: async () => 'only the calling party of a call can be transferred: give the channel bridged to this one' });
+    deps.channels.add(channel, {
+      hangup: (cause) => call.hangup(cause),
+      blindTransfer: async () => 'only the calling party of a call can be transferred: give the channel bridged to this one',
+      // The called party consults the target, then its caller is handed over (ATXTRANSFER of this channel).
+      attendedTransfer: async (destination) => {
+        if (call.answeredLeg !== leg) return 'this channel is not the answered party of its call';
+        return options.context.attendedTransfer === undefined ? 'attended transfer is not available' : options.context.attendedTransfer(call, destination);
+      },
+    });
     started.push({ leg, channel });
   }
   return started;

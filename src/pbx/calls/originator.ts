@@ -47,6 +47,8 @@ export class Originator {
     if (source === undefined || tenantCode === undefined) return { ok: false, error: `Extension ${request.source} does not exist` };
     const contacts = await directory.contacts(request.tenantId, source.extensionId);
     if (contacts.length === 0) return { ok: false, error: `Extension ${request.source} is not registered` };
+    const limit = await directory.maxCalls(request.tenantId);
+    if (limit !== undefined && this.deps.channels.countCalls(request.tenantId) >= limit) return { ok: false, error: `The tenant's limit of ${limit} simultaneous calls is reached` };
     const session = await this.deps.relay.openSession();
     if (!session.ok) return { ok: false, error: `no media ports free: ${session.error}` };
 

@@ -25,6 +25,11 @@ export class StoreCallDirectory implements CallDirectory {
     return (await this.store.tenants.get(tenantId))?.te_code;
   }
 
+  async maxCalls(tenantId: number): Promise<number | undefined> {
+    const limit = Number((await this.store.tenants.get(tenantId))?.te_maxchannels ?? 0);
+    return Number.isFinite(limit) && limit > 0 ? limit : undefined;
+  }
+
   async contacts(tenantId: number, extensionId: number): Promise<Binding[]> {
     const now = this.clock.now().getTime();
     return (await this.bindings.listForAccount(tenantId, extensionId)).filter((b) => b.expiresAt.getTime() > now);

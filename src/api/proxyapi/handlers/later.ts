@@ -13,7 +13,7 @@ function later(name: string, syntax: string, tenant: Need<'required' | 'optional
   return { syntax, tenant, writes, adminOnly, ...(formats ? { formats } : {}), handle: async () => notImplemented(name) };
 }
 
-type LaterReqtype = Exclude<Reqtype, 'BLFS' | 'HELP' | 'INFO' | 'MANAGEDB' | 'SETTING' | 'BALANCE' | 'LICENSEDAYS' | 'COUNTCALLS' | 'CHECKAUTH' | 'AUTHTOKEN' | 'COUNTPEERS' | 'CHANSIPPEERS' | 'REBOOT' | 'UNREGISTER' | 'DND' | 'PHONEBOOKS' | 'PHONEBOOK' | 'USERGROUP' | 'VIRTUALEXT' | 'CDR' | 'MEDIAFILE' | 'FLOWS' | 'SETFLOW' | 'COUNTCHANNELS' | 'CHANNEL' | 'CHANNELS' | 'GETCURRENTCALLS' | 'DIAL' | 'HANGUP' | 'TRANSFER'>;
+type LaterReqtype = Exclude<Reqtype, 'BLFS' | 'HELP' | 'INFO' | 'MANAGEDB' | 'SETTING' | 'BALANCE' | 'LICENSEDAYS' | 'COUNTCALLS' | 'CHECKAUTH' | 'AUTHTOKEN' | 'COUNTPEERS' | 'CHANSIPPEERS' | 'REBOOT' | 'UNREGISTER' | 'DND' | 'PHONEBOOKS' | 'PHONEBOOK' | 'USERGROUP' | 'VIRTUALEXT' | 'CDR' | 'MEDIAFILE' | 'FLOWS' | 'SETFLOW' | 'COUNTCHANNELS' | 'CHANNEL' | 'CHANNELS' | 'GETCURRENTCALLS' | 'DIAL' | 'HANGUP' | 'TRANSFER' | 'ATXTRANSFER'>;
 
 export const laterHandlers = {
   AGENT: later(
@@ -22,7 +22,6 @@ export const laterHandlers = {
     'required',
     writesUnless('action', 'listqueues'),
   ),
-  ATXTRANSFER: later('ATXTRANSFER', 'Attended transfer of a channel.\n  tenant (optional), channel, dest', 'optional', true),
   CAMPAIGN: later(
     'CAMPAIGN',
     'Call campaign control and numbers.\n  campaign (id), tenant, action=start|stop|pause|resume|addnumber|delnumber|listnumbers|cleannumbers,\n  number, numberdescription',

@@ -1,0 +1,64 @@
+// Attended transfer (MiRTA ATXTRANSFER): the called party consults the target on a second relay session while
+// its caller waits, held; when the called party hangs up, the caller is joined to the target (Asterisk's atxfer).
+import type { MediaRelay } from '../../media/index.ts';
+import { resolveDialled } from '../dialplan/index.ts';
+import type { Call } from './call.ts';
+import type { TransferDeps, TransferOptions } from './blind-transfer.ts';
+import { ringExtension } from './fork.ts';
+import type { OutboundLeg } from './outbound-leg.ts';
+
+export interface ConsultHooks {
+  trackLeg(leg: OutboundLeg): void;
+  /** The target answered: its dialog belongs to the call as the consultation. */
+  consulting(call: Call, leg: OutboundLeg): void;
+}
+
+/** Resolves with why the transfer cannot start, or undefined once the target rings. */
+export async function attendedTransfer(deps: TransferDeps & { readonly relay: MediaRelay }, options: TransferOptions, hooks: ConsultHooks, call: Call, destination: string): Promise<string | undefined> {
+  if (call.state !== 'answered' || call.answeredLeg === undefined) return 'only an answered call can be transferred';
+  const tenantId = call.record.tenantId;
+  const target = await resolveDialled(deps.directory, tenantId, destination);
+  if (target.kind === 'unknown') return `${destination} is not a number of this tenant`;
+  if (target.kind === 'busy') return `${destination} is busy (do not disturb)`;
+  const contacts = await deps.directory.contacts(tenantId, target.extension.extensionId);
+  if (contacts.length === 0) return `${destination} is not registered`;
+  const session = await deps.relay.openSession();
+  if (!session.ok) return `no media ports free: ${session.error}`;
+  const transferrer = call.answeredLeg;
+  const forks = ringExtension(deps, options, call, {
+    tenantCode: call.record.tenantCode,
+    target: target.extension,
+    contacts,
+    callerId: { number: call.callerChannel.connectedNum, name: call.callerChannel.connectedName },
+    domain: contacts[0]?.source.address ?? '127.0.0.1',
+    linkedId: call.callerChannel.linkedId,
+    offer: call.consultationOffer(session.value.side('b').localPort),
+    listener: {
+      provisional: () => undefined,
+      answered: (leg, response) => {
+        call.consultationAnswered(leg, response.body);
+        hooks.consulting(call, leg);
+      },
+      failed: (leg) => call.consultationEnded(leg),
+    },
+  });
+  for (const fork of forks) hooks.trackLeg(fork.leg);
+  const started = call.beginConsultation({
+    forks,
+    session: session.value,
+    destination: target.extension.number,
+    peerAccount: target.extension.account,
+    startedAt: options.context.clock.now(),
+    completeOnAnswer: false,
+  });
+  if (!started || forks.length === 0 || call.answeredLeg !== transferrer) {
+    for (const fork of forks) {
+      fork.leg.cancel();
+      deps.channels.remove(fork.channel.name);
+    }
+    session.value.close();
+    return started ? `${destination} could not be rung` : 'a transfer is already in progress';
+  }
+  deps.logger.info({ linkedId: call.callerChannel.linkedId, destination }, 'call: attended transfer, consulting');
+  return undefined;
+}
