@@ -1,9 +1,8 @@
 // Attended transfer (MiRTA ATXTRANSFER): the called party consults the target on a second relay session while
 // its caller waits, held; when the called party hangs up, the caller is joined to the target (Asterisk's atxfer).
 import type { MediaRelay } from '../../media/index.ts';
-import { resolveDialled } from '../dialplan/index.ts';
 import type { Call } from './call.ts';
-import type { TransferDeps, TransferOptions } from './blind-transfer.ts';
+import { transferTarget, type TransferDeps, type TransferOptions } from './blind-transfer.ts';
 import { ringExtension } from './fork.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
 
@@ -16,12 +15,9 @@ export interface ConsultHooks {
 /** Resolves with why the transfer cannot start, or undefined once the target rings. */
 export async function attendedTransfer(deps: TransferDeps & { readonly relay: MediaRelay }, options: TransferOptions, hooks: ConsultHooks, call: Call, destination: string): Promise<string | undefined> {
   if (call.state !== 'answered' || call.answeredLeg === undefined) return 'only an answered call can be transferred';
-  const tenantId = call.record.tenantId;
-  const target = await resolveDialled(deps.directory, tenantId, destination);
-  if (target.kind === 'unknown') return `${destination} is not a number of this tenant`;
-  if (target.kind === 'busy') return `${destination} is busy (do not disturb)`;
-  const contacts = await deps.directory.contacts(tenantId, target.extension.extensionId);
-  if (contacts.length === 0) return `${destination} is not registered`;
+  const target = await transferTarget(deps, call.record.tenantId, destination);
+  if (typeof target === 'string') return target;
+  const { contacts } = target;
   const session = await deps.relay.openSession();
   if (!session.ok) return `no media ports free: ${session.error}`;
   const transferrer = call.answeredLeg;

@@ -1,53 +1,33 @@
 // The B2BUA: every call through Callgrid is two (or more) SIP dialogs joined here, with the media anchored in our
 // relay. This file routes SIP events to calls; call-setup.ts decides what a new INVITE becomes; call.ts runs a call.
-import type { MediaRelay } from '../../media/index.ts';
-import type { Clock, Logger } from '../../shared/index.ts';
+import type { Clock } from '../../shared/index.ts';
 import {
   Dialog,
   parseNameAddr,
   parseUri,
   type ClientTransaction,
-  type DigestAuthenticator,
   type InboundSource,
   type ServerInviteTransaction,
   type ServerTransaction,
   type SipRequest,
   type SipResponse,
-  type SipStack,
 } from '../../sip/index.ts';
 import type { CdrWriter } from '../cdr/index.ts';
-import type { AuthBan, SipAccountDirectory, SipDomainPolicy } from '../registrar/index.ts';
+import { attendedTransfer } from './attended-transfer.ts';
+import { transferCaller } from './blind-transfer.ts';
 import { Call } from './call.ts';
 import { CallIds } from './call-ids.ts';
-import type { CallDirectory } from './call-ports.ts';
-import type { CarrierDirectory } from './carrier-directory.ts';
-import type { ForwardingDirectory, InboundDirectory, OutboundDirectory } from '../dialplan/index.ts';
 import { CallSetup } from './call-setup.ts';
 import type { CallCounters, SetupDeps, SetupHooks } from './call-setup-types.ts';
-import { transferCaller } from './blind-transfer.ts';
-import { attendedTransfer } from './attended-transfer.ts';
-import type { ChannelRegistry } from './channel-registry.ts';
 import { InboundLeg } from './inbound-leg.ts';
 import type { CallOriginator, OriginateOutcome, OriginateRequest } from './originate-request.ts';
 import { Originator } from './originator.ts';
 import { OutboundLeg } from './outbound-leg.ts';
 
-export interface B2buaDeps {
-  readonly stack: SipStack;
-  readonly authenticator: DigestAuthenticator;
-  readonly accounts: SipAccountDirectory;
-  readonly domains: SipDomainPolicy;
-  readonly ban?: AuthBan;
-  readonly directory: CallDirectory;
-  /** Outbound routes and DIDs (the routing profiles, providers and DID destinations). */
-  readonly routing: OutboundDirectory & InboundDirectory & ForwardingDirectory;
-  readonly carriers: CarrierDirectory;
-  readonly relay: MediaRelay;
-  readonly featureCodes?: SetupDeps['featureCodes'];
-  readonly channels: ChannelRegistry;
+/** What call setup needs (its counters are the B2BUA's own), plus the CDR writer and the clock. */
+export interface B2buaDeps extends Omit<SetupDeps, 'counters'> {
   readonly cdrs: CdrWriter;
   readonly clock: Clock;
-  readonly logger: Logger;
 }
 
 export interface B2buaOptions {

@@ -5,7 +5,8 @@ import type { SipStack } from '../../sip/index.ts';
 import { resolveDialled } from '../dialplan/index.ts';
 import type { Call, CallContext } from './call.ts';
 import type { CallIds } from './call-ids.ts';
-import type { CallDirectory } from './call-ports.ts';
+import type { CallDirectory, ExtensionTarget } from './call-ports.ts';
+import type { Binding } from '../registrar/index.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
 import { ringExtension } from './fork.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
@@ -28,15 +29,21 @@ export interface TransferHooks {
   established(call: Call): void;
 }
 
-/** Resolves with why the transfer cannot be done, or undefined once the destination is ringing. */
-export async function transferCaller(deps: TransferDeps, options: TransferOptions, hooks: TransferHooks, call: Call, destination: string, beforeRelease?: () => void): Promise<string | undefined> {
-  if (call.state !== 'answered') return 'only an answered call can be transferred';
-  const tenantId = call.record.tenantId;
+/** A transfer's destination in the call's tenant, with its live contacts, or why it cannot be rung. */
+export async function transferTarget(deps: Pick<TransferDeps, 'directory'>, tenantId: number, destination: string): Promise<{ extension: ExtensionTarget; contacts: Binding[] } | string> {
   const target = await resolveDialled(deps.directory, tenantId, destination);
   if (target.kind === 'unknown') return `${destination} is not a number of this tenant`;
   if (target.kind === 'busy') return `${destination} is busy (do not disturb)`;
   const contacts = await deps.directory.contacts(tenantId, target.extension.extensionId);
-  if (contacts.length === 0) return `${destination} is not registered`;
+  return contacts.length === 0 ? `${destination} is not registered` : { extension: target.extension, contacts };
+}
+
+/** Resolves with why the transfer cannot be done, or undefined once the destination is ringing. */
+export async function transferCaller(deps: TransferDeps, options: TransferOptions, hooks: TransferHooks, call: Call, destination: string, beforeRelease?: () => void): Promise<string | undefined> {
+  if (call.state !== 'answered') return 'only an answered call can be transferred';
+  const target = await transferTarget(deps, call.record.tenantId, destination);
+  if (typeof target === 'string') return target;
+  const { contacts } = target;
   if (!call.detachCallee(target.extension.number, target.extension.account, { kind: 'EXT', label: target.extension.number }, beforeRelease)) return 'the call changed meanwhile';
   const caller = call.callerChannel;
   const forks = ringExtension(deps, options, call, {
