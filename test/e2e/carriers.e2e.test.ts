@@ -108,6 +108,24 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
     assert.equal(row?.userfield, '[outbound]');
   });
 
+  test('DIAL to an external number: the source answers, then the carrier is called through the route', async () => {
+    await phone!.setAnswerMode('auto');
+    try {
+      const carrier = runSipp(['-sf', 'carrier-uas.xml', '-i', '127.0.0.1', '-p', String(carrierPort), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-rtp_echo', '-m', '1', '-timeout', '30s', '-trace_err', '-nostdin'], data.path, 40_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.match(await call({ tenant: 'ACME', reqtype: 'DIAL', source: '100', dest: '0441234567', autoanswer: 'yes' }), /^Success\|Originate successfully queued\|/);
+      await phone!.waitForEstablished({ timeoutMs: 10_000 });
+      await eventually(async () => (JSON.parse(await call({ tenant: 'ACME', reqtype: 'CHANNELS', format: 'json' })) as unknown[]).length === 2, 10_000, 'the carrier leg is up');
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await phone!.hangup();
+      const result = await carrier;
+      assert.equal(result.code, 0, result.output.slice(-2000));
+      await eventually(async () => (await cdrs()).some((r) => r.dst === '0441234567' && r.originateid !== '' && r.disposition === 'ANSWERED'), 5_000, 'the DIAL CDR with its originate id');
+    } finally {
+      await phone!.setAnswerMode('manual');
+    }
+  });
+
   test('a number without a route is refused with 404', async () => {
     await assert.rejects(phone!.call(`sip:555@${net.hostAddress}:${sipPort}`, { timeoutMs: 10_000 }), /404/);
   });

@@ -145,7 +145,9 @@ describe('MediaRelay forwarding', () => {
 
     await first.send(a.localPort, rtp(1));
     await second.send(a.localPort, rtp(2));
-    await waitUntil(() => a.dropped === 1 && a.packetsIn === 1, 'one latched, one stray');
+    // The relay counts before the forwarded datagram reaches B: wait for both.
+    await waitUntil(() => a.dropped === 1 && a.packetsIn === 1 && phoneB.received.length === 1, 'one latched, one stray');
+    await settle();
     assert.deepEqual(phoneB.received.map(sequenceOf), [1]);
     assert.equal(relay.snapshot().droppedStray, 1);
 

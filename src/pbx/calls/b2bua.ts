@@ -94,7 +94,7 @@ export class B2bua implements CallOriginator {
     };
     this.hooks = hooks;
     this.setup = new CallSetup({ ...deps, counters: this.counters }, { ...options, ids, context }, hooks);
-    this.originator = new Originator(deps, { ...options, ids, context }, hooks);
+    this.originator = new Originator({ ...deps, counters: this.counters }, { ...options, ids, context }, hooks);
   }
 
   get activeCalls(): number {

@@ -4,7 +4,10 @@ import { randomBytes } from 'node:crypto';
 import type { MediaRelay, RelaySession } from '../../media/index.ts';
 import type { Logger } from '../../shared/index.ts';
 import type { SipStack } from '../../sip/index.ts';
-import { resolveDialled } from '../dialplan/index.ts';
+import { resolveDialled, routeOutboundCall, type OutboundDirectory } from '../dialplan/index.ts';
+import { dialCarriers } from './carrier-dial.ts';
+import type { CarrierDirectory } from './carrier-directory.ts';
+import type { CallCounters } from './call-setup-types.ts';
 import { Call, type CallContext } from './call.ts';
 import type { CallIds } from './call-ids.ts';
 import type { CallDirectory } from './call-ports.ts';
@@ -14,12 +17,15 @@ import type { ChannelRegistry } from './channel-registry.ts';
 import { ringExtension } from './fork.ts';
 import { mediaAddress, ownOffer, readSdp } from './media-plan.ts';
 import type { OriginateOutcome, OriginateRequest } from './originate-request.ts';
-import { OutboundLeg } from './outbound-leg.ts';
+import { OutboundLeg, type OutboundListener } from './outbound-leg.ts';
 import type { SetupHooks } from './call-setup-types.ts';
 
 export interface OriginatorDeps {
   readonly stack: SipStack;
   readonly directory: CallDirectory;
+  readonly routing: OutboundDirectory;
+  readonly carriers: CarrierDirectory;
+  readonly counters: CallCounters;
   readonly relay: MediaRelay;
   readonly channels: ChannelRegistry;
   readonly logger: Logger;
@@ -130,8 +136,25 @@ export class Originator {
     this.deps.channels.update(call.callerChannel.name, { state: 'Up', answeredAt: this.options.context.clock.now(), sipCallId: leg.callId });
     this.hooks.established(call);
 
+    const listener: OutboundListener = {
+      provisional: (l, r) => call.provisional(l, r),
+      answered: (l, r) => {
+        call.answered(l, r);
+        this.hooks.established(call);
+      },
+      failed: (l, s, reason) => call.failed(l, s, reason),
+    };
+    const callerId = { number: request.destinationCallerId ?? request.source, name: request.destinationCallerId ?? call.callerChannel.callerIdName };
     const target = await resolveDialled(this.deps.directory, request.tenantId, request.destination);
-    if (target.kind === 'unknown') return call.unreachable('FAILED', 404, 'Not Found');
+    if (target.kind === 'unknown') {
+      // Not an extension: click-to-call's usual case, a customer's number, out by the source extension's routes.
+      const source = await this.deps.directory.findExtension(request.tenantId, request.source);
+      const routed = source === undefined ? undefined : await routeOutboundCall(this.deps.routing, request.tenantId, source.extensionId, request.destination);
+      if (routed === undefined || !routed.ok) return call.unreachable('FAILED', 404, 'Not Found');
+      const started = await dialCarriers(this.deps, this.options, call, { attempts: routed.attempts, callerId, listener, track: (_t, l) => this.hooks.trackLeg(l) });
+      if (!started) call.unreachable('CONGESTION', 503, 'Service Unavailable');
+      return;
+    }
     if (target.kind === 'busy') return call.unreachable('BUSY', 486, 'Busy Here');
     const contacts = await this.deps.directory.contacts(request.tenantId, target.extension.extensionId);
     if (contacts.length === 0) return call.unreachable('FAILED', 480, 'Temporarily Unavailable');
@@ -139,17 +162,10 @@ export class Originator {
       tenantCode,
       target: target.extension,
       contacts,
-      callerId: { number: request.destinationCallerId ?? request.source, name: request.destinationCallerId ?? call.callerChannel.callerIdName },
+      callerId,
       domain: contacts[0]?.source.address ?? '127.0.0.1',
       linkedId: call.callerChannel.linkedId,
-      listener: {
-        provisional: (l, r) => call.provisional(l, r),
-        answered: (l, r) => {
-          call.answered(l, r);
-          this.hooks.established(call);
-        },
-        failed: (l, s, reason) => call.failed(l, s, reason),
-      },
+      listener,
     });
     for (const fork of forks) this.hooks.trackLeg(fork.leg);
     call.ring(forks, target.extension.ringSeconds);
