@@ -24,6 +24,7 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
   let sipPort = 0;
   let carrierPort = 0;
   let key = '';
+  let didId = '';
   let phone: BaresipPhone | undefined;
 
   const call = async (params: Record<string, string>, apiKey = key) => {
@@ -62,6 +63,7 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
     key = (JSON.parse(await call({ reqtype: 'MANAGEDB', object: 'tenant', action: 'add', jsondata: JSON.stringify({ te_code: 'ACME', te_name: 'ACME', te_rp_id: profile.rp_id }) }, admin)) as { apikey: string }).apikey;
     const extension = await add('extension', { ex_number: '100', ex_name: 'ACME 100', secret: 'secret-100' });
     const did = await add('did', { di_number: DID });
+    didId = String(did.di_id);
     await call({ tenant: 'ACME', reqtype: 'MANAGEDB', object: 'destination', action: 'replace', typesrc: 'DID', typeidsrc: String(did.di_id), jsondata: JSON.stringify([`EXT-${extension.ex_id}`]) });
 
     const audioFile = join(data.path, 'phone.wav');
@@ -140,6 +142,22 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
     await eventually(async () => (await cdrs()).some((r) => r.userfield === '[inbound]' && r.disposition === 'ANSWERED'), 5_000, 'the inbound CDR');
     const row = (await cdrs()).find((r) => r.userfield === '[inbound]');
     assert.equal(row?.src, '+15551234');
+  });
+
+  test("the DID's channel limit (di_maxchannels): a second call on it gets 503", async () => {
+    await call({ tenant: 'ACME', reqtype: 'MANAGEDB', object: 'did', action: 'update', objectid: didId, jsondata: JSON.stringify({ di_maxchannels: 1 }) });
+    await phone!.setAnswerMode('auto');
+    try {
+      const first = runSipp(['-sf', 'carrier-uac.xml', '-i', '127.0.0.1', '-p', String(await freePort()), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-rtp_echo', '-s', DID, '-m', '1', '-timeout', '30s', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 40_000);
+      await eventually(async () => (JSON.parse(await call({ tenant: 'ACME', reqtype: 'CHANNELS', format: 'json' })) as unknown[]).length === 2, 10_000, 'the first call is up');
+      const second = await runSipp(['-sf', 'carrier-uac.xml', '-i', '127.0.0.1', '-p', String(await freePort()), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-s', DID, '-m', '1', '-timeout', '15s', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 20_000);
+      assert.notEqual(second.code, 0);
+      assert.match(second.output, /503/);
+      assert.equal((await first).code, 0, 'the first call went on');
+    } finally {
+      await phone!.setAnswerMode('manual');
+      await call({ tenant: 'ACME', reqtype: 'MANAGEDB', object: 'did', action: 'update', objectid: didId, jsondata: JSON.stringify({ di_maxchannels: 0 }) });
+    }
   });
 
   test('the carrier calling a number that is no DID gets 404', async () => {

@@ -56,7 +56,7 @@ export class B2bua implements CallOriginator {
   private readonly dialogs = new Map<string, DialogEntry>();
   private readonly setup: CallSetup;
   /** Calls refused at a limit; read by the API and logs. */
-  readonly counters: CallCounters = { tenantLimit: 0, providerLimit: 0 };
+  readonly counters: CallCounters = { tenantLimit: 0, providerLimit: 0, didLimit: 0 };
   private readonly originator: Originator;
   private readonly hooks: SetupHooks & { transfer(call: Call, destination: string, beforeRelease?: () => void): Promise<string | undefined> };
 

@@ -74,4 +74,6 @@ export interface CallCounters {
   tenantLimit: number;
   /** Carrier attempts skipped because the provider had pr_maxoutchannels calls up. */
   providerLimit: number;
+  /** Inbound calls refused with 503 because their DID had di_maxchannels calls up. */
+  didLimit: number;
 }

@@ -93,6 +93,15 @@ export class CallSetup {
       if (decision.reason === 'blacklisted') return void leg.reject(603, 'Decline');
       return void leg.reject(decision.reason === 'no-destination' ? 480 : 404, decision.reason === 'no-destination' ? 'Temporarily Unavailable' : 'Not Found');
     }
+    // di_maxchannels: the DID's own limit, counted over the live calls that came in on its number.
+    const didLimit = decision.did.maxCalls;
+    if (didLimit !== undefined) {
+      const onDid = new Set(this.deps.channels.list(decision.tenantId).filter((c) => c.direction === 'IN' && c.exten === decision.did.number).map((c) => c.linkedId));
+      if (onDid.size >= didLimit) {
+        this.deps.counters.didLimit++;
+        return void leg.reject(503, 'Service Unavailable', [['Warning', `399 callgrid "the DID's limit of ${didLimit} simultaneous calls is reached"`]]);
+      }
+    }
     const first = decision.first;
     const [extension, tenantCode] = await Promise.all([
       first.kind === 'extension' ? this.deps.directory.extensionById(decision.tenantId, first.extensionId) : Promise.resolve(undefined),
@@ -107,7 +116,8 @@ export class CallSetup {
       channelEndpoint: carrier.name,
       sipCallId: leg.invite.headers.get('call-id') ?? '',
       domain: leg.source.local.address,
-      dialled,
+      // The channel's exten is the DID as stored, which the DID's channel limit counts by.
+      dialled: decision.did.number,
     };
     return this.toExtension(leg, offer, ends, extension, 'IN');
   }

@@ -14,6 +14,8 @@ export interface DidEntry {
   /** di_didnameprefix: put before the caller's name so phones show which number was called. */
   readonly namePrefix: string;
   readonly tenantDisabled: boolean;
+  /** di_maxchannels: simultaneous calls on this DID; undefined = no limit. */
+  readonly maxCalls?: number;
 }
 
 /** What the dialplan reads for an inbound call; main.ts plugs in the store (StoreRoutingDirectory). */
