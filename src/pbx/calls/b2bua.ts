@@ -87,6 +87,8 @@ export class B2bua implements CallOriginator {
       track: (call: Call) => this.calls.add(call),
       trackLeg: (leg: OutboundLeg) => {
         if (leg.transaction) this.clientLegs.set(leg.transaction, leg);
+        // Each new leg also sweeps the ended ones, so the map stays the size of the calls in progress.
+        if (this.clientLegs.size % 64 === 0) this.forgetEndedTransactions();
       },
       established: (call: Call) => this.established(call),
       transfer: (call: Call, destination: string, beforeRelease?: () => void) =>
@@ -229,7 +231,13 @@ export class B2bua implements CallOriginator {
     this.calls.delete(call);
     for (const [key, entry] of this.dialogs) if (entry.call === call) this.dialogs.delete(key);
     for (const [tx, c] of this.invites) if (c === call) this.invites.delete(tx);
-    for (const [tx, leg] of this.clientLegs) if (call.owns(leg) || call.caller.leg === leg) this.clientLegs.delete(tx);
+    // The call's INVITE transactions stay mapped until they end: a 2xx crossing a CANCEL still needs its ACK and BYE.
+    this.forgetEndedTransactions();
     void this.deps.cdrs.write(record);
+  }
+
+  /** Drops the client transactions that reached Terminated (their legs are done with SIP answers). */
+  private forgetEndedTransactions(): void {
+    for (const tx of this.clientLegs.keys()) if (tx.state === 'terminated') this.clientLegs.delete(tx);
   }
 }
