@@ -1,10 +1,10 @@
 // Callgrid under test for the call bench: `callgrid start` on a scratch data directory (SQLite), SIP bound to
 // 127.0.0.1, then a tenant and the two extensions (100 calls, 101 answers) created through the MiRTA proxyapi
 // (MANAGEDB tenant add, MANAGEDB extension add), as a provisioning script would.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, startChild, stopChild, waitUntil, type Child } from '../support.ts';
-import { provisionExtensions, type Callgrid } from '../sip/callgrid.ts';
+import { provisionExtensions, readAdminKey, type Callgrid } from '../sip/callgrid.ts';
 import { freeSipPort, sipPing } from '../sip/udp.ts';
 
 export const CALLGRID_REALM = 'callgrid';
@@ -57,12 +57,6 @@ export async function startCallgridPbx(options: CallgridOptions): Promise<Callgr
     await stopChild(child);
     throw error;
   }
-}
-
-function readAdminKey(path: string): string {
-  const parsed = JSON.parse(readFileSync(path, 'utf8')) as { adminKey?: unknown };
-  if (typeof parsed.adminKey !== 'string' || parsed.adminKey === '') throw new Error(`${path} has no adminKey`);
-  return parsed.adminKey;
 }
 
 /** Resolves true when the SIP port answers an OPTIONS (any status) within timeoutMs. */

@@ -57,7 +57,7 @@ export async function startCallgrid(options: CallgridOptions): Promise<Callgrid>
 }
 
 /** The admin key main.ts writes on the first start: {apiUrl, adminKey, tenant: {code, fullKey, readOnlyKey} | null}. */
-function readAdminKey(path: string): string {
+export function readAdminKey(path: string): string {
   const parsed = JSON.parse(readFileSync(path, 'utf8')) as { adminKey?: unknown };
   if (typeof parsed.adminKey !== 'string' || parsed.adminKey === '') throw new Error(`${path} has no adminKey`);
   return parsed.adminKey;
