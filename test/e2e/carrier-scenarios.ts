@@ -28,7 +28,10 @@ Content-Length: 0
 ]]></send>
   <recv request="ACK"/>
   <recv request="INVITE">
-    <action><ereg regexp="username=\\"trunkuser\\"" search_in="hdr" header="Proxy-Authorization:" check_it="true" assign_to="auth"/></action>
+    <action>
+      <ereg regexp="username=\\"trunkuser\\"" search_in="hdr" header="Proxy-Authorization:" check_it="true" assign_to="auth"/>
+      <ereg regexp="sip:100@127.0.0.1" search_in="hdr" header="P-Asserted-Identity:" check_it="true" assign_to="pai"/>
+    </action>
   </recv>
   <send><![CDATA[
 SIP/2.0 180 Ringing
@@ -49,7 +52,7 @@ SIP/2.0 200 OK
 [last_Call-ID:]
 [last_CSeq:]
 Contact: <sip:carrier@[local_ip]:[local_port]>
-X-Checked: [$ruri] [$auth]
+X-Checked: [$ruri] [$auth] [$pai]
 Content-Type: application/sdp
 Content-Length: [len]
 

@@ -56,7 +56,7 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
     });
     await server.waitForOutput(/Callgrid listening/, 30_000);
     const admin = (JSON.parse(readFileSync(join(data.path, 'credentials.json'), 'utf8')) as { adminKey: string }).adminKey;
-    const provider = await add('provider', { pr_name: 'SIPp Carrier', pr_tech: 'SIP', host: `127.0.0.1:${carrierPort}`, username: 'trunkuser', password: 'trunk-secret' }, admin, null);
+    const provider = await add('provider', { pr_name: 'SIPp Carrier', pr_tech: 'SIP', host: `127.0.0.1:${carrierPort}`, username: 'trunkuser', password: 'trunk-secret', pr_sendrpid: 'pai' }, admin, null);
     const profile = await add('routingprofile', { rp_name: 'Via SIPp', rp_type: 'VOICE' }, admin, null);
     // National numbers (0...) go out in international form: the leading 0 replaced by +41.
     await add('route', { dl_name: 'National', dl_regex: '^0[1-9][0-9]+$', dl_rp_id: profile.rp_id, dl_pr_id: provider.pr_id, dl_deletedigits: 1, dl_adddigits: '+41' }, admin, null);
@@ -103,7 +103,7 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     await phone?.hangup();
     const result = await carrier;
-    assert.equal(result.code, 0, `the carrier saw +41441234567 with digest credentials for trunkuser: ${result.output.slice(-2000)}`);
+    assert.equal(result.code, 0, `the carrier saw +41441234567, digest credentials for trunkuser and the caller in P-Asserted-Identity: ${result.output.slice(-2000)}`);
     await heard(TONE);
     await eventually(async () => (await cdrs()).some((r) => r.dst === '0441234567' && r.disposition === 'ANSWERED'), 5_000, 'the outbound CDR');
     const row = (await cdrs()).find((r) => r.dst === '0441234567');

@@ -42,6 +42,7 @@ export async function dialCarriers(deps: ForkDeps & { readonly carriers: Carrier
         from: `${callerId.name ? `"${callerId.name.replace(/["\\]/g, '')}" ` : ''}<sip:${callerId.number}@${target.fromDomain}>`,
         to: `<sip:${userPart(attempt.number)}@${target.host}>`,
         sdp: call.calleeOffer(),
+        extraHeaders: identityHeaders(target, callerId),
         ...(target.auth ? { credentials: { username: target.auth.username, password: target.auth.secret } } : {}),
       },
       request.listener,
@@ -79,6 +80,18 @@ export async function dialCarriers(deps: ForkDeps & { readonly carriers: Carrier
     return true;
   }
   return false;
+}
+
+/**
+ * The asserted identity a trunk asks for (pr_sendrpid): P-Asserted-Identity (RFC 3325 §9.1) or the older
+ * Remote-Party-ID (draft-ietf-sip-privacy-04, still what many carriers read), naming the presented caller.
+ */
+function identityHeaders(target: SipTrunkTarget, callerId: { readonly number: string; readonly name: string }): Array<[string, string]> {
+  const display = callerId.name ? `"${callerId.name.replace(/["\\]/g, '')}" ` : '';
+  const uri = `<sip:${userPart(callerId.number)}@${target.fromDomain}>`;
+  if (target.identityHeader === 'pai') return [['P-Asserted-Identity', `${display}${uri}`]];
+  if (target.identityHeader === 'rpid') return [['Remote-Party-ID', `${display}${uri};party=calling;screen=yes;privacy=off`]];
+  return [];
 }
 
 /** A provider's channels are named after it (`PJSIP/Telco_One-0000002a`), as Asterisk names a trunk's. */
