@@ -8,11 +8,11 @@
 // Subscribers live in a temp SQLite file (auth_db, plain-text passwords), bindings in memory (usrloc db_mode 0).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
 import { freeSipPort, sipPing } from '../sip/udp.ts';
+import { createDatabase, moduleDir } from '../sip/kamailio.ts';
 
 export const KAMAILIO_REALM = 'callgrid';
 /** rtpengine's media ports: below Linux's ephemeral range (32768+), where SIPp and the sink take theirs. */
@@ -33,29 +33,7 @@ export interface KamailioProxy {
   stop(): Promise<void>;
 }
 
-const SCHEMA_DIR = '/usr/share/kamailio/db_sqlite';
-
-function moduleDir(): string {
-  const help = spawnSync('kamailio', ['-h'], { encoding: 'utf8' });
-  if (help.error) throw new Error('kamailio is not installed: apt-get install -y kamailio kamailio-sqlite-modules');
-  const match = /Modules search path \(default: ([^)]+)\)/.exec(`${help.stdout}${help.stderr}`);
-  if (!match?.[1]) throw new Error("could not find kamailio's module directory in `kamailio -h`");
-  return match[1];
-}
-
-function createDatabase(path: string, users: readonly ProxyUser[]): void {
-  const files = ['standard-create.sql', 'auth_db-create.sql'].map((name) => join(SCHEMA_DIR, name));
-  const missing = files.filter((file) => !existsSync(file));
-  if (missing.length > 0) throw new Error(`kamailio's SQLite schema is missing (${missing.join(', ')}): apt-get install -y kamailio-sqlite-modules`);
-  const db = new Database(path);
-  try {
-    for (const file of files) db.exec(readFileSync(file, 'utf8'));
-    const insert = db.prepare('INSERT INTO subscriber (username, domain, password) VALUES (?, ?, ?)');
-    for (const user of users) insert.run(user.username, '127.0.0.1', user.password);
-  } finally {
-    db.close();
-  }
-}
+// Kamailio's module path and its auth_db SQLite file are made as bench/sip makes them.
 
 function config(port: number, children: number, dbPath: string, ngPort: number): string {
   return `#!KAMAILIO

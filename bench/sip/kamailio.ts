@@ -31,7 +31,7 @@ export interface Kamailio {
 const SCHEMA_DIR = '/usr/share/kamailio/db_sqlite';
 
 /** Where kamailio looks for modules: its `-h` text prints the compiled-in default (multiarch path differs by CPU). */
-function moduleDir(): string {
+export function moduleDir(): string {
   const help = spawnSync('kamailio', ['-h'], { encoding: 'utf8' });
   if (help.error) throw new Error('kamailio is not installed: apt-get install -y kamailio kamailio-sqlite-modules');
   const match = /Modules search path \(default: ([^)]+)\)/.exec(`${help.stdout}${help.stderr}`);
@@ -40,7 +40,7 @@ function moduleDir(): string {
 }
 
 /** The subscriber table with plain-text passwords (auth_db computes HA1 itself: calculate_ha1). */
-function createDatabase(path: string, users: readonly BenchUser[]): void {
+export function createDatabase(path: string, users: ReadonlyArray<Pick<BenchUser, 'username' | 'password'>>): void {
   const files = ['standard-create.sql', 'auth_db-create.sql'].map((name) => join(SCHEMA_DIR, name));
   const missing = files.filter((file) => !existsSync(file));
   if (missing.length > 0) throw new Error(`kamailio's SQLite schema is missing (${missing.join(', ')}): apt-get install -y kamailio-sqlite-modules`);
