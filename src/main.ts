@@ -107,7 +107,7 @@ async function startSip(config: Config, runtime: Runtime): Promise<PbxNode> {
   });
   const featureActions = new StoreFeatureActions(runtime.store, systemClock, { flows: runtime.services.flows });
   const calls = {
-    directory: new StoreCallDirectory(runtime.store, bindings, systemClock),
+    directory: new StoreCallDirectory(runtime.store, bindings, systemClock, config.lookupCacheSeconds * 1000),
     routing: new StoreRoutingDirectory(runtime.store),
     carriers: new StoreCarrierDirectory(runtime.store, systemClock, config.lookupCacheSeconds * 1000),
     channels: runtime.channels,

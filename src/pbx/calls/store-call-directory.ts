@@ -1,7 +1,7 @@
 // The B2BUA's view of the store: a tenant's extensions as call targets (a few of their 149 columns), tenant codes,
 // and the live registered contacts of an extension from the binding store.
 import type { Clock } from '../../shared/index.ts';
-import type { ObjectRow } from '../../domain/index.ts';
+import type { ObjectRow, Tenant } from '../../domain/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { Binding, BindingStore } from '../registrar/index.ts';
 import type { CallDirectory, ExtensionTarget } from './call-ports.ts';
@@ -9,7 +9,15 @@ import type { CallDirectory, ExtensionTarget } from './call-ports.ts';
 const COLUMNS = ['ex_id', 'ex_te_id', 'ex_number', 'ex_username', 'ex_name', 'ex_dnd', 'ex_dialtimeout'];
 
 export class StoreCallDirectory implements CallDirectory {
-  constructor(private readonly store: Store, private readonly bindings: BindingStore, private readonly clock: Clock) {}
+  /** Tenant rows read for calls (code, channel limit), kept briefly: every call needs them, they rarely change. */
+  private readonly tenantRows = new Map<number, { readonly readAt: number; readonly row: Promise<Tenant | undefined> }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly bindings: BindingStore,
+    private readonly clock: Clock,
+    private readonly tenantCacheMs = 2000,
+  ) {}
 
   async findExtension(tenantId: number, number: string): Promise<ExtensionTarget | undefined> {
     const rows = await this.store.objects('extension').list(tenantId, { ex_number: number }, { limit: 1, columns: COLUMNS });
@@ -17,17 +25,26 @@ export class StoreCallDirectory implements CallDirectory {
   }
 
   async extensionById(tenantId: number, extensionId: number): Promise<ExtensionTarget | undefined> {
-    const row = await this.store.objects('extension').get(tenantId, extensionId);
-    return row === undefined ? undefined : target(row);
+    const rows = await this.store.objects('extension').list(tenantId, { ex_id: extensionId }, { limit: 1, columns: COLUMNS });
+    return rows[0] === undefined ? undefined : target(rows[0]);
   }
 
   async tenantCode(tenantId: number): Promise<string | undefined> {
-    return (await this.store.tenants.get(tenantId))?.te_code;
+    return (await this.tenant(tenantId))?.te_code;
   }
 
   async maxCalls(tenantId: number): Promise<number | undefined> {
-    const limit = Number((await this.store.tenants.get(tenantId))?.te_maxchannels ?? 0);
+    const limit = Number((await this.tenant(tenantId))?.te_maxchannels ?? 0);
     return Number.isFinite(limit) && limit > 0 ? limit : undefined;
+  }
+
+  private tenant(tenantId: number): Promise<Tenant | undefined> {
+    const now = this.clock.now().getTime();
+    const cached = this.tenantRows.get(tenantId);
+    if (cached !== undefined && now - cached.readAt < this.tenantCacheMs) return cached.row;
+    const row = this.store.tenants.get(tenantId);
+    this.tenantRows.set(tenantId, { readAt: now, row });
+    return row;
   }
 
   async contacts(tenantId: number, extensionId: number): Promise<Binding[]> {
