@@ -158,8 +158,9 @@ export async function startCallRig(): Promise<CallRig> {
   let runs = 0;
   const runUas = (xml: string, extra: string[] = []): Promise<SippRun> =>
     runSipp(['-sf', write(`uas-${String(++runs)}.xml`, xml), ...BOUNDS, '-p', String(uasPort), '-mp', String(uasMediaPort), ...extra], dir, 15_000);
-  const runUac = (xml: string, extra: string[] = []): Promise<SippRun> =>
-    runSipp([pbx, '-sf', write(`uac-${String(++runs)}.xml`, xml), ...BOUNDS, '-mp', String(uacMediaPort), '-auth_uri', `${CALLEE.number}@${pbx}`, ...extra], dir, 15_000);
+  // The caller's own port is chosen too: SIPp's default, 5060, is shared with every other SIPp the suite runs at once.
+  const runUac = async (xml: string, extra: string[] = []): Promise<SippRun> =>
+    runSipp([pbx, '-sf', write(`uac-${String(++runs)}.xml`, xml), ...BOUNDS, '-p', String(await freeUdpPort()), '-mp', String(uacMediaPort), '-auth_uri', `${CALLEE.number}@${pbx}`, ...extra], dir, 15_000);
 
   return {
     dir, store, tenantId: tenant.te_id, calleeId: extensionIds[1] ?? 0, node, channels, relay, cdrs, sessions, channelLog, pbxPort, uasPort, uasMediaPort, uacMediaPort,
