@@ -1,6 +1,6 @@
 // One node's live SIP side: the SipStack on its sockets, the registrar behind it, qualify rounds and the
 // failed-digest ban. main.ts builds the store-backed ports and hands them in; tests may pass FakeTransports.
-import type { MediaRelay } from '../media/index.ts';
+import type { MediaRelayControl } from '../media/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
 import { B2bua, type B2buaDeps } from './calls/b2bua.ts';
 import { TrunkRegistrar, type TrunkDirectory } from './trunks/index.ts';
@@ -36,7 +36,7 @@ export interface PbxNodePorts {
     readonly routing: OutboundDirectory & InboundDirectory & ForwardingDirectory;
     readonly carriers: CarrierDirectory;
     readonly channels: ChannelRegistry;
-    readonly relay: MediaRelay;
+    readonly relay: MediaRelayControl;
     readonly cdrs: CdrWriter;
     /** Star codes answered by the PBX (DND, flows). */
     readonly featureCodes?: B2buaDeps['featureCodes'];

@@ -4,3 +4,4 @@ export { MediaRelay, DEFAULT_INACTIVITY_MS, DEFAULT_LATCH_SILENCE_MS, type Media
 export { RelaySession, type InactivityListener } from './relay-session.ts';
 export type { RelaySide, RelayTap, RelayChannelKind, SideName } from './relay-side.ts';
 export { RtpPortPool, DEFAULT_PORT_MIN, DEFAULT_PORT_MAX, type RtpPortPoolOptions, type RtpSocketPair } from './rtp-port-pool.ts';
+export type { MediaRelayControl, RelaySessionControl, RelaySideControl } from './relay-control.ts';

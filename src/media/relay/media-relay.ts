@@ -2,6 +2,7 @@
 // from its RtpPortPool and runs one ticker, through the injected Clock, for time and inactivity.
 import { err, ok, PbxError, silentLogger, systemClock, type CancelTimer, type Clock, type Logger, type Result } from '../../shared/index.ts';
 import { RelayContextState } from './relay-context.ts';
+import type { MediaRelayControl } from './relay-control.ts';
 import { RelaySession, type RelaySessionHost } from './relay-session.ts';
 import { RtpPortPool, type RtpSocketPair } from './rtp-port-pool.ts';
 
@@ -34,7 +35,7 @@ export interface RelaySnapshot {
   readonly socketErrors: number;
 }
 
-export class MediaRelay {
+export class MediaRelay implements MediaRelayControl {
   private readonly sessions = new Set<RelaySession>();
   private readonly context: RelayContextState;
   private readonly host: RelaySessionHost;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { FakeClock, systemClock, type Clock } from '../../shared/index.ts';
 import { FakePhone, LOOPBACK, rtcpReceiverReport, rtp, settle, waitUntil } from './fake-phone.test-support.ts';
 import { MediaRelay } from './media-relay.ts';
-import type { RelaySession } from './relay-session.ts';
+import type { RelaySessionControl } from './relay-control.ts';
 
 // Ports private to this file: test files run in parallel.
 const MIN = 47400;
@@ -24,7 +24,7 @@ async function rig(inactivityMs = 1000, realClock?: Clock) {
   const session = opened.value;
   const phone = await FakePhone.open();
   cleanups.push(() => phone.close());
-  const fired: RelaySession[] = [];
+  const fired: RelaySessionControl[] = [];
   session.onInactive = (s) => fired.push(s);
   return { relay, session, phone, fired, clock };
 }

@@ -2,10 +2,11 @@
 // own RTP/RTCP port pair; what arrives on one side leaves from the other. Inactivity is watched here.
 import type { Logger } from '../../shared/index.ts';
 import type { RelayContext } from './relay-context.ts';
+import type { RelaySessionControl } from './relay-control.ts';
 import { SideState, type RelaySide, type SideName } from './relay-side.ts';
 import type { RtpSocketPair } from './rtp-port-pool.ts';
 
-export type InactivityListener = (session: RelaySession) => void;
+export type InactivityListener = (session: RelaySessionControl) => void;
 
 /** What the session needs from its relay; MediaRelay is the only caller of the constructor. */
 export interface RelaySessionHost {
@@ -15,7 +16,7 @@ export interface RelaySessionHost {
   forget(session: RelaySession): void;
 }
 
-export class RelaySession {
+export class RelaySession implements RelaySessionControl {
   /**
    * Called once when neither side has sent RTP for the relay's inactivityMs while detection was
    * on (not paused, no side held). The session keeps relaying; hanging up is the caller's call.

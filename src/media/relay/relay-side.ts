@@ -5,11 +5,12 @@ import { randomBytes } from 'node:crypto';
 import type { RemoteInfo, Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import type { Logger } from '../../shared/index.ts';
+import type { RelaySideControl, SideName } from './relay-control.ts';
 import { worthLogging, type RelayContext } from './relay-context.ts';
 import type { RtpSocketPair } from './rtp-port-pool.ts';
 import { RtpRestamper } from './rtp-restamper.ts';
 
-export type SideName = 'a' | 'b';
+export type { SideName };
 export type RelayChannelKind = 'rtp' | 'rtcp';
 
 /**
@@ -19,7 +20,7 @@ export type RelayChannelKind = 'rtp' | 'rtcp';
 export type RelayTap = (side: SideName, packet: Buffer, channel: RelayChannelKind) => void;
 
 /** What the B2BUA sees of a side. */
-export interface RelaySide {
+export interface RelaySide extends RelaySideControl {
   readonly name: SideName;
   /** The RTP port to put in the SDP sent to this side's leg; RTCP is on localPort + 1. */
   readonly localPort: number;
@@ -48,7 +49,7 @@ export interface RelaySide {
    * each side's packets then go out of the other. Undefined: this side's packets go nowhere (the party is held)
    * and nothing is sent to it until a side pairs with it again.
    */
-  bridgeTo(other: RelaySide | undefined): void;
+  bridgeTo(other: RelaySideControl | undefined): void;
 }
 
 // RTP needs its 12-byte fixed header (§5.1); RTCP its 4-byte common header plus an SSRC (§6.4).
@@ -202,7 +203,7 @@ export class SideState implements RelaySide {
     return this.pair.port;
   }
 
-  bridgeTo(other: RelaySide | undefined): void {
+  bridgeTo(other: RelaySideControl | undefined): void {
     const peer = other instanceof SideState ? other : undefined;
     // Whoever was paired with this side stops sending here.
     if (this.rtp.peer !== undefined && this.rtp.peer.peer === this.rtp) this.rtp.peer.peer = undefined;

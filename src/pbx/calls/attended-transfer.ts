@@ -1,6 +1,6 @@
 // Attended transfer (MiRTA ATXTRANSFER): the called party consults the target on a second relay session while
 // its caller waits, held; when the called party hangs up, the caller is joined to the target (Asterisk's atxfer).
-import type { MediaRelay } from '../../media/index.ts';
+import type { MediaRelayControl } from '../../media/index.ts';
 import type { Call } from './call.ts';
 import { transferTarget, type TransferDeps, type TransferOptions } from './blind-transfer.ts';
 import { ringExtension } from './fork.ts';
@@ -13,7 +13,7 @@ export interface ConsultHooks {
 }
 
 /** Resolves with why the transfer cannot start, or undefined once the target rings. */
-export async function attendedTransfer(deps: TransferDeps & { readonly relay: MediaRelay }, options: TransferOptions, hooks: ConsultHooks, call: Call, destination: string): Promise<string | undefined> {
+export async function attendedTransfer(deps: TransferDeps & { readonly relay: MediaRelayControl }, options: TransferOptions, hooks: ConsultHooks, call: Call, destination: string): Promise<string | undefined> {
   if (call.state !== 'answered' || call.answeredLeg === undefined) return 'only an answered call can be transferred';
   const target = await transferTarget(deps, call.record.tenantId, destination);
   if (typeof target === 'string') return target;

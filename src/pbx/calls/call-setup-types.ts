@@ -1,6 +1,6 @@
 // The shapes call setup passes around: what it depends on, its options and hooks into the B2BUA, and a call's
 // two ends once known (the caller, and the destination: an extension's contacts or carriers).
-import type { MediaRelay } from '../../media/index.ts';
+import type { MediaRelayControl } from '../../media/index.ts';
 import type { CallDirection } from '../../domain/index.ts';
 import type { Logger } from '../../shared/index.ts';
 import type { DigestAuthenticator, SipStack } from '../../sip/index.ts';
@@ -24,7 +24,7 @@ export interface SetupDeps {
   readonly directory: CallDirectory;
   readonly routing: OutboundDirectory & InboundDirectory & ForwardingDirectory;
   readonly carriers: CarrierDirectory;
-  readonly relay: MediaRelay;
+  readonly relay: MediaRelayControl;
   /** Calls refused because a limit was reached (te_maxchannels, a provider's pr_maxoutchannels). */
   readonly counters: CallCounters;
   /** Star codes a phone dials to change its own state (DND, flows); none = dialled like any number. */

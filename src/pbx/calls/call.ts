@@ -1,6 +1,6 @@
 // One call bridged by the B2BUA: the calling side (a phone's INVITE, or the source of an API call), the forks
 // ringing the callee's contacts, the relay session anchoring the media, the live channels and the call's record.
-import type { RelaySession, RelaySide, SessionDescription } from '../../media/index.ts';
+import type { RelaySessionControl, RelaySideControl, SessionDescription } from '../../media/index.ts';
 import type { CancelTimer, Clock, Logger } from '../../shared/index.ts';
 import type { SipResponse } from '../../sip/index.ts';
 import type { CallRecord, Landing } from '../cdr/index.ts';
@@ -29,7 +29,7 @@ export interface CallContext {
 /** An attended transfer in progress: the called party consults the target on a second relay session. */
 export interface Consultation {
   readonly forks: ReadonlyArray<{ leg: OutboundLeg; channel: LiveChannel }>;
-  readonly session: RelaySession;
+  readonly session: RelaySessionControl;
   readonly destination: string;
   readonly peerAccount: string;
   readonly startedAt: Date;
@@ -76,15 +76,15 @@ export class Call {
   /** The ring time ran out and the forks are being cancelled so the fallback (no-answer forward) can run. */
   private ringTimedOut = false;
   /** The relay side the callee's media is on: side b, or after an attended transfer a second session's side. */
-  private calleeSide: RelaySide;
+  private calleeSide: RelaySideControl;
   private consultation: Consultation | undefined;
   /** Relay sessions the call took over from consultations; closed with the call. */
-  private readonly extraSessions: RelaySession[] = [];
+  private readonly extraSessions: RelaySessionControl[] = [];
 
   constructor(
     private readonly context: CallContext,
     readonly caller: CallerSide,
-    readonly relay: RelaySession,
+    readonly relay: RelaySessionControl,
     readonly callerChannel: LiveChannel,
     readonly record: Omit<CallRecord, 'attempts' | 'endedAt'> & { readonly destination: string; readonly calleeAccount: string; readonly landed: Landing },
     /** A longer or shorter limit than the node's for this call (DIAL timeout=). */

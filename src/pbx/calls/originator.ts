@@ -1,7 +1,7 @@
 // Click-to-call (MiRTA DIAL): ring the source extension with our own offer, and once it answers, ring the
 // destination with the source's answer as the offer; the relay joins the two as for any call.
 import { randomBytes } from 'node:crypto';
-import type { MediaRelay, RelaySession } from '../../media/index.ts';
+import type { MediaRelayControl, RelaySessionControl } from '../../media/index.ts';
 import type { Logger } from '../../shared/index.ts';
 import type { SipStack } from '../../sip/index.ts';
 import { resolveDialled, routeOutboundCall, type OutboundDirectory } from '../dialplan/index.ts';
@@ -26,7 +26,7 @@ export interface OriginatorDeps {
   readonly routing: OutboundDirectory;
   readonly carriers: CarrierDirectory;
   readonly counters: CallCounters;
-  readonly relay: MediaRelay;
+  readonly relay: MediaRelayControl;
   readonly channels: ChannelRegistry;
   readonly logger: Logger;
 }
@@ -172,7 +172,7 @@ export class Originator {
     if (forks.length === 0) call.unreachable('FAILED', 480, 'Temporarily Unavailable');
   }
 
-  private newCall(side: OriginatedCaller, session: RelaySession, channel: ReturnType<typeof callerChannel>, request: OriginateRequest, tenantCode: string, account: string): Call {
+  private newCall(side: OriginatedCaller, session: RelaySessionControl, channel: ReturnType<typeof callerChannel>, request: OriginateRequest, tenantCode: string, account: string): Call {
     return new Call(this.options.context, side, session, channel, {
       tenantId: request.tenantId,
       tenantCode,

@@ -1,0 +1,42 @@
+// What a call controller (the B2BUA) needs of the RTP relay, whether the relay forwards on this thread
+// (MediaRelay) or in a worker thread (ThreadedMediaRelay). Counters and taps are not part of it: they are
+// per-packet state that lives where the packets are, and a worker's cannot be read synchronously.
+import type { Result } from '../../shared/index.ts';
+
+/** Side A is the caller's leg, side B the callee's. */
+export type SideName = 'a' | 'b';
+
+export interface RelaySideControl {
+  readonly name: SideName;
+  /** The RTP port to put in the SDP sent to this side's leg; RTCP is on localPort + 1. */
+  readonly localPort: number;
+  readonly localAddress: string;
+  /** The address and RTP port from this leg's SDP (see RelaySide.setRemote); port 0 stops sending. */
+  setRemote(address: string, port: number): void;
+  /**
+   * Pairs this side with another side of the same relay (of this session or another one); undefined leaves this
+   * side's packets going nowhere (see RelaySide.bridgeTo).
+   */
+  bridgeTo(other: RelaySideControl | undefined): void;
+}
+
+export interface RelaySessionControl {
+  readonly id: string;
+  /** Called once when neither side has sent RTP for the relay's inactivity window while watched. */
+  onInactive: ((session: RelaySessionControl) => void) | undefined;
+  readonly closed: boolean;
+  side(name: SideName): RelaySideControl;
+  hold(side: SideName, held: boolean): void;
+  hold(held: boolean): void;
+  pause(): void;
+  resume(): void;
+  /** Closes the session's sockets and returns its ports to the pool. Idempotent. */
+  close(): void;
+}
+
+export interface MediaRelayControl {
+  readonly localAddress: string;
+  readonly sessionCount: number;
+  /** Two port pairs, one per side; an error value when the range is exhausted, binding fails or the relay is closed. */
+  openSession(): Promise<Result<RelaySessionControl, string>>;
+}
