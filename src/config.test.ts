@@ -59,6 +59,7 @@ describe('loadConfig', () => {
       rtpAddress: undefined,
       rtpPortMin: 10000,
       rtpPortMax: 20000,
+      rtpThread: 'worker',
       rtpTimeoutSeconds: 30,
       ringSeconds: 60,
       maxCallSeconds: 0,

@@ -34,6 +34,7 @@ const SETTINGS = {
   rtpAddress: { env: 'CALLGRID_RTP_ADDRESS', schema: z.string().min(1), fallback: undefined },
   rtpPortMin: { env: 'CALLGRID_RTP_PORT_MIN', schema: port, fallback: 10000 },
   rtpPortMax: { env: 'CALLGRID_RTP_PORT_MAX', schema: port, fallback: 20000 },
+  rtpThread: { env: 'CALLGRID_RTP_THREAD', schema: z.enum(['worker', 'main'], 'expected worker or main'), fallback: 'worker' },
   rtpTimeoutSeconds: { env: 'CALLGRID_RTP_TIMEOUT_SECONDS', schema: z.coerce.number().int().min(1, 'expected 1 or more'), fallback: 30 },
   ringSeconds: { env: 'CALLGRID_RING_SECONDS', schema: z.coerce.number().int().min(1, 'expected 1 or more'), fallback: 60 },
   maxCallSeconds: { env: 'CALLGRID_MAX_CALL_SECONDS', schema: seconds, fallback: 0 },

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { createApp, createHttpListener } from './api/index.ts';
 import type { Config } from './config.ts';
-import { MediaRelay, RtpPortPool } from './media/index.ts';
+import { MediaRelay, RtpPortPool, ThreadedMediaRelay, type MediaRelayControl } from './media/index.ts';
 import { CdrWriter, ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreFeatureActions, StoreRoutingDirectory, StoreTrunkDirectory } from './pbx/index.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
 import { createLogger, systemClock, type Clock, type Logger } from './shared/index.ts';
@@ -66,7 +66,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const firstStart = await runtime.services.bootstrap.firstStart(config.demoTenant || undefined);
   if (firstStart) writeCredentials(config, firstStart);
 
-  const sip = await startSip(config, runtime);
+  const relay = createRelay(config, runtime.logger);
+  const sip = await startSip(config, runtime, relay);
   runtime.services.peers.attach(sip);
   runtime.services.calls.attach(sip.b2bua);
   runtime.services.blf.attach(sip.presence.tracker);
@@ -87,6 +88,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       runtime.services.blf.attach(undefined);
       runtime.services.flows.attach(undefined);
       await sip.stop();
+      await relay.close();
       await runtime.close();
       runtime.logger.info('stopped');
     })());
@@ -94,17 +96,24 @@ export async function startServer(config: Config): Promise<RunningServer> {
 }
 
 /** The node's SIP side on CALLGRID_SIP_HOST:CALLGRID_SIP_PORT (UDP and TCP), with store-backed accounts and bindings. */
-async function startSip(config: Config, runtime: Runtime): Promise<PbxNode> {
-  const directory = new StoreAccountDirectory(runtime.store, systemClock, { realm: config.sipRealm, domains: config.sipDomains, tenantCacheMs: config.lookupCacheSeconds * 1000 });
-  const bindings = new StoreBindingStore(runtime.store.registrations);
-  const relay = MediaRelay.create({
+/**
+ * The node's RTP relay: in a worker thread by default, so media forwarding never delays SIP; CALLGRID_RTP_THREAD=main
+ * keeps it on the main event loop (one thread fewer, for a small node).
+ */
+function createRelay(config: Config, logger: Logger): MediaRelayControl & { close(): void | Promise<void> } {
+  const options = {
     host: config.rtpHost ?? config.sipHost,
     portMin: config.rtpPortMin,
     portMax: config.rtpPortMax,
     inactivityMs: config.rtpTimeoutSeconds * 1000,
-    clock: systemClock,
-    logger: runtime.logger,
-  });
+    logger,
+  };
+  return config.rtpThread === 'worker' ? new ThreadedMediaRelay({ ...options, logLevel: config.logLevel }) : MediaRelay.create({ ...options, clock: systemClock });
+}
+
+async function startSip(config: Config, runtime: Runtime, relay: MediaRelayControl): Promise<PbxNode> {
+  const directory = new StoreAccountDirectory(runtime.store, systemClock, { realm: config.sipRealm, domains: config.sipDomains, tenantCacheMs: config.lookupCacheSeconds * 1000 });
+  const bindings = new StoreBindingStore(runtime.store.registrations);
   const featureActions = new StoreFeatureActions(runtime.store, systemClock, { flows: runtime.services.flows });
   const calls = {
     directory: new StoreCallDirectory(runtime.store, bindings, systemClock, config.lookupCacheSeconds * 1000),

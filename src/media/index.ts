@@ -68,6 +68,8 @@ export { anchorMedia, type AnchorOptions } from './sdp-anchor.ts';
 export {
   MediaRelay,
   RelaySession,
+  ThreadedMediaRelay,
+  type ThreadedMediaRelayOptions,
   RtpPortPool,
   DEFAULT_INACTIVITY_MS,
   DEFAULT_LATCH_SILENCE_MS,

@@ -5,3 +5,4 @@ export { createLogger, redactUrl, silentLogger, type Logger } from './logger.ts'
 export { newApiKey, newToken, sha256Hex, digestsEqual, hashPassword, verifyPassword } from './secrets.ts';
 export { formatDateTime, parseDateBound } from './date-time.ts';
 export { ok, err, type Result } from './result.ts';
+export { startModuleWorker } from './module-worker.ts';

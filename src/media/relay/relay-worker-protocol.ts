@@ -1,0 +1,31 @@
+// The messages between ThreadedMediaRelay (the PBX's thread) and relay-worker.ts (the thread that owns the media
+// sockets). Commands go one way in order, so a setRemote posted before a bridgeTo is applied before it; only
+// opening a session and reading counters wait for an answer. Plain objects: they cross by structured clone.
+import type { RelaySnapshot } from './media-relay.ts';
+import type { SideName } from './relay-control.ts';
+
+export interface RelayWorkerSettings {
+  readonly host: string;
+  readonly portMin: number | undefined;
+  readonly portMax: number | undefined;
+  readonly inactivityMs: number | undefined;
+  readonly latchSilenceMs: number | undefined;
+  /** pino level for the worker's own log lines (they go to stdout, as the main thread's do). */
+  readonly logLevel: string;
+}
+
+export type RelayCommand =
+  | { readonly op: 'open'; readonly request: number }
+  | { readonly op: 'setRemote'; readonly session: string; readonly side: SideName; readonly address: string; readonly port: number }
+  | { readonly op: 'bridge'; readonly session: string; readonly side: SideName; readonly to: { readonly session: string; readonly side: SideName } | undefined }
+  | { readonly op: 'hold'; readonly session: string; readonly side: SideName | undefined; readonly held: boolean }
+  | { readonly op: 'pause' | 'resume' | 'close'; readonly session: string }
+  | { readonly op: 'snapshot'; readonly request: number }
+  | { readonly op: 'shutdown' };
+
+export type RelayEvent =
+  | { readonly ev: 'opened'; readonly request: number; readonly session: string; readonly portA: number; readonly portB: number }
+  | { readonly ev: 'refused'; readonly request: number; readonly reason: string }
+  | { readonly ev: 'inactive'; readonly session: string }
+  | { readonly ev: 'snapshot'; readonly request: number; readonly snapshot: RelaySnapshot }
+  | { readonly ev: 'stopped' };

@@ -1,0 +1,75 @@
+// The relay's worker thread: it owns a MediaRelay (the sockets, latching, restamping and the inactivity ticker) and
+// applies ThreadedMediaRelay's commands to it, so forwarding tens of thousands of packets a second never delays the
+// PBX's SIP timers and answers on the main thread. Started by ThreadedMediaRelay; not imported by anything else.
+import { parentPort, workerData } from 'node:worker_threads';
+import { createLogger, systemClock } from '../../shared/index.ts';
+import { MediaRelay } from './media-relay.ts';
+import type { RelayCommand, RelayEvent, RelayWorkerSettings } from './relay-worker-protocol.ts';
+import type { RelaySession } from './relay-session.ts';
+
+const port = parentPort;
+if (port === null) throw new Error('relay-worker.ts runs as a worker thread (started by ThreadedMediaRelay)');
+const settings = workerData as RelayWorkerSettings;
+const logger = createLogger(settings.logLevel).child({ thread: 'media-relay' });
+const relay = MediaRelay.create({ ...settings, clock: systemClock, logger });
+const sessions = new Map<string, RelaySession>();
+
+function post(event: RelayEvent): void {
+  port?.postMessage(event);
+}
+
+async function open(request: number): Promise<void> {
+  const opened = await relay.openSession();
+  if (!opened.ok) return post({ ev: 'refused', request, reason: opened.error });
+  const session = opened.value as RelaySession;
+  sessions.set(session.id, session);
+  session.onInactive = () => post({ ev: 'inactive', session: session.id });
+  post({ ev: 'opened', request, session: session.id, portA: session.side('a').localPort, portB: session.side('b').localPort });
+}
+
+function apply(command: RelayCommand): void {
+  switch (command.op) {
+    case 'open':
+      void open(command.request);
+      return;
+    case 'snapshot':
+      return post({ ev: 'snapshot', request: command.request, snapshot: relay.snapshot() });
+    case 'shutdown':
+      relay.close();
+      sessions.clear();
+      post({ ev: 'stopped' });
+      port?.close();
+      return;
+    default:
+      break;
+  }
+  // A command for a session already closed (a late hold after a hang-up) has nothing left to act on.
+  const session = sessions.get(command.session);
+  if (session === undefined) return;
+  switch (command.op) {
+    case 'setRemote':
+      return session.side(command.side).setRemote(command.address, command.port);
+    case 'bridge': {
+      const other = command.to === undefined ? undefined : sessions.get(command.to.session)?.side(command.to.side);
+      return session.side(command.side).bridgeTo(other);
+    }
+    case 'hold':
+      return command.side === undefined ? session.hold(command.held) : session.hold(command.side, command.held);
+    case 'pause':
+      return session.pause();
+    case 'resume':
+      return session.resume();
+    case 'close':
+      sessions.delete(command.session);
+      return session.close();
+  }
+}
+
+port.on('message', (command: RelayCommand) => {
+  try {
+    apply(command);
+  } catch (error) {
+    // One bad command must not take every call's media down with the thread.
+    logger.error({ op: command.op, err: error instanceof Error ? error.message : String(error) }, 'media relay worker: command failed');
+  }
+});
