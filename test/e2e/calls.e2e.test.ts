@@ -3,12 +3,13 @@
 // live channels, hangs calls up, places click-to-call calls, and reports the CDRs afterwards.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertTone, skipWithoutSox, writeToneWav } from '../support/audio.ts';
 import { skipWithoutBaresip, startBaresip, type BaresipPhone } from '../support/baresip.ts';
 import { createTestNetwork, skipWithoutNetns, type TestNetwork } from '../support/netns.ts';
-import { api, cleanEnv, eventually, freePort, spawnChild, stopAll, tempDir, REPO, type Child } from './process.ts';
+import { startPbxServer } from './pbx-server.ts';
+import { api, eventually, stopAll, tempDir } from './process.ts';
 
 const SKIP = skipWithoutNetns('calls e2e') || skipWithoutBaresip('calls e2e') || skipWithoutSox('calls e2e');
 const START_TIMEOUT_MS = 30_000;
@@ -57,27 +58,14 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
   const channelsOf = async (tenant: 'ACME' | 'GLOBEX') => JSON.parse(await call(tenant, { reqtype: 'CHANNELS', format: 'json' })) as Array<Record<string, string>>;
 
   before(async () => {
-    base = `http://127.0.0.1:${await freePort()}`;
-    sipPort = await freePort();
     net = await createTestNetwork('calls');
-    const server: Child = spawnChild('callgrid', process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'start'], {
-      cwd: REPO,
-      env: cleanEnv({
-        CALLGRID_DATA_DIR: data.path,
-        CALLGRID_HTTP_PORT: String(new URL(base).port),
-        CALLGRID_HTTP_HOST: '127.0.0.1',
-        CALLGRID_SIP_HOST: '0.0.0.0',
-        CALLGRID_SIP_PORT: String(sipPort),
-        CALLGRID_RTP_ADDRESS: net.hostAddress,
-        CALLGRID_RING_SECONDS: String(RING_SECONDS),
-        // The channel-limit test changes the tenant and calls at once: no cached tenant rows.
-        CALLGRID_LOOKUP_CACHE_SECONDS: '0',
-        CALLGRID_DEMO_TENANT: '',
-        CALLGRID_LOG_LEVEL: 'info',
-      }),
+    const server = await startPbxServer({
+      dataDir: data.path,
+      mediaAddress: net.hostAddress,
+      env: { CALLGRID_RING_SECONDS: String(RING_SECONDS), CALLGRID_LOG_LEVEL: 'info' },
+      startTimeoutMs: START_TIMEOUT_MS,
     });
-    await server.waitForOutput(/Callgrid listening/, START_TIMEOUT_MS);
-    adminKey = (JSON.parse(readFileSync(join(data.path, 'credentials.json'), 'utf8')) as { adminKey: string }).adminKey;
+    ({ base, sipPort, adminKey } = server);
     const post = async (params: Record<string, string>) => {
       const answer = await api(base, {}, { method: 'POST', body: new URLSearchParams(params) });
       assert.equal(answer.headers.get('x-callgrid-error'), null, answer.text);

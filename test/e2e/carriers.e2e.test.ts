@@ -4,13 +4,14 @@
 // rings the extension its destination slot names.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertTone, skipWithoutSox, writeToneWav } from '../support/audio.ts';
 import { skipWithoutBaresip, startBaresip, type BaresipPhone } from '../support/baresip.ts';
 import { createTestNetwork, skipWithoutNetns, type TestNetwork } from '../support/netns.ts';
 import { runSipp, skipWithoutSipp } from '../support/sipp.ts';
-import { api, cleanEnv, eventually, freePort, spawnChild, stopAll, tempDir, REPO } from './process.ts';
+import { startPbxServer } from './pbx-server.ts';
+import { api, eventually, freePort, stopAll, tempDir } from './process.ts';
 import { CARRIER_UAC, CARRIER_UAS } from './carrier-scenarios.ts';
 
 const SKIP = skipWithoutNetns('carrier e2e') || skipWithoutBaresip('carrier e2e') || skipWithoutSox('carrier e2e') || skipWithoutSipp('carrier e2e');
@@ -37,25 +38,11 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
   const cdrs = async () => JSON.parse(await call({ tenant: 'ACME', reqtype: 'INFO', info: 'cdrs', format: 'json' })) as Array<Record<string, string>>;
 
   before(async () => {
-    base = `http://127.0.0.1:${await freePort()}`;
-    sipPort = await freePort();
     carrierPort = await freePort();
     net = await createTestNetwork('carriers');
-    const server = spawnChild('callgrid', process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'start'], {
-      cwd: REPO,
-      env: cleanEnv({
-        CALLGRID_DATA_DIR: data.path,
-        CALLGRID_HTTP_PORT: String(new URL(base).port),
-        CALLGRID_HTTP_HOST: '127.0.0.1',
-        CALLGRID_SIP_HOST: '0.0.0.0',
-        CALLGRID_SIP_PORT: String(sipPort),
-        CALLGRID_RTP_ADDRESS: net.hostAddress,
-        CALLGRID_DEMO_TENANT: '',
-        CALLGRID_LOOKUP_CACHE_SECONDS: '0',
-      }),
-    });
-    await server.waitForOutput(/Callgrid listening/, 30_000);
-    const admin = (JSON.parse(readFileSync(join(data.path, 'credentials.json'), 'utf8')) as { adminKey: string }).adminKey;
+    const server = await startPbxServer({ dataDir: data.path, mediaAddress: net.hostAddress });
+    ({ base, sipPort } = server);
+    const admin = server.adminKey;
     const provider = await add('provider', { pr_name: 'SIPp Carrier', pr_tech: 'SIP', host: `127.0.0.1:${carrierPort}`, username: 'trunkuser', password: 'trunk-secret', pr_sendrpid: 'pai' }, admin, null);
     const profile = await add('routingprofile', { rp_name: 'Via SIPp', rp_type: 'VOICE' }, admin, null);
     // National numbers (0...) go out in international form: the leading 0 replaced by +41.
