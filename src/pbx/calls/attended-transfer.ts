@@ -32,10 +32,12 @@ export async function attendedTransfer(deps: TransferDeps & { readonly relay: Me
     listener: {
       provisional: () => undefined,
       answered: (leg, response) => {
-        call.consultationAnswered(leg, response.body);
+        const run = call.consultation;
+        if (run === undefined) return void leg.bye();
+        run.answered(leg, response.body);
         hooks.consulting(call, leg);
       },
-      failed: (leg) => call.consultationEnded(leg),
+      failed: (leg) => call.consultation?.ended(leg),
     },
   });
   for (const fork of forks) hooks.trackLeg(fork.leg);
@@ -45,15 +47,14 @@ export async function attendedTransfer(deps: TransferDeps & { readonly relay: Me
     destination: target.extension.number,
     peerAccount: target.extension.account,
     startedAt: options.context.clock.now(),
-    completeOnAnswer: false,
   });
-  if (!started || forks.length === 0 || call.answeredLeg !== transferrer) {
+  if (started === undefined || forks.length === 0 || call.answeredLeg !== transferrer) {
     for (const fork of forks) {
       fork.leg.cancel();
       deps.channels.remove(fork.channel.name);
     }
     session.value.close();
-    return started ? `${destination} could not be rung` : 'a transfer is already in progress';
+    return started !== undefined ? `${destination} could not be rung` : 'a transfer is already in progress';
   }
   deps.logger.info({ linkedId: call.callerChannel.linkedId, destination }, 'call: attended transfer, consulting');
   return undefined;

@@ -103,7 +103,16 @@ export async function waitFor(check: () => boolean | Promise<boolean>, limitMs =
 
 const BOUNDS = ['-nostdin', '-timeout', '12s', '-timeout_error', '-recv_timeout', '6000', '-t', 'u1', '-i', '127.0.0.1', '-mi', '127.0.0.1', '-m', '1'];
 
-export async function startCallRig(): Promise<CallRig> {
+/** An extension more than 100 and 101, in ACME or in a tenant of its own (created on first use). */
+export interface RigAccount {
+  readonly tenant: string;
+  readonly number: string;
+  readonly username: string;
+  readonly password: string;
+  readonly name: string;
+}
+
+export async function startCallRig(options: { accounts?: readonly RigAccount[] } = {}): Promise<CallRig> {
   const dir = mkdtempSync(join(tmpdir(), 'callgrid-sipp-b2bua-'));
   const store = openStore(`sqlite:${join(dir, 'callgrid.db')}`);
   await store.migrate();
@@ -112,6 +121,15 @@ export async function startCallRig(): Promise<CallRig> {
   for (const ext of [CALLER, CALLEE]) {
     const row = await store.objects('extension').insert(tenant.te_id, { ex_number: ext.number, ex_username: ext.username, ex_secret: ext.password, ex_tech: 'PJSIP', ex_name: ext.name });
     extensionIds.push(Number(row.ex_id));
+  }
+  const tenantIds = new Map([[TENANT, tenant.te_id]]);
+  for (const account of options.accounts ?? []) {
+    let tenantId = tenantIds.get(account.tenant);
+    if (tenantId === undefined) {
+      tenantId = (await store.tenants.create({ te_code: account.tenant, te_name: account.tenant }, '2026-01-01 00:00:00')).te_id;
+      tenantIds.set(account.tenant, tenantId);
+    }
+    await store.objects('extension').insert(tenantId, { ex_number: account.number, ex_username: account.username, ex_secret: account.password, ex_tech: 'PJSIP', ex_name: account.name });
   }
   const accounts = new StoreAccountDirectory(store, systemClock, { realm: 'callgrid', domains: [], tenantCacheMs: 0 });
   const bindings = new StoreBindingStore(store.registrations);

@@ -18,6 +18,9 @@ import { transferCaller } from './blind-transfer.ts';
 import { Call } from './call.ts';
 import { CallIds } from './call-ids.ts';
 import { CallSetup } from './call-setup.ts';
+import type { DialogEntry } from './dialog-entry.ts';
+import { replacesOf } from './replaces-header.ts';
+import { transferWithReplaces } from './replaces-transfer.ts';
 import type { CallCounters, SetupDeps, SetupHooks } from './call-setup-types.ts';
 import { InboundLeg } from './inbound-leg.ts';
 import type { CallOriginator, OriginateOutcome, OriginateRequest } from './originate-request.ts';
@@ -39,14 +42,6 @@ export interface B2buaOptions {
   readonly ringTimeoutMs?: number;
   /** Longest answered call; undefined = no limit. */
   readonly maxDurationMs?: number;
-}
-
-/** Which call and which side an established dialog belongs to: 'a' is the caller's, 'b' the callee's. */
-interface DialogEntry {
-  readonly call: Call;
-  /** 'consult': an attended transfer's target, talking with the called party. */
-  readonly side: 'a' | 'b' | 'consult';
-  readonly leg: InboundLeg | OutboundLeg;
 }
 
 export class B2bua implements CallOriginator {
@@ -126,13 +121,14 @@ export class B2bua implements CallOriginator {
     const dialog = entry.leg.dialog;
     // §12.2.2: a request with a lower CSeq than the last one "MUST be rejected with a 500 (Server Internal Error)".
     if (dialog !== undefined && !dialog.checkRemoteSeq(request)) return void stack.respond(transaction, 500, 'Server Internal Error');
+    if (entry.side === 'released') return this.released(transaction, request, key ?? '', entry);
     switch (request.method) {
       case 'BYE':
         stack.respond(transaction, 200, 'OK');
         if (entry.side === 'a') entry.call.callerEnded();
         else if (entry.side === 'consult') {
           (entry.leg as OutboundLeg).ended();
-          entry.call.consultationEnded(entry.leg as OutboundLeg);
+          entry.call.consultation?.ended(entry.leg as OutboundLeg);
         } else entry.call.calleeEnded(entry.leg as OutboundLeg);
         return;
       case 'INVITE':
@@ -189,15 +185,18 @@ export class B2bua implements CallOriginator {
 
   /**
    * A phone's blind transfer (RFC 3515): the called party refers the caller to another number. 202, a NOTIFY with
-   * the sipfrag of how it went (RFC 3515 §2.4.5), then its leg is released. Attended transfer (Refer-To with
-   * Replaces, RFC 3891) and a caller transferring the callee are refused for now.
+   * the sipfrag of how it went (RFC 3515 §2.4.5), then its leg is released. A Refer-To with Replaces (RFC 3891) is
+   * the phone's own attended transfer (replaces-transfer.ts); a caller's blind transfer of the callee is refused.
    */
   private async refer(transaction: ServerTransaction, request: SipRequest, entry: DialogEntry): Promise<void> {
     const stack = this.deps.stack;
     const referTo = parseNameAddr(request.headers.get('refer-to') ?? '');
     const target = referTo.ok ? parseUri(referTo.value.uri) : undefined;
-    if (target === undefined || !target.ok || target.value.user === undefined) return void stack.respond(transaction, 400, 'Bad Refer-To');
-    if (target.value.headers.has('replaces') || target.value.headers.has('Replaces')) return void stack.respond(transaction, 501, 'Attended Transfer Not Implemented');
+    if (target === undefined || !target.ok) return void stack.respond(transaction, 400, 'Bad Refer-To');
+    // With Replaces the dialog it names is the target, whatever the URI's user part (phones put C's Contact there).
+    const replaces = replacesOf(target.value.headers);
+    if (replaces !== undefined) return transferWithReplaces({ stack, logger: this.deps.logger, dialogs: this.dialogs, notify: (d, status, state) => this.notifyRefer(d, status, state) }, transaction, entry, replaces);
+    if (target.value.user === undefined) return void stack.respond(transaction, 400, 'Bad Refer-To');
     if (entry.side !== 'b' || entry.leg.dialog === undefined) return void stack.respond(transaction, 403, 'Only The Called Party Can Transfer');
     const dialog = entry.leg.dialog;
     stack.respond(transaction, 202, 'Accepted');
@@ -208,6 +207,19 @@ export class B2bua implements CallOriginator {
       this.notifyRefer(dialog, '200 OK', 'terminated;reason=noresource');
     });
     if (error !== undefined && !notified) this.notifyRefer(dialog, '503 Service Unavailable', 'terminated;reason=noresource');
+  }
+
+  /** A phone that completed its own attended transfer: its BYE ends its leg only; it may change nothing else. */
+  private released(transaction: ServerTransaction, request: SipRequest, key: string, entry: DialogEntry): void {
+    const stack = this.deps.stack;
+    if (request.method === 'BYE') {
+      stack.respond(transaction, 200, 'OK');
+      entry.leg.ended();
+      this.dialogs.delete(key);
+      return;
+    }
+    if (request.method === 'INVITE' || request.method === 'UPDATE' || request.method === 'REFER') return void stack.respond(transaction, 403, 'Transferred');
+    stack.respond(transaction, 200, 'OK');
   }
 
   private notifyRefer(dialog: Dialog, status: string, state: string): void {

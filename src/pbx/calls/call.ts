@@ -4,6 +4,8 @@ import type { RelaySessionControl, RelaySideControl, SessionDescription } from '
 import type { CancelTimer, Clock, Logger } from '../../shared/index.ts';
 import type { SipResponse } from '../../sip/index.ts';
 import type { CallRecord, Landing } from '../cdr/index.ts';
+import { CallAttempts } from './call-attempts.ts';
+import { ConsultationRun, type Consultation, type ConsultedTarget } from './consultation.ts';
 import type { ChannelRegistry, LiveChannel } from './channel-registry.ts';
 import { anchoredSdp, mediaAddress, readSdp, reanswer } from './media-plan.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
@@ -24,19 +26,6 @@ export interface CallContext {
   readonly calleeReplaced?: (call: Call, leg: OutboundLeg) => void;
   /** Starts an attended transfer by the call's called party (the B2BUA's, so it can route the target's dialog). */
   readonly attendedTransfer?: (call: Call, destination: string) => Promise<string | undefined>;
-}
-
-/** An attended transfer in progress: the called party consults the target on a second relay session. */
-export interface Consultation {
-  readonly forks: ReadonlyArray<{ leg: OutboundLeg; channel: LiveChannel }>;
-  readonly session: RelaySessionControl;
-  readonly destination: string;
-  readonly peerAccount: string;
-  readonly startedAt: Date;
-  /** The fork that answered, and when. */
-  answered?: { leg: OutboundLeg; channel: LiveChannel; at: Date };
-  /** The called party hung up before the target answered: the caller is joined to the target when it does. */
-  completeOnAnswer: boolean;
 }
 
 /** One attempt to reach the callee: its fork legs share one CDR row (Asterisk: one Dial). */
@@ -60,7 +49,6 @@ export class Call {
   private readonly sentTo: { a?: string; b?: string } = {};
   private stopRingTimer: CancelTimer | undefined;
   private stopMaxDuration: CancelTimer | undefined;
-  private answeredAt: Date | undefined;
   private busySeen = false;
   private lastFailure: { status: number; reason: string } | undefined;
   private hangupCause: string | undefined;
@@ -68,18 +56,19 @@ export class Call {
   private callerConnected = false;
   /** The description the next callee is offered: the caller's offer, or after a transfer what the caller now uses. */
   private offerForCallee: SessionDescription;
-  /** Attempts already over (a callee released by a transfer), for the CDR. */
-  private readonly attempts: CallRecord['attempts'][number][] = [];
-  private attempt: { destination: string; peerAccount: string; landed: Landing; startedAt: Date };
+  /** The CDR's attempts: the one in progress and those already over (a forward, a callee released by a transfer). */
+  private readonly attempts: CallAttempts;
   /** What to try when every fork failed (the next carrier, a forwarding slot): true when it rang something new. */
   private fallback: ((reason: FallbackReason) => Promise<boolean>) | undefined;
   /** The ring time ran out and the forks are being cancelled so the fallback (no-answer forward) can run. */
   private ringTimedOut = false;
   /** The relay side the callee's media is on: side b, or after an attended transfer a second session's side. */
   private calleeSide: RelaySideControl;
-  private consultation: Consultation | undefined;
+  private consultationRun: ConsultationRun | undefined;
   /** Relay sessions the call took over from consultations; closed with the call. */
   private readonly extraSessions: RelaySessionControl[] = [];
+  /** A phone's attended transfer (RFC 3891) joined this call's party with one of another call: they end together. */
+  private join: { partner: Call; channel: LiveChannel } | undefined;
 
   constructor(
     private readonly context: CallContext,
@@ -92,7 +81,7 @@ export class Call {
   ) {
     this.offerForCallee = caller.offer;
     this.calleeSide = relay.side('b');
-    this.attempt = { destination: record.destination, peerAccount: record.calleeAccount, landed: record.landed, startedAt: callerChannel.createdAt };
+    this.attempts = new CallAttempts(callerChannel, { destination: record.destination, peerAccount: record.calleeAccount, landed: record.landed, startedAt: callerChannel.createdAt });
     relay.onInactive = () => this.hangup('rtp-timeout');
     // No media flows while the callee rings (early media aside): the RTP timeout counts from the answer.
     relay.pause();
@@ -173,7 +162,7 @@ export class Call {
       }
     }
     const now = this.context.clock.now();
-    this.answeredAt = now;
+    this.attempts.answered(now);
     this.relay.resume();
     this.context.channels.update(fork.channel.name, { state: 'Up', answeredAt: now, bridgedTo: this.callerChannel.name });
     this.context.channels.update(this.callerChannel.name, { state: 'Up', answeredAt: now, bridgedTo: fork.channel.name });
@@ -217,7 +206,7 @@ export class Call {
     this.busySeen = false;
     this.lastFailure = undefined;
     this.ringTimedOut = false;
-    this.attempt = { destination, peerAccount, landed, startedAt: this.context.clock.now() };
+    this.attempts.start({ destination, peerAccount, landed, startedAt: this.context.clock.now() });
     this.context.channels.update(this.callerChannel.name, { connectedNum: destination });
   }
 
@@ -245,13 +234,7 @@ export class Call {
   calleeEnded(leg: OutboundLeg): void {
     if (this.phase !== 'answered' || this.winner?.leg !== leg) return;
     leg.ended();
-    const consultation = this.consultation;
-    if (consultation !== undefined) {
-      // The called party hangs up during its consultation: that is how it completes the attended transfer.
-      if (consultation.answered !== undefined) this.completeTransfer(consultation);
-      else consultation.completeOnAnswer = true;
-      return;
-    }
+    if (this.consultationRun !== undefined) return this.consultationRun.calledPartyLeft();
     this.caller.hangup();
     this.end('ANSWERED');
   }
@@ -271,58 +254,84 @@ export class Call {
     this.end('ANSWERED');
   }
 
-  /** Starts an attended transfer's consultation; false when the call is not answered or already consulting. */
-  beginConsultation(consultation: Consultation): boolean {
-    if (this.phase !== 'answered' || this.consultation !== undefined) return false;
-    this.consultation = consultation;
-    consultation.session.onInactive = () => this.hangup('rtp-timeout');
-    consultation.session.pause();
-    return true;
+  /** Where a party's media is on the relay: the caller's on side a, the callee's on side b or a consultation's. */
+  mediaSide(side: 'a' | 'b'): RelaySideControl {
+    return side === 'a' ? this.relay.side('a') : this.calleeSide;
+  }
+
+  /** The live channel of a side's party (the callee's once answered). */
+  channelOf(side: 'a' | 'b'): LiveChannel | undefined {
+    return side === 'a' ? this.callerChannel : this.winner?.channel;
+  }
+
+  /** Whether a phone's attended transfer may join this call's party elsewhere: answered, not consulting, not joined. */
+  get joinable(): boolean {
+    return this.phase === 'answered' && this.consultationRun === undefined && this.join === undefined && this.winner !== undefined;
+  }
+
+  /**
+   * A phone's attended transfer (replaces-transfer.ts): the party on `leaving` (the transferring phone) is no party
+   * any more and the other one talks with `join.channel`'s party, of `join.partner`. Its talk with the phone ends here
+   * for the CDR, as ATXTRANSFER's completeTransfer closes the transferrer's attempt; with `record` the joined talk is
+   * this call's new attempt (only one of the two calls records it, so it is billed once).
+   */
+  joinedByTransfer(leaving: 'a' | 'b', join: { partner: Call; channel: LiveChannel; record?: { destination: string; peerAccount: string } }): void {
+    const gone = this.channelOf(leaving);
+    const staying = this.channelOf(leaving === 'a' ? 'b' : 'a');
+    this.join = { partner: join.partner, channel: join.channel };
+    // The phone held its party before transferring; that hold must not keep the inactivity watch off any more.
+    this.relay.hold(leaving, false);
+    if (gone !== undefined) this.context.channels.remove(gone.name);
+    if (staying !== undefined) this.context.channels.update(staying.name, { bridgedTo: join.channel.name, connectedNum: join.channel.extension || join.channel.callerIdNum });
+    const now = this.context.clock.now();
+    if (join.record === undefined) return this.attempts.closeLast('ANSWERED', this.winner?.channel, now);
+    this.closeAttempt('ANSWERED', this.winner?.channel);
+    this.attempts.start({ destination: join.record.destination, peerAccount: join.record.peerAccount, landed: { kind: 'EXT', label: join.record.destination }, startedAt: now }, now);
+  }
+
+  /** An attended transfer's consultation in progress, if any. */
+  get consultation(): ConsultationRun | undefined {
+    return this.consultationRun;
+  }
+
+  /** Starts an attended transfer's consultation; undefined when the call is not answered, consulting or joined. */
+  beginConsultation(consultation: Consultation): ConsultationRun | undefined {
+    // A call joined to another by a phone's transfer has no called party of its own left to consult.
+    if (this.phase !== 'answered' || this.consultationRun !== undefined || this.join !== undefined) return undefined;
+    const call = this;
+    this.consultationRun = new ConsultationRun(
+      consultation,
+      {
+        get talking() {
+          return call.phase === 'answered';
+        },
+        get calleeChannel() {
+          return call.winner?.channel;
+        },
+        get callerSide() {
+          return call.relay.side('a');
+        },
+        get calleeSide() {
+          return call.calleeSide;
+        },
+        hangup: (cause) => this.hangup(cause),
+        forget: () => (this.consultationRun = undefined),
+        abandonCaller: () => {
+          this.caller.hangup();
+          this.end('ANSWERED');
+        },
+        handOver: (target, c) => this.handOver(target, c),
+      },
+      this.context.channels,
+      this.context.clock,
+    );
+    return this.consultationRun;
   }
 
   /** The offer for a consultation target: the codec the call uses now, on the consultation session's port. */
   consultationOffer(port: number): string {
     const current = readSdp(Buffer.from(this.sentTo.a ?? ''));
     return anchoredSdp(current.ok ? current.value : this.caller.offer, this.context.mediaAddress, port, this.sdpVersion++);
-  }
-
-  /** The target answered: the caller is held, the called party talks with the target. */
-  consultationAnswered(leg: OutboundLeg, body: Buffer): void {
-    const consultation = this.consultation;
-    const fork = consultation?.forks.find((f) => f.leg === leg);
-    if (consultation === undefined || fork === undefined || consultation.answered !== undefined) return void leg.bye();
-    for (const other of consultation.forks) {
-      if (other === fork) continue;
-      other.leg.cancel();
-      this.context.channels.remove(other.channel.name);
-    }
-    const sdp = readSdp(body);
-    const address = sdp.ok ? mediaAddress(sdp.value) : undefined;
-    if (address !== undefined) consultation.session.side('b').setRemote(address.address, address.port);
-    consultation.answered = { leg, channel: fork.channel, at: this.context.clock.now() };
-    consultation.session.resume();
-    this.context.channels.update(fork.channel.name, { state: 'Up', answeredAt: consultation.answered.at, bridgedTo: this.winner?.channel.name });
-    if (consultation.completeOnAnswer) return this.completeTransfer(consultation);
-    this.relay.side('a').bridgeTo(undefined);
-    this.calleeSide.bridgeTo(consultation.session.side('b'));
-  }
-
-  /** The target hung up, refused or was cancelled: the called party gets its caller back. */
-  consultationEnded(leg: OutboundLeg): void {
-    const consultation = this.consultation;
-    if (consultation === undefined || !consultation.forks.some((f) => f.leg === leg)) return;
-    if (consultation.answered === undefined && consultation.forks.some((f) => f.leg.pending)) return;
-    this.consultation = undefined;
-    consultation.session.close();
-    for (const fork of consultation.forks) this.context.channels.remove(fork.channel.name);
-    if (this.phase !== 'answered') return;
-    if (consultation.completeOnAnswer) {
-      // Nobody is left for the caller: the called party already hung up and the target never came.
-      this.caller.hangup();
-      this.end('ANSWERED');
-      return;
-    }
-    this.relay.side('a').bridgeTo(this.calleeSide);
   }
 
   /** The callee could not be rung at all (unknown, busy, offline) or the caller side gave up first. */
@@ -363,7 +372,9 @@ export class Call {
    */
   detachCallee(destination: string, peerAccount: string, landed: Landing, beforeRelease?: () => void): boolean {
     const winner = this.winner;
-    if (this.phase !== 'answered' || winner === undefined) return false;
+    // After a phone's attended transfer the party is joined to another call's: releasing "the callee" would leave that
+    // party's media bridged to nobody's call.
+    if (this.phase !== 'answered' || winner === undefined || this.join !== undefined) return false;
     beforeRelease?.();
     if (this.calleeSide !== this.relay.side('b')) {
       // After an attended transfer the callee was on another session: the next one is on this call's own side b.
@@ -383,7 +394,7 @@ export class Call {
     if (current.ok) this.offerForCallee = current.value;
     this.callerConnected = true;
     this.phase = 'ringing';
-    this.attempt = { destination, peerAccount, landed, startedAt: this.context.clock.now() };
+    this.attempts.start({ destination, peerAccount, landed, startedAt: this.context.clock.now() });
     this.context.channels.update(this.callerChannel.name, { bridgedTo: undefined, connectedNum: destination, exten: destination });
     return true;
   }
@@ -395,20 +406,7 @@ export class Call {
   }
 
   private closeAttempt(disposition: Disposition, dstChannel: LiveChannel | undefined): void {
-    const endedAt = this.context.clock.now();
-    const answeredAt = this.answeredAt;
-    const outcome = answeredAt !== undefined && disposition === 'ANSWERED' ? { disposition: 'ANSWERED' as const, answeredAt } : { disposition: disposition === 'ANSWERED' ? ('FAILED' as const) : disposition };
-    this.attempts.push({
-      ...outcome,
-      uniqueId: this.attempts.length === 0 ? this.callerChannel.uniqueId : (dstChannel?.uniqueId ?? this.callerChannel.uniqueId),
-      dstChannel: dstChannel?.name ?? '',
-      destination: this.attempt.destination,
-      landed: this.attempt.landed,
-      peerAccount: this.attempt.peerAccount,
-      startedAt: this.attempt.startedAt,
-      endedAt,
-    });
-    this.answeredAt = undefined;
+    this.attempts.close(disposition, dstChannel, this.context.clock.now());
   }
 
   private noAnswer(): void {
@@ -430,11 +428,9 @@ export class Call {
   }
 
   /** The called party left its consultation: the caller is joined to the target, which is now the callee. */
-  private completeTransfer(consultation: Consultation): void {
-    const answered = consultation.answered;
+  private handOver(answered: ConsultedTarget, consultation: Consultation): void {
     const previous = this.winner;
-    if (answered === undefined || previous === undefined) return;
-    this.consultation = undefined;
+    if (previous === undefined) return;
     this.closeAttempt('ANSWERED', previous.channel);
     this.context.channels.remove(previous.channel.name);
     this.relay.side('b').bridgeTo(undefined);
@@ -444,8 +440,7 @@ export class Call {
     this.forks.clear();
     this.winner = { leg: answered.leg, channel: answered.channel };
     this.forks.set(answered.leg.id, this.winner);
-    this.answeredAt = answered.at;
-    this.attempt = { destination: consultation.destination, peerAccount: consultation.peerAccount, landed: { kind: 'EXT', label: consultation.destination }, startedAt: consultation.startedAt };
+    this.attempts.start({ destination: consultation.destination, peerAccount: consultation.peerAccount, landed: { kind: 'EXT', label: consultation.destination }, startedAt: consultation.startedAt }, answered.at);
     this.context.channels.update(answered.channel.name, { bridgedTo: this.callerChannel.name });
     this.context.channels.update(this.callerChannel.name, { bridgedTo: answered.channel.name, connectedNum: consultation.destination });
     this.context.calleeReplaced?.(this, answered.leg);
@@ -458,22 +453,19 @@ export class Call {
     this.stopMaxDuration?.();
     this.relay.close();
     for (const session of this.extraSessions) session.close();
-    const consultation = this.consultation;
-    this.consultation = undefined;
-    if (consultation !== undefined) {
-      for (const fork of consultation.forks) {
-        if (fork.leg.answered) fork.leg.bye();
-        else fork.leg.cancel();
-        this.context.channels.remove(fork.channel.name);
-      }
-      consultation.session.close();
-    }
+    const consultation = this.consultationRun;
+    this.consultationRun = undefined;
+    consultation?.cancel();
     this.context.channels.remove(this.callerChannel.name);
     for (const fork of this.forks.values()) this.context.channels.remove(fork.channel.name);
-    this.closeAttempt(disposition, this.winner?.channel ?? [...this.forks.values()][0]?.channel);
+    const join = this.join;
+    this.join = undefined;
+    this.closeAttempt(disposition, join?.channel ?? this.winner?.channel ?? [...this.forks.values()][0]?.channel);
     const { destination: _destination, calleeAccount: _account, landed: _landed, ...call } = this.record;
-    const record: CallRecord = { ...call, endedAt: this.context.clock.now(), attempts: [...this.attempts] };
+    const record: CallRecord = { ...call, endedAt: this.context.clock.now(), attempts: [...this.attempts.all] };
     if (this.hangupCause) this.context.logger.debug({ cause: this.hangupCause, linkedId: this.callerChannel.linkedId }, 'call: hung up by the PBX');
     this.context.finished(this, record);
+    // Either party of a joined pair hanging up ends the other call's leg too.
+    join?.partner.hangup('transfer-joined-party-left');
   }
 }
