@@ -48,13 +48,19 @@ export async function attendedTransfer(deps: TransferDeps & { readonly relay: Me
     peerAccount: target.extension.account,
     startedAt: options.context.clock.now(),
   });
-  if (started === undefined || forks.length === 0 || call.answeredLeg !== transferrer) {
+  if (started === undefined) {
     for (const fork of forks) {
       fork.leg.cancel();
       deps.channels.remove(fork.channel.name);
     }
     session.value.close();
-    return started !== undefined ? `${destination} could not be rung` : 'a transfer is already in progress';
+    return 'a transfer is already in progress';
+  }
+  // Begun but nobody rings (or the called party changed meanwhile): the call must not keep a consultation that
+  // would swallow its called party's hang-up.
+  if (forks.length === 0 || call.answeredLeg !== transferrer) {
+    started.abort();
+    return `${destination} could not be rung`;
   }
   deps.logger.info({ linkedId: call.callerChannel.linkedId, destination }, 'call: attended transfer, consulting');
   return undefined;

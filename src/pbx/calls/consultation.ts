@@ -103,6 +103,12 @@ export class ConsultationRun {
     this.consultation.session.close();
   }
 
+  /** The consultation could not ring anyone: its legs and session go, and the call has no consultation any more. */
+  abort(): void {
+    this.cancel();
+    this.call.forget();
+  }
+
   private complete(): void {
     const target = this.target;
     if (target === undefined || this.call.calleeChannel === undefined) return;
