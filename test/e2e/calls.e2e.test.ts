@@ -281,6 +281,13 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     }
     // The last code turned DND off: its confirmation is one long 400 Hz tone (docs/feature-codes.md).
     await heard('a101', 400, { minSeconds: 0.3, minRatio: 0.3 });
+    // Each code call is in the CDRs: answered by the PBX's own playback, from 101.
+    const cdrs = async () => JSON.parse(await call('ACME', { reqtype: 'INFO', info: 'cdrs', format: 'json' })) as Array<Record<string, string>>;
+    await eventually(async () => (await cdrs()).filter((r) => r.dst === '*78' || r.dst === '*79').length === 2, 5_000, 'the feature-code CDRs');
+    for (const code of ['*78', '*79']) {
+      const row = (await cdrs()).find((r) => r.dst === code);
+      assert.deepEqual([row?.src, row?.disposition, row?.lastapp, row?.wherelanded], ['101', 'ANSWERED', 'Playback', `PLAYBACK:${code}`], JSON.stringify(row));
+    }
   });
 
   test('DIAL rings the source, then the destination, and they talk', async () => {

@@ -12,7 +12,7 @@ import { createTestNetwork, skipWithoutNetns, type TestNetwork } from '../suppor
 import { runSipp, skipWithoutSipp } from '../support/sipp.ts';
 import { startPbxServer } from './pbx-server.ts';
 import { api, eventually, freePort, stopAll, tempDir } from './process.ts';
-import { CARRIER_UAC, CARRIER_UAS } from './carrier-scenarios.ts';
+import { CARRIER_UAC, carrierUas } from './carrier-scenarios.ts';
 
 const SKIP = skipWithoutNetns('carrier e2e') || skipWithoutBaresip('carrier e2e') || skipWithoutSox('carrier e2e') || skipWithoutSipp('carrier e2e');
 const TONE = 700;
@@ -64,7 +64,8 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
       account: { username: '100-ACME', password: 'secret-100', domain: net.hostAddress, port: sipPort, transport: 'udp', regint: 600 },
     });
     await phone.waitForRegistration();
-    writeFileSync(join(data.path, 'carrier-uas.xml'), CARRIER_UAS);
+    writeFileSync(join(data.path, 'carrier-uas.xml'), carrierUas());
+    writeFileSync(join(data.path, 'carrier-uas-cid.xml'), carrierUas('\\+41445550100'));
     writeFileSync(join(data.path, 'carrier-uac.xml'), CARRIER_UAC);
   });
 
@@ -112,6 +113,23 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
       await eventually(async () => (await cdrs()).some((r) => r.dst === '0441234567' && r.originateid !== '' && r.disposition === 'ANSWERED'), 5_000, 'the DIAL CDR with its originate id');
     } finally {
       await phone!.setAnswerMode('manual');
+    }
+  });
+
+  test("an extension's trunk caller id (ex_trunkcidoverride) is what the carrier sees", async () => {
+    const [row] = JSON.parse(await call({ tenant: 'ACME', reqtype: 'MANAGEDB', object: 'extension', action: 'list', format: 'json' })) as Array<Record<string, string>>;
+    assert.ok(row?.ex_id);
+    await call({ tenant: 'ACME', reqtype: 'MANAGEDB', object: 'extension', action: 'update', objectid: row.ex_id, jsondata: JSON.stringify({ ex_trunkcidoverride: '+41445550100' }) });
+    try {
+      const carrier = runSipp(['-sf', 'carrier-uas-cid.xml', '-i', '127.0.0.1', '-p', String(carrierPort), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-rtp_echo', '-m', '1', '-timeout', '30s', '-trace_err', '-nostdin'], data.path, 40_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await phone?.call(`sip:0441234567@${net.hostAddress}:${sipPort}`, { timeoutMs: 15_000 });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await phone?.hangup();
+      const result = await carrier;
+      assert.equal(result.code, 0, `the carrier saw +41445550100 in P-Asserted-Identity: ${result.output.slice(-2000)}`);
+    } finally {
+      await call({ tenant: 'ACME', reqtype: 'MANAGEDB', object: 'extension', action: 'update', objectid: row.ex_id, jsondata: JSON.stringify({ ex_trunkcidoverride: '' }) });
     }
   });
 

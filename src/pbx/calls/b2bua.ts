@@ -80,6 +80,7 @@ export class B2bua implements CallOriginator {
     };
     const hooks: B2bua['hooks'] = {
       track: (call: Call) => this.calls.add(call),
+      record: (record) => void this.deps.cdrs.write(record),
       trackLeg: (leg: OutboundLeg) => {
         if (leg.transaction) this.clientLegs.set(leg.transaction, leg);
         // Each new leg also sweeps the ended ones, so the map stays the size of the calls in progress.

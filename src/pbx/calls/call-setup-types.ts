@@ -4,7 +4,7 @@ import type { MediaRelayControl } from '../../media/index.ts';
 import type { CallDirection } from '../../domain/index.ts';
 import type { Logger } from '../../shared/index.ts';
 import type { DigestAuthenticator, SipStack } from '../../sip/index.ts';
-import type { CallParty } from '../cdr/index.ts';
+import type { CallParty, CallRecord } from '../cdr/index.ts';
 import type { ForwardingDirectory, InboundDirectory, OutboundAttempt, OutboundDirectory } from '../dialplan/index.ts';
 import type { AuthBan, Binding, SipAccountDirectory, SipDomainPolicy } from '../registrar/index.ts';
 import type { Call, CallContext } from './call.ts';
@@ -46,6 +46,8 @@ export interface SetupHooks {
   established(call: Call): void;
   /** Blind transfer of the call's caller to a destination (API TRANSFER, a phone's REFER). */
   transfer(call: Call, destination: string): Promise<string | undefined>;
+  /** A call that ended without becoming a Call (a feature code answered by the PBX): its CDR. */
+  record(record: CallRecord): void;
 }
 
 export type CallDestination =

@@ -9,6 +9,7 @@ import type { Call } from './call.ts';
 import type { CallDestination, CallEnds, SetupDeps, SetupHooks, SetupOptions } from './call-setup-types.ts';
 import type { ExtensionTarget } from './call-ports.ts';
 import { connectCall } from './connect-call.ts';
+import { featureCodeRecord } from './feature-code-record.ts';
 import { forwardedDestination } from './forwarding.ts';
 import type { InboundLeg } from './inbound-leg.ts';
 import { readSdp } from './media-plan.ts';
@@ -71,7 +72,7 @@ export class CallSetup {
       domain: requestUri.value.host,
     };
 
-    if (await this.featureCode(leg, offer, tenantId, extensionId, dialled)) return undefined;
+    if (await this.featureCode(leg, offer, ends, extensionId, dialled)) return undefined;
     const target = await resolveDialled(this.deps.directory, tenantId, dialled);
     if (target.kind !== 'unknown') return this.toExtension(leg, offer, ends, target.extension, 'LOCAL');
     // Not an extension of the tenant: a number for the carriers, if the caller's routing profile has a route.
@@ -147,7 +148,8 @@ export class CallSetup {
    * A star code for the PBX itself (docs/feature-codes.md): performed and confirmed with a tone, then hung up.
    * True when `dialled` was one. Checked before the dialplan, as Asterisk's feature codes are.
    */
-  private async featureCode(leg: InboundLeg, offer: SessionDescription, tenantId: number, extensionId: number, dialled: string): Promise<boolean> {
+  private async featureCode(leg: InboundLeg, offer: SessionDescription, ends: Omit<CallEnds, 'destination' | 'direction'>, extensionId: number, dialled: string): Promise<boolean> {
+    const tenantId = ends.tenantId;
     const features = this.deps.featureCodes;
     if (features === undefined || !looksLikeFeatureCode(dialled)) return false;
     const action = matchFeatureCode(dialled, await features.directory.featureCodes(tenantId));
@@ -158,6 +160,7 @@ export class CallSetup {
       action,
     );
     this.deps.logger.info({ tenantId, extensionId, dialled, outcome: summary.outcome, detail: summary.detail }, 'call: feature code');
+    this.hooks.record(featureCodeRecord(this.options.ids, ends, dialled, summary));
     return true;
   }
 

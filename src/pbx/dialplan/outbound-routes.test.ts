@@ -150,6 +150,14 @@ describe('routeOutbound', () => {
     assert.ok(bare.ok);
     assert.deepEqual(bare.attempts[0]?.callerId, { number: '3900000', name: 'Trunk' });
     assert.equal(bare.pinRequired, false);
+    // The trunk overrides (ex_trunkcidoverride, ex_trunkemergencycidoverride) beat the extension's own numbers.
+    const overridden = caller({ trunkCallerId: '41445550100', trunkEmergencyCallerId: '41445550112', emergencyCallerId: '390299' });
+    const normal = routeOutbound(overridden, '0212345', [rule({})], providers);
+    assert.deepEqual(normal.ok && normal.attempts[0]?.callerId, { number: '41445550100', name: 'Acme' });
+    const urgent = routeOutbound(overridden, '112', [rule({ emergency: true })], providers);
+    assert.deepEqual(urgent.ok && urgent.attempts[0]?.callerId, { number: '41445550112', name: 'Acme' });
+    const urgentNoTrunk = routeOutbound(caller({ trunkCallerId: '41445550100', emergencyCallerId: '390299' }), '112', [rule({ emergency: true })], providers);
+    assert.deepEqual(urgentNoTrunk.ok && urgentNoTrunk.attempts[0]?.callerId, { number: '390299', name: 'Acme' });
     const none = routeOutbound(caller({ callerIdNumber: '', callerIdName: '' }), '0212345', [rule({})], PROVIDERS);
     assert.ok(none.ok);
     assert.equal(none.attempts[0]?.callerId, undefined);

@@ -80,6 +80,10 @@ export interface CallerRouting {
   readonly callerIdNumber: string;
   readonly callerIdName: string;
   readonly emergencyCallerId: string;
+  /** ex_trunkcidoverride: what this extension presents on carriers, in place of ex_cidnum; '' = none. */
+  readonly trunkCallerId?: string;
+  /** ex_trunkemergencycidoverride: the same for emergency routes, first of all; '' = none. */
+  readonly trunkEmergencyCallerId?: string;
 }
 
 export interface OutboundAttempt {
@@ -154,8 +158,10 @@ function rankGroups(rules: readonly RouteRule[]): RouteRule[][] {
 }
 
 function callerIdFor(caller: CallerRouting, provider: RoutingProvider, emergency: boolean): OutboundAttempt['callerId'] {
-  // Emergency calls present ex_emergencycidnum when set (the number the call-taker can call back).
-  const number = (emergency && caller.emergencyCallerId) || caller.callerIdNumber || provider.callerId;
+  // Emergency calls present ex_emergencycidnum when set (the number the call-taker can call back). The trunk
+  // overrides are the numbers meant for carriers only, so they come before the extension's own caller id.
+  const emergencyNumber = emergency ? caller.trunkEmergencyCallerId || caller.emergencyCallerId : '';
+  const number = emergencyNumber || caller.trunkCallerId || caller.callerIdNumber || provider.callerId;
   const name = caller.callerIdName || provider.callerIdName;
   return number || name ? { number, name } : undefined;
 }

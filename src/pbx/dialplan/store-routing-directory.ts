@@ -8,7 +8,7 @@ import type { DidEntry, InboundDirectory } from './inbound-did.ts';
 import type { CallerRouting, OutboundDirectory, RouteRule, RoutingProvider } from './outbound-routes.ts';
 import { providerTarget, type ProviderTargetResult } from './provider-target.ts';
 
-const CALLER_COLUMNS = ['ex_id', 'ex_rp_id', 'ex_callallowed', 'ex_destallowregex', 'ex_callallowedreason', 'ex_cidnum', 'ex_cidname', 'ex_emergencycidnum'];
+const CALLER_COLUMNS = ['ex_id', 'ex_rp_id', 'ex_callallowed', 'ex_destallowregex', 'ex_callallowedreason', 'ex_cidnum', 'ex_cidname', 'ex_emergencycidnum', 'ex_trunkcidoverride', 'ex_trunkemergencycidoverride'];
 const ROUTE_COLUMNS = ['dl_id', 'dl_regex', 'dl_pr_id', 'dl_adddigits', 'dl_deletedigits', 'dl_order', 'dl_priority', 'dl_weight', 'dl_emergencyroute', 'dl_usepin', 'dl_no_id'];
 const PROVIDER_COLUMNS = ['pr_id', 'pr_disabled', 'pr_callerid', 'pr_calleridname'];
 const DID_COLUMNS = ['di_id', 'di_te_id', 'di_number', 'di_unconditionalstatus', 'di_didnameprefix', 'di_maxchannels'];
@@ -40,6 +40,8 @@ export class StoreRoutingDirectory implements OutboundDirectory, InboundDirector
       callerIdNumber: text(row.ex_cidnum),
       callerIdName: text(row.ex_cidname),
       emergencyCallerId: text(row.ex_emergencycidnum),
+      trunkCallerId: text(row.ex_trunkcidoverride),
+      trunkEmergencyCallerId: text(row.ex_trunkemergencycidoverride),
     };
   }
 
