@@ -65,6 +65,7 @@ export {
   type NegotiatedStream,
 } from './offer-answer.ts';
 export { anchorMedia, type AnchorOptions } from './sdp-anchor.ts';
+export { restrictCodecs } from './codec-filter.ts';
 export {
   MediaRelay,
   RelaySession,

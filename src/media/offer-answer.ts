@@ -185,6 +185,12 @@ function findCodec(codecs: readonly LocalCodec[], id: Identity): LocalCodec | un
   return codecs.find((c) => c.encoding.toLowerCase() === name && c.clockRate === id.clockRate && (c.channels ?? 1) === id.channels);
 }
 
+/** The encoding name of a format (`PCMU`, `telephone-event`), from its a=rtpmap or the static table; undefined if unknown. */
+export function encodingOf(media: MediaDescription, format: string): string | undefined {
+  const payloadType = Number(format);
+  return Number.isInteger(payloadType) ? identify(media, payloadType)?.encoding : undefined;
+}
+
 /** A stream's direction: its own attribute, else the session's, else sendrecv (RFC 8866 §6.7). */
 export function offeredDirection(session: SessionDescription, media: MediaDescription): Direction {
   const own = media.attributes.find((a) => a.kind === 'direction');

@@ -10,8 +10,11 @@ m=audio [media_port] RTP/AVP 0
 a=rtpmap:0 PCMU/8000
 `;
 
-/** The provider as UAS; `presented` is a regex for the user part the P-Asserted-Identity must name. */
-export const carrierUas = (presented = '100'): string => `<?xml version="1.0" encoding="ISO-8859-1" ?>
+/**
+ * The provider as UAS; `presented` is a regex for the user part the P-Asserted-Identity must name, `formats` one for
+ * the payload types of the offer's m=audio line.
+ */
+export const carrierUas = (presented = '100', formats = '[0-9 ]+'): string => `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="carrier uas">
   <recv request="INVITE">
     <action><ereg regexp="^INVITE sip:\\+41441234567@" search_in="msg" check_it="true" assign_to="ruri"/></action>
@@ -32,6 +35,7 @@ Content-Length: 0
     <action>
       <ereg regexp="username=\\"trunkuser\\"" search_in="hdr" header="Proxy-Authorization:" check_it="true" assign_to="auth"/>
       <ereg regexp="sip:${presented}@127.0.0.1" search_in="hdr" header="P-Asserted-Identity:" check_it="true" assign_to="pai"/>
+      <ereg regexp="m=audio [0-9]+ RTP/AVP ${formats}\r?\n" search_in="body" check_it="true" assign_to="formats"/>
     </action>
   </recv>
   <send><![CDATA[

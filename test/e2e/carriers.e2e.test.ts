@@ -25,6 +25,8 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
   let sipPort = 0;
   let carrierPort = 0;
   let key = '';
+  let adminKey = '';
+  let providerId = '';
   let didId = '';
   let phone: BaresipPhone | undefined;
 
@@ -43,7 +45,9 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
     const server = await startPbxServer({ dataDir: data.path, mediaAddress: net.hostAddress });
     ({ base, sipPort } = server);
     const admin = server.adminKey;
+    adminKey = admin;
     const provider = await add('provider', { pr_name: 'SIPp Carrier', pr_tech: 'SIP', host: `127.0.0.1:${carrierPort}`, username: 'trunkuser', password: 'trunk-secret', pr_sendrpid: 'pai' }, admin, null);
+    providerId = String(provider.pr_id);
     const profile = await add('routingprofile', { rp_name: 'Via SIPp', rp_type: 'VOICE' }, admin, null);
     // National numbers (0...) go out in international form: the leading 0 replaced by +41.
     await add('route', { dl_name: 'National', dl_regex: '^0[1-9][0-9]+$', dl_rp_id: profile.rp_id, dl_pr_id: provider.pr_id, dl_deletedigits: 1, dl_adddigits: '+41' }, admin, null);
@@ -65,7 +69,8 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
     });
     await phone.waitForRegistration();
     writeFileSync(join(data.path, 'carrier-uas.xml'), carrierUas());
-    writeFileSync(join(data.path, 'carrier-uas-cid.xml'), carrierUas('\\+41445550100'));
+    // PCMA alone (8), perhaps with telephone-event: the provider's allow list narrowed the phone's offer.
+    writeFileSync(join(data.path, 'carrier-uas-cid.xml'), carrierUas('\\+41445550100', '8( [0-9]+)?'));
     writeFileSync(join(data.path, 'carrier-uac.xml'), CARRIER_UAC);
   });
 
@@ -116,10 +121,11 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
     }
   });
 
-  test("an extension's trunk caller id (ex_trunkcidoverride) is what the carrier sees", async () => {
+  test("the carrier sees the extension's trunk caller id (ex_trunkcidoverride) and only the codecs it allows (pr_allow)", async () => {
     const [row] = JSON.parse(await call({ tenant: 'ACME', reqtype: 'MANAGEDB', object: 'extension', action: 'list', format: 'json' })) as Array<Record<string, string>>;
     assert.ok(row?.ex_id);
     await call({ tenant: 'ACME', reqtype: 'MANAGEDB', object: 'extension', action: 'update', objectid: row.ex_id, jsondata: JSON.stringify({ ex_trunkcidoverride: '+41445550100' }) });
+    await call({ reqtype: 'MANAGEDB', object: 'provider', action: 'update', objectid: providerId, jsondata: JSON.stringify({ allow: 'alaw:20' }) }, adminKey);
     try {
       const carrier = runSipp(['-sf', 'carrier-uas-cid.xml', '-i', '127.0.0.1', '-p', String(carrierPort), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-rtp_echo', '-m', '1', '-timeout', '30s', '-trace_err', '-nostdin'], data.path, 40_000);
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -127,8 +133,10 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       await phone?.hangup();
       const result = await carrier;
-      assert.equal(result.code, 0, `the carrier saw +41445550100 in P-Asserted-Identity: ${result.output.slice(-2000)}`);
+      assert.equal(result.code, 0, `the carrier saw +41445550100 in P-Asserted-Identity and PCMA alone: ${result.output.slice(-2000)}`);
+      await heard(TONE);
     } finally {
+      await call({ reqtype: 'MANAGEDB', object: 'provider', action: 'update', objectid: providerId, jsondata: JSON.stringify({ allow: '' }) }, adminKey);
       await call({ tenant: 'ACME', reqtype: 'MANAGEDB', object: 'extension', action: 'update', objectid: row.ex_id, jsondata: JSON.stringify({ ex_trunkcidoverride: '' }) });
     }
   });

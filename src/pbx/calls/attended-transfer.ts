@@ -21,6 +21,7 @@ export async function attendedTransfer(deps: TransferDeps & { readonly relay: Me
   const session = await deps.relay.openSession();
   if (!session.ok) return `no media ports free: ${session.error}`;
   const transferrer = call.answeredLeg;
+  const offer = call.consultationOffer(session.value.side('b').localPort);
   const forks = ringExtension(deps, options, call, {
     tenantCode: call.record.tenantCode,
     target: target.extension,
@@ -28,7 +29,7 @@ export async function attendedTransfer(deps: TransferDeps & { readonly relay: Me
     callerId: { number: call.callerChannel.connectedNum, name: call.callerChannel.connectedName },
     domain: contacts[0]?.source.address ?? '127.0.0.1',
     linkedId: call.callerChannel.linkedId,
-    offer: call.consultationOffer(session.value.side('b').localPort),
+    offer,
     listener: {
       provisional: () => undefined,
       answered: (leg, response) => {
@@ -44,6 +45,7 @@ export async function attendedTransfer(deps: TransferDeps & { readonly relay: Me
   const started = call.beginConsultation({
     forks,
     session: session.value,
+    offer,
     destination: target.extension.number,
     peerAccount: target.extension.account,
     startedAt: options.context.clock.now(),

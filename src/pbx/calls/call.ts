@@ -1,6 +1,6 @@
 // One call bridged by the B2BUA: the calling side (a phone's INVITE, or the source of an API call), the forks
 // ringing the callee's contacts, the relay session anchoring the media, the live channels and the call's record.
-import type { RelaySessionControl, RelaySideControl, SessionDescription } from '../../media/index.ts';
+import { restrictCodecs, type RelaySessionControl, type RelaySideControl, type SessionDescription } from '../../media/index.ts';
 import type { CancelTimer, Clock, Logger } from '../../shared/index.ts';
 import type { SipResponse } from '../../sip/index.ts';
 import type { CallRecord, Landing } from '../cdr/index.ts';
@@ -100,9 +100,16 @@ export class Call {
     this.stopRingTimer = this.context.clock.setTimer(ringMs, () => this.noAnswer());
   }
 
-  /** The offer for the callee: the caller's description on relay side B. */
-  calleeOffer(): string {
-    const offer = anchoredSdp(this.callerConnected ? this.offerForCallee : this.caller.offer, this.context.mediaAddress, this.relay.side('b').localPort, this.sdpVersion++);
+  /**
+   * The offer for the callee: the caller's description on relay side B, narrowed to `codecs` when the callee
+   * accepts only some (a carrier's allow list); undefined when none of the caller's codecs is among them.
+   */
+  calleeOffer(): string;
+  calleeOffer(codecs: readonly string[]): string | undefined;
+  calleeOffer(codecs: readonly string[] = []): string | undefined {
+    const description = restrictCodecs(this.callerConnected ? this.offerForCallee : this.caller.offer, codecs);
+    if (description === undefined) return undefined;
+    const offer = anchoredSdp(description, this.context.mediaAddress, this.relay.side('b').localPort, this.sdpVersion++);
     this.sentTo.b = offer;
     return offer;
   }
@@ -328,6 +335,22 @@ export class Call {
     return this.consultationRun;
   }
 
+  /**
+   * Our answer to a re-INVITE or UPDATE from the consultation's target (hold, a new address): the description it was
+   * offered, renewed, with the consultation session following its media. Undefined when no consultation runs.
+   */
+  consultationDescription(offerBody: Buffer): string | undefined {
+    const consultation = this.consultationRun?.consultation;
+    if (consultation === undefined) return undefined;
+    const offer = offerBody.length > 0 ? readSdp(offerBody) : undefined;
+    const address = offer?.ok ? mediaAddress(offer.value) : undefined;
+    if (address !== undefined) {
+      consultation.session.side('b').setRemote(address.address, address.port);
+      consultation.session.hold('b', address.direction !== 'sendrecv');
+    }
+    return reanswer(consultation.offer, offer?.ok ? offer.value : undefined, this.sdpVersion++);
+  }
+
   /** The offer for a consultation target: the codec the call uses now, on the consultation session's port. */
   consultationOffer(port: number): string {
     const current = readSdp(Buffer.from(this.sentTo.a ?? ''));
@@ -435,6 +458,8 @@ export class Call {
     this.context.channels.remove(previous.channel.name);
     this.relay.side('b').bridgeTo(undefined);
     this.calleeSide = consultation.session.side('b');
+    // The target is the callee now: its re-INVITEs are answered from what it was offered, on its own session's port.
+    this.sentTo.b = consultation.offer;
     this.relay.side('a').bridgeTo(this.calleeSide);
     this.extraSessions.push(consultation.session);
     this.forks.clear();

@@ -32,6 +32,12 @@ export async function dialCarriers(deps: ForkDeps & { readonly carriers: Carrier
       deps.counters.providerLimit++;
       continue;
     }
+    // No transcoding: a carrier that takes none of the caller's codecs (pr_allow) is skipped like a failed one.
+    const sdp = call.calleeOffer(target.codecs);
+    if (sdp === undefined) {
+      deps.logger.info({ provider: target.name, codecs: target.codecs }, 'call: no codec in common with the provider, trying the next route');
+      continue;
+    }
     const callerId = attempt.callerId ?? request.callerId;
     const hostPort = `${target.host}:${target.port}`;
     const transport = target.transport === 'udp' ? '' : `;transport=${target.transport}`;
@@ -41,7 +47,7 @@ export async function dialCarriers(deps: ForkDeps & { readonly carriers: Carrier
         target: { requestUri: `sip:${userPart(attempt.number)}@${hostPort}${transport}`, endpoint: { protocol: target.transport, address, port: target.port }, flowId: undefined },
         from: `${callerId.name ? `"${callerId.name.replace(/["\\]/g, '')}" ` : ''}<sip:${callerId.number}@${target.fromDomain}>`,
         to: `<sip:${userPart(attempt.number)}@${target.host}>`,
-        sdp: call.calleeOffer(),
+        sdp,
         extraHeaders: identityHeaders(target, callerId),
         ...(target.auth ? { credentials: { username: target.auth.username, password: target.auth.secret } } : {}),
       },

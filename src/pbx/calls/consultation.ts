@@ -10,6 +10,8 @@ import type { OutboundLeg } from './outbound-leg.ts';
 export interface Consultation {
   readonly forks: ReadonlyArray<{ leg: OutboundLeg; channel: LiveChannel }>;
   readonly session: RelaySessionControl;
+  /** The description offered to the target (on the session's side b): re-INVITE answers renew it. */
+  readonly offer: string;
   readonly destination: string;
   readonly peerAccount: string;
   readonly startedAt: Date;
