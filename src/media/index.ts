@@ -83,6 +83,7 @@ export {
   type MediaRelayControl,
   type RelaySessionControl,
   type RelaySideControl,
+  type RelayTone,
   type RelayTap,
   type RelayChannelKind,
   type SideName,

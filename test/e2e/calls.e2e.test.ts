@@ -290,17 +290,20 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     }
   });
 
-  test('DIAL rings the source, then the destination, and they talk', async () => {
+  test('DIAL rings the source, which hears ringback while the destination rings; then they talk', async () => {
     await phone('a100').setAnswerMode('auto');
     const answer = await call('ACME', { reqtype: 'DIAL', source: '100', dest: '101', autoanswer: 'yes' });
     assert.match(answer, /^Success\|Originate successfully queued\|[0-9a-f]+\|$/);
     await phone('a100').waitForEstablished({ timeoutMs: 10_000 });
+    // Let the destination ring through the tone's first second (425 Hz, 1 s on, 4 s off).
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
     await phone('a101').accept({ timeoutMs: 10_000 });
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     await phone('a101').hangup();
     await phone('a100').waitForClosed({ timeoutMs: 10_000 });
     await phone('a100').setAnswerMode('manual');
-    await heard('a100', TONES.a101, { minSeconds: 1.5 });
+    await heard('a100', TONES.a101, { minSeconds: 1.5, minRatio: 0.3 });
+    await heard('a100', 425, { minSeconds: 0.5, minRatio: 0.05 });
     await heard('a101', TONES.a100, { minSeconds: 1.5 });
   });
 });

@@ -3,3 +3,4 @@
 export { RtpPlayer, SAMPLES_PER_PACKET, PACKET_MS, type PlayOptions, type PlayResult } from './rtp-player.ts';
 export { toneSamples, silence, concatSamples, samplesFor, SAMPLE_RATE } from './tone-samples.ts';
 export { readWavSamples, parseWavSamples } from './read-wav-samples.ts';
+export { callProgressCycle, type CallProgressTone } from './call-progress-tones.ts';

@@ -22,6 +22,11 @@ export interface PlayOptions {
    * symmetric RTP) sees one source. Not closed by the player. Absent: an ephemeral socket of our own.
    */
   readonly socket?: Socket;
+  /**
+   * Sees each whole packet (header and payload in one buffer) just before it is sent and may rewrite it in place:
+   * a relay side passes it through its restamper so the tone and the media after it are one RTP stream.
+   */
+  readonly prepare?: (packet: Buffer) => void;
 }
 
 export interface PlayResult {
@@ -97,7 +102,14 @@ export class RtpPlayer {
         sent++;
         try {
           inFlight++;
-          from.send([header, encode(frame)], options.remote.port, options.remote.address, (error) => {
+          const payload = encode(frame);
+          let packet: Buffer | Buffer[] = [header, payload];
+          if (options.prepare !== undefined) {
+            const whole = Buffer.concat(packet);
+            options.prepare(whole);
+            packet = whole;
+          }
+          from.send(packet, options.remote.port, options.remote.address, (error) => {
             inFlight--;
             if (error) sendErrors++;
             if (closeWhenSent && inFlight === 0) closeQuietly(from);

@@ -4,5 +4,5 @@ export { MediaRelay, DEFAULT_INACTIVITY_MS, DEFAULT_LATCH_SILENCE_MS, type Media
 export { RelaySession, type InactivityListener } from './relay-session.ts';
 export type { RelaySide, RelayTap, RelayChannelKind, SideName } from './relay-side.ts';
 export { RtpPortPool, DEFAULT_PORT_MIN, DEFAULT_PORT_MAX, type RtpPortPoolOptions, type RtpSocketPair } from './rtp-port-pool.ts';
-export type { MediaRelayControl, RelaySessionControl, RelaySideControl } from './relay-control.ts';
+export type { MediaRelayControl, RelaySessionControl, RelaySideControl, RelayTone } from './relay-control.ts';
 export { ThreadedMediaRelay, type ThreadedMediaRelayOptions } from './threaded-relay.ts';

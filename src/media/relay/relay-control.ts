@@ -2,9 +2,16 @@
 // (MediaRelay) or in a worker thread (ThreadedMediaRelay). Counters and taps are not part of it: they are
 // per-packet state that lives where the packets are, and a worker's cannot be read synchronously.
 import type { Result } from '../../shared/index.ts';
+import type { CallProgressTone } from '../player/index.ts';
 
 /** Side A is the caller's leg, side B the callee's. */
 export type SideName = 'a' | 'b';
+
+/** A call-progress tone a side plays to its leg, looped, in the leg's G.711 law (0 PCMU, 8 PCMA). Plain data: it crosses threads. */
+export interface RelayTone {
+  readonly name: CallProgressTone;
+  readonly payloadType: 0 | 8;
+}
 
 export interface RelaySideControl {
   readonly name: SideName;
@@ -18,6 +25,12 @@ export interface RelaySideControl {
    * side's packets going nowhere (see RelaySide.bridgeTo).
    */
   bridgeTo(other: RelaySideControl | undefined): void;
+  /**
+   * Plays a tone to this side's leg, out of its own RTP port and as the same RTP stream as the media that follows
+   * (ringback to a party that already talks to us while the callee rings); undefined stops it. Media from the paired
+   * side still goes out meanwhile: stop the tone when it starts (an answer, early media).
+   */
+  playTone(tone: RelayTone | undefined): void;
 }
 
 export interface RelaySessionControl {

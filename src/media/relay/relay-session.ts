@@ -94,6 +94,8 @@ export class RelaySession implements RelaySessionControl {
     if (this.isClosed) return;
     this.isClosed = true;
     this.onInactive = undefined;
+    this.a.playTone(undefined);
+    this.b.playTone(undefined);
     this.host.release(this.a.pair);
     this.host.release(this.b.pair);
     this.host.forget(this);

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import type { RemoteInfo, Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import type { Logger } from '../../shared/index.ts';
-import type { RelaySideControl, SideName } from './relay-control.ts';
+import { callProgressCycle, RtpPlayer } from '../player/index.ts';
+import type { RelaySideControl, RelayTone, SideName } from './relay-control.ts';
 import { worthLogging, type RelayContext } from './relay-context.ts';
 import type { RtpSocketPair } from './rtp-port-pool.ts';
 import { RtpRestamper } from './rtp-restamper.ts';
@@ -187,6 +188,9 @@ export class SideState implements RelaySide {
   readonly rtcp: RelayChannel;
   private sdpAddress: string | undefined = undefined;
   private sdpPort = 0;
+  /** The tone playing to this leg, if any; created on first use (most sides never play one). */
+  private tonePlayer: RtpPlayer | undefined = undefined;
+  private tonePlaying: RelayTone | undefined = undefined;
 
   constructor(
     readonly name: SideName,
@@ -215,6 +219,29 @@ export class SideState implements RelaySide {
     if (peer.rtcp.peer !== undefined && peer.rtcp.peer !== this.rtcp && peer.rtcp.peer.peer === peer.rtcp) peer.rtcp.peer.peer = undefined;
     peer.rtp.peer = this.rtp;
     peer.rtcp.peer = this.rtcp;
+  }
+
+  playTone(tone: RelayTone | undefined): void {
+    // The same tone again (a second 180) goes on where it is rather than restarting its cadence.
+    if (tone !== undefined && this.tonePlaying?.name === tone.name && this.tonePlaying.payloadType === tone.payloadType && this.tonePlayer?.playing) return;
+    this.tonePlayer?.stop();
+    this.tonePlaying = tone;
+    if (tone === undefined) return;
+    const address = this.rtp.destAddress;
+    if (address === undefined) return; // nowhere to send yet: the leg has neither an SDP address nor a latched source
+    const player = (this.tonePlayer ??= new RtpPlayer());
+    const cycle = callProgressCycle(tone.name);
+    const options = {
+      payloadType: tone.payloadType,
+      remote: { address, port: this.rtp.destPort },
+      socket: this.pair.rtp,
+      // Through this side's restamper: the leg hears one stream, tone first, then whoever it is bridged to.
+      prepare: (packet: Buffer) => this.rtp.restamper?.restamp(packet),
+    };
+    const loop = async (): Promise<void> => {
+      while (!(await player.play(cycle, options)).stopped);
+    };
+    loop().catch((error: unknown) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'media relay: tone failed'));
   }
 
   setRemote(address: string, port: number): void {

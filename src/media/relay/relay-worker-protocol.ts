@@ -2,7 +2,7 @@
 // sockets). Commands go one way in order, so a setRemote posted before a bridgeTo is applied before it; only
 // opening a session and reading counters wait for an answer. Plain objects: they cross by structured clone.
 import type { RelaySnapshot } from './media-relay.ts';
-import type { SideName } from './relay-control.ts';
+import type { RelayTone, SideName } from './relay-control.ts';
 
 export interface RelayWorkerSettings {
   readonly host: string;
@@ -18,6 +18,7 @@ export type RelayCommand =
   | { readonly op: 'open'; readonly request: number }
   | { readonly op: 'setRemote'; readonly session: string; readonly side: SideName; readonly address: string; readonly port: number }
   | { readonly op: 'bridge'; readonly session: string; readonly side: SideName; readonly to: { readonly session: string; readonly side: SideName } | undefined }
+  | { readonly op: 'tone'; readonly session: string; readonly side: SideName; readonly tone: RelayTone | undefined }
   | { readonly op: 'hold'; readonly session: string; readonly side: SideName | undefined; readonly held: boolean }
   | { readonly op: 'pause' | 'resume' | 'close'; readonly session: string }
   | { readonly op: 'snapshot'; readonly request: number }

@@ -53,6 +53,8 @@ function apply(command: RelayCommand): void {
       const other = command.to === undefined ? undefined : sessions.get(command.to.session)?.side(command.to.side);
       return session.side(command.side).bridgeTo(other);
     }
+    case 'tone':
+      return session.side(command.side).playTone(command.tone);
     case 'hold':
       return command.side === undefined ? session.hold(command.held) : session.hold(command.side, command.held);
     case 'pause':

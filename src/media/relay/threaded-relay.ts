@@ -5,7 +5,7 @@
 import type { Worker } from 'node:worker_threads';
 import { err, ok, silentLogger, startModuleWorker, type Logger, type Result } from '../../shared/index.ts';
 import { MediaRelay, type RelaySnapshot } from './media-relay.ts';
-import type { MediaRelayControl, RelaySessionControl, RelaySideControl, SideName } from './relay-control.ts';
+import type { MediaRelayControl, RelaySessionControl, RelaySideControl, RelayTone, SideName } from './relay-control.ts';
 import type { RelayCommand, RelayEvent, RelayWorkerSettings } from './relay-worker-protocol.ts';
 
 export interface ThreadedMediaRelayOptions {
@@ -250,6 +250,10 @@ class RemoteSide implements RelaySideControl {
 
   setRemote(address: string, port: number): void {
     this.session.command({ op: 'setRemote', session: this.session.id, side: this.name, address, port });
+  }
+
+  playTone(tone: RelayTone | undefined): void {
+    this.session.command({ op: 'tone', session: this.session.id, side: this.name, tone });
   }
 
   bridgeTo(other: RelaySideControl | undefined): void {

@@ -129,6 +129,8 @@ export class Call {
     if (fork === undefined || this.phase !== 'ringing') return;
     this.context.channels.update(fork.channel.name, { state: 'Ringing' });
     const sdp = response.body.length > 0 ? readSdp(response.body) : undefined;
+    // A caller that already talks to us (DIAL's source, a transferred caller) hears our ringback, or the early media.
+    if (this.callerConnected || this.caller.talking) this.ringback(sdp?.ok !== true && this.earlyFrom === undefined);
     // Early media (RFC 3960 gateway model): the first fork that sends SDP is heard; other forks' tones are not.
     if (this.callerConnected) return;
     if (sdp?.ok && (this.earlyFrom === undefined || this.earlyFrom === leg.id)) {
@@ -155,6 +157,7 @@ export class Call {
     }
     this.phase = 'answered';
     this.winner = fork;
+    this.ringback(false);
     // Forwarding and failover were for this attempt's ringing; they must not outlive the answer.
     this.fallback = undefined;
     this.stopRingTimer?.();
@@ -195,6 +198,14 @@ export class Call {
       return;
     }
     this.giveUp();
+  }
+
+  /** Ringback to side a in the law the caller uses (PCMU or PCMA; none for another codec), or silence it. */
+  private ringback(on: boolean): void {
+    const side = this.relay.side('a');
+    if (!on) return side.playTone(undefined);
+    const payloadType = g711Of(this.callerConnected ? this.offerForCallee : this.caller.offer);
+    if (payloadType !== undefined) side.playTone({ name: 'ringback', payloadType });
   }
 
   /** Sets what to try once every fork failed (e.g. the next carrier). Cleared when used. */
@@ -493,4 +504,11 @@ export class Call {
     // Either party of a joined pair hanging up ends the other call's leg too.
     join?.partner.hangup('transfer-joined-party-left');
   }
+}
+
+/** The G.711 law the first audio stream of a description lists first (0 PCMU, 8 PCMA), if it lists either. */
+function g711Of(description: SessionDescription): 0 | 8 | undefined {
+  const formats = description.media.find((m) => m.media === 'audio' && m.port !== 0)?.formats ?? [];
+  const first = formats.find((f) => f === '0' || f === '8');
+  return first === '0' ? 0 : first === '8' ? 8 : undefined;
 }

@@ -9,6 +9,8 @@ export interface CallerSide {
   readonly leg: InboundLeg | OutboundLeg;
   /** The description offered to the callee (re-pointed at relay side B by the Call). */
   readonly offer: SessionDescription;
+  /** The caller already talks to us while the callee rings, so it hears ringback only if we play it. */
+  readonly talking: boolean;
   /** The callee rings (180), or sends early media (183 with our SDP). */
   ringing(earlySdp: string | undefined): void;
   /** The callee answered: our answer to the caller. False when the caller can no longer take it. */
@@ -23,6 +25,9 @@ export interface CallerSide {
 
 /** A phone's INVITE: answers go out as SIP responses. */
 export class InviteCaller implements CallerSide {
+  /** A ringing phone plays its own ringback on our 180. */
+  readonly talking = false;
+
   constructor(readonly leg: InboundLeg, readonly offer: SessionDescription) {}
 
   ringing(earlySdp: string | undefined): void {
@@ -60,6 +65,10 @@ export class OriginatedCaller implements CallerSide {
 
   choose(leg: OutboundLeg): void {
     this.leg = leg;
+  }
+
+  get talking(): boolean {
+    return this.leg.answered;
   }
 
   ringing(): void {}
