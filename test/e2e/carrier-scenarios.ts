@@ -12,7 +12,8 @@ a=rtpmap:0 PCMU/8000
 
 /**
  * The provider as UAS; `presented` is a regex for the user part the P-Asserted-Identity must name, `formats` one for
- * the payload types of the offer's m=audio line.
+ * the payload types of the offer's m=audio line (POSIX extended, as SIPp reads it: end it with [[:cntrl:]] to pin the
+ * line's end, since an attribute cannot hold a CR or LF).
  */
 export const carrierUas = (presented = '100', formats = '[0-9 ]+'): string => `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="carrier uas">
@@ -35,7 +36,7 @@ Content-Length: 0
     <action>
       <ereg regexp="username=\\"trunkuser\\"" search_in="hdr" header="Proxy-Authorization:" check_it="true" assign_to="auth"/>
       <ereg regexp="sip:${presented}@127.0.0.1" search_in="hdr" header="P-Asserted-Identity:" check_it="true" assign_to="pai"/>
-      <ereg regexp="m=audio [0-9]+ RTP/AVP ${formats}\r?\n" search_in="body" check_it="true" assign_to="formats"/>
+      <ereg regexp="m=audio [0-9]+ RTP/AVP ${formats}" search_in="body" check_it="true" assign_to="formats"/>
     </action>
   </recv>
   <send><![CDATA[
@@ -57,7 +58,7 @@ SIP/2.0 200 OK
 [last_Call-ID:]
 [last_CSeq:]
 Contact: <sip:carrier@[local_ip]:[local_port]>
-X-Checked: [$ruri] [$auth] [$pai]
+X-Checked: [$ruri] [$auth] [$pai] [$formats]
 Content-Type: application/sdp
 Content-Length: [len]
 
