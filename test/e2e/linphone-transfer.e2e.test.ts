@@ -20,7 +20,7 @@ const TONES = { a: 600, c: 1400, x: 1800 } as const;
 const ACCOUNTS = { a: '100-ACME', x: '101-ACME', c: '102-ACME' } as const;
 
 describe("a real phone's attended transfer (REFER with Replaces) through the B2BUA", { skip: SKIP }, () => {
-  const data = tempDir('callgrid-linphone-');
+  const data = tempDir('linphone-transfer');
   let net: TestNetwork;
   let base = '';
   let sipPort = 0;
@@ -28,8 +28,6 @@ describe("a real phone's attended transfer (REFER with Replaces) through the B2B
   let a: BaresipPhone | undefined;
   let c: BaresipPhone | undefined;
   let x: LinphonePhone | undefined;
-  /** Whether X's consultation call with C had ended before A hung up (see the todo below). */
-  let consultEndedEarly: boolean | undefined;
   const uri = (number: string) => `sip:${number}@${net.hostAddress}:${sipPort}`;
   const channels = async () => {
     const answer = await api(base, { key, tenant: 'ACME', reqtype: 'CHANNELS', format: 'json' });
@@ -86,8 +84,11 @@ describe("a real phone's attended transfer (REFER with Replaces) through the B2B
     await delay(2_000);
 
     await x.transferToCall(withA, withC, { timeoutMs: 10_000 });
-    // Told by the NOTIFY that the transfer is done, linphone hangs up its call with A itself.
+    // Told by the NOTIFY that the transfer is done, linphone hangs up its call with A itself. Its call with C is the
+    // dialog Replaces named: RFC 3891 §3 has whoever accepted the Replaces end it with BYE, which is Callgrid here
+    // (C is never re-INVITEd), and linphone waits for that BYE.
     await x.waitForEnded(withA, { timeoutMs: 10_000 });
+    await x.waitForEnded(withC, { timeoutMs: 10_000 });
     const joined = await channels();
     assert.equal(joined.length, 2, JSON.stringify(joined));
     const channelA = joined.find((ch) => ch.Account === ACCOUNTS.a);
@@ -97,7 +98,6 @@ describe("a real phone's attended transfer (REFER with Replaces) through the B2B
     assert.equal(channelC.BridgedChannel, channelA.Channel);
 
     await delay(4_000);
-    consultEndedEarly = x.calls().find((call) => call.id === withC)?.state === 'ended';
     assert.equal(a.activeCalls().length, 1, 'A is still in its call');
     assert.equal(c.activeCalls().length, 1, 'C is still in its call');
     const callA = a.activeCalls()[0]?.id;
@@ -105,7 +105,6 @@ describe("a real phone's attended transfer (REFER with Replaces) through the B2B
     assert.ok(callA && callC);
     await a.hangup({ callId: callA });
     await c.waitForClosed({ callId: callC, timeoutMs: 10_000 });
-    await x.waitForEnded(withC, { timeoutMs: 10_000 });
     assert.deepEqual(x.activeCalls(), [], 'X has no call left');
     await eventually(async () => (await channels()).length === 0, 5_000, 'no channel left after A hung up');
 
@@ -114,11 +113,5 @@ describe("a real phone's attended transfer (REFER with Replaces) through the B2B
     assertTone(heardBy(a), TONES.x, { minSeconds: 1, minRatio: 0.1 });
     assertTone(heardBy(a), TONES.c, { minSeconds: 1.5, minRatio: 0.2 });
     assertTone(heardBy(c), TONES.a, { minSeconds: 1.5, minRatio: 0.2 });
-  });
-
-  // RFC 3891 §3: whoever accepts the Replaces ends the replaced dialog with a BYE. Callgrid accepts it in C's stead
-  // (C is never re-INVITEd), so it owes X that BYE; linphone waits for it and keeps its consultation call meanwhile.
-  test("Callgrid ends X's consultation call once A and C are joined", { todo: 'the consultation dialog ends only when the joined call does' }, () => {
-    assert.equal(consultEndedEarly, true, "X's call with C was still up 4 s after the transfer");
   });
 });

@@ -35,6 +35,9 @@ export function transferWithReplaces(deps: ReplacesDeps, transaction: ServerTran
   if (!referring.call.joinable || !replaced.call.joinable) return deps.notify(dialog, '491 Request Pending', DONE);
   join(deps, referring, replaced);
   deps.notify(dialog, '200 OK', DONE);
+  // RFC 3891 §3: whoever accepts the Replaces ends the replaced dialog with BYE. We took C's place in it, so the
+  // BYE is ours; the phone ends the REFER's own dialog itself after the NOTIFY (and gets BYE there when A and C end).
+  replaced.leg.bye();
 }
 
 /**
