@@ -21,7 +21,7 @@ export async function attendedTransfer(deps: TransferDeps & { readonly relay: Me
   const session = await deps.relay.openSession();
   if (!session.ok) return `no media ports free: ${session.error}`;
   const transferrer = call.answeredLeg;
-  const offer = call.consultationOffer(session.value.side('b').localPort);
+  const offer = call.media.consultationOffer(session.value.side('b').localPort);
   const forks = ringExtension(deps, options, call, {
     tenantCode: call.record.tenantCode,
     target: target.extension,

@@ -137,12 +137,12 @@ export class B2bua implements CallOriginator {
         if (dialog !== undefined) dialog.refreshTarget(request);
         // A consultation's target talks on the consultation's own session: its description, not side b's.
         if (entry.side === 'consult') {
-          const sdp = entry.call.consultationDescription(request.body) ?? entry.call.localDescription('b', request.body);
+          const sdp = entry.call.consultationDescription(request.body) ?? entry.call.media.localDescription('b', request.body);
           return void stack.respond(transaction, 200, 'OK', [['Contact', dialog?.localContact ?? ''], ['Content-Type', 'application/sdp']], sdp);
         }
         const side = entry.side;
-        if (request.body.length > 0) entry.call.remoteMediaChanged(side, request.body);
-        const sdp = entry.call.localDescription(side, request.body);
+        if (request.body.length > 0) entry.call.media.remoteMediaChanged(side, request.body);
+        const sdp = entry.call.media.localDescription(side, request.body);
         stack.respond(transaction, 200, 'OK', [['Contact', dialog?.localContact ?? ''], ['Content-Type', 'application/sdp']], sdp);
         return;
       }

@@ -33,7 +33,7 @@ export async function dialCarriers(deps: ForkDeps & { readonly carriers: Carrier
       continue;
     }
     // No transcoding: a carrier that takes none of the caller's codecs (pr_allow) is skipped like a failed one.
-    const sdp = call.calleeOffer(target.codecs);
+    const sdp = call.media.calleeOffer(target.codecs);
     if (sdp === undefined) {
       deps.logger.info({ provider: target.name, codecs: target.codecs }, 'call: no codec in common with the provider, trying the next route');
       continue;

@@ -1,6 +1,6 @@
 // An attended transfer's consultation (MiRTA ATXTRANSFER, attended-transfer.ts): the called party talks with the
 // target on a second relay session while its caller waits; when the called party hangs up, the call hands the caller
-// over to the target. This file is the consultation's own bookkeeping; the call does the handing over.
+// over to the target. This file is the consultation's own bookkeeping; call-transfers.ts does the handing over.
 import type { RelaySessionControl, RelaySideControl } from '../../media/index.ts';
 import type { Clock } from '../../shared/index.ts';
 import type { ChannelRegistry, LiveChannel } from './channel-registry.ts';

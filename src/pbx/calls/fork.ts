@@ -37,7 +37,7 @@ export interface RingRequest {
 }
 
 export function ringExtension(deps: ForkDeps, options: ForkOptions, call: Call, ring: RingRequest): Array<{ leg: OutboundLeg; channel: LiveChannel }> {
-  const offer = ring.offer ?? call.calleeOffer();
+  const offer = ring.offer ?? call.media.calleeOffer();
   const started: Array<{ leg: OutboundLeg; channel: LiveChannel }> = [];
   for (const contact of ring.contacts) {
     const leg = new OutboundLeg(

@@ -132,7 +132,7 @@ export class Originator {
     side.offer = sdp.value;
     const address = mediaAddress(sdp.value);
     if (address !== undefined) call.relay.side('a').setRemote(address.address, address.port);
-    call.setCallerDescription(offer);
+    call.media.setCallerDescription(offer);
     this.deps.channels.update(call.callerChannel.name, { state: 'Up', answeredAt: this.options.context.clock.now(), sipCallId: leg.callId });
     this.hooks.established(call);
 

@@ -70,7 +70,7 @@ function join(deps: ReplacesDeps, referring: PartyEntry, replaced: PartyEntry): 
   const transferee = p.channelOf(pStays);
   const target = q.channelOf(qStays);
   if (transferee === undefined || target === undefined) return;
-  p.mediaSide(pStays).bridgeTo(q.mediaSide(qStays));
+  p.media.sideOf(pStays).bridgeTo(q.media.sideOf(qStays));
   // The transferee's call records the joined talk (as ATXTRANSFER does); the target's call ends its record here.
   p.joinedByTransfer(referring.side, { partner: q, channel: target, record: { destination: target.extension || target.callerIdNum, peerAccount: target.account } });
   q.joinedByTransfer(replaced.side, { partner: p, channel: transferee });

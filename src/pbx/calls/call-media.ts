@@ -1,0 +1,167 @@
+// The media of one call: where each party's RTP is on the relay (the caller on side a, the callee on side b or,
+// after an attended transfer, on the consultation's session) and the descriptions we send each side. One version
+// counter serves the whole call, and the last description a side got is what answers to its re-INVITEs renew.
+import { restrictCodecs, type RelaySessionControl, type RelaySideControl, type SessionDescription } from '../../media/index.ts';
+import type { CallerSide } from './caller-side.ts';
+import type { Consultation } from './consultation.ts';
+import { anchoredSdp, mediaAddress, readSdp, reanswer } from './media-plan.ts';
+
+export class CallMedia {
+  private sdpVersion = 1;
+  /** The last description we sent each side: answers to its re-INVITEs reuse it. */
+  private readonly sentTo: { a?: string; b?: string } = {};
+  /** After a blind transfer the caller already talks to us: new callees are connected without answering it again. */
+  private connected = false;
+  /** The description the next callee is offered once the caller is connected: what the caller uses now. */
+  private offerForCallee: SessionDescription;
+  /** The relay side the callee's media is on: side b, or after an attended transfer a second session's side. */
+  private calleeSide: RelaySideControl;
+  /** Relay sessions the call took over from consultations; closed with the call. */
+  private readonly extraSessions: RelaySessionControl[] = [];
+
+  constructor(
+    private readonly relay: RelaySessionControl,
+    private readonly caller: CallerSide,
+    /** The address written into our SDP (the relay's public address). */
+    private readonly address: string,
+  ) {
+    this.offerForCallee = caller.offer;
+    this.calleeSide = relay.side('b');
+  }
+
+  /** The caller already talks to us (a blind transfer's): it gets neither an answer nor early media again. */
+  get callerConnected(): boolean {
+    return this.connected;
+  }
+
+  /**
+   * The offer for the callee: the caller's description on relay side B, narrowed to `codecs` when the callee
+   * accepts only some (a carrier's allow list); undefined when none of the caller's codecs is among them.
+   */
+  calleeOffer(): string;
+  calleeOffer(codecs: readonly string[]): string | undefined;
+  calleeOffer(codecs: readonly string[] = []): string | undefined {
+    const description = restrictCodecs(this.callerDescription, codecs);
+    if (description === undefined) return undefined;
+    const offer = anchoredSdp(description, this.address, this.relay.side('b').localPort, this.sdpVersion++);
+    this.sentTo.b = offer;
+    return offer;
+  }
+
+  /** A ringing callee's early media, re-pointed at side a for the caller (a 183's SDP; not kept as an answer). */
+  callerEarlyMedia(calleeDescription: SessionDescription): string {
+    return anchoredSdp(calleeDescription, this.address, this.relay.side('a').localPort, this.sdpVersion++);
+  }
+
+  /** The answering callee's description, re-pointed at side a: our answer to the caller. */
+  callerAnswer(calleeDescription: SessionDescription): string {
+    const answer = anchoredSdp(calleeDescription, this.address, this.relay.side('a').localPort, this.sdpVersion++);
+    this.sentTo.a = answer;
+    return answer;
+  }
+
+  /** For a call the PBX placed: the description the caller side got from us (re-INVITE answers reuse it). */
+  setCallerDescription(sdp: string): void {
+    this.sentTo.a = sdp;
+  }
+
+  /**
+   * Our answer to a re-INVITE or UPDATE from one side (hold, resume, a media address change): the description we
+   * gave that side before, with a new version and the direction the offer allows (RFC 3264 §8.4, §6.1).
+   */
+  localDescription(side: 'a' | 'b', offerBody: Buffer): string {
+    const previous = this.sentTo[side] ?? '';
+    const offer = offerBody.length > 0 ? readSdp(offerBody) : undefined;
+    return reanswer(previous, offer?.ok ? offer.value : undefined, this.sdpVersion++);
+  }
+
+  /** The offer for a consultation target: the codec the call uses now, on the consultation session's port. */
+  consultationOffer(port: number): string {
+    const current = readSdp(Buffer.from(this.sentTo.a ?? ''));
+    return anchoredSdp(current.ok ? current.value : this.caller.offer, this.address, port, this.sdpVersion++);
+  }
+
+  /** Our answer to the consultation target's re-INVITE or UPDATE, with its session following the target's media. */
+  consultationDescription(consultation: Consultation, offerBody: Buffer): string {
+    const offer = offerBody.length > 0 ? readSdp(offerBody) : undefined;
+    const address = offer?.ok ? mediaAddress(offer.value) : undefined;
+    if (address !== undefined) {
+      consultation.session.side('b').setRemote(address.address, address.port);
+      consultation.session.hold('b', address.direction !== 'sendrecv');
+    }
+    return reanswer(consultation.offer, offer?.ok ? offer.value : undefined, this.sdpVersion++);
+  }
+
+  /** Ringback to side a in the law the caller uses (PCMU or PCMA; none for another codec), or silence it. */
+  ringback(on: boolean): void {
+    const side = this.relay.side('a');
+    if (!on) return side.playTone(undefined);
+    const payloadType = g711Of(this.callerDescription);
+    if (payloadType !== undefined) side.playTone({ name: 'ringback', payloadType });
+  }
+
+  /** Where a party's media is on the relay: the caller's on side a, the callee's on side b or a consultation's. */
+  sideOf(side: 'a' | 'b'): RelaySideControl {
+    return side === 'a' ? this.relay.side('a') : this.calleeSide;
+  }
+
+  /** The callee's description (early media, its answer) says where it wants its RTP. */
+  pointCallee(sdp: SessionDescription): void {
+    const address = mediaAddress(sdp);
+    if (address !== undefined) this.calleeSide.setRemote(address.address, address.port);
+  }
+
+  /** A re-INVITE or UPDATE from one side moved its media (new address, hold): point the relay at it. */
+  remoteMediaChanged(side: 'a' | 'b', body: Buffer): void {
+    const sdp = readSdp(body);
+    if (!sdp.ok) return;
+    const address = mediaAddress(sdp.value);
+    if (address === undefined) return;
+    this.sideOf(side).setRemote(address.address, address.port);
+    this.relay.hold(side, address.direction !== 'sendrecv');
+  }
+
+  /**
+   * A blind transfer released the callee: the next one is on this call's own side b and is offered what the caller
+   * uses now, so both ends agree on the codec without transcoding; the caller is not answered again.
+   */
+  calleeReleased(): void {
+    if (this.calleeSide !== this.relay.side('b')) {
+      // After an attended transfer the callee was on another session: the next one is on this call's own side b.
+      this.calleeSide.bridgeTo(undefined);
+      this.calleeSide = this.relay.side('b');
+      this.relay.side('a').bridgeTo(this.calleeSide);
+    }
+    const current = readSdp(Buffer.from(this.sentTo.a ?? ''));
+    if (current.ok) this.offerForCallee = current.value;
+    this.connected = true;
+  }
+
+  /** An attended transfer's target became the callee, on the consultation's session: the caller is bridged to it. */
+  calleeMovedTo(consultation: Consultation): void {
+    this.relay.side('b').bridgeTo(undefined);
+    this.calleeSide = consultation.session.side('b');
+    // The target's re-INVITEs are answered from what it was offered, on its own session's port.
+    this.sentTo.b = consultation.offer;
+    this.relay.side('a').bridgeTo(this.calleeSide);
+    this.extraSessions.push(consultation.session);
+  }
+
+  /** The call is over: its relay session and those it took over are closed. */
+  close(): void {
+    this.relay.close();
+    for (const session of this.extraSessions) session.close();
+  }
+
+  /** What the caller sends: its offer, or once connected through a transfer what it uses now. */
+  private get callerDescription(): SessionDescription {
+    return this.connected ? this.offerForCallee : this.caller.offer;
+  }
+}
+
+/** The G.711 law the first audio stream of a description lists first (0 PCMU, 8 PCMA), if it lists either. */
+function g711Of(description: SessionDescription): 0 | 8 | undefined {
+  const formats = description.media.find((m) => m.media === 'audio' && m.port !== 0)?.formats ?? [];
+  const first = formats.find((f) => f === '0' || f === '8');
+  return first === '0' ? 0 : first === '8' ? 8 : undefined;
+}
