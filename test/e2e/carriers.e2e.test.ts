@@ -145,6 +145,15 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
     await assert.rejects(phone!.call(`sip:555@${net.hostAddress}:${sipPort}`, { timeoutMs: 10_000 }), /404/);
   });
 
+  test('a carrier that takes none of the phone\'s codecs is not sent the call: 488', async () => {
+    await call({ reqtype: 'MANAGEDB', object: 'provider', action: 'update', objectid: providerId, jsondata: JSON.stringify({ allow: 'g729' }) }, adminKey);
+    try {
+      await assert.rejects(phone!.call(`sip:0441234567@${net.hostAddress}:${sipPort}`, { timeoutMs: 10_000 }), /488/);
+    } finally {
+      await call({ reqtype: 'MANAGEDB', object: 'provider', action: 'update', objectid: providerId, jsondata: JSON.stringify({ allow: '' }) }, adminKey);
+    }
+  });
+
   test("the carrier's call to a DID rings the extension of the DID's destination", async () => {
     const accepted = phone!.accept({ timeoutMs: 15_000 });
     const carrier = runSipp(['-sf', 'carrier-uac.xml', '-i', '127.0.0.1', '-p', String(await freePort()), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-rtp_echo', '-s', DID, '-m', '1', '-timeout', '30s', '-trace_err', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 40_000);

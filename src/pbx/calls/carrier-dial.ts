@@ -18,10 +18,14 @@ export interface CarrierDialRequest {
   readonly track: (transaction: ClientTransaction, leg: OutboundLeg) => void;
 }
 
-/** Starts the first attempt that can be sent; later ones run as the call's fallback. False when none could. */
-export async function dialCarriers(deps: ForkDeps & { readonly carriers: CarrierDirectory; readonly counters: CallCounters }, options: ForkOptions, call: Call, request: CarrierDialRequest, from = 0): Promise<boolean> {
+/** How dialling out went: a carrier rings, none could be sent to, or the only ones left take none of the caller's codecs. */
+export type CarrierDialOutcome = 'ringing' | 'unreachable' | 'no-common-codec';
+
+/** Starts the first attempt that can be sent; later ones run as the call's fallback. */
+export async function dialCarriers(deps: ForkDeps & { readonly carriers: CarrierDirectory; readonly counters: CallCounters }, options: ForkOptions, call: Call, request: CarrierDialRequest, from = 0): Promise<CarrierDialOutcome> {
+  let codecRefused = false;
   for (let index = from; index < request.attempts.length; index++) {
-    if (call.state !== 'ringing') return false;
+    if (call.state !== 'ringing') return 'unreachable';
     const attempt = request.attempts[index];
     if (attempt === undefined) break;
     const target = await deps.carriers.target(attempt.providerId);
@@ -36,6 +40,7 @@ export async function dialCarriers(deps: ForkDeps & { readonly carriers: Carrier
     const sdp = call.media.calleeOffer(target.codecs);
     if (sdp === undefined) {
       deps.logger.info({ provider: target.name, codecs: target.codecs }, 'call: no codec in common with the provider, trying the next route');
+      codecRefused = true;
       continue;
     }
     const callerId = attempt.callerId ?? request.callerId;
@@ -81,11 +86,20 @@ export async function dialCarriers(deps: ForkDeps & { readonly carriers: Carrier
     };
     deps.channels.add(channel, { hangup: (cause) => call.hangup(cause), blindTransfer: async () => 'only the calling party of a call can be transferred: give the channel bridged to this one' });
     // Failover on a carrier's failure; a busy callee or a ring time that ran out ends the search.
-    call.setFallback((reason) => (reason === 'failed' ? dialCarriers(deps, options, call, request, index + 1) : Promise.resolve(false)));
+    call.setFallback(async (reason) => reason === 'failed' && (await dialCarriers(deps, options, call, request, index + 1)) === 'ringing');
     call.ring([{ leg, channel }]);
-    return true;
+    return 'ringing';
   }
-  return false;
+  return codecRefused ? 'no-common-codec' : 'unreachable';
+}
+
+/**
+ * Ends a call no carrier could be asked to take: 488 when a codec was the obstacle (RFC 3261 §21.4.26: "the media
+ * type ... was not acceptable"), else 503 as for a congested trunk group.
+ */
+export function refuseUndialled(call: Call, outcome: Exclude<CarrierDialOutcome, 'ringing'>): void {
+  if (outcome === 'no-common-codec') call.unreachable('FAILED', 488, 'Not Acceptable Here');
+  else call.unreachable('CONGESTION', 503, 'Service Unavailable');
 }
 
 /**

@@ -4,7 +4,7 @@ import type { SessionDescription } from '../../media/index.ts';
 import { Call } from './call.ts';
 import { callerChannel } from './caller-channel.ts';
 import { InviteCaller } from './caller-side.ts';
-import { dialCarriers } from './carrier-dial.ts';
+import { dialCarriers, refuseUndialled } from './carrier-dial.ts';
 import type { CallDestination, CallEnds, SetupDeps, SetupHooks, SetupOptions } from './call-setup-types.ts';
 import { ringExtension } from './fork.ts';
 import type { InboundLeg } from './inbound-leg.ts';
@@ -85,14 +85,14 @@ async function ringDestination(deps: SetupDeps, options: SetupOptions, hooks: Se
     failed: (l, s, reason) => call.failed(l, s, reason),
   };
   if (destination.kind === 'carriers') {
-    const started = await dialCarriers({ ...deps }, options, call, {
+    const outcome = await dialCarriers({ ...deps }, options, call, {
       attempts: destination.attempts,
       callerId: { number: ends.caller.number, name: ends.caller.name },
       listener,
       track: (_transaction, l) => hooks.trackLeg(l),
     });
-    if (!started) call.unreachable('CONGESTION', 503, 'Service Unavailable');
-    return started;
+    if (outcome !== 'ringing') refuseUndialled(call, outcome);
+    return outcome === 'ringing';
   }
   const extension = destination.extension;
   const forks = ringExtension(deps, options, call, {

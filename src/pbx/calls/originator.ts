@@ -5,7 +5,7 @@ import type { MediaRelayControl, RelaySessionControl } from '../../media/index.t
 import type { Logger } from '../../shared/index.ts';
 import type { SipStack } from '../../sip/index.ts';
 import { resolveDialled, routeOutboundCall, type OutboundDirectory } from '../dialplan/index.ts';
-import { dialCarriers } from './carrier-dial.ts';
+import { dialCarriers, refuseUndialled } from './carrier-dial.ts';
 import type { CarrierDirectory } from './carrier-directory.ts';
 import type { CallCounters } from './call-setup-types.ts';
 import { Call, type CallContext } from './call.ts';
@@ -151,8 +151,8 @@ export class Originator {
       const source = await this.deps.directory.findExtension(request.tenantId, request.source);
       const routed = source === undefined ? undefined : await routeOutboundCall(this.deps.routing, request.tenantId, source.extensionId, request.destination);
       if (routed === undefined || !routed.ok) return call.unreachable('FAILED', 404, 'Not Found');
-      const started = await dialCarriers(this.deps, this.options, call, { attempts: routed.attempts, callerId, listener, track: (_t, l) => this.hooks.trackLeg(l) });
-      if (!started) call.unreachable('CONGESTION', 503, 'Service Unavailable');
+      const outcome = await dialCarriers(this.deps, this.options, call, { attempts: routed.attempts, callerId, listener, track: (_t, l) => this.hooks.trackLeg(l) });
+      if (outcome !== 'ringing') refuseUndialled(call, outcome);
       return;
     }
     if (target.kind === 'busy') return call.unreachable('BUSY', 486, 'Busy Here');
