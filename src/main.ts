@@ -100,7 +100,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
  * The node's RTP relay: in a worker thread by default, so media forwarding never delays SIP; CALLGRID_RTP_THREAD=main
  * keeps it on the main event loop (one thread fewer, for a small node).
  */
-function createRelay(config: Config, logger: Logger): MediaRelayControl & { close(): void | Promise<void> } {
+function createRelay(config: Config, logger: Logger): MediaRelayControl {
   const options = {
     host: config.rtpHost ?? config.sipHost,
     portMin: config.rtpPortMin,

@@ -29,11 +29,12 @@ export function restrictCodecs(offer: SessionDescription, allowed: readonly stri
       media.push(stream);
       continue;
     }
+    const encodings = new Map(stream.formats.map((format) => [format, encodingOf(stream, format)?.toLowerCase() ?? '']));
     const kept = stream.formats.filter((format) => {
-      const encoding = encodingOf(stream, format)?.toLowerCase();
-      return encoding !== undefined && (wanted.has(encoding) || ALWAYS_KEPT.has(encoding));
+      const encoding = encodings.get(format) ?? '';
+      return wanted.has(encoding) || ALWAYS_KEPT.has(encoding);
     });
-    if (!kept.some((format) => !ALWAYS_KEPT.has(encodingOf(stream, format)?.toLowerCase() ?? ''))) return undefined;
+    if (!kept.some((format) => !ALWAYS_KEPT.has(encodings.get(format) ?? ''))) return undefined;
     const keep = new Set(kept);
     const attributes = stream.attributes.filter((a) => (a.kind === 'rtpmap' ? keep.has(String(a.payloadType)) : a.kind === 'fmtp' ? keep.has(a.format) : true));
     media.push({ ...stream, formats: kept, attributes });

@@ -9,8 +9,20 @@ const RINGBACK_HZ = 425;
 const RINGBACK_ON_MS = 1000;
 const RINGBACK_OFF_MS = 4000;
 
-/** One cycle of the tone; the caller loops it. */
+/** Cycles already built: every ringing call plays the same samples, so they are computed once per process. */
+const built = new Map<CallProgressTone, Int16Array>();
+
+/** One cycle of the tone; the caller loops it and must not change it (the buffer is shared). */
 export function callProgressCycle(tone: CallProgressTone): Int16Array {
+  let cycle = built.get(tone);
+  if (cycle === undefined) {
+    cycle = buildCycle(tone);
+    built.set(tone, cycle);
+  }
+  return cycle;
+}
+
+function buildCycle(tone: CallProgressTone): Int16Array {
   switch (tone) {
     case 'ringback':
       return concatSamples(toneSamples(RINGBACK_HZ, RINGBACK_ON_MS), silence(RINGBACK_OFF_MS));

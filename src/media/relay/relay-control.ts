@@ -52,4 +52,6 @@ export interface MediaRelayControl {
   readonly sessionCount: number;
   /** Two port pairs, one per side; an error value when the range is exhausted, binding fails or the relay is closed. */
   openSession(): Promise<Result<RelaySessionControl, string>>;
+  /** Closes every session and refuses new ones (node shutdown); a relay in a worker also stops its thread. */
+  close(): void | Promise<void>;
 }

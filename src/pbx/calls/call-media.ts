@@ -77,8 +77,7 @@ export class CallMedia {
 
   /** The offer for a consultation target: the codec the call uses now, on the consultation session's port. */
   consultationOffer(port: number): string {
-    const current = readSdp(Buffer.from(this.sentTo.a ?? ''));
-    return anchoredSdp(current.ok ? current.value : this.caller.offer, this.address, port, this.sdpVersion++);
+    return anchoredSdp(this.callerUsesNow() ?? this.caller.offer, this.address, port, this.sdpVersion++);
   }
 
   /** Our answer to the consultation target's re-INVITE or UPDATE, with its session following the target's media. */
@@ -132,8 +131,7 @@ export class CallMedia {
       this.calleeSide = this.relay.side('b');
       this.relay.side('a').bridgeTo(this.calleeSide);
     }
-    const current = readSdp(Buffer.from(this.sentTo.a ?? ''));
-    if (current.ok) this.offerForCallee = current.value;
+    this.offerForCallee = this.callerUsesNow() ?? this.offerForCallee;
     this.connected = true;
   }
 
@@ -151,6 +149,12 @@ export class CallMedia {
   close(): void {
     this.relay.close();
     for (const session of this.extraSessions) session.close();
+  }
+
+  /** The description the caller last got from us, i.e. the codec and media it uses now; undefined before any. */
+  private callerUsesNow(): SessionDescription | undefined {
+    const current = readSdp(Buffer.from(this.sentTo.a ?? ''));
+    return current.ok ? current.value : undefined;
   }
 
   /** What the caller sends: its offer, or once connected through a transfer what it uses now. */
