@@ -30,6 +30,11 @@ const SETTINGS = {
   sipBanWindowSeconds: { env: 'CALLGRID_SIP_BAN_WINDOW_SECONDS', schema: seconds, fallback: 600 },
   sipBanSeconds: { env: 'CALLGRID_SIP_BAN_SECONDS', schema: seconds, fallback: 1800 },
   sipTrustedNetworks: { env: 'CALLGRID_SIP_TRUSTED_NETWORKS', schema: list, fallback: [] as readonly string[] },
+  // Inbound TCP/TLS/WebSocket connections: open at once per transport, per source (IPv4 address or IPv6 /64; 0 = no
+  // cap), and how long a new one may stay silent before its first SIP request (0 = no limit).
+  sipMaxConnections: { env: 'CALLGRID_SIP_MAX_CONNECTIONS', schema: z.coerce.number().int().min(1, 'expected 1 or more'), fallback: 1024 },
+  sipMaxConnectionsPerAddress: { env: 'CALLGRID_SIP_MAX_CONNECTIONS_PER_ADDRESS', schema: z.coerce.number().int().min(0, 'expected 0 or more'), fallback: 100 },
+  sipFirstRequestSeconds: { env: 'CALLGRID_SIP_FIRST_REQUEST_SECONDS', schema: seconds, fallback: 10 },
   rtpHost: { env: 'CALLGRID_RTP_HOST', schema: z.string().min(1), fallback: undefined },
   rtpAddress: { env: 'CALLGRID_RTP_ADDRESS', schema: z.string().min(1), fallback: undefined },
   rtpPortMin: { env: 'CALLGRID_RTP_PORT_MIN', schema: port, fallback: 10000 },
@@ -38,6 +43,9 @@ const SETTINGS = {
   rtpTimeoutSeconds: { env: 'CALLGRID_RTP_TIMEOUT_SECONDS', schema: z.coerce.number().int().min(1, 'expected 1 or more'), fallback: 30 },
   ringSeconds: { env: 'CALLGRID_RING_SECONDS', schema: z.coerce.number().int().min(1, 'expected 1 or more'), fallback: 60 },
   maxCallSeconds: { env: 'CALLGRID_MAX_CALL_SECONDS', schema: seconds, fallback: 0 },
+  // What one tenant or one extension may hold at once beyond te_maxchannels, so neither can take every media port.
+  tenantCallSharePercent: { env: 'CALLGRID_TENANT_CALL_SHARE_PERCENT', schema: z.coerce.number().int().min(1, 'expected 1-100').max(100, 'expected 1-100'), fallback: 50 },
+  extensionMaxCalls: { env: 'CALLGRID_EXTENSION_MAX_CALLS', schema: z.coerce.number().int().min(0, 'expected 0 or more'), fallback: 10 },
   dataDir: { env: 'CALLGRID_DATA_DIR', schema: z.string().min(1), fallback: './data' },
   databaseUrl: {
     env: 'CALLGRID_DATABASE_URL',

@@ -142,9 +142,11 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
       limits: { minExpires: config.sipMinExpiresSeconds, maxExpires: config.sipMaxExpiresSeconds, maxContacts: config.sipMaxContacts },
       qualifyIntervalMs: config.sipQualifySeconds * 1000,
       ban: { maxFailures: config.sipBanFailures, windowMs: config.sipBanWindowSeconds * 1000, banMs: config.sipBanSeconds * 1000, trusted: config.sipTrustedNetworks },
+      connections: { maxConnections: config.sipMaxConnections, maxConnectionsPerAddress: config.sipMaxConnectionsPerAddress, firstMessageTimeoutMs: config.sipFirstRequestSeconds * 1000 },
       userAgent: 'Callgrid',
       ...(config.rtpAddress === undefined ? {} : { mediaAddress: config.rtpAddress }),
       ringTimeoutMs: config.ringSeconds * 1000,
+      admission: { tenantShare: config.tenantCallSharePercent / 100, extensionMaxCalls: config.extensionMaxCalls },
       ...(config.maxCallSeconds > 0 ? { maxCallMs: config.maxCallSeconds * 1000 } : {}),
     },
   );

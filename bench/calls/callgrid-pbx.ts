@@ -46,6 +46,10 @@ export async function startCallgridPbx(options: CallgridOptions): Promise<Callgr
     CALLGRID_LOG_LEVEL: 'warn',
     // The tenant is made through the API below, not at first start.
     CALLGRID_DEMO_TENANT: '',
+    // One tenant and one SIPp caller account place every call: the fair-share and per-extension caps, which keep one
+    // tenant or phone from taking a shared node's ports, are off, as an operator of a one-tenant node would set them.
+    CALLGRID_TENANT_CALL_SHARE_PERCENT: '100',
+    CALLGRID_EXTENSION_MAX_CALLS: '0',
     ...options.extraEnv,
   });
   const httpBase = `http://127.0.0.1:${httpPort}`;

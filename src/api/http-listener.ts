@@ -5,7 +5,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { redactUrl, type Logger } from '../shared/index.ts';
+import type { Logger } from '../shared/index.ts';
+import { logUrl } from './log-url.ts';
 import type { Services } from '../services/index.ts';
 import { PROXYAPI_PATHS } from './app.ts';
 import { NO_FORM, type ApiRequest } from './proxyapi/api-request.ts';
@@ -20,10 +21,11 @@ export function createHttpListener(app: Hono, services: Services, logger: Logger
 
   const fast = async (request: IncomingMessage, response: ServerResponse, url: string): Promise<void> => {
     const started = debug ? performance.now() : 0;
-    const answer = await endpoint(new NodeGetRequest(request, url));
+    const get = new NodeGetRequest(request, url);
+    const answer = await endpoint(get);
     response.writeHead(answer.status, { ...answer.headers, 'Content-Length': Buffer.byteLength(answer.body) });
     response.end(answer.body);
-    if (debug) logger.debug({ method: 'GET', url: redactUrl(url), status: answer.status, ms: Math.round(performance.now() - started) }, 'http');
+    if (debug) logger.debug({ method: 'GET', url: logUrl(url, (name) => get.header(name)), status: answer.status, ms: Math.round(performance.now() - started) }, 'http');
   };
 
   return (request, response) => {
@@ -31,7 +33,7 @@ export function createHttpListener(app: Hono, services: Services, logger: Logger
     const query = url.indexOf('?');
     if (request.method === 'GET' && FAST_PATHS.has(query < 0 ? url : url.slice(0, query))) {
       fast(request, response, url).catch((error: unknown) => {
-        logger.error({ err: error, url: redactUrl(url) }, 'unhandled request error');
+        logger.error({ err: error, url: logUrl(url, (name) => headerOf(request, name)) }, 'unhandled request error');
         if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain; charset=UTF-8', 'X-Callgrid-Error': 'internal' });
         response.end('Internal error\n');
       });
@@ -44,6 +46,7 @@ export function createHttpListener(app: Hono, services: Services, logger: Logger
 /** A class, not an object literal of closures: nothing is allocated per request beyond the instance. */
 class NodeGetRequest implements ApiRequest {
   readonly method = 'GET';
+  readonly hasForm = false;
   readonly remoteAddress: string;
 
   constructor(
@@ -54,11 +57,15 @@ class NodeGetRequest implements ApiRequest {
   }
 
   header(name: string): string | undefined {
-    const value = this.request.headers[name.toLowerCase()];
-    return Array.isArray(value) ? value.join(', ') : value;
+    return headerOf(this.request, name);
   }
 
   async readForm() {
     return NO_FORM;
   }
+}
+
+function headerOf(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
 }

@@ -10,3 +10,6 @@ export * from './phonebook.ts';
 export * from './user-group.ts';
 export * from './virtual-extension.ts';
 export * from './flow-state.ts';
+export * from './user-pattern.ts';
+export * from './did-number.ts';
+export * from './sip-username.ts';

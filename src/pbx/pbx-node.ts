@@ -3,6 +3,7 @@
 import type { MediaRelayControl } from '../media/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
 import { B2bua, type B2buaDeps } from './calls/b2bua.ts';
+import type { AdmissionPolicy } from './calls/call-admission.ts';
 import { TrunkRegistrar, type TrunkDirectory } from './trunks/index.ts';
 import type { CallDirectory } from './calls/call-ports.ts';
 import type { CarrierDirectory } from './calls/carrier-directory.ts';
@@ -66,6 +67,11 @@ export interface PbxNodeOptions {
   readonly limits?: Partial<ExpiryLimits>;
   readonly qualifyIntervalMs: number;
   readonly ban: { readonly maxFailures: number; readonly windowMs: number; readonly banMs: number; readonly trusted: readonly string[] };
+  /**
+   * Inbound TCP/TLS/WebSocket connections: at most `maxConnections` per transport and `maxConnectionsPerAddress` per
+   * source, each closed unless it sends a SIP request within `firstMessageTimeoutMs`. Defaults: 1024, 100, 10 s.
+   */
+  readonly connections?: { readonly maxConnections?: number; readonly maxConnectionsPerAddress?: number; readonly firstMessageTimeoutMs?: number };
   readonly userAgent: string;
   readonly forceRport?: boolean;
   /** The address our SDP gives for the RTP relay (what phones send media to). Default: the SIP Via address. */
@@ -74,6 +80,8 @@ export interface PbxNodeOptions {
   readonly ringTimeoutMs?: number;
   /** Longest answered call; undefined = no limit. */
   readonly maxCallMs?: number;
+  /** Limits on new calls beyond te_maxchannels: a tenant's share of the media ports, one extension's calls. */
+  readonly admission?: AdmissionPolicy;
   /** Replaces the sockets (tests). */
   readonly transports?: readonly TransportFactory[];
 }
@@ -96,9 +104,16 @@ export class PbxNode {
     let registrar: Registrar | undefined;
     let b2bua: B2bua | undefined;
     let presence: Presence | undefined;
+    // The stack hands its `tcp` and `ws` options on to the transports whole (TcpTransportOptions, WsTransportOptions),
+    // so the connection limits ride along, though SipStackOptions names only host, port and tls.
+    const limits = options.connections ?? {};
     const sockets: Partial<SipStackOptions> = options.transports
       ? { transports: options.transports }
-      : { udp: { host: options.host, port: options.port }, tcp: { host: options.host, port: options.port }, ...(options.wsPort ? { ws: { host: options.host, port: options.wsPort } } : {}) };
+      : {
+          udp: { host: options.host, port: options.port },
+          tcp: { host: options.host, port: options.port, ...limits },
+          ...(options.wsPort ? { ws: { host: options.host, port: options.wsPort, ...limits } } : {}),
+        };
     const stack = await SipStack.start(
       { ...sockets, clock: ports.clock, logger: ports.logger, allow: ['REGISTER', 'OPTIONS', 'INVITE', 'BYE', 'UPDATE', 'INFO', 'REFER', 'NOTIFY', 'SUBSCRIBE'],
         supported: ['replaces'], userAgent: options.userAgent, forceRport: options.forceRport ?? true },
@@ -141,6 +156,7 @@ export class PbxNode {
         mediaAddress: options.mediaAddress ?? stack.sentBy('udp')?.host ?? options.host,
         ...(options.ringTimeoutMs === undefined ? {} : { ringTimeoutMs: options.ringTimeoutMs }),
         ...(options.maxCallMs === undefined ? {} : { maxDurationMs: options.maxCallMs }),
+        ...(options.admission === undefined ? {} : { admission: options.admission }),
       },
     );
     presence = new Presence(

@@ -28,6 +28,20 @@ export class AccessService {
     private readonly throttle: BadKeyThrottle,
   ) {}
 
+  /** Refuses a banned address: the HTTP edge asks first, before it reads the rest of a request. */
+  checkAddress(address: string): void {
+    this.throttle.check(address);
+  }
+
+  /**
+   * Judges a key alone, before the rest of a request (its body) is read: an unknown key is refused,
+   * and counted against the address, as resolve() would. A known key still goes through resolve().
+   */
+  async screenKey(key: string, address: string, useCache: boolean): Promise<void> {
+    this.throttle.check(address);
+    if (!(await this.keys.resolve(key, useCache))) throw this.refuse({ key, tenantCode: undefined, address, useCache }, 'Unknown API key');
+  }
+
   async resolve(request: CallerRequest): Promise<Caller> {
     this.throttle.check(request.address);
     if (!request.key) throw new PbxError('bad_key', 'No API key given');

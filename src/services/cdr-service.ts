@@ -60,6 +60,28 @@ function dispositions(text: string | undefined): string[] | undefined {
   });
 }
 
+/**
+ * Whether `text` matches a `%` wildcard pattern, ignoring case, without a regex: the pieces between the `%`s
+ * are found left to right, each at its earliest place, which is enough for a match and never backtracks
+ * (a RegExp of `.*`s backtracks polynomially in the number of `%`s).
+ */
+export function wildcardMatches(pattern: string, text: string): boolean {
+  const pieces = pattern.toLowerCase().split('%');
+  const subject = text.toLowerCase();
+  const first = pieces[0] ?? '';
+  if (pieces.length === 1) return subject === first;
+  const last = pieces[pieces.length - 1] ?? '';
+  if (first.length + last.length > subject.length || !subject.startsWith(first) || !subject.endsWith(last)) return false;
+  let at = first.length;
+  const end = subject.length - last.length;
+  for (const piece of pieces.slice(1, -1)) {
+    const found = subject.indexOf(piece, at);
+    if (found < 0 || found + piece.length > end) return false;
+    at = found + piece.length;
+  }
+  return true;
+}
+
 export class CdrService {
   constructor(
     private readonly store: Store,
@@ -77,8 +99,7 @@ export class CdrService {
 
   /** Tenants whose code matches a `%` pattern (case-insensitive, `%` = any run of characters). */
   async tenantsMatching(pattern: string): Promise<Tenant[]> {
-    const regex = new RegExp(`^${pattern.split('%').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
-    return (await this.store.tenants.list()).filter((t) => regex.test(t.te_code));
+    return (await this.store.tenants.list()).filter((t) => wildcardMatches(pattern, t.te_code));
   }
 
   async cdrs(scope: CdrScope, text: CdrFilterText): Promise<CdrRecord[]> {

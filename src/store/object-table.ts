@@ -1,5 +1,7 @@
 // Tenant-scoped CRUD for any catalogue object (domain/objects): one implementation for every table.
 // A tenant's query never matches another tenant's row: the tenant column is part of every WHERE.
+// Derived columns (a DID's normalised number) are filled here on every write, whoever writes, so the unique
+// index on them holds for every path; they never appear in the rows handed out.
 import type { ObjectRow, ObjectSchema } from '../domain/index.ts';
 import type { LooseDb } from './row-table.ts';
 import { translateConstraint } from './row-table.ts';
@@ -37,8 +39,29 @@ export function objectTable(db: LooseDb, schema: ObjectSchema): ObjectTable {
     const label = values[schema.labelColumn];
     return `${schema.title[0]?.toUpperCase()}${schema.title.slice(1)}${label === undefined || label === null ? '' : ` ${label}`}`;
   };
-  const withTenant = (tenantId: TenantScope, values: ObjectRow): ObjectRow =>
-    tenantColumn && tenantId !== null ? { ...values, [tenantColumn]: tenantId } : values;
+  const derived = Object.entries(schema.derived ?? {});
+  /** The values with each derived column computed from its source, when the source is written. */
+  const withDerived = (values: ObjectRow): ObjectRow => {
+    if (derived.length === 0) return values;
+    const out = { ...values };
+    for (const [column, { from, derive }] of derived) {
+      const source = values[from];
+      // Nothing to key (no number) is null, which a unique index lets repeat.
+      if (source !== undefined) out[column] = source === null ? null : derive(String(source)) || null;
+    }
+    return out;
+  };
+  /** A row as handed out: without the derived columns. */
+  const shown = (row: ObjectRow): ObjectRow => {
+    if (derived.length === 0) return row;
+    const out = { ...row };
+    for (const [column] of derived) delete out[column];
+    return out;
+  };
+  const withTenant = (tenantId: TenantScope, values: ObjectRow): ObjectRow => {
+    const row = withDerived(values);
+    return tenantColumn && tenantId !== null ? { ...row, [tenantColumn]: tenantId } : row;
+  };
 
   function select(scope: TenantScope, where: Readonly<Record<string, string | number | null>>, columns?: readonly string[]) {
     const from = db.selectFrom(table);
@@ -63,7 +86,7 @@ export function objectTable(db: LooseDb, schema: ObjectSchema): ObjectTable {
       let query = select(scope, where, page.columns).orderBy(idColumn);
       if (page.limit !== undefined) query = query.limit(page.limit);
       if (page.offset !== undefined) query = query.offset(page.offset);
-      return (await query.execute()) as ObjectRow[];
+      return ((await query.execute()) as ObjectRow[]).map(shown);
     },
     async count(scope, where = {}) {
       let query = db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'));
@@ -75,11 +98,12 @@ export function objectTable(db: LooseDb, schema: ObjectSchema): ObjectTable {
       return Number((row as { n?: unknown } | undefined)?.n ?? 0);
     },
     async get(scope, id) {
-      return (await select(scope, { [idColumn]: id }).executeTakeFirst()) as ObjectRow | undefined;
+      const row = (await select(scope, { [idColumn]: id }).executeTakeFirst()) as ObjectRow | undefined;
+      return row && shown(row);
     },
     async insert(tenantId, values) {
       try {
-        return (await db.insertInto(table).values(withTenant(tenantId, values)).returningAll().executeTakeFirstOrThrow()) as ObjectRow;
+        return shown((await db.insertInto(table).values(withTenant(tenantId, values)).returningAll().executeTakeFirstOrThrow()) as ObjectRow);
       } catch (error) {
         throw translateConstraint(error, describe(values));
       }
@@ -87,7 +111,7 @@ export function objectTable(db: LooseDb, schema: ObjectSchema): ObjectTable {
     async insertMany(tenantId, rows) {
       if (rows.length === 0) return 0;
       // Chunks keep each statement under SQLite's 32,766 bound parameters.
-      const columnsPerRow = Object.keys(rows[0] ?? {}).length + 1;
+      const columnsPerRow = Object.keys(rows[0] ?? {}).length + 1 + derived.length;
       const chunk = Math.max(1, Math.floor(30_000 / columnsPerRow));
       try {
         await db.transaction().execute(async (trx) => {
@@ -102,10 +126,11 @@ export function objectTable(db: LooseDb, schema: ObjectSchema): ObjectTable {
     },
     async update(scope, id, values) {
       if (Object.keys(values).length === 0) return this.get(scope, id);
-      let query = db.updateTable(table).set(values).where(idColumn, '=', id as never);
+      let query = db.updateTable(table).set(withDerived(values)).where(idColumn, '=', id as never);
       if (tenantColumn && scope !== null) query = query.where(tenantColumn, '=', scope as never);
       try {
-        return (await query.returningAll().executeTakeFirst()) as ObjectRow | undefined;
+        const row = (await query.returningAll().executeTakeFirst()) as ObjectRow | undefined;
+        return row && shown(row);
       } catch (error) {
         throw translateConstraint(error, describe(values));
       }

@@ -24,6 +24,8 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
   let base = '';
   let sipPort = 0;
   let carrierPort = 0;
+  /** The carrier's second gateway, which the provider lists in `match` (pr_match). */
+  let gatewayPort = 0;
   let key = '';
   let adminKey = '';
   let providerId = '';
@@ -41,12 +43,15 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
 
   before(async () => {
     carrierPort = await freePort();
+    gatewayPort = await freePort();
     net = await createTestNetwork('carriers');
     const server = await startPbxServer({ dataDir: data.path, mediaAddress: net.hostAddress });
     ({ base, sipPort } = server);
     const admin = server.adminKey;
     adminKey = admin;
-    const provider = await add('provider', { pr_name: 'SIPp Carrier', pr_tech: 'SIP', host: `127.0.0.1:${carrierPort}`, username: 'trunkuser', password: 'trunk-secret', pr_sendrpid: 'pai' }, admin, null);
+    // A carrier is recognised by its host's address and port, or by a source it lists in `match`: SIPp calls in from
+    // carrierPort, and from gatewayPort when a second call runs at the same time.
+    const provider = await add('provider', { pr_name: 'SIPp Carrier', pr_tech: 'SIP', host: `127.0.0.1:${carrierPort}`, match: `127.0.0.1:${gatewayPort}`, username: 'trunkuser', password: 'trunk-secret', pr_sendrpid: 'pai' }, admin, null);
     providerId = String(provider.pr_id);
     const profile = await add('routingprofile', { rp_name: 'Via SIPp', rp_type: 'VOICE' }, admin, null);
     // National numbers (0...) go out in international form: the leading 0 replaced by +41.
@@ -156,7 +161,7 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
 
   test("the carrier's call to a DID rings the extension of the DID's destination", async () => {
     const accepted = phone!.accept({ timeoutMs: 15_000 });
-    const carrier = runSipp(['-sf', 'carrier-uac.xml', '-i', '127.0.0.1', '-p', String(await freePort()), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-rtp_echo', '-s', DID, '-m', '1', '-timeout', '30s', '-trace_err', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 40_000);
+    const carrier = runSipp(['-sf', 'carrier-uac.xml', '-i', '127.0.0.1', '-p', String(carrierPort), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-rtp_echo', '-s', DID, '-m', '1', '-timeout', '30s', '-trace_err', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 40_000);
     await accepted;
     const result = await carrier;
     assert.equal(result.code, 0, result.output.slice(-2000));
@@ -170,9 +175,9 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
     await call({ tenant: 'ACME', reqtype: 'MANAGEDB', object: 'did', action: 'update', objectid: didId, jsondata: JSON.stringify({ di_maxchannels: 1 }) });
     await phone!.setAnswerMode('auto');
     try {
-      const first = runSipp(['-sf', 'carrier-uac.xml', '-i', '127.0.0.1', '-p', String(await freePort()), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-rtp_echo', '-s', DID, '-m', '1', '-timeout', '30s', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 40_000);
+      const first = runSipp(['-sf', 'carrier-uac.xml', '-i', '127.0.0.1', '-p', String(carrierPort), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-rtp_echo', '-s', DID, '-m', '1', '-timeout', '30s', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 40_000);
       await eventually(async () => (JSON.parse(await call({ tenant: 'ACME', reqtype: 'CHANNELS', format: 'json' })) as unknown[]).length === 2, 10_000, 'the first call is up');
-      const second = await runSipp(['-sf', 'carrier-uac.xml', '-i', '127.0.0.1', '-p', String(await freePort()), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-s', DID, '-m', '1', '-timeout', '15s', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 20_000);
+      const second = await runSipp(['-sf', 'carrier-uac.xml', '-i', '127.0.0.1', '-p', String(gatewayPort), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-s', DID, '-m', '1', '-timeout', '15s', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 20_000);
       assert.notEqual(second.code, 0);
       assert.match(second.output, /503/);
       assert.equal((await first).code, 0, 'the first call went on');
@@ -183,8 +188,14 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
   });
 
   test('the carrier calling a number that is no DID gets 404', async () => {
-    const result = await runSipp(['-sf', 'carrier-uac.xml', '-i', '127.0.0.1', '-p', String(await freePort()), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-s', '41449999999', '-m', '1', '-timeout', '15s', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 20_000);
+    const result = await runSipp(['-sf', 'carrier-uac.xml', '-i', '127.0.0.1', '-p', String(carrierPort), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-s', '41449999999', '-m', '1', '-timeout', '15s', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 20_000);
     assert.notEqual(result.code, 0);
     assert.match(result.output, /404|Unexpected/i);
+  });
+
+  test("a call from the carrier's address but a port it does not list is a phone's: challenged, not taken to the DID", async () => {
+    const result = await runSipp(['-sf', 'carrier-uac.xml', '-i', '127.0.0.1', '-p', String(await freePort()), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-s', DID, '-m', '1', '-timeout', '15s', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 20_000);
+    assert.notEqual(result.code, 0);
+    assert.match(result.output, /407/);
   });
 });

@@ -168,15 +168,18 @@ describe('npm start: first start, the HTTP API, shutdown and restart', () => {
     assert.equal(JSON.parse(json.text), BAD_KEY_TEXT);
   });
 
-  test('the read-only key is refused on BALANCE, and reads', async () => {
-    const refused = await api(base, { key: printed.readOnly, tenant: 'DEMO', reqtype: 'BALANCE', amount: '5' });
+  test('the read-only key is refused on writes, and reads; BALANCE is for the admin key only', async () => {
+    const refused = await api(base, { key: printed.readOnly, tenant: 'DEMO', reqtype: 'SETTING', action: 'set', name: 'VMAUTORECOVER', value: 'yes' });
     assert.equal(refused.status, 200);
     assert.equal(refused.headers.get('x-callgrid-error'), 'read_only_key');
     assert.match(refused.text, /read-only/);
     const reads = await api(base, { key: printed.readOnly, tenant: 'DEMO', reqtype: 'INFO', info: 'config', format: 'json' });
     assert.ok('maxextensions' in (JSON.parse(reads.text) as object), reads.text);
-    const full = await api(base, { key: printed.full, tenant: 'DEMO', reqtype: 'BALANCE', amount: '5' });
-    assert.match(full.text, /^OK\|5(\.0+)?\|/);
+    // A tenant crediting its own balance: refused, for the full key too.
+    const own = await api(base, { key: printed.full, tenant: 'DEMO', reqtype: 'BALANCE', amount: '5' });
+    assert.equal(own.headers.get('x-callgrid-error'), 'admin_required');
+    const admin = await api(base, { key: printed.admin, tenant: 'DEMO', reqtype: 'BALANCE', amount: '5' });
+    assert.match(admin.text, /^OK\|5(\.0+)?\|/);
   });
 
   test('HELP answers', async () => {
@@ -205,7 +208,7 @@ describe('npm start: first start, the HTTP API, shutdown and restart', () => {
 
     const config = await api(base, { key: acme.full, tenant: 'ACME', reqtype: 'INFO', info: 'config', format: 'json' });
     assert.ok('maxextensions' in (JSON.parse(config.text) as object), config.text);
-    const readOnly = await api(base, { key: acme.readOnly, tenant: 'ACME', reqtype: 'BALANCE', amount: '1' });
+    const readOnly = await api(base, { key: acme.readOnly, tenant: 'ACME', reqtype: 'SETTING', action: 'set', name: 'VMAUTORECOVER', value: 'yes' });
     assert.equal(readOnly.headers.get('x-callgrid-error'), 'read_only_key');
     const otherTenant = await api(base, { key: acme.full, tenant: 'DEMO', reqtype: 'INFO', info: 'config' });
     assert.equal(otherTenant.text, `${BAD_KEY_TEXT}\n`);

@@ -1,6 +1,7 @@
 // openapi.php errors (spec §5.6): `{"error":{"code","message"}}` with MiRTA's codes and HTTP statuses,
 // and the one table that turns Callgrid's PbxError codes into them.
 import { PbxError, type ErrorCode } from '../../shared/index.ts';
+import { RequestTooLarge } from '../request-body.ts';
 
 /** §5.6 codes, plus Callgrid's own where §5.6 has none (marked). */
 export type OpenApiCode =
@@ -24,6 +25,7 @@ export type OpenApiCode =
   | 'extension_not_found' // /extensions/state for a number the tenant does not have
   | 'too_many_auth_failures' // Callgrid: the bad-key throttle
   | 'not_implemented' // Callgrid: a documented resource whose capability is not built yet
+  | 'payload_too_large' // Callgrid: a body over the cap of request-body.ts
   | 'internal_error';
 
 export const STATUS: Readonly<Record<OpenApiCode, number>> = {
@@ -47,6 +49,7 @@ export const STATUS: Readonly<Record<OpenApiCode, number>> = {
   extension_not_found: 404,
   too_many_auth_failures: 429,
   not_implemented: 501,
+  payload_too_large: 413,
   internal_error: 500,
 };
 
@@ -103,6 +106,7 @@ export function fromPbxError(error: PbxError): OpenApiError {
 /** Any thrown value as an OpenApiError; anything unexpected is an internal error (and is logged by the caller). */
 export function toOpenApiError(caught: unknown): OpenApiError | undefined {
   if (caught instanceof OpenApiError) return caught;
+  if (caught instanceof RequestTooLarge) return new OpenApiError('payload_too_large', `${caught.message}.`);
   if (caught instanceof PbxError) return fromPbxError(caught);
   return undefined;
 }

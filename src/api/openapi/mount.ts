@@ -7,6 +7,7 @@ import { openApiDocumentText } from './document.ts';
 import { OpenApiError, errorBody, methodNotAllowed } from './errors.ts';
 import { HTML_CSP, htmlPage } from './html-page.ts';
 import { openApiRouter, type OpenApiAnswer } from './router.ts';
+import { MAX_FORM_BYTES, readBodyBytes } from '../request-body.ts';
 
 /** `/pbx/` in production, `/mirtapbx/` in the manual (§5.1, §7.2), and a plain REST base. */
 export const OPENAPI_BASES = ['/pbx/openapi.php', '/mirtapbx/openapi.php', '/api/v1'] as const;
@@ -54,7 +55,8 @@ export function mountOpenApi(app: Hono, services: Services, logger: Logger): voi
           query,
           header: (name) => c.req.header(name),
           remoteAddress: incoming?.socket?.remoteAddress ?? 'local',
-          readText: () => c.req.text(),
+          // Read only when a write needs it, after the key: within the cap, never before.
+          readText: async () => new TextDecoder().decode(await readBodyBytes(c.req.raw, MAX_FORM_BYTES)),
         }),
       );
     };

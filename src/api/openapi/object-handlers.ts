@@ -31,8 +31,10 @@ function filtersOf(call: ObjectCall): Record<string, string | number | null> {
   const where: Record<string, string | number | null> = {};
   for (const [name, value] of call.query) {
     if (RESERVED.has(name)) continue;
-    const column = call.schema.columns[name] ? name : call.schema.aliases?.[name];
-    const spec = column === undefined ? undefined : call.schema.columns[column];
+    // Own names only: `constructor` or `toString` must not find what every object inherits.
+    const { columns, aliases = {} } = call.schema;
+    const column = Object.hasOwn(columns, name) ? name : Object.hasOwn(aliases, name) ? aliases[name] : undefined;
+    const spec = column !== undefined && Object.hasOwn(columns, column) ? columns[column] : undefined;
     if (column === undefined || !spec || spec.writeOnly) continue;
     if (spec.kind === 'int' && !/^-?\d+$/.test(value)) throw new OpenApiError('invalid_field', `Invalid filter ${name}=${value}: expected a whole number`);
     where[column] = spec.kind === 'int' ? Number(value) : value;

@@ -75,7 +75,7 @@ export function readBody(spec: WriteSpec, body: Record<string, unknown>, mode: '
   const extra: Record<string, unknown> = {};
   const given: Record<string, string> = {};
   for (const [name, value] of Object.entries(body)) {
-    const column = Object.hasOwn(spec.columns, name) ? name : spec.aliases[name];
+    const column = Object.hasOwn(spec.columns, name) ? name : Object.hasOwn(spec.aliases, name) ? spec.aliases[name] : undefined;
     if (column === undefined) {
       if (Object.hasOwn(spec.extra ?? {}, name)) extra[name] = value;
       continue;

@@ -50,7 +50,7 @@ export const tenantEntity: Entity = {
   async list(call) {
     const filter: Partial<Record<keyof Tenant, string>> = {};
     for (const [name, value] of call.query) {
-      const column = TENANT_FILTERS[name];
+      const column = Object.hasOwn(TENANT_FILTERS, name) ? TENANT_FILTERS[name] : undefined;
       if (column) filter[column] = column === 'te_code' ? value.toUpperCase() : value;
     }
     return (await call.services.tenants.list(filter)).map(tenantRow);

@@ -9,7 +9,7 @@ describe('read-only key', () => {
   before(async () => {
     h = await createHarness();
     await h.get({ key: h.acme.fullKey, tenant: 'ACME', reqtype: 'SETTING', action: 'set', name: 'VMAUTORECOVER', value: 'yes' });
-    await h.get({ key: h.acme.fullKey, tenant: 'ACME', reqtype: 'BALANCE', amount: '5' });
+    await h.get({ key: h.adminKey, tenant: 'ACME', reqtype: 'BALANCE', amount: '5' });
   });
   after(() => h.close());
   const ro = (params: Record<string, string>) => h.get({ key: h.acme.readOnlyKey, tenant: 'ACME', ...params });
@@ -28,8 +28,8 @@ describe('read-only key', () => {
     assert.equal(await (await ro({ reqtype: 'SETTING', action: 'get', name: 'VMAUTORECOVER' })).text(), 'yes');
   });
 
-  test('BALANCE is refused and changes nothing', async () => {
-    await expectError(await ro({ reqtype: 'BALANCE', amount: '100' }), 'read_only_key', 'This API key is read-only: BALANCE changes data');
+  test('BALANCE (admin only) is refused and changes nothing', async () => {
+    await expectError(await ro({ reqtype: 'BALANCE', amount: '100' }), 'admin_required', 'BALANCE needs the admin API key');
     assert.equal(await (await ro({ reqtype: 'INFO', info: 'balance' })).text(), '5.00');
   });
 

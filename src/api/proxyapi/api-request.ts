@@ -12,12 +12,18 @@ export interface ApiRequest {
   readonly url: string;
   header(name: string): string | undefined;
   readonly remoteAddress: string;
-  /** The urlencoded or multipart body; empty for other requests. */
-  readForm(): Promise<FormBody>;
+  /** A POST with an urlencoded or multipart body, which readForm would read. */
+  readonly hasForm: boolean;
+  /**
+   * The urlencoded or multipart body; empty for other requests. More than `maxParameters` fields,
+   * or more bytes than the body's cap, is refused (RequestTooLarge) before the rest is parsed.
+   * `beforeParse` is given the body's key, when it can be found cheaply, before any costly parse.
+   */
+  readForm(maxParameters: number, beforeParse: (bodyKey: string | undefined) => Promise<void>): Promise<FormBody>;
 }
 
 export interface ApiAnswer {
-  readonly status: 200 | 429 | 500;
+  readonly status: 200 | 413 | 429 | 500;
   readonly headers: Readonly<Record<string, string>>;
   /** Text, or bytes for binary answers (media audio). */
   readonly body: string | Uint8Array<ArrayBuffer>;

@@ -10,7 +10,7 @@ describe('BALANCE and INFO balance', () => {
     h = await createHarness();
   });
   afterEach(() => h.close());
-  const add = (amount: string, extra: Record<string, string> = {}) => h.get({ key: h.acme.fullKey, tenant: 'ACME', reqtype: 'BALANCE', amount, ...extra });
+  const add = (amount: string, extra: Record<string, string> = {}) => h.get({ key: h.adminKey, tenant: 'ACME', reqtype: 'BALANCE', amount, ...extra });
   const read = (extra: Record<string, string> = {}) => h.get({ key: h.acme.fullKey, tenant: 'ACME', reqtype: 'INFO', info: 'balance', ...extra });
 
   test('a format BALANCE cannot answer in is refused before the entry is written', async () => {
@@ -68,7 +68,7 @@ describe('BALANCE and INFO balance', () => {
     for (const amount of ['abc', '1e3', '1.23456', '1,5', '--1', '12345678901234']) {
       await expectError(await add(amount), 'invalid_parameter', `Invalid amount '${amount}': expected a number with at most 4 decimals, e.g. 10.50 or -2`);
     }
-    await expectError(await h.get({ key: h.acme.fullKey, tenant: 'ACME', reqtype: 'BALANCE' }), 'missing_parameter', 'No amount specified');
+    await expectError(await h.get({ key: h.adminKey, tenant: 'ACME', reqtype: 'BALANCE' }), 'missing_parameter', 'No amount specified');
     assert.equal(await (await read()).text(), '0.00');
   });
 
@@ -79,9 +79,32 @@ describe('BALANCE and INFO balance', () => {
 
   test("each tenant has its own ledger", async () => {
     await add('10');
-    assert.equal(await (await h.get({ key: h.globex.fullKey, tenant: 'GLOBEX', reqtype: 'BALANCE', amount: '1' })).text(), 'OK|1.00|');
+    assert.equal(await (await h.get({ key: h.adminKey, tenant: 'GLOBEX', reqtype: 'BALANCE', amount: '1' })).text(), 'OK|1.00|');
     assert.equal(await (await read()).text(), '10.00');
     assert.equal(await (await h.get({ key: h.globex.readOnlyKey, tenant: 'GLOBEX', reqtype: 'INFO', info: 'balance' })).text(), '1.00');
+  });
+});
+
+describe('who may write the balance', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness();
+  });
+  afterEach(() => h.close());
+  const read = (key: string) => h.get({ key, tenant: 'ACME', reqtype: 'INFO', info: 'balance' });
+
+  test("a tenant's own keys cannot credit its balance: BALANCE needs the admin API key", async () => {
+    for (const key of [h.acme.fullKey, h.acme.readOnlyKey]) {
+      await expectError(await h.get({ key, tenant: 'ACME', reqtype: 'BALANCE', amount: '1000000' }), 'admin_required', 'BALANCE needs the admin API key');
+      await expectError(await h.post({ key, tenant: 'ACME', reqtype: 'BALANCE', amount: '-5' }), 'admin_required', 'BALANCE needs the admin API key');
+    }
+    assert.equal(await (await read(h.adminKey)).text(), '0.00');
+  });
+
+  test('the admin key writes; the tenant keys read what it wrote', async () => {
+    assert.equal(await (await h.get({ key: h.adminKey, tenant: 'ACME', reqtype: 'BALANCE', amount: '25', description: 'top-up' })).text(), 'OK|25.00|');
+    assert.equal(await (await read(h.acme.fullKey)).text(), '25.00');
+    assert.equal(await (await read(h.acme.readOnlyKey)).text(), '25.00');
   });
 });
 
@@ -97,7 +120,7 @@ describe('INFO balance between start and end', () => {
     ];
     for (const [at, amount] of entries) {
       h.clock.set(at);
-      await h.get({ key: h.acme.fullKey, tenant: 'ACME', reqtype: 'BALANCE', amount });
+      await h.get({ key: h.adminKey, tenant: 'ACME', reqtype: 'BALANCE', amount });
     }
   });
   after(() => h.close());

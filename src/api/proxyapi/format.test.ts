@@ -68,6 +68,10 @@ describe('renderTemplate', () => {
     assert.equal(renderTemplate('A{row_loop}[{$nope}{$src}]{/row_loop}B{row_loop}{$uniqueid};{/row_loop}', rows), 'A[100][101]Bn1-1.1;n1-1.2;');
   });
 
+  test("names every object inherits are unknown columns too, not the prototype's members", () => {
+    assert.equal(renderTemplate('{row_loop}[{$constructor}{$toString}{$__proto__}{$src}]{/row_loop}', rows), '[100][101]');
+  });
+
   test('no rows: the loop disappears', () => {
     assert.equal(renderTemplate('head{row_loop}{$src}{/row_loop}tail', []), 'headtail');
   });

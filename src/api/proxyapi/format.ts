@@ -107,7 +107,7 @@ export function csvTable(columns: readonly string[], rows: readonly Row[]): stri
 export function renderTemplate(template: string, rows: readonly Row[]): string {
   return template.replace(/\{row_loop\}([\s\S]*?)\{\/row_loop\}/g, (_match, body: string) =>
     // The template's literal `\n` is a line break; values are inserted after, so theirs stay as sent.
-    rows.map((row) => body.replace(/\\n/g, '\n').replace(/\{\$([A-Za-z0-9_]+)\}/g, (_m, column: string) => escapeXml(String(row[column] ?? '')))).join(''),
+    rows.map((row) => body.replace(/\\n/g, '\n').replace(/\{\$([A-Za-z0-9_]+)\}/g, (_m, column: string) => escapeXml(String((Object.hasOwn(row, column) ? row[column] : undefined) ?? '')))).join(''),
   );
 }
 

@@ -53,7 +53,7 @@ describe('INFO lists', () => {
 
   test('dids: plain header and rows with the tenant code; json DID rows with te_ columns by name, no positional keys, no secrets', async () => {
     await create('did', h.acme, { di_country: '39', di_area: '02', di_number: '12345', di_comment: 'Main', di_recording: 'yes', di_maxchannels: 4, di_smsemail: 's@acme.example' });
-    await create('did', h.globex, { di_number: '12345', di_comment: 'Globex main' });
+    await create('did', h.globex, { di_number: '12346', di_comment: 'Globex main' });
     const lines = (await (await info(h.acme, 'dids')).text()).split('\n');
     assert.deepEqual(lines, ['Country|Area|Number|Tenant|Comment|Recording|Faxstation ID|FAX Email|Max Channels|Recording EMail|SMS Email|', '39|02|12345|ACME|Main|yes|||4||s@acme.example|', '']);
     const [row, ...rest] = (await (await info(h.acme, 'dids', { format: 'json' })).json()) as Array<Record<string, string | null>>;

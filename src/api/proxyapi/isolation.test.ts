@@ -10,9 +10,9 @@ describe('tenant isolation', () => {
     h = await createHarness();
     await h.get({ key: h.acme.fullKey, tenant: 'ACME', reqtype: 'SETTING', action: 'set', name: 'VMAUTORECOVER', value: 'acme-value' });
     await h.get({ key: h.globex.fullKey, tenant: 'GLOBEX', reqtype: 'SETTING', action: 'set', name: 'VMAUTORECOVER', value: 'globex-value' });
-    await h.get({ key: h.acme.fullKey, tenant: 'ACME', reqtype: 'BALANCE', amount: '10' });
-    await h.get({ key: h.globex.fullKey, tenant: 'GLOBEX', reqtype: 'BALANCE', amount: '99.5' });
-    await h.get({ key: h.globex.fullKey, tenant: 'GLOBEX', reqtype: 'BALANCE', amount: '-0.5' });
+    await h.get({ key: h.adminKey, tenant: 'ACME', reqtype: 'BALANCE', amount: '10' });
+    await h.get({ key: h.adminKey, tenant: 'GLOBEX', reqtype: 'BALANCE', amount: '99.5' });
+    await h.get({ key: h.adminKey, tenant: 'GLOBEX', reqtype: 'BALANCE', amount: '-0.5' });
   });
   after(() => h.close());
 

@@ -68,7 +68,7 @@ for (const engine of HARNESS_ENGINES) describe(`MANAGEDB destination on ${engine
 
   test("another tenant's slot reads as not found, and its objects are not targets", async () => {
     const gext = await add(h.globex, 'extension', { ex_number: '100' });
-    const gdid = await add(h.globex, 'did', { di_number: '390612345678' });
+    const gdid = await add(h.globex, 'did', { di_number: '390612345679' });
     await expectError(await call(h.acme, 'destination', 'list', slot('DID', gdid.di_id)), 'not_found', `DID ${gdid.di_id} not found`);
     await expectError(await replace(h.acme, 'DID', gdid.di_id, ['PARK-1']), 'not_found', `DID ${gdid.di_id} not found`);
     await expectError(await replace(h.acme, 'DID', did.di_id, [`EXT-${gext.ex_id}`]), 'invalid_parameter', `Invalid destination 'EXT-${gext.ex_id}': extension ${gext.ex_id} does not exist in this tenant`);

@@ -86,6 +86,9 @@ for (const engine of HARNESS_ENGINES) describe(`MANAGEDB extension on ${engine}`
     const bad = (json: string) => db(h.acme, 'add', { jsondata: json });
     await expectError(await bad('{"ex_name":"x"}'), 'missing_parameter', "Missing required field 'ex_number' for extension");
     await expectError(await bad('{"ex_number":"1","ex_bogus":"x"}'), 'invalid_parameter', "Unknown field 'ex_bogus' for extension");
+    // Names of Object.prototype's members are unknown fields too, not silently accepted.
+    await expectError(await bad('{"ex_number":"1","constructor":1}'), 'invalid_parameter', "Unknown field 'constructor' for extension");
+    await expectError(await bad('{"ex_number":"1","toString":"x"}'), 'invalid_parameter', "Unknown field 'toString' for extension");
     await expectError(await bad('{"ex_number":"1","ex_tech":"IAX2"}'), 'invalid_parameter', 'Invalid ex_tech for extension: expected one of SIP, PJSIP, CUSTOM, VIRTUAL');
     await expectError(await bad('{"ex_number":"12a"}'), 'invalid_parameter', 'Invalid ex_number for extension: expected digits (and * # +), 1-32 long');
     await expectError(await bad('{"ex_number":"1","ex_dialtimeout":"soon"}'), 'invalid_parameter', 'Invalid ex_dialtimeout for extension: expected a whole number');
@@ -97,6 +100,32 @@ for (const engine of HARNESS_ENGINES) describe(`MANAGEDB extension on ${engine}`
     await add(h.acme, { ex_number: '300' });
     await expectError(await bad('{"ex_number":"300"}'), 'conflict', 'Extension 300 already exists');
     assert.equal((await list(h.acme)).length, 1);
+  });
+
+  test('ex_destallowregex must run on the linear-time engine: a backreference or lookahead is refused naming the field', async () => {
+    const refused = 'Invalid ex_destallowregex for extension: backreferences such as \\1 are not supported (patterns use RE2 syntax)';
+    await expectError(await db(h.acme, 'add', { jsondata: JSON.stringify({ ex_number: '100', ex_destallowregex: '(a)\\1' }) }), 'invalid_parameter', refused);
+    const row = await add(h.acme, { ex_number: '100', ex_destallowregex: '^(39|41)\\d{6,}$' });
+    assert.equal(row.ex_destallowregex, '^(39|41)\\d{6,}$');
+    const update = (fields: Record<string, unknown>) => db(h.acme, 'update', { objectid: String(row.ex_id), jsondata: JSON.stringify(fields) });
+    await expectError(await update({ ex_destallowregex: '(a)\\1' }), 'invalid_parameter', refused);
+    await expectError(await update({ ex_destallowregex: '^(?!00)\\d+$' }), 'invalid_parameter', 'Invalid ex_destallowregex for extension: lookahead and lookbehind assertions such as (?= are not supported (patterns use RE2 syntax)');
+    await expectError(await update({ ex_destallowregex: '^(0' }), 'invalid_parameter', 'Invalid ex_destallowregex for extension: not a valid regular expression (missing closing ): ^(0)');
+    // The catastrophic pattern of the finding is valid RE2: it is stored, and runs in linear time.
+    await ok(await update({ ex_destallowregex: '^(\\d+)+$' }));
+    assert.equal((await list(h.acme))[0]?.ex_destallowregex, '^(\\d+)+$');
+  });
+
+  test('caller id numbers shown to carriers are digits with an optional +: URI syntax is refused naming the field', async () => {
+    const row = await add(h.acme, { ex_number: '100', ex_trunkcidoverride: '+390612345678', ex_cidnum: '100' });
+    assert.equal(row.ex_trunkcidoverride, '+390612345678');
+    const update = (fields: Record<string, unknown>) => db(h.acme, 'update', { objectid: String(row.ex_id), jsondata: JSON.stringify(fields) });
+    const why = 'a caller id number is digits with an optional leading + (at most 32)';
+    await expectError(await update({ ex_trunkcidoverride: '999@attacker>;tag=forged' }), 'invalid_parameter', `Invalid ex_trunkcidoverride for extension: ${why}`);
+    await expectError(await update({ ex_trunkemergencycidoverride: '112;x' }), 'invalid_parameter', `Invalid ex_trunkemergencycidoverride for extension: ${why}`);
+    await expectError(await db(h.acme, 'add', { jsondata: JSON.stringify({ ex_number: '101', ex_cidnum: '<sip:1@evil>' }) }), 'invalid_parameter', `Invalid ex_cidnum for extension: ${why}`);
+    await ok(await update({ ex_trunkcidoverride: '' }));
+    assert.equal((await list(h.acme))[0]?.ex_trunkcidoverride, '');
   });
 
   test('text is stored byte for byte', async () => {

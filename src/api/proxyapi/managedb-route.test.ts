@@ -52,6 +52,21 @@ describe('MANAGEDB routingprofile, route, provider, customtype', () => {
     await ok(await admin('provider', 'delete', { objectid: String(pr.pr_id) }));
   });
 
+  test('dl_regex must run on the linear-time engine (RE2): a backreference is refused naming the field, on add and update', async () => {
+    const rp = await add('routingprofile', { rp_name: 'Default' });
+    const refused = 'Invalid dl_regex for route: backreferences such as \\1 are not supported (patterns use RE2 syntax)';
+    await expectError(await admin('route', 'add', { jsondata: JSON.stringify({ dl_rp_id: rp.rp_id, dl_name: 'Twice', dl_regex: '(a)\\1' }) }), 'invalid_parameter', refused);
+    const route = await add('route', { dl_rp_id: rp.rp_id, dl_name: 'Abroad', dl_regex: '^00[1-9]\\d+$' });
+    await expectError(await admin('route', 'update', { objectid: String(route.dl_id), jsondata: JSON.stringify({ dl_regex: '(a)\\1' }) }), 'invalid_parameter', refused);
+    await expectError(
+      await admin('route', 'update', { objectid: String(route.dl_id), jsondata: JSON.stringify({ dl_regex: '(abc|def|ghi|jkl|mno){999}' }) }),
+      'invalid_parameter',
+      'Invalid dl_regex for route: too complex: its repetitions expand to more than 20000 instructions',
+    );
+    assert.deepEqual(names(await ok(await admin('route', 'list'))), ['Abroad']);
+    assert.equal(((await ok(await admin('route', 'get', { objectid: String(route.dl_id) }))) as Row).dl_regex, '^00[1-9]\\d+$');
+  });
+
   test('provider realtime fields are pr_ columns; passwords are write-only; peer names are unique when set', async () => {
     const row = await add('provider', { pr_peername: 'new_provider', pr_name: 'New Provider', pr_tech: 'SIP', pr_userealtime: 'on', allow: 'alaw:20', host: '172.16.1.100', username: 'trunk1', password: 's3cret', transport: 'udp', qualify: 'yes', qualifyfreq: 60, nat: 'force_rport,comedia', canreinvite: 'no', direct_media: 'no', sendrpid: 'pai', codecs: 'alaw,ulaw' });
     assert.equal(row.pr_allow, 'alaw:20');

@@ -68,7 +68,7 @@ describe('MANAGEDB tenant', () => {
 
     const config = await h.get({ key: apikey ?? '', tenant: 'INITECH', reqtype: 'INFO', info: 'config' });
     assert.equal(await config.text(), '4|0|0|0|0|0|0|');
-    const write = await h.get({ key: apikey_readonly ?? '', tenant: 'INITECH', reqtype: 'BALANCE', amount: '1' });
+    const write = await h.get({ key: apikey_readonly ?? '', tenant: 'INITECH', reqtype: 'SETTING', action: 'set', name: 'VMAUTORECOVER', value: 'yes' });
     assert.equal(write.headers.get('x-callgrid-error'), 'read_only_key');
     assert.equal(await (await h.get({ key: apikey_readonly ?? '', tenant: 'INITECH', reqtype: 'INFO', info: 'balance' })).text(), '0.00');
   });

@@ -2,6 +2,7 @@
 // urlencoded or multipart body together, the body winning on a clash.
 import { PbxError } from '../../shared/index.ts';
 import type { ApiRequest } from './api-request.ts';
+import { MAX_PARAMETERS, tooManyParameters } from '../request-body.ts';
 
 export class Params {
   constructor(
@@ -55,22 +56,32 @@ export class Params {
 /**
  * application/x-www-form-urlencoded pairs as URLSearchParams reads them ('+' is a
  * space, bad escapes kept as written), without its per-call overhead: every API
- * request passes here.
+ * request passes here. Reads the query string of `url` from `from` up to any '#'.
  */
-export function readQuery(url: string, from: number, into: Map<string, string>): void {
+export function readQuery(url: string, from: number, into: Map<string, string>, budget = Infinity): number {
   const hash = url.indexOf('#', from);
-  const end = hash < 0 ? url.length : hash;
+  return readPairs(url, from, hash < 0 ? url.length : hash, into, budget);
+}
+
+/**
+ * The pairs of `text` between `from` and `end`; answers how many there were. More than `budget`
+ * is refused as soon as the pair after the budget is seen, before it or any later one is decoded.
+ */
+export function readPairs(text: string, from: number, end: number, into: Map<string, string>, budget = Infinity): number {
   let start = from;
+  let count = 0;
   while (start < end) {
-    let amp = url.indexOf('&', start);
+    let amp = text.indexOf('&', start);
     if (amp < 0 || amp > end) amp = end;
     if (amp > start) {
-      const eq = url.indexOf('=', start);
+      if (++count > budget) throw tooManyParameters();
+      const eq = text.indexOf('=', start);
       const split = eq >= 0 && eq < amp;
-      into.set(decodeFormComponent(url.slice(start, split ? eq : amp)), split ? decodeFormComponent(url.slice(eq + 1, amp)) : '');
+      into.set(decodeFormComponent(text.slice(start, split ? eq : amp)), split ? decodeFormComponent(text.slice(eq + 1, amp)) : '');
     }
     start = amp + 1;
   }
+  return count;
 }
 
 function decodeFormComponent(text: string): string {
@@ -102,13 +113,31 @@ function percentDecodeBytes(text: string): Buffer {
   return Buffer.from(bytes);
 }
 
-export async function readParams(request: ApiRequest): Promise<Params> {
+/** The query string's parameters, and how many pairs it had (the body may bring what is left of the cap). */
+export interface QueryParams {
+  readonly values: Map<string, string>;
+  readonly count: number;
+}
+
+/** The query string's parameters, at most MAX_PARAMETERS of them. */
+export function readQueryParams(url: string): QueryParams {
   const values = new Map<string, string>();
-  const url = request.url;
   const query = url.indexOf('?');
   // Only the query string is needed; parsing the whole URL is measurable on the hot path.
-  if (query >= 0) readQuery(url, query + 1, values);
-  const form = await request.readForm();
+  const count = query >= 0 ? readQuery(url, query + 1, values, MAX_PARAMETERS) : 0;
+  return { values, count };
+}
+
+const NO_SCREEN = async (): Promise<void> => {};
+
+/**
+ * The query string's parameters with the body's over them (the query's map is filled in place: it is
+ * read once per request), the body's share of the cap being what the query left. `beforeParse` sees
+ * the body's key before a costly parse (ApiRequest.readForm).
+ */
+export async function readParams(request: ApiRequest, query: QueryParams, beforeParse: (bodyKey: string | undefined) => Promise<void> = NO_SCREEN): Promise<Params> {
+  const values = query.values;
+  const form = await request.readForm(MAX_PARAMETERS - query.count, beforeParse);
   for (const [name, value] of form.fields) values.set(name, value);
   for (const [name, value] of values) {
     // NUL never belongs in a parameter, and PostgreSQL text cannot store it.

@@ -1,5 +1,6 @@
 // did (table di_dids, spec §3.4.3): an inbound number of one tenant. The 50 MiRTA columns in their
 // DB order; where it routes is its destination slots DID, DID-UNCONDITIONAL, DID-SMS, DID-FAXSUCCESS (§3.3).
+import { didNumberKey } from '../did-number.ts';
 import { col, texts, type ColumnSpec, type ObjectSchema } from './object-schema.ts';
 
 // An E.164-ish number as providers deliver it: digits with an optional leading +, 1-32 long.
@@ -48,6 +49,8 @@ export const didSchema: ObjectSchema = {
   labelColumn: 'di_number',
   columns,
   aliases: { number: 'di_number', country: 'di_country', area: 'di_area', comment: 'di_comment' },
-  // Unique per tenant (two tenants may each hold the same number, see docs/compatibility.md).
+  // Exact duplicates in a tenant were refused from the start (index of 0002); since 0008 one number in any
+  // spelling is held by one DID of one tenant: di_number_key (didNumberKey) has a unique index of its own.
   uniqueInTenant: [['di_number']],
+  derived: { di_number_key: { from: 'di_number', derive: didNumberKey } },
 };

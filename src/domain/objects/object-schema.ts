@@ -45,6 +45,17 @@ export interface TaggedReference {
   readonly onDelete: 'restrict' | 'cascade';
 }
 
+/**
+ * A column the store computes from another on every write and never shows in rows (a normalised form a
+ * unique index can hold). It is not in `columns`: clients cannot write it, and its own migration adds it.
+ */
+export interface DerivedColumn {
+  /** The column it is computed from. */
+  readonly from: string;
+  /** The value to store; '' is stored as null (nothing to hold, which a unique index lets repeat). */
+  derive(value: string): string;
+}
+
 export interface ObjectSchema {
   /** The MANAGEDB object name (lower case, singular). */
   readonly name: string;
@@ -64,6 +75,8 @@ export interface ObjectSchema {
   readonly uniqueInTenant?: ReadonlyArray<readonly string[]>;
   /** Column sets unique across every tenant. */
   readonly uniqueGlobally?: ReadonlyArray<readonly string[]>;
+  /** Hidden columns the store keeps in step with another column, by name. */
+  readonly derived?: Readonly<Record<string, DerivedColumn>>;
   /** References whose target object depends on a type column (checked on delete of the target). */
   readonly taggedReferences?: readonly TaggedReference[];
   /** How messages name a row when its label column alone says too little. */

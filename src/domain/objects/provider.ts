@@ -5,6 +5,14 @@ import { col, type ColumnSpec, type ObjectSchema } from './object-schema.ts';
 
 export const PROVIDER_TECHS = ['SIP', 'PJSIP', 'IAX2', 'DAHDI', 'LOCAL', 'SMS'] as const;
 
+// pr_match: PJSIP's identify `match` (ps_endpoint_id_ips, which §3.4.7 says PJSIP providers own), kept flat like the
+// other realtime fields: further source addresses of the carrier, as `addr[:port][/prefix]` (IPv6 with a port as
+// `[addr]:port`), comma separated. Host names are not taken: a source is recognised by address, never by DNS.
+const SOURCE = String.raw`(?:\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?(?:\/\d{1,2})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?(?:\/\d{1,3})?|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(?:\/\d{1,3})?)`;
+/** At most this many entries in pr_match, so the carrier lookup stays small. */
+const PROVIDER_MATCH_MAX_ENTRIES = 32;
+const MATCH_LIST = new RegExp(`^(?:${SOURCE}(?:\\s*,\\s*${SOURCE}){0,${PROVIDER_MATCH_MAX_ENTRIES - 1}})?$`);
+
 const columns: Record<string, ColumnSpec> = {
   pr_name: col.text(255, { required: true }),
   pr_peername: col.text(80, { pattern: { regex: /^[A-Za-z0-9._-]{1,80}$/, describe: 'letters, digits, . _ -, 1-80 long' } }),
@@ -35,6 +43,7 @@ const columns: Record<string, ColumnSpec> = {
   pr_canreinvite: col.text(16),
   pr_direct_media: col.text(16),
   pr_sendrpid: col.text(16),
+  pr_match: col.text(1024, { pattern: { regex: MATCH_LIST, describe: `IP addresses or CIDR networks, each with an optional :port ([v6]:port), comma separated, at most ${PROVIDER_MATCH_MAX_ENTRIES}` } }),
   // A comma-separated codec list (OpenAPI's `codecs` array joined).
   pr_codecs: col.text(255),
 };
@@ -68,6 +77,7 @@ export const providerSchema: ObjectSchema = {
     canreinvite: 'pr_canreinvite',
     direct_media: 'pr_direct_media',
     sendrpid: 'pr_sendrpid',
+    match: 'pr_match',
     codecs: 'pr_codecs',
   },
 };

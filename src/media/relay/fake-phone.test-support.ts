@@ -15,12 +15,12 @@ export class FakePhone {
     });
   }
 
-  /** A phone on an ephemeral port, or on `port` when given. */
-  static async open(port = 0): Promise<FakePhone> {
+  /** A phone on an ephemeral port, or on `port` when given; on `host` (another loopback address: another machine). */
+  static async open(port = 0, host = LOOPBACK): Promise<FakePhone> {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
-      socket.bind(port, LOOPBACK, () => {
+      socket.bind(port, host, () => {
         socket.off('error', reject);
         resolve();
       });

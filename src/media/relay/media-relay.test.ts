@@ -109,6 +109,7 @@ describe('MediaRelay forwarding', () => {
     const phoneA = await phone();
     const noise = await phone();
     const phoneB = await phone();
+    a.setRemote(LOOPBACK, phoneA.port);
     b.setRemote(LOOPBACK, phoneB.port);
     const seen: string[] = [];
     a.onPacket = (side, packet, channel) => seen.push(`${side}/${channel}/${sequenceOf(packet)}`);
@@ -139,8 +140,9 @@ describe('MediaRelay forwarding', () => {
     const session = await sessionOf(relay);
     const [a, b] = [session.side('a'), session.side('b')];
     const first = await phone();
-    const second = await phone();
+    const second = await phone(); // the same host (IP) as `first`, another port: a NAT rebinding
     const phoneB = await phone();
+    a.setRemote(LOOPBACK, first.port);
     b.setRemote(LOOPBACK, phoneB.port);
 
     await first.send(a.localPort, rtp(1));
@@ -219,6 +221,7 @@ describe('MediaRelay forwarding', () => {
     await waitUntil(() => relay.snapshot().socketErrors === 1, 'the send error');
     assert.equal(b.socketErrors, 1);
     const phoneB = await phone();
+    b.setRemote(LOOPBACK, phoneB.port);
     await phoneB.send(b.localPort, rtp(2));
     await waitUntil(() => phoneA.received.length === 1, 'still relaying');
   });

@@ -31,6 +31,7 @@ export interface RelaySnapshot {
   readonly packetsDropped: number;
   readonly droppedMalformed: number;
   readonly droppedStray: number;
+  readonly droppedForeign: number;
   readonly droppedUnroutable: number;
   readonly socketErrors: number;
 }
@@ -78,6 +79,10 @@ export class MediaRelay implements MediaRelayControl {
     return this.sessions.size;
   }
 
+  get sessionCapacity(): number {
+    return Math.floor(this.pool.capacity / 2);
+  }
+
   get localAddress(): string {
     return this.pool.host;
   }
@@ -116,6 +121,7 @@ export class MediaRelay implements MediaRelayControl {
       packetsDropped: c.packetsDropped,
       droppedMalformed: c.droppedMalformed,
       droppedStray: c.droppedStray,
+      droppedForeign: c.droppedForeign,
       droppedUnroutable: c.droppedUnroutable,
       socketErrors: c.socketErrors,
     };

@@ -8,14 +8,16 @@ export class RelayCounters {
   bytesForwarded = 0;
   /** Not RTP/RTCP version 2, or shorter than a header. */
   droppedMalformed = 0;
-  /** From a source other than the latched one while that one is still talking. */
+  /** From the leg's own IP but not its latched port (a second flow while the latched one talks), or from its other address once latched. */
   droppedStray = 0;
+  /** From an address that is neither the leg's SDP address nor its signalling address (a sweep of the port range). */
+  droppedForeign = 0;
   /** Nowhere to send yet: the other side has neither an SDP address nor a latched source. */
   droppedUnroutable = 0;
   socketErrors = 0;
 
   get packetsDropped(): number {
-    return this.droppedMalformed + this.droppedStray + this.droppedUnroutable;
+    return this.droppedMalformed + this.droppedStray + this.droppedForeign + this.droppedUnroutable;
   }
 }
 

@@ -18,8 +18,11 @@ export interface RelaySideControl {
   /** The RTP port to put in the SDP sent to this side's leg; RTCP is on localPort + 1. */
   readonly localPort: number;
   readonly localAddress: string;
-  /** The address and RTP port from this leg's SDP (see RelaySide.setRemote); port 0 stops sending. */
-  setRemote(address: string, port: number): void;
+  /**
+   * The address and RTP port from this leg's SDP (see RelaySide.setRemote); port 0 stops sending. Media is taken
+   * only from that address or `signallingAddress`, the IP the leg's SIP comes from (omitted: the one set before).
+   */
+  setRemote(address: string, port: number, signallingAddress?: string): void;
   /**
    * Pairs this side with another side of the same relay (of this session or another one); undefined leaves this
    * side's packets going nowhere (see RelaySide.bridgeTo).
@@ -50,6 +53,8 @@ export interface RelaySessionControl {
 export interface MediaRelayControl {
   readonly localAddress: string;
   readonly sessionCount: number;
+  /** How many sessions the port range holds (two port pairs each): what fair shares of the relay are taken of. */
+  readonly sessionCapacity: number;
   /** Two port pairs, one per side; an error value when the range is exhausted, binding fails or the relay is closed. */
   openSession(): Promise<Result<RelaySessionControl, string>>;
   /** Closes every session and refuses new ones (node shutdown); a relay in a worker also stops its thread. */

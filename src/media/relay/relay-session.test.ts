@@ -24,6 +24,9 @@ async function rig(inactivityMs = 1000, realClock?: Clock) {
   const session = opened.value;
   const phone = await FakePhone.open();
   cleanups.push(() => phone.close());
+  // The phone is the leg of both sides: media is taken only from a leg's own address.
+  session.side('a').setRemote(LOOPBACK, phone.port);
+  session.side('b').setRemote(LOOPBACK, phone.port);
   const fired: RelaySessionControl[] = [];
   session.onInactive = (s) => fired.push(s);
   return { relay, session, phone, fired, clock };

@@ -1,5 +1,5 @@
 // One side of a relay session: its RTP and RTCP sockets (RFC 3550 §11 port pair), where it sends,
-// symmetric-RTP latching (RFC 4961) and its counters. Packets are forwarded as they came, but for the RTP
+// symmetric-RTP latching (RFC 4961) restricted to the leg's own addresses, and its counters. Packets are forwarded as they came, but for the RTP
 // header's SSRC, sequence and timestamp, restamped so each side hears one stream (rtp-restamper.ts).
 import { randomBytes } from 'node:crypto';
 import type { RemoteInfo, Socket } from 'node:dgram';
@@ -29,8 +29,10 @@ export interface RelaySide extends RelaySideControl {
   /**
    * The address and RTP port from this leg's SDP: where we send until the leg's own packets
    * tell us better (latching). Port 0 stops sending (a disabled stream, RFC 3264 §8.2).
+   * `signallingAddress`, the IP the leg's SIP comes from, is the other address its media may
+   * come from (a phone behind NAT); omitted, the one set before stays.
    */
-  setRemote(address: string, port: number): void;
+  setRemote(address: string, port: number, signallingAddress?: string): void;
   /** Where RTP for this leg goes now: the latched source, else the SDP address. */
   readonly remote: { readonly address: string; readonly port: number } | undefined;
   /** Whether RTP destination was learnt from received packets. */
@@ -107,15 +109,24 @@ export class RelayChannel {
       counters.droppedMalformed++;
       return;
     }
+    // Only the leg's own addresses may speak on its side: the one its SDP names and the one its SIP
+    // comes from (a phone behind NAT sends from its public address, which only signalling shows).
+    // Anyone else who finds the port (they are random, but a range can be swept) is dropped.
+    const from = source.address;
+    if (from !== side.sdpAddress && from !== side.signallingAddress) {
+      side.dropped++;
+      counters.droppedForeign++;
+      return;
+    }
     const now = this.context.nowMs;
     if (this.latchedAddress === undefined) {
       this.latch(source, false);
-    } else if (source.port !== this.latchedPort || source.address !== this.latchedAddress) {
-      // Latching rule: a new source replaces the latched one only once that one has been silent
-      // for latchSilenceMs. A NAT rebinding or a moved phone stops the old flow, so it gets
-      // through after a short gap; stray or injected packets alongside a live flow do not
-      // hijack the call, and late packets of a previous call on a reused port are ignored.
-      if (now - this.lastFromLatchedMs <= this.context.latchSilenceMs) {
+    } else if (source.port !== this.latchedPort || from !== this.latchedAddress) {
+      // Latching rule: the flow never moves to another IP during the call (only a new SDP address
+      // unlatches, see setRemote); on the same IP a new port replaces the latched one once that one
+      // has been silent for latchSilenceMs (a NAT rebinding). Late packets of a previous call on a
+      // reused port and a second flow from the same host next to a live one are dropped.
+      if (from !== this.latchedAddress || now - this.lastFromLatchedMs <= this.context.latchSilenceMs) {
         side.dropped++;
         counters.droppedStray++;
         return;
@@ -186,8 +197,11 @@ export class SideState implements RelaySide {
   onPacket: RelayTap | undefined = undefined;
   readonly rtp: RelayChannel;
   readonly rtcp: RelayChannel;
-  private sdpAddress: string | undefined = undefined;
+  /** The address the leg's SDP names (undefined: none usable); media from it is the leg's. */
+  sdpAddress: string | undefined = undefined;
   private sdpPort = 0;
+  /** The IP the leg's SIP comes from; media from it is the leg's too (NAT). */
+  signallingAddress: string | undefined = undefined;
   /** The tone playing to this leg, if any; created on first use (most sides never play one). */
   private tonePlayer: RtpPlayer | undefined = undefined;
   private tonePlaying: RelayTone | undefined = undefined;
@@ -244,7 +258,16 @@ export class SideState implements RelaySide {
     loop().catch((error: unknown) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'media relay: tone failed'));
   }
 
-  setRemote(address: string, port: number): void {
+  setRemote(address: string, port: number, signallingAddress?: string): void {
+    if (signallingAddress !== undefined) {
+      const signalling = signallingAddress.replace(/^\[|\]$/g, '');
+      if (signalling !== this.signallingAddress) {
+        // Another party's signalling (a transfer's new callee): what was latched belonged to the old one.
+        this.signallingAddress = isIP(signalling) === 0 ? undefined : signalling;
+        this.rtp.unlatch();
+        this.rtcp.unlatch();
+      }
+    }
     if (port === 0) {
       this.sdpAddress = undefined;
       this.sdpPort = 0;
@@ -257,7 +280,7 @@ export class SideState implements RelaySide {
       // A new address in the SDP (re-INVITE, RFC 3264 §8.3.1) means the old flow is over: learn
       // again from the next packet. The same address again (a hold re-INVITE) keeps the latch,
       // or a NATed phone that stopped sending would be sent its audio at its private address.
-      if (address === this.sdpAddress && port === this.sdpPort) return;
+      if (address === this.sdpAddress && port === this.sdpPort) return this.refreshDestinations();
       this.sdpAddress = address;
       this.sdpPort = port;
       this.rtp.unlatch();

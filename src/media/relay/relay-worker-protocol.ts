@@ -16,7 +16,7 @@ export interface RelayWorkerSettings {
 
 export type RelayCommand =
   | { readonly op: 'open'; readonly request: number }
-  | { readonly op: 'setRemote'; readonly session: string; readonly side: SideName; readonly address: string; readonly port: number }
+  | { readonly op: 'setRemote'; readonly session: string; readonly side: SideName; readonly address: string; readonly port: number; readonly signallingAddress?: string }
   | { readonly op: 'bridge'; readonly session: string; readonly side: SideName; readonly to: { readonly session: string; readonly side: SideName } | undefined }
   | { readonly op: 'tone'; readonly session: string; readonly side: SideName; readonly tone: RelayTone | undefined }
   | { readonly op: 'hold'; readonly session: string; readonly side: SideName | undefined; readonly held: boolean }

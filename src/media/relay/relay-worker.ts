@@ -48,7 +48,7 @@ function apply(command: RelayCommand): void {
   if (session === undefined) return;
   switch (command.op) {
     case 'setRemote':
-      return session.side(command.side).setRemote(command.address, command.port);
+      return session.side(command.side).setRemote(command.address, command.port, command.signallingAddress);
     case 'bridge': {
       const other = command.to === undefined ? undefined : sessions.get(command.to.session)?.side(command.to.side);
       return session.side(command.side).bridgeTo(other);

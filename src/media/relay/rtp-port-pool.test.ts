@@ -81,21 +81,48 @@ describe('RtpPortPool', () => {
     two.release(rebound);
   });
 
-  test('ports are used round-robin, so a just-released port is not handed out at once', async () => {
+  test('pairs are drawn at random, so the next call\'s ports cannot be guessed from the last call\'s', async () => {
     const min = BASE + 60;
-    const pool = new RtpPortPool({ host: LOOPBACK, portMin: min, portMax: min + 9 });
+    const draws = [3, 3, 0];
+    const pool = new RtpPortPool({ host: LOOPBACK, portMin: min, portMax: min + 9, pick: () => draws.shift() ?? 4 });
     const first = unwrap(await pool.allocate());
-    pool.release(first);
+    assert.equal(first.port, min + 6);
+    // The second draw hits the taken pair: the next draw is taken instead, not the neighbour.
     const second = unwrap(await pool.allocate());
-    assert.equal(second.port, first.port + 2);
+    assert.equal(second.port, min);
+    pool.release(first);
     pool.release(second);
+
+    // With the real CSPRNG: eight pairs out of 500 are not a run of consecutive even ports.
+    const wide = new RtpPortPool({ host: LOOPBACK, portMin: 48100, portMax: 49099 });
+    const pairs: RtpSocketPair[] = [];
+    try {
+      for (let i = 0; i < 8; i++) pairs.push(unwrap(await wide.allocate()));
+      const steps = pairs.slice(1).map((p, i) => p.port - (pairs[i]?.port ?? 0));
+      assert.ok(steps.some((step) => step !== 2), `ports in sequence: ${pairs.map((p) => p.port).join(' ')}`);
+    } finally {
+      for (const pair of pairs) wide.release(pair);
+    }
+  });
+
+  test('a nearly full range is still found by the scan after the random draws miss', async () => {
+    const min = BASE + 80;
+    const pool = new RtpPortPool({ host: LOOPBACK, portMin: min, portMax: min + 9, pick: () => 0 });
+    const got: RtpSocketPair[] = [];
+    try {
+      for (let i = 0; i < 5; i++) got.push(unwrap(await pool.allocate()));
+      assert.deepEqual(got.map((p) => p.port).sort((x, y) => x - y), [min, min + 2, min + 4, min + 6, min + 8]);
+      assert.equal((await pool.allocate()).ok, false);
+    } finally {
+      for (const pair of got) pool.release(pair);
+    }
   });
 
   test('a bind error other than EADDRINUSE ends the search with that error', async () => {
     const pool = new RtpPortPool({ host: '192.0.2.77', portMin: BASE + 70, portMax: BASE + 79 });
     const result = await pool.allocate();
     assert.equal(result.ok, false);
-    if (!result.ok) assert.match(result.error, /cannot bind RTP port 192\.0\.2\.77:47170: EADDRNOTAVAIL/);
+    if (!result.ok) assert.match(result.error, /cannot bind RTP port 192\.0\.2\.77:471[78]\d: EADDRNOTAVAIL/);
     assert.equal(pool.inUse, 0);
   });
 

@@ -1,15 +1,20 @@
 // RtpPortPool: hands out bound UDP socket pairs, RTP on an even port and RTCP on port + 1
-// (RFC 3550 §11), from a bounded range; ports another process holds are skipped.
+// (RFC 3550 §11), from a bounded range, at random; ports another process holds are skipped.
+import { randomInt } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { err, ok, PbxError, type Result } from '../../shared/index.ts';
 
 export const DEFAULT_PORT_MIN = 10000;
 export const DEFAULT_PORT_MAX = 20000;
+/** Random draws before the scan: with the range half full, 8 draws all miss one time in 256. */
+const RANDOM_DRAWS = 8;
 
 export interface RtpPortPoolOptions {
   /** The local address the sockets bind to (an IPv4 or IPv6 literal). */
   readonly host: string;
+  /** Picks a pair index in [0, pairs): a CSPRNG by default; tests pass a fixed sequence. */
+  readonly pick?: (pairs: number) => number;
   /** Lowest port handed out (rounded up to even). */
   readonly portMin?: number;
   /** Highest port used; the RTCP port (even + 1) must not exceed it. */
@@ -29,8 +34,7 @@ export class RtpPortPool {
   readonly portMax: number;
   /** Even ports currently handed out (or being bound, so concurrent allocations never race). */
   private readonly taken = new Set<number>();
-  /** Where the next search starts: ports are used round-robin, not lowest-first. */
-  private cursor: number;
+  private readonly pick: (pairs: number) => number;
 
   constructor(options: RtpPortPoolOptions) {
     const min = options.portMin ?? DEFAULT_PORT_MIN;
@@ -44,7 +48,7 @@ export class RtpPortPool {
     if (this.portMin + 1 > this.portMax) {
       throw new PbxError('invalid_config', `RTP port range ${min}-${max} holds no even/odd port pair`);
     }
-    this.cursor = this.portMin;
+    this.pick = options.pick ?? randomInt;
   }
 
   /** How many pairs the range holds. */
@@ -57,24 +61,34 @@ export class RtpPortPool {
   }
 
   /**
-   * Binds the next free pair. Each port is tried at most once per call, so exhaustion is an
-   * error value rather than a loop. A port in use by someone else (EADDRINUSE) is skipped and
-   * tried again on a later call; any other bind error (bad host, no permission) would repeat
-   * for every port, so it ends the search.
+   * Binds a free pair chosen at random. Ports in sequence told an attacker where the next call's
+   * media would be (a sweep of a few even ports found it while the call rang); a random pair does
+   * not, and a just-released port is rarely handed out again at once. A few random draws find a
+   * free pair in all but a nearly full range; then a scan from a random start, each port tried at
+   * most once, so exhaustion is an error value rather than a loop. A port in use by someone else
+   * (EADDRINUSE) is skipped; any other bind error (bad host, no permission) would repeat for every
+   * port, so it ends the search.
    */
   async allocate(): Promise<Result<RtpSocketPair, string>> {
     const capacity = this.capacity;
-    let busyElsewhere = 0;
-    for (let tried = 0; tried < capacity; tried++) {
-      const port = this.cursor;
-      this.cursor = port + 2 > this.portMax - 1 ? this.portMin : port + 2;
+    const busyElsewhere = new Set<number>();
+    let cursor = 0;
+    for (let tried = 0; tried < capacity + RANDOM_DRAWS; tried++) {
+      let port: number;
+      if (tried < RANDOM_DRAWS) {
+        port = this.portMin + 2 * this.pick(capacity);
+        cursor = port;
+      } else {
+        port = cursor;
+        cursor = port + 2 > this.portMax - 1 ? this.portMin : port + 2;
+      }
       if (this.taken.has(port)) continue;
       this.taken.add(port);
       const rtp = await bindSocket(this.host, port);
       if (!rtp.ok) {
         this.taken.delete(port);
         if (rtp.error === 'EADDRINUSE') {
-          busyElsewhere++;
+          busyElsewhere.add(port);
           continue;
         }
         return err(`cannot bind RTP port ${this.host}:${port}: ${rtp.error}`);
@@ -84,7 +98,7 @@ export class RtpPortPool {
         rtp.value.close();
         this.taken.delete(port);
         if (rtcp.error === 'EADDRINUSE') {
-          busyElsewhere++;
+          busyElsewhere.add(port);
           continue;
         }
         return err(`cannot bind RTCP port ${this.host}:${port + 1}: ${rtcp.error}`);
@@ -92,7 +106,7 @@ export class RtpPortPool {
       return ok({ port, rtp: rtp.value, rtcp: rtcp.value });
     }
     return err(
-      `RTP port range ${this.portMin}-${this.portMax} exhausted: ${this.taken.size} of ${capacity} pairs in use here, ${busyElsewhere} held by other processes`,
+      `RTP port range ${this.portMin}-${this.portMax} exhausted: ${this.taken.size} of ${capacity} pairs in use here, ${busyElsewhere.size} held by other processes`,
     );
   }
 

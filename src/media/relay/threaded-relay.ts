@@ -31,10 +31,12 @@ export class ThreadedMediaRelay implements MediaRelayControl {
   private isClosed = false;
   private readonly logger: Logger;
   private readonly settings: RelayWorkerSettings;
+  readonly sessionCapacity: number;
 
   /** Checks the settings as the worker will (a bad range or window throws PbxError('invalid_config') here, not in the thread). */
   constructor(options: ThreadedMediaRelayOptions) {
-    MediaRelay.create(options); // validation only: it binds nothing until a session opens.
+    // Validation only: it binds nothing until a session opens.
+    this.sessionCapacity = MediaRelay.create(options).sessionCapacity;
     this.logger = options.logger ?? silentLogger;
     this.settings = {
       host: options.host,
@@ -248,8 +250,8 @@ class RemoteSide implements RelaySideControl {
     readonly session: RemoteSession,
   ) {}
 
-  setRemote(address: string, port: number): void {
-    this.session.command({ op: 'setRemote', session: this.session.id, side: this.name, address, port });
+  setRemote(address: string, port: number, signallingAddress?: string): void {
+    this.session.command({ op: 'setRemote', session: this.session.id, side: this.name, address, port, ...(signallingAddress === undefined ? {} : { signallingAddress }) });
   }
 
   playTone(tone: RelayTone | undefined): void {

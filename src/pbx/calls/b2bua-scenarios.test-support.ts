@@ -175,9 +175,10 @@ export function calleeRings(): string[] {
   ];
 }
 
-/** 200 with the callee's SDP, retransmitted until the ACK. */
-export function calleeAnswers(): string[] {
-  return [`  <send retrans="500">${answer('200 OK', CALLEE_SDP)}</send>`, '  <recv request="ACK" />'];
+/** 200 with the callee's SDP, retransmitted until the ACK; `rtpstream`: its media port is the one playRtp sends from. */
+export function calleeAnswers(options: { rtpstream?: boolean } = {}): string[] {
+  const sdp = options.rtpstream ? CALLEE_SDP.replace('[media_port]', '[rtpstream_audio_port]') : CALLEE_SDP;
+  return [`  <send retrans="500">${answer('200 OK', sdp)}</send>`, '  <recv request="ACK" />'];
 }
 
 /**

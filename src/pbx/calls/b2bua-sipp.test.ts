@@ -89,6 +89,23 @@ test('happy path: challenged INVITE, 180, 200, ACK, RTP both ways through the re
   assert.equal(cdr.dst, CALLEE.number);
 });
 
+test('a caller that never sends RTP still hears the callee: its side sends to the address its offer names', T, async () => {
+  const sessions = rig.sessions.length;
+  const { uas, uac } = await rig.call(
+    scenario('callee-talks', [...calleeRings(), ...calleeAnswers({ rtpstream: true }), playRtp('audio.ulaw'), pause(1000), ...calleeBye(rig.pbxPort)]),
+    scenario('caller-listens', [...challengedInvite({ body: callerSdp() }), ...callerAnswered(), ...byeReceived()]),
+  );
+  ok(uas, 'callee');
+  ok(uac, 'caller');
+  await assertNoCallsLeft();
+  const session = rig.sessions[sessions];
+  assert.ok(session, 'no relay session was opened');
+  assert.equal(session.side('a').packetsIn, 0, 'the caller sent nothing');
+  assert.ok(session.side('b').packetsIn >= 20, `callee RTP into the relay: ${String(session.side('b').packetsIn)}`);
+  assert.ok(session.side('a').packetsOut >= 20, `RTP out to the silent caller: ${String(session.side('a').packetsOut)}`);
+  assert.equal(session.side('a').latched, false);
+});
+
 test('the callee hangs up: its BYE is answered and the caller gets BYE', T, async () => {
   const cdrs = await cdrCount();
   const { uas, uac } = await rig.call(

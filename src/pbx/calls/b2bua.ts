@@ -16,6 +16,7 @@ import type { CdrWriter } from '../cdr/index.ts';
 import { attendedTransfer } from './attended-transfer.ts';
 import { transferCaller } from './blind-transfer.ts';
 import { Call } from './call.ts';
+import { DEFAULT_ADMISSION, type AdmissionPolicy } from './call-admission.ts';
 import { CallIds } from './call-ids.ts';
 import { CallSetup } from './call-setup.ts';
 import type { DialogEntry } from './dialog-entry.ts';
@@ -42,6 +43,8 @@ export interface B2buaOptions {
   readonly ringTimeoutMs?: number;
   /** Longest answered call; undefined = no limit. */
   readonly maxDurationMs?: number;
+  /** Limits on new calls beyond te_maxchannels (DEFAULT_ADMISSION when not given). */
+  readonly admission?: AdmissionPolicy;
 }
 
 export class B2bua implements CallOriginator {
@@ -51,12 +54,13 @@ export class B2bua implements CallOriginator {
   private readonly dialogs = new Map<string, DialogEntry>();
   private readonly setup: CallSetup;
   /** Calls refused at a limit; read by the API and logs. */
-  readonly counters: CallCounters = { tenantLimit: 0, providerLimit: 0, didLimit: 0 };
+  readonly counters: CallCounters = { tenantLimit: 0, providerLimit: 0, didLimit: 0, tenantShareLimit: 0, extensionLimit: 0 };
   private readonly originator: Originator;
   private readonly hooks: SetupHooks & { transfer(call: Call, destination: string, beforeRelease?: () => void): Promise<string | undefined> };
 
   constructor(private readonly deps: B2buaDeps, options: B2buaOptions) {
     const ids = new CallIds(options.nodeName);
+    const admission = options.admission ?? DEFAULT_ADMISSION;
     const context = {
       clock: deps.clock,
       logger: deps.logger,
@@ -91,8 +95,8 @@ export class B2bua implements CallOriginator {
         transferCaller(deps, { ...options, ids, context }, hooks, call, destination, beforeRelease),
     };
     this.hooks = hooks;
-    this.setup = new CallSetup({ ...deps, counters: this.counters }, { ...options, ids, context }, hooks);
-    this.originator = new Originator({ ...deps, counters: this.counters }, { ...options, ids, context }, hooks);
+    this.setup = new CallSetup({ ...deps, counters: this.counters }, { ...options, admission, ids, context }, hooks);
+    this.originator = new Originator({ ...deps, counters: this.counters }, { ...options, admission, ids, context }, hooks);
   }
 
   get activeCalls(): number {

@@ -4,6 +4,7 @@
 import { restrictCodecs, type RelaySessionControl, type RelaySideControl, type SessionDescription } from '../../media/index.ts';
 import type { CallerSide } from './caller-side.ts';
 import type { Consultation } from './consultation.ts';
+import type { OutboundLeg } from './outbound-leg.ts';
 import { anchoredSdp, mediaAddress, readSdp, reanswer } from './media-plan.ts';
 
 export class CallMedia {
@@ -27,6 +28,18 @@ export class CallMedia {
   ) {
     this.offerForCallee = caller.offer;
     this.calleeSide = relay.side('b');
+    this.pointCaller();
+  }
+
+  /**
+   * The caller's side sends to the address its offer names until the caller's own packets arrive, so a caller that
+   * listens before it speaks (a carrier's DID call, a phone that waits for audio) hears ringback and prompts; and
+   * media is taken only from that address or the caller's signalling one. A click-to-call's source is pointed
+   * when it answers (originator.ts).
+   */
+  private pointCaller(): void {
+    const address = mediaAddress(this.caller.offer);
+    this.relay.side('a').setRemote(address?.address ?? '', address?.port ?? 0, this.caller.leg.signallingAddress);
   }
 
   /** The caller already talks to us (a blind transfer's): it gets neither an answer nor early media again. */
@@ -104,10 +117,10 @@ export class CallMedia {
     return side === 'a' ? this.relay.side('a') : this.calleeSide;
   }
 
-  /** The callee's description (early media, its answer) says where it wants its RTP. */
-  pointCallee(sdp: SessionDescription): void {
+  /** The callee's description (early media, its answer) says where it wants its RTP; its media is taken from there or its signalling address. */
+  pointCallee(sdp: SessionDescription, leg: OutboundLeg): void {
     const address = mediaAddress(sdp);
-    if (address !== undefined) this.calleeSide.setRemote(address.address, address.port);
+    this.calleeSide.setRemote(address?.address ?? '', address?.port ?? 0, leg.signallingAddress);
   }
 
   /** A re-INVITE or UPDATE from one side moved its media (new address, hold): point the relay at it. */

@@ -8,6 +8,7 @@ import type { CallParty, CallRecord } from '../cdr/index.ts';
 import type { ForwardingDirectory, InboundDirectory, OutboundAttempt, OutboundDirectory } from '../dialplan/index.ts';
 import type { AuthBan, Binding, SipAccountDirectory, SipDomainPolicy } from '../registrar/index.ts';
 import type { Call, CallContext } from './call.ts';
+import type { AdmissionPolicy } from './call-admission.ts';
 import type { CallIds } from './call-ids.ts';
 import type { CallDirectory, ExtensionTarget } from './call-ports.ts';
 import type { CarrierDirectory } from './carrier-directory.ts';
@@ -35,6 +36,8 @@ export interface SetupDeps {
 
 export interface SetupOptions {
   readonly realm: string;
+  /** Limits on new calls beyond te_maxchannels: the tenant's share of the media ports, an extension's own. */
+  readonly admission: AdmissionPolicy;
   readonly nodeName: string;
   readonly ids: CallIds;
   readonly context: CallContext;
@@ -78,4 +81,8 @@ export interface CallCounters {
   providerLimit: number;
   /** Inbound calls refused with 503 because their DID had di_maxchannels calls up. */
   didLimit: number;
+  /** New calls refused because the tenant held its share of the node's media ports. */
+  tenantShareLimit: number;
+  /** New calls refused because the calling extension was in its limit of calls. */
+  extensionLimit: number;
 }

@@ -1,6 +1,6 @@
 // What a new INVITE becomes. From a phone: authenticate the caller (407 challenge, RFC 3261 §22.3), then the
 // tenant's dialplan: an extension (every registered contact rings) or, for other numbers, the routing profile's
-// carriers. From a carrier (its host's address, IP-authenticated): the DID's destination.
+// carriers. From a carrier (its host's address and port, or an address it lists; IP-authenticated): the DID's destination.
 import type { SessionDescription } from '../../media/index.ts';
 import { parseNameAddr, parseUri, type ServerInviteTransaction } from '../../sip/index.ts';
 import { resolveDialled, routeInbound, routeOutboundCall, type SipTrunkTarget } from '../dialplan/index.ts';
@@ -40,7 +40,10 @@ export class CallSetup {
   private async run(leg: InboundLeg): Promise<Call | undefined> {
     const request = leg.invite;
     const source = leg.source.endpoint;
-    if (this.deps.ban?.isBanned(source.address)) return void leg.reject(403, 'Forbidden');
+    // The carrier is recognised before the ban is checked: the ban counts per address, and what phones (or forged
+    // packets) do from a carrier's address must never shut out the carrier's calls to the DIDs.
+    const carrier = await this.deps.carriers.carrierAt(source);
+    if (carrier === undefined && this.deps.ban?.isBanned(source.address)) return void leg.reject(403, 'Forbidden');
     const requestUri = parseUri(request.uri);
     const from = parseNameAddr(request.headers.get('from') ?? '');
     const fromUri = from.ok ? parseUri(from.value.uri) : undefined;
@@ -48,16 +51,16 @@ export class CallSetup {
     if (fromUri === undefined || !fromUri.ok) return void leg.reject(400, 'Bad From Header');
     const dialled = decodeURIComponent(requestUri.value.user);
     const caller = { number: fromUri.value.user === undefined ? '' : decodeURIComponent(fromUri.value.user), name: from.ok ? (from.value.displayName ?? '') : '' };
-    const carrier = await this.deps.carriers.carrierAt(source.address);
     if (carrier !== undefined) return this.fromCarrier(leg, carrier, dialled, caller);
 
     const realm = (await this.deps.domains.realmFor(requestUri.value.host)) ?? this.options.realm;
     // Every INVITE that is not a carrier's is a phone's: challenged, as Asterisk does, with the SIP password.
-    const auth = await authenticateDigest(request, { authenticator: this.deps.authenticator, accounts: this.deps.accounts, realm, domain: fromUri.value.host, header: 'proxy-authorization' });
-    if (auth.kind === 'challenge') return void leg.reject(407, 'Proxy Authentication Required', this.challenge(realm, auth.stale));
+    // Nonces go to the source address and are usable from it only, so a counted failure is never a forged one.
+    const auth = await authenticateDigest(request, { authenticator: this.deps.authenticator, accounts: this.deps.accounts, realm, domain: fromUri.value.host, header: 'proxy-authorization', source: source.address });
+    if (auth.kind === 'challenge') return void leg.reject(407, 'Proxy Authentication Required', this.challenge(realm, auth.stale, source.address));
     if (auth.kind === 'failed') {
       this.deps.ban?.recordFailure(source.address);
-      return void (auth.reason === 'malformed' ? leg.reject(400, 'Bad Request') : leg.reject(407, 'Proxy Authentication Required', this.challenge(realm, false)));
+      return void (auth.reason === 'malformed' ? leg.reject(400, 'Bad Request') : leg.reject(407, 'Proxy Authentication Required', this.challenge(realm, false, source.address)));
     }
     const { tenantId, extensionId } = auth.account;
     const [extension, tenantCode] = await Promise.all([this.deps.directory.extensionById(tenantId, extensionId), this.deps.directory.tenantCode(tenantId)]);
@@ -172,7 +175,7 @@ export class CallSetup {
     return undefined;
   }
 
-  private challenge(realm: string, stale: boolean): Array<[string, string]> {
-    return this.deps.authenticator.challenge(realm, { stale }).map((value) => ['Proxy-Authenticate', value]);
+  private challenge(realm: string, stale: boolean, source: string): Array<[string, string]> {
+    return this.deps.authenticator.challenge(realm, { stale, source }).map((value) => ['Proxy-Authenticate', value]);
   }
 }

@@ -83,7 +83,7 @@ export class Call {
     // Early media (RFC 3960 gateway model): the first fork that sends SDP is heard; other forks' tones are not.
     if (this.media.callerConnected) return;
     if (sdp?.ok && this.forks.hearsEarlyMedia(leg)) {
-      this.media.pointCallee(sdp.value);
+      this.media.pointCallee(sdp.value, leg);
       this.caller.ringing(this.media.callerEarlyMedia(sdp.value));
     } else {
       this.caller.ringing(undefined);
@@ -103,7 +103,7 @@ export class Call {
     this.media.ringback(false);
     // Forwarding and failover were for this attempt's ringing; they must not outlive the answer.
     this.forks.won(fork);
-    this.media.pointCallee(sdp.value);
+    this.media.pointCallee(sdp.value, leg);
     if (!this.media.callerConnected && !this.caller.answered(this.media.callerAnswer(sdp.value))) return this.hangup('caller-gone');
     const now = this.context.clock.now();
     this.attempts.answered(now);

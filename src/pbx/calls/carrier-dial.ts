@@ -3,6 +3,7 @@
 // credentials. A busy carrier ends the search (the callee is busy); any other failure moves to the next attempt.
 import type { OutboundAttempt, SipTrunkTarget } from '../dialplan/index.ts';
 import type { Call } from './call.ts';
+import { callerNameAddr, callerUser } from './caller-identity.ts';
 import type { CarrierDirectory } from './carrier-directory.ts';
 import type { CallCounters } from './call-setup-types.ts';
 import type { LiveChannel } from './channel-registry.ts';
@@ -49,9 +50,9 @@ export async function dialCarriers(deps: ForkDeps & { readonly carriers: Carrier
     const leg = new OutboundLeg(
       deps.stack,
       {
-        target: { requestUri: `sip:${userPart(attempt.number)}@${hostPort}${transport}`, endpoint: { protocol: target.transport, address, port: target.port }, flowId: undefined },
-        from: `${callerId.name ? `"${callerId.name.replace(/["\\]/g, '')}" ` : ''}<sip:${callerId.number}@${target.fromDomain}>`,
-        to: `<sip:${userPart(attempt.number)}@${target.host}>`,
+        target: { requestUri: `sip:${callerUser(attempt.number)}@${hostPort}${transport}`, endpoint: { protocol: target.transport, address, port: target.port }, flowId: undefined },
+        from: callerNameAddr(callerId.name, callerId.number, target.fromDomain),
+        to: `<sip:${callerUser(attempt.number)}@${target.host}>`,
         sdp,
         extraHeaders: identityHeaders(target, callerId),
         ...(target.auth ? { credentials: { username: target.auth.username, password: target.auth.secret } } : {}),
@@ -107,19 +108,13 @@ export function refuseUndialled(call: Call, outcome: Exclude<CarrierDialOutcome,
  * Remote-Party-ID (draft-ietf-sip-privacy-04, still what many carriers read), naming the presented caller.
  */
 function identityHeaders(target: SipTrunkTarget, callerId: { readonly number: string; readonly name: string }): Array<[string, string]> {
-  const display = callerId.name ? `"${callerId.name.replace(/["\\]/g, '')}" ` : '';
-  const uri = `<sip:${userPart(callerId.number)}@${target.fromDomain}>`;
-  if (target.identityHeader === 'pai') return [['P-Asserted-Identity', `${display}${uri}`]];
-  if (target.identityHeader === 'rpid') return [['Remote-Party-ID', `${display}${uri};party=calling;screen=yes;privacy=off`]];
+  const identity = callerNameAddr(callerId.name, callerId.number, target.fromDomain);
+  if (target.identityHeader === 'pai') return [['P-Asserted-Identity', identity]];
+  if (target.identityHeader === 'rpid') return [['Remote-Party-ID', `${identity};party=calling;screen=yes;privacy=off`]];
   return [];
 }
 
 /** A provider's channels are named after it (`PJSIP/Telco_One-0000002a`), as Asterisk names a trunk's. */
 function channelBase(target: SipTrunkTarget): string {
   return target.name.replace(/[^A-Za-z0-9_.-]/g, '_') || `provider${target.providerId}`;
-}
-
-/** A number as a SIP user part (RFC 3261 §25.1 user: unreserved and `+`, `*` stay; `#` and the rest are escaped). */
-function userPart(number: string): string {
-  return number.replace(/[^0-9A-Za-z+*._~!$&'()=,;?/-]/g, (c) => encodeURIComponent(c));
 }

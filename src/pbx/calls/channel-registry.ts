@@ -108,6 +108,13 @@ export class ChannelRegistry {
     return new Set(this.list(tenantId).map((c) => c.linkedId)).size;
   }
 
+  /** The calls a SIP account (an extension's phones) is in now, placing or receiving. */
+  countCallsOf(tenantId: number, account: string): number {
+    const calls = new Set<string>();
+    for (const { channel } of this.channels.values()) if (channel.tenantId === tenantId && channel.account === account) calls.add(channel.linkedId);
+    return calls.size;
+  }
+
   /** Called on every add, update and remove (BLF, extension state). Returns the unsubscribe function. */
   subscribe(listener: (channel: LiveChannel, change: 'added' | 'updated' | 'removed') => void): () => void {
     this.listeners.add(listener);

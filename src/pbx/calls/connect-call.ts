@@ -1,6 +1,7 @@
 // The common end of call setup: once the caller and the destination are known, open the relay session, create
 // the caller's channel and the Call, and ring the destination (an extension's contacts, or carriers in turn).
 import type { SessionDescription } from '../../media/index.ts';
+import { LIMIT_COUNTERS, refuseCall } from './call-admission.ts';
 import { Call } from './call.ts';
 import { callerChannel } from './caller-channel.ts';
 import { InviteCaller } from './caller-side.ts';
@@ -21,12 +22,13 @@ export async function connectCall(
   cancelled: () => boolean,
 ): Promise<Call | undefined> {
   if (cancelled()) return undefined;
-  // te_maxchannels: simultaneous calls of the tenant, a call between two of its phones counting once.
-  const limit = await deps.directory.maxCalls(ends.tenantId);
-  if (limit !== undefined && deps.channels.countCalls(ends.tenantId) >= limit) {
-    deps.counters.tenantLimit++;
-    deps.logger.warn({ tenantId: ends.tenantId, limit }, 'call: refused, the tenant is at its channel limit');
-    return void leg.reject(503, 'Service Unavailable', [['Warning', `399 callgrid "the tenant's limit of ${limit} simultaneous calls is reached"`]]);
+  // te_maxchannels, the tenant's share of the media ports, the calling extension's own limit; a call between two of
+  // the tenant's phones counts once.
+  const refused = await refuseCall(deps, options.admission, ends.tenantId, ends.caller.account);
+  if (refused !== undefined) {
+    deps.counters[LIMIT_COUNTERS[refused.limit]]++;
+    deps.logger.warn({ tenantId: ends.tenantId, account: ends.caller.account, limit: refused.limit }, 'call: refused at a limit');
+    return void leg.reject(503, 'Service Unavailable', [['Warning', `399 callgrid "${refused.reason}"`]]);
   }
   const session = await deps.relay.openSession();
   if (!session.ok) {

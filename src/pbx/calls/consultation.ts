@@ -67,7 +67,7 @@ export class ConsultationRun {
     }
     const sdp = readSdp(body);
     const address = sdp.ok ? mediaAddress(sdp.value) : undefined;
-    if (address !== undefined) session.side('b').setRemote(address.address, address.port);
+    session.side('b').setRemote(address?.address ?? '', address?.port ?? 0, leg.signallingAddress);
     this.target = { leg, channel: fork.channel, at: this.clock.now() };
     session.resume();
     this.channels.update(fork.channel.name, { state: 'Up', answeredAt: this.target.at, bridgedTo: this.call.calleeChannel?.name });

@@ -2,6 +2,7 @@
 // does it), each its own channel (`PJSIP/101-ACME-0000002b`), all offered the same anchored description.
 import type { Binding } from '../registrar/index.ts';
 import type { Call, CallContext } from './call.ts';
+import { callerNameAddr } from './caller-identity.ts';
 import type { CallIds } from './call-ids.ts';
 import type { ExtensionTarget } from './call-ports.ts';
 import type { ChannelRegistry, LiveChannel } from './channel-registry.ts';
@@ -44,7 +45,7 @@ export function ringExtension(deps: ForkDeps, options: ForkOptions, call: Call, 
       deps.stack,
       {
         target: { requestUri: contact.contactUri, endpoint: contact.source, flowId: contact.flowId ?? undefined },
-        from: `${quoted(ring.callerId.name)}<sip:${ring.callerId.number}@${ring.domain}>`,
+        from: callerNameAddr(ring.callerId.name, ring.callerId.number, ring.domain),
         to: `<sip:${ring.target.number}@${ring.domain}>`,
         sdp: offer,
         ...(ring.extraHeaders ? { extraHeaders: ring.extraHeaders } : {}),
@@ -90,9 +91,4 @@ export function ringExtension(deps: ForkDeps, options: ForkOptions, call: Call, 
     started.push({ leg, channel });
   }
   return started;
-}
-
-/** A display name as a quoted-string (RFC 3261 §25.1), escaping quotes and backslashes; '' when there is none. */
-function quoted(name: string): string {
-  return name === '' ? '' : `"${name.replace(/["\\]/g, (c) => `\\${c}`)}" `;
 }

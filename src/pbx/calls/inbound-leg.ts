@@ -23,6 +23,11 @@ export class InboundLeg {
     private readonly onAckTimeout: () => void,
   ) {}
 
+  /** The IP the caller's SIP comes from: the relay also takes its media from there (a phone behind NAT). */
+  get signallingAddress(): string {
+    return this.source.endpoint.address;
+  }
+
   get dialog(): Dialog | undefined {
     return this.dialogValue;
   }

@@ -5,6 +5,8 @@ import type { MediaRelayControl, RelaySessionControl } from '../../media/index.t
 import type { Logger } from '../../shared/index.ts';
 import type { SipStack } from '../../sip/index.ts';
 import { resolveDialled, routeOutboundCall, type OutboundDirectory } from '../dialplan/index.ts';
+import { callerNameAddr, callerUser } from './caller-identity.ts';
+import { LIMIT_COUNTERS, refuseCall, type AdmissionPolicy } from './call-admission.ts';
 import { dialCarriers, refuseUndialled } from './carrier-dial.ts';
 import type { CarrierDirectory } from './carrier-directory.ts';
 import type { CallCounters } from './call-setup-types.ts';
@@ -36,6 +38,7 @@ export interface OriginatorOptions {
   readonly mediaAddress: string;
   readonly ids: CallIds;
   readonly context: CallContext;
+  readonly admission: AdmissionPolicy;
 }
 
 /** What phones honour as "answer by yourself": the Call-Info form (Polycom, Yealink, baresip) and Alert-Info. */
@@ -53,8 +56,11 @@ export class Originator {
     if (source === undefined || tenantCode === undefined) return { ok: false, error: `Extension ${request.source} does not exist` };
     const contacts = await directory.contacts(request.tenantId, source.extensionId);
     if (contacts.length === 0) return { ok: false, error: `Extension ${request.source} is not registered` };
-    const limit = await directory.maxCalls(request.tenantId);
-    if (limit !== undefined && this.deps.channels.countCalls(request.tenantId) >= limit) return { ok: false, error: `The tenant's limit of ${limit} simultaneous calls is reached` };
+    const refused = await refuseCall(this.deps, this.options.admission, request.tenantId, source.account);
+    if (refused !== undefined) {
+      this.deps.counters[LIMIT_COUNTERS[refused.limit]]++;
+      return { ok: false, error: `${refused.reason[0]?.toUpperCase() ?? ''}${refused.reason.slice(1)}` };
+    }
     const session = await this.deps.relay.openSession();
     if (!session.ok) return { ok: false, error: `no media ports free: ${session.error}` };
 
@@ -93,8 +99,8 @@ export class Originator {
         this.deps.stack,
         {
           target: { requestUri: contact.contactUri, endpoint: contact.source, flowId: contact.flowId ?? undefined },
-          from: `"${(request.sourceCallerId ?? request.destination).replace(/["\\]/g, '')}" <sip:${request.destination}@${contact.source.address}>`,
-          to: `<sip:${source.number}@${contact.source.address}>`,
+          from: callerNameAddr(request.sourceCallerId ?? request.destination, request.destination, contact.source.address),
+          to: `<sip:${callerUser(source.number)}@${contact.source.address}>`,
           sdp: offer,
           ...(request.autoAnswer ? { extraHeaders: AUTO_ANSWER } : {}),
         },
@@ -131,7 +137,7 @@ export class Originator {
     if (!sdp.ok) return call.hangup('source-sdp');
     side.offer = sdp.value;
     const address = mediaAddress(sdp.value);
-    if (address !== undefined) call.relay.side('a').setRemote(address.address, address.port);
+    call.relay.side('a').setRemote(address?.address ?? '', address?.port ?? 0, leg.signallingAddress);
     call.media.setCallerDescription(offer);
     this.deps.channels.update(call.callerChannel.name, { state: 'Up', answeredAt: this.options.context.clock.now(), sipCallId: leg.callId });
     this.hooks.established(call);

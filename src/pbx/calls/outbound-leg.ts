@@ -69,6 +69,11 @@ export class OutboundLeg {
   ) {}
 
   /** The Call-ID of this leg's INVITE (its dialog's, once answered). */
+  /** The IP this leg's SIP goes to: the relay also takes its media from there (a phone behind NAT). */
+  get signallingAddress(): string {
+    return this.request.target.endpoint.address;
+  }
+
   get callId(): string {
     return this.sent?.headers.get('call-id') ?? '';
   }

@@ -1,6 +1,6 @@
 // Inbound routing of carrier calls (spec §3.4.3, §3.4.12, §3.3): the called number -> a tenant's DID, the
 // caller-id blacklist of that tenant, and the DID's destination slot (DID, or DID-UNCONDITIONAL when switched on).
-import type { DestinationTarget } from '../../domain/index.ts';
+import { didNumberVariants, type DestinationTarget } from '../../domain/index.ts';
 import { describeTargets, type CustomDestination, type RoutedDestination } from './extension-slots.ts';
 
 /** A di_dids row as inbound routing reads it. */
@@ -58,12 +58,10 @@ const ANONYMOUS = /^(anonymous|restricted|private|unavailable|unknown)?$/i;
 /**
  * The spellings one number may be stored under, the given one first: `+39021234`, `0039021234` and `39021234`
  * are the same E.164 number (E.123 '+', the '00' international prefix, or bare digits). Non-numbers stay as given.
+ * The domain's normalisation, the one that makes a DID number unique across tenants (didNumberKey).
  */
 export function numberVariants(number: string): string[] {
-  const given = number.trim();
-  if (!/^\+?[0-9]{1,32}$/.test(given)) return [given];
-  const core = given.startsWith('+') ? given.slice(1) : given.startsWith('00') ? given.slice(2) : given;
-  return [...new Set([given, core, `+${core}`, `00${core}`])].filter((v) => /^\+?[0-9]{1,33}$/.test(v) && v.replace('+', '').length <= 32);
+  return didNumberVariants(number);
 }
 
 /** Caller-id spellings a blacklist row may hold: the number's variants, or `anonymous` for a withheld caller. */
@@ -76,7 +74,8 @@ export type DidPick = { readonly ok: true; readonly did: DidEntry } | { readonly
 /**
  * The DID a called number reaches. The number as delivered beats its other spellings; when the call names a
  * tenant only that tenant's DIDs count. Two tenants holding the number equally well is ambiguous: the call is
- * refused rather than given to either (numbers never cross tenants by chance).
+ * refused rather than given to either (numbers never cross tenants by chance). The store no longer lets two
+ * DIDs hold one number (migration 0008); this still guards numbers shared before it.
  */
 export function pickDid(called: string, candidates: readonly DidEntry[], tenantId?: number): DidPick {
   const variants = numberVariants(called);

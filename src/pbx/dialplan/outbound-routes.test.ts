@@ -9,6 +9,7 @@ import {
   rewriteNumber,
   routeOutbound,
   routeOutboundCall,
+  ruleMatches,
   weightedOrder,
   type CallerRouting,
   type OutboundDecision,
@@ -102,11 +103,32 @@ describe('number rewriting and call permissions', () => {
     assert.equal(callerMayDial({ callAllowed: 'local', destAllowRegex: '^0' }, '0212345'), false);
     assert.equal(callerMayDial({ callAllowed: 'all', destAllowRegex: '([' }, '0212345'), false);
   });
+
+  test('ex_destallowregex runs in linear time: ^(\\d+)+$ answers 40 digits and a letter at once', () => {
+    // Backtracking (RegExp) tries 2^40 splits of the digits here: minutes of a frozen event loop, so this test
+    // would hang. RE2 answers in one pass.
+    const who = { callAllowed: 'all', destAllowRegex: '^(\\d+)+$' };
+    assert.equal(callerMayDial(who, `${'1'.repeat(40)}x`), false);
+    assert.equal(callerMayDial(who, '1'.repeat(40)), true);
+  });
+
+  test('ex_destallowregex that RE2 cannot run (a backreference, stored before writes were checked) allows nothing', () => {
+    assert.equal(callerMayDial({ callAllowed: 'all', destAllowRegex: '^(0)\\1' }, '00441234'), false);
+    assert.equal(callerMayDial({ callAllowed: 'all', destAllowRegex: '^(?=0)\\d+$' }, '0212345'), false);
+  });
+
+  test('dl_regex runs in linear time too; one RE2 cannot run matches nothing', () => {
+    assert.equal(ruleMatches({ regex: '^(\\d+)+$' }, `${'1'.repeat(40)}x`), false);
+    assert.equal(ruleMatches({ regex: '^(39|41)\\d{6,}$' }, '41123456'), true);
+    assert.equal(ruleMatches({ regex: '(0)\\1' }, '00441234'), false);
+  });
 });
 
 describe('routeOutbound', () => {
   const cases: Array<{ name: string; rules: RouteRule[]; dialled: string; who?: Partial<CallerRouting>; want: ReturnType<typeof attempts> }> = [
     { name: 'no matching rule', rules: [rule({ regex: '^00' })], dialled: '0212345', want: 'no-route' },
+    // 31 digits and a #: RegExp would backtrack through 2^31 splits; the linear engine says no at once.
+    { name: 'a catastrophic rule regex is answered in linear time', rules: [rule({ regex: '^(\\d+)+\\*$' })], dialled: `${'1'.repeat(31)}#`, want: 'no-route' },
     { name: 'strip/add applied per rule', rules: [rule({ regex: '^0[1-9]', deleteDigits: 1, addDigits: '+39' })], dialled: '0212345', want: [[1, '+39212345']] },
     {
       name: 'failover by order then priority',

@@ -1,5 +1,6 @@
 // Outbound routing (spec §3.4.9, §4.3 "Routing profile"): an extension's external call -> the ordered provider
 // attempts of its routing profile's routes (dl_dialrules), after its call permission (ex_callallowed) allows it.
+import { compileUserPattern } from '../../domain/index.ts';
 
 /** How far an extension may call out (ex_callallowed), each level including the ones before it. */
 export type CallPermission = 'none' | 'local' | 'national' | 'all';
@@ -118,13 +119,13 @@ export function rewriteNumber(number: string, deleteDigits: number, addDigits: s
   return `${addDigits}${number.slice(Math.max(0, Math.trunc(deleteDigits)))}`;
 }
 
-/** Whether a rule's regex matches the dialled number; a regex that does not compile matches nothing. */
+/**
+ * Whether a rule's regex matches the dialled number, on the linear-time engine (user patterns never run on
+ * RegExp, whose backtracking one rule could freeze the node with); a regex that does not compile matches nothing.
+ */
 export function ruleMatches(rule: Pick<RouteRule, 'regex'>, number: string): boolean {
-  try {
-    return new RegExp(rule.regex).test(number);
-  } catch {
-    return false;
-  }
+  const pattern = compileUserPattern(rule.regex);
+  return pattern.ok && pattern.value.test(number);
 }
 
 /**
@@ -217,15 +218,13 @@ export function routeOutbound(
   return { ok: true, attempts, pinRequired };
 }
 
-/** ex_callallowed and ex_destallowregex together; a regex that does not compile allows nothing (fail closed). */
+/** ex_callallowed and ex_destallowregex together (RE2 syntax); a regex that does not compile allows nothing (fail closed). */
 export function callerMayDial(caller: Pick<CallerRouting, 'callAllowed' | 'destAllowRegex'>, dialled: string, plan: NumberingPlan = DEFAULT_NUMBERING_PLAN): boolean {
   if (!permissionAllows(parseCallPermission(caller.callAllowed), classifyNumber(dialled, plan))) return false;
   if (caller.destAllowRegex === '') return true;
-  try {
-    return new RegExp(caller.destAllowRegex).test(dialled);
-  } catch {
-    return false;
-  }
+  // Fail closed: a stored pattern RE2 cannot run safely (written before writes were checked) allows nothing.
+  const pattern = compileUserPattern(caller.destAllowRegex);
+  return pattern.ok && pattern.value.test(dialled);
 }
 
 /** What outbound routing reads; main.ts plugs in the store (StoreRoutingDirectory). */

@@ -1,8 +1,8 @@
 // Provider rows as SIP trunk targets: host/port/transport, credentials, registration, caller id, codecs.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ObjectRow } from '../../domain/index.ts';
-import { parseHost, parseTransport, providerTarget, registersTo } from './provider-target.ts';
+import { CATALOGUE, type ObjectRow } from '../../domain/index.ts';
+import { parseHost, parseSources, parseTransport, providerTarget, registersTo } from './provider-target.ts';
 
 const row = (over: ObjectRow = {}): ObjectRow => ({ pr_id: 3, pr_name: 'Carrier', pr_tech: 'PJSIP', pr_host: 'sip.carrier.example', pr_disabled: '', pr_transport: '', pr_username: '', pr_password: '', ...over });
 
@@ -45,6 +45,7 @@ describe('providerTarget', () => {
         maxChannels: 30,
         codecs: ['alaw', 'ulaw'],
         qualifySeconds: 60,
+        sources: [],
       },
     });
   });
@@ -71,5 +72,30 @@ describe('providerTarget', () => {
     assert.equal(registersTo(row({ pr_username: 'u', pr_password: 'p' })), true);
     assert.equal(registersTo(row({ pr_username: 'u', pr_password: 'p', pr_host: 'dynamic' })), false);
     assert.equal(registersTo(row({ pr_username: '', pr_password: 'p' })), false);
+  });
+});
+
+describe('pr_match: further source addresses of a carrier (PJSIP identify syntax)', () => {
+  test('parseSources: addresses, networks, ports; entries that are no IP address are left out', () => {
+    assert.deepEqual(parseSources(' 198.51.100.0/24, 203.0.113.9:5070 ,[2001:db8::9]:5060, 2001:db8:2::/48, 192.0.2.1:5080/32'), [
+      { address: '198.51.100.0', prefixLength: 24, port: undefined },
+      { address: '203.0.113.9', prefixLength: undefined, port: 5070 },
+      { address: '2001:db8::9', prefixLength: undefined, port: 5060 },
+      { address: '2001:db8:2::', prefixLength: 48, port: undefined },
+      { address: '192.0.2.1', prefixLength: 32, port: 5080 },
+    ]);
+    assert.deepEqual(parseSources('gw.example, 999.1.1.1, 192.0.2.1:0, 192.0.2.1:70000, 192.0.2.0/33, 2001:db8::/129, ,'), []);
+    assert.equal(parseSources(Array.from({ length: 40 }, (_, i) => `192.0.2.${i}`).join(',')).length, 32, 'bounded');
+    const target = providerTarget(row({ pr_match: '198.51.100.7' }));
+    assert.deepEqual(target.ok && target.target.sources, [{ address: '198.51.100.7', prefixLength: undefined, port: undefined }]);
+  });
+
+  test("the column (alias `match`) refuses host names, stray separators and more than 32 entries", () => {
+    const provider = CATALOGUE.provider;
+    assert.equal(provider?.aliases?.match, 'pr_match');
+    const pattern = provider?.columns.pr_match?.pattern?.regex;
+    assert.ok(pattern);
+    for (const good of ['', '203.0.113.5', '203.0.113.0/28, 203.0.113.9:5070', '2001:db8::1', '[2001:db8::1]:5060', Array(32).fill('192.0.2.1').join(', ')]) assert.equal(pattern.test(good), true, good);
+    for (const bad of ['gw.example.com', '1.2.3.4:x', '1.2.3.4,', '1.2.3.4;5.6.7.8', Array(33).fill('192.0.2.1').join(',')]) assert.equal(pattern.test(bad), false, bad);
   });
 });

@@ -1,8 +1,19 @@
 // A provider row (pr_providers, spec §3.4.7) as a SIP trunk: where INVITEs go (RFC 3263 host/port/transport
 // without DNS), the digest credentials for a carrier's challenge (RFC 3261 §22), registration and caller id.
+import { isIP } from 'node:net';
 import type { ObjectRow } from '../../domain/index.ts';
 
 export type TrunkTransport = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
+
+/** One further source address of a carrier (pr_match): an address or network, and a port when one is given. */
+export interface TrunkSource {
+  /** The address without brackets. */
+  readonly address: string;
+  /** CIDR prefix length; undefined = the address alone. */
+  readonly prefixLength: number | undefined;
+  /** Undefined = any source port. */
+  readonly port: number | undefined;
+}
 
 export interface SipTrunkTarget {
   readonly providerId: number;
@@ -28,6 +39,8 @@ export interface SipTrunkTarget {
   readonly codecs: readonly string[];
   /** OPTIONS keepalive period in seconds (pr_qualify / pr_qualifyfreq); undefined = no qualify. */
   readonly qualifySeconds: number | undefined;
+  /** pr_match: addresses besides the host's that the carrier's requests come from (its other gateways); none when undefined. */
+  readonly sources?: readonly TrunkSource[];
 }
 
 export type ProviderTargetResult = { readonly ok: true; readonly target: SipTrunkTarget } | { readonly ok: false; readonly why: string };
@@ -58,6 +71,33 @@ export function parseHost(value: string): { host: string; port: number | undefin
   const port = match[2] === undefined ? undefined : Number(match[2]);
   if (port !== undefined && (port < 1 || port > 65535)) return undefined;
   return { host: match[1], port, transport, secure };
+}
+
+/** At most this many pr_match entries are read (the column refuses more on writes). */
+const MAX_SOURCES = 32;
+const SOURCE_ENTRY = [
+  /^(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?(?:\/(\d{1,2}))?$/,
+  /^\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?(?:\/(\d{1,3}))?$/,
+  /^([0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)()(?:\/(\d{1,3}))?$/,
+];
+
+/**
+ * pr_match, PJSIP identify's syntax: `addr[:port][/prefix]`, IPv6 with a port as `[addr]:port`, comma separated.
+ * Entries that are no IP address, or whose port or prefix is out of range, are left out.
+ */
+export function parseSources(value: string): TrunkSource[] {
+  const sources: TrunkSource[] = [];
+  for (const entry of value.split(',').map((e) => e.trim()).filter((e) => e !== '').slice(0, MAX_SOURCES)) {
+    const match = SOURCE_ENTRY.map((pattern) => pattern.exec(entry)).find((m) => m !== null);
+    const address = match?.[1] ?? '';
+    const family = isIP(address);
+    if (match === undefined || family === 0) continue;
+    const port = match[2] ? Number(match[2]) : undefined;
+    const prefixLength = match[3] === undefined ? undefined : Number(match[3]);
+    if ((port !== undefined && (port < 1 || port > 65535)) || (prefixLength !== undefined && prefixLength > (family === 4 ? 32 : 128))) continue;
+    sources.push({ address, prefixLength, port });
+  }
+  return sources;
 }
 
 /**
@@ -126,6 +166,7 @@ export function providerTarget(row: ObjectRow): ProviderTargetResult {
       maxChannels: Number.isInteger(max) && max > 0 ? max : undefined,
       codecs: [...new Set(codecs)],
       qualifySeconds: qualifySeconds(row),
+      sources: parseSources(text(row, 'pr_match')),
     },
   };
 }

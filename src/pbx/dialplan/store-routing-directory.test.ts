@@ -1,5 +1,6 @@
 // StoreRoutingDirectory on SQLite and PostgreSQL: routes and providers of global profiles, the caller's profile
-// (own or the tenant's), DIDs, blacklists, slots and customs, with two tenants owning the same numbers.
+// (own or the tenant's), DIDs, blacklists, slots and customs, with two tenants owning the same extension numbers
+// (a DID number is one tenant's: the store refuses it to any other).
 import { afterEach, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { onEveryEngine, twoTenants, type OpenStore } from '../../../test/support/store-engines.ts';
@@ -36,7 +37,7 @@ onEveryEngine('StoreRoutingDirectory', (open: OpenStore) => {
     const acme101 = await ext(acme, '101');
     const did = async (tenantId: number, number: string, values: Record<string, string | number | null> = {}) => id(await o('did').insert(tenantId, { di_number: number, ...values }), 'di_id');
     const acmeDid = await did(acme, '+39021234');
-    const globexDid = await did(globex, '+39021234', { di_unconditionalstatus: 'on' });
+    const globexDid = await did(globex, '+39027777', { di_unconditionalstatus: 'on' });
     await did(acme, '39025555');
     const custom = id(await o('custom').insert(globex, { cu_name: 'Mobile', cu_ct_id: 1, cu_param1: '3335551234', cu_param2: 'CALLERID', cu_param3: '20' }), 'cu_id');
     const slot = (tenantId: number, src: string, owner: number, targets: Array<[string, number]>) =>
@@ -78,12 +79,15 @@ onEveryEngine('StoreRoutingDirectory', (open: OpenStore) => {
     assert.equal(await directory.providerTarget(9999), undefined);
   });
 
-  test('inbound: the same DID in two tenants is ambiguous unless the call names the tenant', async () => {
-    const shared = await routeInbound(directory, { called: '+39021234', caller: '+4411' });
-    assert.equal(!shared.ok && shared.reason, 'ambiguous-did');
-    const acme = await routeInbound(directory, { called: '39021234', caller: '+4411', tenantId: ids.acme });
-    assert.deepEqual(acme.ok && [acme.tenantId, acme.did.didId, acme.slot, acme.destinations], [ids.acme, ids.acmeDid, 'DID', [{ kind: 'extension', extensionId: ids.acme100 }, { kind: 'extension', extensionId: ids.acme101 }]]);
-    const globex = await routeInbound(directory, { called: '+39021234', caller: '+4420', tenantId: ids.globex });
+  test("inbound: a DID number is one tenant's under every spelling; a call naming another tenant does not reach it", async () => {
+    for (const called of ['+39021234', '39021234', '0039021234']) {
+      const acme = await routeInbound(directory, { called, caller: '+4411' });
+      assert.deepEqual(acme.ok && [acme.tenantId, acme.did.didId, acme.slot, acme.destinations], [ids.acme, ids.acmeDid, 'DID', [{ kind: 'extension', extensionId: ids.acme100 }, { kind: 'extension', extensionId: ids.acme101 }]], called);
+    }
+    const named = await routeInbound(directory, { called: '+39021234', caller: '+4411', tenantId: ids.globex });
+    assert.equal(!named.ok && named.reason, 'unknown-did');
+    await assert.rejects(store.objects('did').insert(ids.globex, { di_number: '0039021234' }), (e: Error) => (e as { code?: string }).code === 'conflict');
+    const globex = await routeInbound(directory, { called: '0039027777', caller: '+4420', tenantId: ids.globex });
     assert.deepEqual(globex.ok && [globex.did.didId, globex.slot, globex.first], [ids.globexDid, 'DID-UNCONDITIONAL', { kind: 'external', number: '3335551234', presentedCallerId: 'caller', ringSeconds: 20 }]);
   });
 

@@ -106,8 +106,9 @@ export class SubscriptionManager {
     if (!requestUri.ok || requestUri.value.user === undefined) return respond(404, 'Not Found');
     if (fromUri === undefined || !fromUri.ok) return respond(400, 'Bad From Header');
     const realm = (await this.deps.domains.realmFor(requestUri.value.host)) ?? this.options.realm;
-    const auth = await authenticateDigest(request, { authenticator: this.deps.authenticator, accounts: this.deps.accounts, realm, domain: fromUri.value.host, header: 'proxy-authorization' });
-    const challenge = (stale: boolean): Array<[string, string]> => this.deps.authenticator.challenge(realm, { stale }).map((value) => ['Proxy-Authenticate', value]);
+    const auth = await authenticateDigest(request, { authenticator: this.deps.authenticator, accounts: this.deps.accounts, realm, domain: fromUri.value.host, header: 'proxy-authorization', source: source.endpoint.address });
+    // Nonces are bound to the address they were sent to, so one fetched elsewhere cannot be replayed in forged SUBSCRIBEs to get a victim banned.
+    const challenge = (stale: boolean): Array<[string, string]> => this.deps.authenticator.challenge(realm, { stale, source: source.endpoint.address }).map((value) => ['Proxy-Authenticate', value]);
     if (auth.kind === 'challenge') return respond(407, 'Proxy Authentication Required', challenge(auth.stale));
     if (auth.kind === 'failed') {
       this.deps.ban?.recordFailure(source.endpoint.address);

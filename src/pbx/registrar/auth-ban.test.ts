@@ -1,13 +1,40 @@
-// The failed-digest ban: through the registrar (answers count, challenges do not; a banned source gets 403 with
-// no challenge; trusted networks are exempt; bans end), and AuthBan's own rules (IPv6 prefixes, bounds, CIDR).
+// The failed-digest ban: through the registrar (answers to our fresh nonce count, challenges do not, nor do forged
+// answers: made-up, expired or another address's nonces; a banned source gets 403 with no challenge; trusted networks
+// are exempt; bans end), and AuthBan's own rules (IPv6 prefixes, bounds, CIDR).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock, isPbxError } from '../../shared/index.ts';
 import { AuthBan } from './auth-ban.ts';
 import type { AuthFailure } from './registrar-events.ts';
-import { FakePhone, startRig } from './registrar-rig.test-support.ts';
+import type { Endpoint, SipResponse } from '../../sip/index.ts';
+import { FakePhone, SHARED_DOMAIN, settle, startRig, type Rig } from './registrar-rig.test-support.ts';
 
 const ACME_100 = { username: '100-ACME', password: 'acme-100-pw' };
+
+/** A REGISTER whose Authorization cannot be checked (no response directive) and names a nonce we never issued. */
+async function brokenRegister(rig: Rig, source: Endpoint, n: number): Promise<SipResponse> {
+  const callId = `broken-${n}@forger`;
+  rig.fake.inject([
+    `REGISTER sip:${SHARED_DOMAIN} SIP/2.0`,
+    `Via: SIP/2.0/UDP ${source.address}:${source.port};branch=z9hG4bKbroken${n}`,
+    'Max-Forwards: 70',
+    `From: <sip:100-ACME@${SHARED_DOMAIN}>;tag=b${n}`,
+    `To: <sip:100-ACME@${SHARED_DOMAIN}>`,
+    `Call-ID: ${callId}`,
+    'CSeq: 1 REGISTER',
+    `Contact: <sip:100@${source.address}>`,
+    'Authorization: Digest username="100-ACME", realm="callgrid", nonce="made-up", uri="sip:pbx.example.com"',
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n'), source);
+  for (let i = 0; i < 200; i++) {
+    const answer = rig.sent().find((m): m is SipResponse => m.type === 'response' && m.headers.get('call-id') === callId);
+    if (answer !== undefined) return answer;
+    await settle(1);
+  }
+  throw new Error('no answer to the broken REGISTER');
+}
 
 test('failed answers ban the source after N; challenges never count; a banned source gets 403 and no challenge', async () => {
   const clock = new FakeClock();
@@ -37,6 +64,32 @@ test('failed answers ban the source after N; challenges never count; a banned so
   rig.clock.advance(60_000);
   phone.learn(await phone.send({ authorize: false }));
   assert.equal((await phone.send()).status, 200);
+  await rig.close();
+});
+
+test('forged REGISTERs ban nobody: made-up nonces, nonces fetched from another address, expired ones, broken ones', async () => {
+  const clock = new FakeClock();
+  const ban = new AuthBan({ clock, maxFailures: 3, banMs: 1_800_000 });
+  const rig = await startRig({ clock, ban, nonceLifetimeMs: 60_000 });
+  const victim = { protocol: 'udp', address: '192.0.2.30', port: 5060 } as const;
+  // The attacker's packets claim the victim's address; it never sees our answers, so it writes its own nonce.
+  const forger = new FakePhone(rig, { ...ACME_100, source: victim });
+  forger.challenge = { realm: 'callgrid', nonce: 'bWFkZS11cC1ub25jZS1mb3ItdGhlLXRlc3QtYWJjZGVm', opaque: undefined };
+  for (let i = 0; i < 10; i++) assert.equal((await forger.send({ password: `guess-${i}` })).status, 401, 'a new challenge, not a failure');
+  // Or it asks for a fresh nonce from an address of its own and uses that: issued to another address, so unusable.
+  const own = new FakePhone(rig, { ...ACME_100, source: { protocol: 'udp', address: '203.0.113.66', port: 5060 } });
+  forger.learn(await own.send({ authorize: false }));
+  for (let i = 0; i < 10; i++) assert.equal((await forger.send({ password: `guess-${i}` })).status, 401);
+  // A nonce once issued to the victim and since expired is no use either; nor is a broken answer.
+  forger.learn(await forger.send({ authorize: false }));
+  clock.advance(60_000);
+  for (let i = 0; i < 10; i++) assert.equal((await forger.send({ password: `guess-${i}` })).status, 401);
+  for (let i = 0; i < 10; i++) assert.equal((await brokenRegister(rig, victim, i)).status, 401, 'a broken answer to a made-up nonce: challenged');
+  assert.equal(rig.events.filter((e) => e.event === 'authFailed').length, 0, 'not one failure counted');
+  assert.equal(ban.isBanned(victim.address), false);
+  // The real phone at that address registers as usual.
+  const phone = new FakePhone(rig, { ...ACME_100, source: victim });
+  assert.equal((await phone.register()).status, 200);
   await rig.close();
 });
 

@@ -6,6 +6,7 @@ export type { ExpiryLimits } from './register-plan.ts';
 export type { Binding, BindingStore, Reachability, SipAccount, SipAccountDirectory, SipDomainPolicy } from './ports.ts';
 export { InMemoryBindingStore } from './in-memory-binding-store.ts';
 export { AuthBan, type AuthBanOptions, type FailureOutcome } from './auth-ban.ts';
+export { parseIp, parsePrefix, prefixContains, prefixKey, type IpAddress, type IpPrefix } from './ip-prefix.ts';
 export { Qualifier, qualifyStatus, type QualifyDeps, type QualifyListener, type QualifyOptions, type QualifyResult } from './qualify.ts';
 export { StoreBindingStore } from './store-binding-store.ts';
 export { StoreAccountDirectory, type SharedDomainOptions } from './store-account-directory.ts';

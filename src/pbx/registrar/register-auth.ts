@@ -1,13 +1,17 @@
 // Authentication of a REGISTER (RFC 3261 §10.3 step 3, §22.4): picks the credentials for our realm, verifies
-// them with the stack's DigestAuthenticator against the account directory, and says what to answer.
+// them with the stack's DigestAuthenticator against the account directory, and says what to answer and whether a
+// failure may count against the source (only an answer to a fresh nonce we sent to that very address may).
 import type { DigestAuthenticator, SipRequest } from '../../sip/index.ts';
 import type { SipAccount, SipAccountDirectory } from './ports.ts';
 
 export type AuthOutcome =
   | { readonly kind: 'ok'; readonly account: SipAccount; readonly username: string }
-  /** No credentials for our realm (a first REGISTER), or right ones on a stale nonce: challenge, count nothing. */
+  /**
+   * No credentials for our realm (a first REGISTER), or an answer to a nonce that cannot be used (not ours, expired,
+   * sent to another address): challenge again, count nothing.
+   */
   | { readonly kind: 'challenge'; readonly stale: boolean }
-  /** A failed answer to a challenge: counted against the source. */
+  /** A failed answer to a fresh challenge we sent to this source: counted against it. */
   | { readonly kind: 'failed'; readonly reason: 'wrong-credentials' | 'malformed'; readonly username: string | undefined };
 
 export interface AuthContext {
@@ -19,6 +23,11 @@ export interface AuthContext {
   readonly domain: string;
   /** Where the answer to the challenge is: Authorization after a 401 (REGISTER), Proxy-Authorization after a 407 (INVITE). */
   readonly header?: 'authorization' | 'proxy-authorization';
+  /**
+   * The request's source address. Given, only nonces challenged to this address (`challenge(realm, { source })`)
+   * are usable, so a failure cannot be forged from another address. Without it any fresh nonce of ours is usable.
+   */
+  readonly source?: string;
 }
 
 export async function authenticateRegister(request: SipRequest, context: AuthContext): Promise<AuthOutcome> {
@@ -33,6 +42,7 @@ export async function authenticateRegister(request: SipRequest, context: AuthCon
     method: request.method,
     requestUri: request.uri,
     realm: context.realm,
+    ...(context.source === undefined ? {} : { source: context.source }),
     lookup: async (username, realm) => {
       const found = await context.accounts.findByUsername(username, context.domain);
       // An account bound to another realm is, for this realm, no account: the same answer as an unknown user.
@@ -45,13 +55,16 @@ export async function authenticateRegister(request: SipRequest, context: AuthCon
     case 'ok':
       return account === undefined ? { kind: 'failed', reason: 'wrong-credentials', username: verification.username } : { kind: 'ok', account, username: verification.username };
     // RFC 2617 §3.2.1 stale: "the client may wish to simply retry the request with a new encrypted response, without
-    // reprompting the user for a new username and password": the digest was right, so this is no failure.
+    // reprompting the user for a new username and password". Either the digest was right on a replayed nonce-count,
+    // or the nonce was not usable (not ours, expired, sent to another address) and went unchecked: no failure.
     case 'stale':
       return { kind: 'challenge', stale: true };
     case 'wrong-credentials':
       return { kind: 'failed', reason: 'wrong-credentials', username: verification.username };
+    // Broken credentials count only when they answer a fresh nonce sent to this source: made-up ones from a forged
+    // address get a challenge, like any request without usable credentials.
     case 'malformed':
-      return { kind: 'failed', reason: 'malformed', username: undefined };
+      return verification.countable ? { kind: 'failed', reason: 'malformed', username: undefined } : { kind: 'challenge', stale: false };
   }
 }
 

@@ -148,15 +148,17 @@ export class Registrar {
     if (aorUri === undefined || !aorUri.ok || aorUri.value.scheme === 'tel' || aorUri.value.user === undefined) return reply(400, 'Bad To Header');
     const aor = aorUri.value;
 
-    // Step 3: "A registrar SHOULD authenticate the UAC."
-    const auth = await authenticateRegister(request, { authenticator: this.deps.authenticator, accounts: this.deps.accounts, realm, domain: aor.host });
-    if (auth.kind === 'challenge') return reply(401, 'Unauthorized', this.challenge(realm, auth.stale));
+    // Step 3: "A registrar SHOULD authenticate the UAC." Nonces are issued to the source address and only usable from
+    // it, so the failures counted below come from where our challenges went, never from a forged address.
+    const from = source.endpoint.address;
+    const auth = await authenticateRegister(request, { authenticator: this.deps.authenticator, accounts: this.deps.accounts, realm, domain: aor.host, source: from });
+    if (auth.kind === 'challenge') return reply(401, 'Unauthorized', this.challenge(realm, auth.stale, from));
     if (auth.kind === 'failed') {
       const outcome = this.deps.ban?.recordFailure(source.endpoint.address);
       this.events.emit('authFailed', { source: source.endpoint, username: auth.username, reason: auth.reason, banned: outcome === 'banned' });
       if (outcome === 'banned') this.deps.logger.warn({ source: source.endpoint.address }, 'registrar: source banned after failed digest answers');
       // Unknown user and wrong password get the same fresh challenge, so the answer tells no one which it was.
-      return auth.reason === 'malformed' ? reply(400, 'Bad Request') : reply(401, 'Unauthorized', this.challenge(realm, false));
+      return auth.reason === 'malformed' ? reply(400, 'Bad Request') : reply(401, 'Unauthorized', this.challenge(realm, false, from));
     }
 
     // Step 4: "If the authenticated user is not authorized to modify bindings, the registrar MUST return a 403
@@ -210,8 +212,8 @@ export class Registrar {
     reply(200, 'OK', headers);
   }
 
-  private challenge(realm: string, stale: boolean): HeaderPairs {
-    return this.deps.authenticator.challenge(realm, { stale }).map((value) => ['WWW-Authenticate', value]);
+  private challenge(realm: string, stale: boolean, source: string): HeaderPairs {
+    return this.deps.authenticator.challenge(realm, { stale, source }).map((value) => ['WWW-Authenticate', value]);
   }
 
   /** Writes every change or, should one fail, undoes those written (best effort) and says false. */

@@ -26,8 +26,9 @@ export function parsePayload(schema: ObjectSchema, input: unknown, mode: WriteMo
       if (String(value) !== String(fixed[field])) throw new PbxError('invalid_parameter', `Invalid ${field} for ${what}: it cannot be changed (it is ${fixed[field]})`);
       continue;
     }
-    const column = schema.columns[field] ? field : schema.aliases?.[field];
-    const spec = column === undefined ? undefined : schema.columns[column];
+    // Own properties only: `constructor` or `toString` must read as unknown fields, not as Object.prototype's.
+    const column = Object.hasOwn(schema.columns, field) ? field : schema.aliases !== undefined && Object.hasOwn(schema.aliases, field) ? schema.aliases[field] : undefined;
+    const spec = column === undefined || !Object.hasOwn(schema.columns, column) ? undefined : schema.columns[column];
     if (column === undefined || spec === undefined) throw new PbxError('invalid_parameter', `Unknown field '${field}' for ${what}`);
     if (spec.readOnly) throw new PbxError('invalid_parameter', `Invalid ${field} for ${what}: it is set by the PBX and cannot be written`);
     const earlier = sentAs.get(column);

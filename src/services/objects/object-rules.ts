@@ -8,6 +8,11 @@ export interface WriteContext {
   readonly now: string;
   /** How many objects of this kind the tenant already has (for limits), or that match `where` (uniqueness). */
   count(where?: Readonly<Record<string, string | number>>): Promise<number>;
+  /**
+   * How many objects of this kind match `where` in every tenant, the row being updated left out (values unique
+   * across tenants). Only a count, so that a rule cannot tell the caller which tenant holds a value.
+   */
+  countEverywhere(where: Readonly<Record<string, string | number>>): Promise<number>;
 }
 
 export interface ObjectRules {

@@ -42,7 +42,7 @@ export class ObjectService {
     const tenant = await this.tenantOf(schema, tenantId);
     const fixed = schema.tenantColumn && tenantId !== null ? { [schema.tenantColumn]: tenantId } : {};
     let row = parsePayload(schema, payload, 'create', fixed);
-    row = (await this.rules[name]?.beforeCreate?.(this.context(name, tenant, tenantId), row)) ?? row;
+    row = (await this.rules[name]?.beforeCreate?.(this.context(name, tenant, tenantId, undefined), row)) ?? row;
     await this.checkReferences(schema, tenantId, row);
     return this.store.objects(name).insert(tenantId, row);
   }
@@ -55,7 +55,7 @@ export class ObjectService {
     const fixed: Record<string, number> = { [schema.idColumn]: id, ...(schema.tenantColumn && owner !== null ? { [schema.tenantColumn]: owner } : {}) };
     let changes = parsePayload(schema, payload, 'update', fixed);
     const tenant = await this.tenantOf(schema, owner);
-    changes = (await this.rules[name]?.beforeUpdate?.(this.context(name, tenant, owner), current, changes)) ?? changes;
+    changes = (await this.rules[name]?.beforeUpdate?.(this.context(name, tenant, owner, id), current, changes)) ?? changes;
     await this.checkReferences(schema, owner, changes);
     const updated = await this.store.objects(name).update(owner, id, changes);
     if (!updated) throw this.notFound(name, id);
@@ -85,8 +85,19 @@ export class ObjectService {
     return tenant;
   }
 
-  private context(name: string, tenant: Tenant | undefined, tenantId: TenantScope): WriteContext {
-    return { tenant, now: formatDateTime(this.clock.now()), count: (where = {}) => this.store.objects(name).count(tenantId, where) };
+  /** `updating`: the id of the row an update changes, which countEverywhere leaves out. */
+  private context(name: string, tenant: Tenant | undefined, tenantId: TenantScope, updating: number | undefined): WriteContext {
+    const table = this.store.objects(name);
+    return {
+      tenant,
+      now: formatDateTime(this.clock.now()),
+      count: (where = {}) => table.count(tenantId, where),
+      countEverywhere: async (where) => {
+        if (updating === undefined) return table.count(null, where);
+        const rows = await table.list(null, where, { columns: [table.schema.idColumn] });
+        return rows.filter((row) => Number(row[table.schema.idColumn]) !== updating).length;
+      },
+    };
   }
 
   private notFound(name: string, id: number): PbxError {

@@ -1,8 +1,9 @@
 // Rules of the numbers and routing objects (see domain/objects/catalogue-routing.ts): values a column
-// check cannot see (a route's regex compiles, a condition's time zone exists), optional numbers and
+// check cannot see (a route's regex compiles on RE2, a condition's time zone exists), optional numbers and
 // peer names unique when set, the date a caller id was blacklisted.
-import type { ObjectRow } from '../../domain/index.ts';
+import { compileUserPattern, type ObjectRow } from '../../domain/index.ts';
 import { PbxError } from '../../shared/index.ts';
+import { checkCallerIdNumbers } from './caller-id-rule.ts';
 import type { ObjectRules, RulesBySchema, WriteContext } from './object-rules.ts';
 
 type Check = (ctx: WriteContext, row: ObjectRow, current: ObjectRow | undefined) => Promise<void> | void;
@@ -33,15 +34,13 @@ function uniqueWhenSet(column: string, what: string): Check {
   };
 }
 
-function validRegex(column: string, what: string): Check {
+/** A user pattern must compile on the linear-time engine (RE2 syntax), or the write is refused saying why. */
+function validPattern(column: string, what: string): Check {
   return (_ctx, row) => {
     const value = row[column];
     if (typeof value !== 'string' || value === '') return;
-    try {
-      new RegExp(value);
-    } catch {
-      throw new PbxError('invalid_parameter', `Invalid ${column} for ${what}: not a valid regular expression`);
-    }
+    const pattern = compileUserPattern(value);
+    if (!pattern.ok) throw new PbxError('invalid_parameter', `Invalid ${column} for ${what}: ${pattern.error}`);
   };
 }
 
@@ -58,8 +57,8 @@ function validTimeZone(column: string, what: string): Check {
 }
 
 export const ROUTING_RULES: RulesBySchema = {
-  provider: checked(uniqueWhenSet('pr_peername', 'Provider peer name')),
-  route: checked(validRegex('dl_regex', 'route')),
+  provider: checked(uniqueWhenSet('pr_peername', 'Provider peer name'), (_ctx, row) => checkCallerIdNumbers(row, ['pr_callerid'], 'provider')),
+  route: checked(validPattern('dl_regex', 'route')),
   condition: checked(validTimeZone('co_timezone', 'condition')),
   huntlist: checked(uniqueWhenSet('hu_number', 'Hunt list number')),
   calleridblacklist: {

@@ -92,11 +92,11 @@ test('an unknown user and a wrong password give the same result', async () => {
   const unknownUser = await auth.verify(request(answer(challenge, { user: 'alice', password: 's3cret' }), { lookup: async () => undefined }));
   assert.deepEqual(wrongPassword, { outcome: 'wrong-credentials', username: 'alice' });
   assert.deepEqual(unknownUser, wrongPassword);
-  // Credentials for another realm are not ours either.
-  assert.equal((await auth.verify(request(answer(challenge), { realm: 'other.example.com' }))).outcome, 'wrong-credentials');
+  // Credentials for another realm answer no challenge of ours: not checked, so no failure either.
+  assert.deepEqual(await auth.verify(request(answer(challenge), { realm: 'other.example.com' })), { outcome: 'stale', username: 'alice', reason: 'unknown-nonce' });
 });
 
-test('an expired nonce with a right digest is stale; with a wrong digest it is wrong', async () => {
+test('an expired nonce is stale whatever the digest: it is not checked, so it is no failure and no password oracle', async () => {
   const { auth, clock } = setup({ lifetime: 60_000 });
   const [challenge] = auth.challenge(REALM);
   assert.ok(challenge);
@@ -104,7 +104,7 @@ test('an expired nonce with a right digest is stale; with a wrong digest it is w
   assert.equal((await auth.verify(request(answer(challenge)))).outcome, 'ok');
   clock.advance(1);
   assert.deepEqual(await auth.verify(request(answer(challenge, { nc: 2 }))), { outcome: 'stale', username: 'alice', reason: 'expired' });
-  assert.equal((await auth.verify(request(answer(challenge, { nc: 3, password: 'guess' })))).outcome, 'wrong-credentials');
+  assert.deepEqual(await auth.verify(request(answer(challenge, { nc: 3, password: 'guess' }))), { outcome: 'stale', username: 'alice', reason: 'expired' });
 });
 
 test('nonce-count must increase per nonce', async () => {
@@ -143,14 +143,20 @@ test('nonces are bound to the server secret and the realm', async () => {
   assert.equal((await auth.verify(request(answer(mine ?? '')))).outcome, 'ok');
 });
 
-test('the RFC 2617 §3.5 Authorization verifies as a right digest over a nonce that is not ours', async () => {
+test('the RFC 2617 §3.5 Authorization: a nonce that is not ours is stale, right or wrong digest alike', async () => {
   const { auth } = setup();
   const rfc =
     'Digest username="Mufasa", realm="testrealm@host.com", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", uri="/dir/index.html", ' +
     'qop=auth, nc=00000001, cnonce="0a4f113b", response="6629fae49393a05397450978507c4ef1", opaque="5ccc069c403ebaf9f0171e9517f40e41"';
   const base = { method: 'GET', requestUri: '/dir/index.html', realm: 'testrealm@host.com' };
   assert.deepEqual(await auth.verify({ ...base, authorization: rfc, lookup: () => 'Circle Of Life' }), { outcome: 'stale', username: 'Mufasa', reason: 'unknown-nonce' });
-  assert.equal((await auth.verify({ ...base, authorization: rfc, lookup: () => 'Circle of Life' })).outcome, 'wrong-credentials');
+  let looked = false;
+  const lookup = () => {
+    looked = true;
+    return 'Circle of Life';
+  };
+  assert.deepEqual(await auth.verify({ ...base, authorization: rfc, lookup }), { outcome: 'stale', username: 'Mufasa', reason: 'unknown-nonce' });
+  assert.equal(looked, false, 'a made-up nonce costs no account lookup');
 });
 
 test('the digest uri must name the Request-URI, loosely', async () => {
@@ -183,4 +189,36 @@ test('malformed credentials', async () => {
   assert.equal(await outcome(`${good}, realm="again"`), 'malformed');
   assert.equal(await outcome('Digest username="alice'), 'malformed');
   assert.equal(await outcome(good.replace(/, opaque="[^"]+"/, '')), 'ok', 'a missing opaque is tolerated');
+});
+
+test('a nonce issued to a source is usable from that source only; a wrong answer from elsewhere is no failure', async () => {
+  const { auth } = setup();
+  const [mine] = auth.challenge(REALM, { source: '192.0.2.20' });
+  assert.ok(mine);
+  assert.match(mine, /nonce="[A-Za-z0-9_-]{54}"/, 'a bound nonce is longer by its source tag');
+  const from = (source: string | undefined, nc: number, password?: string) =>
+    auth.verify(request(answer(mine, { nc, ...(password === undefined ? {} : { password }) }), source === undefined ? {} : { source }));
+  assert.deepEqual(await from('192.0.2.21', 1), { outcome: 'stale', username: 'alice', reason: 'other-source' });
+  assert.deepEqual(await from('192.0.2.21', 2, 'guess'), { outcome: 'stale', username: 'alice', reason: 'other-source' });
+  assert.deepEqual(await from('192.0.2.20', 3, 'guess'), { outcome: 'wrong-credentials', username: 'alice' });
+  assert.equal((await from('::ffff:192.0.2.20', 4)).outcome, 'ok', 'an IPv4-mapped address is its IPv4 address');
+  assert.equal((await from(undefined, 5)).outcome, 'ok', 'a caller that gives no source does not check it');
+  // A nonce issued to nobody is not usable where the source is checked: a forger could have asked for it anywhere.
+  const [unbound] = auth.challenge(REALM);
+  assert.ok(unbound);
+  assert.deepEqual(await auth.verify(request(answer(unbound, { password: 'guess' }), { source: '192.0.2.20' })), { outcome: 'stale', username: 'alice', reason: 'other-source' });
+});
+
+test('malformed answers are countable only when they name a fresh nonce we issued to their source', async () => {
+  const { auth, clock } = setup({ lifetime: 60_000 });
+  const [mine] = auth.challenge(REALM, { source: '192.0.2.20' });
+  assert.ok(mine);
+  const broken = answer(mine).replace(/, response="[^"]+"/, '');
+  const verdict = async (authorization: string, source: string) => auth.verify(request(authorization, { source }));
+  assert.deepEqual(await verdict(broken, '192.0.2.20'), { outcome: 'malformed', reason: 'missing username, realm, nonce, uri or response', countable: true });
+  assert.deepEqual(await verdict(broken, '198.51.100.9'), { outcome: 'malformed', reason: 'missing username, realm, nonce, uri or response', countable: false });
+  assert.deepEqual(await verdict(broken.replace(/nonce="[^"]+"/, 'nonce="made-up"'), '192.0.2.20'), { outcome: 'malformed', reason: 'missing username, realm, nonce, uri or response', countable: false });
+  assert.deepEqual(await verdict('Digest username="alice', '192.0.2.20'), { outcome: 'malformed', reason: 'unterminated quoted value for username', countable: false });
+  clock.advance(60_000);
+  assert.deepEqual(await verdict(broken, '192.0.2.20'), { outcome: 'malformed', reason: 'missing username, realm, nonce, uri or response', countable: false });
 });

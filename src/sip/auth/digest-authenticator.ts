@@ -2,9 +2,9 @@
 // challenges, and verification of Authorization / Proxy-Authorization credentials.
 import { digestsEqual, PbxError, type Clock } from '../../shared/index.ts';
 import { computeDigestResponse, DIGEST_HEX_LENGTH, type DigestAlgorithm } from './digest-algorithm.ts';
-import { parseCredentials, type DigestCredentials } from './digest-credentials.ts';
+import { parseCredentials } from './digest-credentials.ts';
 import { NonceSigner } from './digest-nonce.ts';
-import { quote } from './digest-params.ts';
+import { parseDigestParams, quote } from './digest-params.ts';
 import { sameResource } from './digest-uri.ts';
 import { NonceCountTracker } from './nonce-count-tracker.ts';
 
@@ -31,16 +31,27 @@ export interface DigestVerifyRequest {
   /** The realm this server challenges with for the request (e.g. the tenant's domain). */
   readonly realm: string;
   readonly lookup: PasswordLookup;
+  /**
+   * The address the request came from. When given, only a nonce challenge() issued to this same address is usable:
+   * a wrong answer then shows that the sender received our challenge, so it is no forged source address.
+   */
+  readonly source?: string;
 }
 
-export type StaleReason = 'expired' | 'unknown-nonce' | 'replayed';
+/** Why a nonce cannot be used: not ours (or not for this realm), too old, issued to another address, or replayed. */
+export type StaleReason = 'expired' | 'unknown-nonce' | 'other-source' | 'replayed';
 
-/** `stale`: the digest was right but the nonce cannot be used: challenge again with stale=true (RFC 2617 §3.2.1). */
+/**
+ * `stale`: the nonce cannot be used; challenge again with stale=true (RFC 2617 §3.2.1). Only a `replayed` answer was
+ * checked against the password (and was right); the others were not checked at all, so they say nothing about it and
+ * count as no failure. `wrong-credentials`: a wrong digest for a fresh nonce we issued (to this source): a failure.
+ * `malformed`: `countable` when the broken answer still names a fresh nonce we issued (to this source).
+ */
 export type DigestVerification =
   | { readonly outcome: 'ok'; readonly username: string; readonly algorithm: DigestAlgorithm }
   | { readonly outcome: 'stale'; readonly username: string; readonly reason: StaleReason }
   | { readonly outcome: 'wrong-credentials'; readonly username: string }
-  | { readonly outcome: 'malformed'; readonly reason: string };
+  | { readonly outcome: 'malformed'; readonly reason: string; readonly countable: boolean };
 
 const DEFAULT_LIFETIME_MS = 5 * 60_000;
 // Hashed for unknown users, so they cost what a wrong password costs.
@@ -67,8 +78,8 @@ export class DigestAuthenticator {
    * WWW-Authenticate (401) or Proxy-Authenticate (407) values, one per algorithm: RFC 8760 §2.4 has the server add
    * a separate challenge for each algorithm it supports, sharing one nonce here.
    */
-  challenge(realm: string, options: { readonly stale?: boolean } = {}): string[] {
-    const nonce = this.signer.issue(realm, this.clock.now().getTime());
+  challenge(realm: string, options: { readonly stale?: boolean; readonly source?: string } = {}): string[] {
+    const nonce = this.signer.issue(realm, this.now(), options.source);
     const opaque = this.signer.opaque(realm);
     const stale = options.stale ? ', stale=true' : '';
     return this.algorithms.map(
@@ -78,14 +89,21 @@ export class DigestAuthenticator {
 
   async verify(request: DigestVerifyRequest): Promise<DigestVerification> {
     const parsed = parseCredentials(request.authorization);
-    if (!parsed.ok) return { outcome: 'malformed', reason: parsed.error };
+    if (!parsed.ok) return this.malformed(parsed.error, nonceOf(request.authorization), undefined, request);
     const credentials = parsed.value;
-    if (credentials.response.length !== DIGEST_HEX_LENGTH[credentials.algorithm]) return { outcome: 'malformed', reason: 'response has the wrong length' };
+    const { username, nonce, opaque } = credentials;
+    if (credentials.response.length !== DIGEST_HEX_LENGTH[credentials.algorithm]) return this.malformed('response has the wrong length', nonce, opaque, request);
     // §3.2.2.5: "if they are not [the same resource], the server SHOULD return a 400 Bad Request error".
-    if (!sameResource(credentials.uri, request.requestUri)) return { outcome: 'malformed', reason: 'uri does not match the Request-URI' };
-    const { username } = credentials;
-    // Credentials for another realm are not for us: answer with our challenge, as for any wrong credentials.
-    if (credentials.realm !== request.realm) return { outcome: 'wrong-credentials', username };
+    if (!sameResource(credentials.uri, request.requestUri)) return this.malformed('uri does not match the Request-URI', nonce, opaque, request);
+    // Credentials for another realm answer no challenge of ours.
+    if (credentials.realm !== request.realm) return { outcome: 'stale', username, reason: 'unknown-nonce' };
+
+    // The nonce is checked before the password: an answer to a nonce that is not usable is never checked, so it can
+    // neither count as a failure (anyone can make one up, or send one from a forged address) nor tell whether a
+    // guessed password was right. stale=true then lets a phone retry on a fresh nonce without asking its user;
+    // RFC 2617 §3.2.1 sets it only after a valid digest, but a wrong one fails on the fresh nonce, where it counts.
+    const usable = this.usableNonce(nonce, opaque, request);
+    if (typeof usable === 'string') return { outcome: 'stale', username, reason: usable };
 
     const password = await request.lookup(username, request.realm);
     const expected = computeDigestResponse({ ...credentials, password: password ?? NO_PASSWORD, method: request.method });
@@ -93,22 +111,35 @@ export class DigestAuthenticator {
     const matches = digestsEqual(expected, credentials.response);
     if (!matches || password === undefined) return { outcome: 'wrong-credentials', username };
 
-    const stale = this.nonceProblem(credentials, request.realm);
-    if (stale) return { outcome: 'stale', username, reason: stale };
+    // RFC 2069 form (no qop) has no nonce-count: only the nonce lifetime limits its replay.
+    if (credentials.qop !== undefined && this.counts.check(nonce, credentials.qop.ncValue, usable.issuedAt, usable.issuedAt + this.lifetimeMs, this.now()) !== 'ok') {
+      return { outcome: 'stale', username, reason: 'replayed' };
+    }
     return { outcome: 'ok', username, algorithm: credentials.algorithm };
   }
 
-  /** Why a nonce with a correct digest cannot be accepted, or undefined when it can. */
-  private nonceProblem(credentials: DigestCredentials, realm: string): StaleReason | undefined {
-    const issuedAt = this.signer.open(credentials.nonce, realm);
-    // RFC 2617 §3.2.1: opaque "should be returned by the client unchanged"; a missing one is tolerated, another is not ours.
-    if (issuedAt === undefined || (credentials.opaque !== undefined && credentials.opaque !== this.signer.opaque(realm))) return 'unknown-nonce';
-    const now = this.clock.now().getTime();
-    const expiresAt = issuedAt + this.lifetimeMs;
-    if (now >= expiresAt || issuedAt > now + this.lifetimeMs) return 'expired';
-    // RFC 2069 form (no qop) has no nonce-count: only the nonce lifetime limits its replay.
-    if (credentials.qop === undefined) return undefined;
-    const check = this.counts.check(credentials.nonce, credentials.qop.ncValue, issuedAt, expiresAt, now);
-    return check === 'ok' ? undefined : 'replayed';
+  private malformed(reason: string, nonce: string | undefined, opaque: string | undefined, request: DigestVerifyRequest): DigestVerification {
+    return { outcome: 'malformed', reason, countable: nonce !== undefined && typeof this.usableNonce(nonce, opaque, request) !== 'string' };
   }
+
+  /** The issue time of a nonce that is ours, for this realm, fresh and (given a source) issued to it; else why not. */
+  private usableNonce(nonce: string, opaque: string | undefined, request: DigestVerifyRequest): { readonly issuedAt: number } | StaleReason {
+    const opened = this.signer.open(nonce, request.realm, request.source);
+    // RFC 2617 §3.2.1: opaque "should be returned by the client unchanged"; a missing one is tolerated, another is not ours.
+    if (opened === undefined || (opaque !== undefined && opaque !== this.signer.opaque(request.realm))) return 'unknown-nonce';
+    const now = this.now();
+    if (now >= opened.issuedAt + this.lifetimeMs || opened.issuedAt > now + this.lifetimeMs) return 'expired';
+    if (request.source !== undefined && !opened.issuedToSource) return 'other-source';
+    return { issuedAt: opened.issuedAt };
+  }
+
+  private now(): number {
+    return this.clock.now().getTime();
+  }
+}
+
+/** The nonce directive of credentials that did not parse as a whole, when their parameters still do. */
+function nonceOf(authorization: string): string | undefined {
+  const params = parseDigestParams(authorization);
+  return params.ok ? params.value.get('nonce') : undefined;
 }

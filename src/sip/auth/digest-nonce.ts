@@ -1,28 +1,44 @@
 // Self-validating nonces (RFC 2617 §3.2.1 "nonce" suggests time-stamp + H(time-stamp ":" ETag ":" private-key)):
 // issue time, random salt and an HMAC over both and the realm, so the server keeps no table of issued nonces.
+// A nonce may also carry a tag for the source address it was sent to, so an answer can be tied to that address.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const BODY_BYTES = 16; // 8 bytes issue time (ms) + 8 random bytes, so every nonce is distinct for nc tracking
 const MAC_BYTES = 16;
+const SOURCE_TAG_BYTES = 8;
+
+export interface OpenedNonce {
+  readonly issuedAt: number;
+  /** The nonce was issued to the address given to open() (false for a nonce issued to no address, or to another). */
+  readonly issuedToSource: boolean;
+}
 
 export class NonceSigner {
   constructor(private readonly secret: Buffer) {}
 
-  issue(realm: string, issuedAt: number): string {
+  issue(realm: string, issuedAt: number, source?: string): string {
     const body = Buffer.alloc(BODY_BYTES);
     body.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(issuedAt))), 0);
     randomBytes(8).copy(body, 8);
-    return Buffer.concat([body, this.mac(body, realm)]).toString('base64url');
+    const parts = [body, this.mac(body, realm)];
+    if (source !== undefined) parts.push(this.sourceTag(body, source));
+    return Buffer.concat(parts).toString('base64url');
   }
 
-  /** The issue time of a nonce this server issued for `realm`, or undefined for anything else. */
-  open(nonce: string, realm: string): number | undefined {
+  /**
+   * The issue time of a nonce this server issued for `realm`, or undefined for anything else. With `source`, also
+   * whether the nonce was issued to that address.
+   */
+  open(nonce: string, realm: string, source?: string): OpenedNonce | undefined {
     const raw = Buffer.from(nonce, 'base64url');
+    const bound = raw.length === BODY_BYTES + MAC_BYTES + SOURCE_TAG_BYTES;
     // Only the canonical spelling counts, so one nonce cannot be written two ways (and tracked twice).
-    if (raw.length !== BODY_BYTES + MAC_BYTES || raw.toString('base64url') !== nonce) return undefined;
+    if ((!bound && raw.length !== BODY_BYTES + MAC_BYTES) || raw.toString('base64url') !== nonce) return undefined;
     const body = raw.subarray(0, BODY_BYTES);
-    if (!timingSafeEqual(raw.subarray(BODY_BYTES), this.mac(body, realm))) return undefined;
-    return Number(body.readBigUInt64BE(0));
+    if (!timingSafeEqual(raw.subarray(BODY_BYTES, BODY_BYTES + MAC_BYTES), this.mac(body, realm))) return undefined;
+    const issuedAt = Number(body.readBigUInt64BE(0));
+    if (!bound || source === undefined) return { issuedAt, issuedToSource: false };
+    return { issuedAt, issuedToSource: timingSafeEqual(raw.subarray(BODY_BYTES + MAC_BYTES), this.sourceTag(body, source)) };
   }
 
   /** A per-realm opaque value (RFC 2617 §3.2.1) that the client must return unchanged. */
@@ -33,4 +49,14 @@ export class NonceSigner {
   private mac(body: Buffer, realm: string): Buffer {
     return createHmac('sha256', this.secret).update('nonce\0').update(body).update(realm, 'utf8').digest().subarray(0, MAC_BYTES);
   }
+
+  private sourceTag(body: Buffer, source: string): Buffer {
+    return createHmac('sha256', this.secret).update('source\0').update(body).update(canonicalAddress(source), 'utf8').digest().subarray(0, SOURCE_TAG_BYTES);
+  }
+}
+
+/** One spelling per host: IPv4-mapped IPv6 (what a dual-stack socket reports) as IPv4, brackets off, lower case. */
+function canonicalAddress(address: string): string {
+  const bare = address.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare)?.[1] ?? bare;
 }

@@ -1,9 +1,11 @@
 // One TCP or TLS connection of the stream transport: an RFC 5626 flow that frames
-// inbound bytes per RFC 3261 §18.3, answers CRLF pings and closes when idle or malformed.
+// inbound bytes per RFC 3261 §18.3, answers CRLF pings and closes when idle, malformed, or (accepted ones)
+// silent: no SIP request within the first-request deadline.
 import type { Socket } from 'node:net';
 import type { Clock } from '../../shared/index.ts';
 import type { Endpoint, TransportProtocol } from './endpoint.ts';
 import { normalizeAddress } from './flow-table.ts';
+import { startsWithRequestLine } from './connection-gate.ts';
 import { IdleTimer } from './idle-timer.ts';
 import { StreamFramer, type StreamFramerLimits } from './stream-framer.ts';
 import { describeError, type TransportStats } from './transport-stats.ts';
@@ -19,6 +21,8 @@ export interface StreamConnectionOptions {
   readonly limits: StreamFramerLimits;
   readonly clock: Clock;
   readonly idleTimeoutMs: number;
+  /** Accepted connections: closed unless a SIP request arrives this soon (0 or undefined = no deadline). */
+  readonly firstRequestTimeoutMs?: number;
   readonly connectTimeoutMs: number;
   /** Bytes queued in the socket beyond which send() fails instead of buffering without bound. */
   readonly maxWriteBuffer: number;
@@ -34,6 +38,8 @@ export class StreamConnection {
   private readonly idle: IdleTimer;
   private readonly stats: TransportStats;
   private cancelConnectTimer: (() => void) | undefined;
+  /** Set until the first SIP request arrives on an accepted connection. */
+  private cancelFirstRequest: (() => void) | undefined;
   private closed = false;
 
   constructor(
@@ -53,6 +59,16 @@ export class StreamConnection {
     this.ready.catch(() => undefined);
     if (options.connected) settle?.resolve();
     else this.dial(settle);
+    const deadline = options.firstRequestTimeoutMs ?? 0;
+    if (deadline > 0 && Number.isFinite(deadline)) {
+      this.cancelFirstRequest = options.clock.setTimer(deadline, () =>
+        this.stats.guard('first request timeout', () => {
+          // A refusal of the peer's making: counted with the refused connections.
+          this.stats.report({ kind: 'refused', message: `closed: no SIP request within ${deadline} ms`, flowId: this.flowId, remote: this.remote });
+          this.close();
+        }),
+      );
+    }
 
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.stats.guard('stream data', () => this.onData(chunk)));
@@ -123,6 +139,10 @@ export class StreamConnection {
       // The listener may have closed this flow while handling the previous message.
       if (!this.isOpen) return;
       if (output.kind === 'message') {
+        if (this.cancelFirstRequest !== undefined && startsWithRequestLine(output.data)) {
+          this.cancelFirstRequest();
+          this.cancelFirstRequest = undefined;
+        }
         this.stats.deliver({ data: output.data, source: this.remote, local: this.local, flowId: this.flowId });
       } else if (output.kind === 'ping') {
         this.stats.counters.keepAlivesIn++;
@@ -144,6 +164,7 @@ export class StreamConnection {
     this.closed = true;
     this.idle.stop();
     this.cancelConnectTimer?.();
+    this.cancelFirstRequest?.();
     this.options.onClose(this);
   }
 }

@@ -210,6 +210,9 @@ describe('TcpTransport', () => {
     const server = await listen(listener, { clock, idleTimeoutMs: 60_000 });
     const client = await peer(server);
     await waitFor(() => server.connectionCount === 1, 'accepted');
+    // A request first: past its first-request deadline a connection lives by the idle rule alone.
+    client.socket.write(sipMessage());
+    await waitFor(() => listener.packets.length === 1, 'first request');
     clock.advance(40_000);
     client.socket.write('\r\n\r\n');
     await waitFor(() => client.received() === '\r\n', 'pong');

@@ -1,8 +1,10 @@
 // SIP over TCP and, given a certificate, over TLS (RFC 3261 §18.3, §26.2): a listening
 // server plus connections we dial; each connection is a flow, reused for later traffic to its peer.
+// Inbound connections are capped per source and must send a SIP request soon (connection-gate.ts).
 import { createServer as createNetServer, connect as netConnect, isIPv6, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect, createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { silentLogger, systemClock, type Clock, type Logger } from '../../shared/index.ts';
+import { CONNECTION_DEFAULTS, ConnectionGate, type ConnectionLimits } from './connection-gate.ts';
 import type { Endpoint } from './endpoint.ts';
 import { FlowTable, newFlowId, normalizeAddress } from './flow-table.ts';
 import { StreamConnection } from './stream-connection.ts';
@@ -20,7 +22,7 @@ export interface StreamTlsOptions extends TlsCredentials {
   readonly handshakeTimeoutMs?: number;
 }
 
-export interface TcpTransportOptions {
+export interface TcpTransportOptions extends ConnectionLimits {
   readonly host: string;
   /** 0 picks a free port; `local.port` tells which. */
   readonly port: number;
@@ -46,6 +48,7 @@ export class TcpTransport implements Transport {
   private readonly server: Server;
   /** Every accepted socket, TLS handshakes in progress included, so close() can end them all. */
   private readonly sockets = new Set<Socket>();
+  private readonly gate: ConnectionGate;
   private localEndpoint: Endpoint;
   private closing = false;
 
@@ -64,6 +67,7 @@ export class TcpTransport implements Transport {
     this.stats = new TransportStats(this.protocol, listener, options.logger ?? silentLogger);
     this.localEndpoint = { protocol: this.protocol, address: options.host, port: options.port };
     const max = options.maxConnections ?? DEFAULTS.maxConnections;
+    this.gate = new ConnectionGate(options);
     if (options.tls) {
       const tls = options.tls;
       const server = createTlsServer({ cert: tls.cert, key: tls.key, handshakeTimeout: tls.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs });
@@ -71,17 +75,32 @@ export class TcpTransport implements Transport {
       server.on('tlsClientError', (error) => this.stats.report({ kind: 'socket', message: `TLS handshake: ${describeError(error)}` }));
       this.server = server;
     } else {
-      this.server = createNetServer((socket) => this.stats.guard('tcp accept', () => this.accept(socket)));
+      this.server = createNetServer();
     }
     // A first guard that also covers TLS handshakes in progress; accept() counts all flows.
     this.server.maxConnections = max;
     this.server.on('drop', (data) =>
       this.stats.report({ kind: 'refused', message: `refused connection from ${data?.remoteAddress ?? '?'}: ${max} connections open` }),
     );
-    this.server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
+    // Every raw connection, TLS handshakes included, counts against its source from the start. Prepended, so a TLS
+    // connection over its source's share is dropped before the handshake is worked on.
+    this.server.prependListener('connection', (socket: Socket) =>
+      this.stats.guard('tcp connection', () => {
+        socket.on('error', () => undefined); // until StreamConnection takes over, or after a refusal
+        const release = this.gate.admit(socket.remoteAddress ?? '');
+        if (release === undefined) {
+          this.stats.report({ kind: 'refused', message: `refused connection from ${socket.remoteAddress ?? '?'}: its ${this.gate.countFrom(socket.remoteAddress ?? '')} connections are its share` });
+          socket.destroy();
+          return;
+        }
+        this.sockets.add(socket);
+        socket.once('close', () => {
+          this.sockets.delete(socket);
+          release();
+        });
+        if (!options.tls) this.accept(socket);
+      }),
+    );
     this.server.on('error', (error) => this.stats.report({ kind: 'socket', message: `server: ${describeError(error)}` }));
   }
 
@@ -129,6 +148,8 @@ export class TcpTransport implements Transport {
 
   private accept(socket: Socket): void {
     socket.on('error', () => undefined); // until StreamConnection takes over, or after a refusal
+    // A TLS socket whose raw connection was refused above still completes nothing: it is already destroyed.
+    if (socket.destroyed) return;
     const max = this.options.maxConnections ?? DEFAULTS.maxConnections;
     if (this.closing || this.flows.size >= max || socket.remoteAddress === undefined || socket.remotePort === undefined) {
       this.stats.report({ kind: 'refused', message: `refused connection from ${socket.remoteAddress ?? '?'} (${this.flows.size} open)` });
@@ -137,6 +158,11 @@ export class TcpTransport implements Transport {
     }
     const remote: Endpoint = { protocol: this.protocol, address: normalizeAddress(socket.remoteAddress), port: socket.remotePort };
     this.track(socket, remote, true);
+  }
+
+  /** Inbound connections open from the source of `address` (TLS handshakes in progress included). */
+  connectionsFrom(address: string): number {
+    return this.gate.countFrom(address);
   }
 
   /** Opens a connection to `destination` (RFC 3261 §18.1.1: when none exists, the client opens one). */
@@ -177,6 +203,8 @@ export class TcpTransport implements Transport {
       },
       clock: this.options.clock ?? systemClock,
       idleTimeoutMs: this.options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
+      // Only connections a peer opened must prove themselves; ours carry our own requests.
+      ...(connected ? { firstRequestTimeoutMs: this.options.firstMessageTimeoutMs ?? CONNECTION_DEFAULTS.firstMessageTimeoutMs } : {}),
       connectTimeoutMs: this.options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
       maxWriteBuffer: 16 * (this.options.maxMessageBytes ?? DEFAULT_STREAM_LIMITS.maxMessageBytes),
       stats: this.stats,

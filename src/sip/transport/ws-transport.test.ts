@@ -138,6 +138,10 @@ describe('WsTransport', () => {
     const lively = await client(url);
     const silent = await client(url, ['sip'], { autoPong: false });
     await waitFor(() => server.connectionCount === 2, 'both connected');
+    // Each sends a request first, or the first-request deadline (10 s) would close both before any ping.
+    lively.ws.send(sipMessage('', { callId: 'lively' }));
+    silent.ws.send(sipMessage('', { callId: 'silent' }));
+    await waitFor(() => listener.packets.length === 2, 'both requests');
     let pings = 0;
     let livelyPings = 0;
     silent.ws.on('ping', () => pings++);

@@ -1,17 +1,22 @@
 // SIP over WebSocket, RFC 7118: a WebSocket server (WSS when given a certificate) where
 // each WS message, text or binary, is one SIP message, and each connection is a flow.
+// Connections are capped per source from the first byte and must send a SIP request soon (connection-gate.ts).
 import { isUtf8 } from 'node:buffer';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { silentLogger, systemClock, type CancelTimer, type Clock, type Logger } from '../../shared/index.ts';
+import { CONNECTION_DEFAULTS, ConnectionGate, startsWithRequestLine, type ConnectionLimits } from './connection-gate.ts';
+import { WsHandshakes } from './ws-handshakes.ts';
 import type { Endpoint } from './endpoint.ts';
 import { FlowTable, newFlowId, normalizeAddress } from './flow-table.ts';
 import type { TlsCredentials, Transport, TransportCounters, TransportListener } from './transport.ts';
 import { describeError, TransportStats } from './transport-stats.ts';
 
-export interface WsTransportOptions {
+export interface WsTransportOptions extends ConnectionLimits {
   readonly host: string;
   /** 0 picks a free port; `local.port` tells which. */
   readonly port: number;
@@ -32,6 +37,8 @@ interface WsFlow {
   readonly local: Endpoint;
   readonly socket: WebSocket;
   alive: boolean;
+  /** Set until the flow's first SIP request: cancels the first-request deadline. */
+  firstRequest: CancelTimer | undefined;
 }
 
 const SUBPROTOCOL = 'sip';
@@ -64,6 +71,8 @@ export class WsTransport implements Transport {
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private readonly clock: Clock;
+  private readonly gate: ConnectionGate;
+  private readonly handshakes: WsHandshakes;
   private localEndpoint: Endpoint;
   private cancelPing: CancelTimer | undefined;
   private closing = false;
@@ -84,7 +93,17 @@ export class WsTransport implements Transport {
     this.clock = options.clock ?? systemClock;
     this.stats = new TransportStats(this.protocol, listener, options.logger ?? silentLogger);
     this.localEndpoint = { protocol: this.protocol, address: options.host, port: options.port };
-    this.server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }) : createHttpServer();
+    this.gate = new ConnectionGate(options);
+    const firstRequestMs = options.firstMessageTimeoutMs ?? CONNECTION_DEFAULTS.firstMessageTimeoutMs;
+    // The TLS handshake is part of the time a connection has to say something (Node's default would be 120 s).
+    this.server = options.tls
+      ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, ...(firstRequestMs > 0 ? { handshakeTimeout: firstRequestMs } : {}) })
+      : createHttpServer();
+    const report = (message: string): void => this.stats.report({ kind: 'refused', message });
+    this.handshakes = new WsHandshakes(this.clock, options.maxConnections ?? DEFAULTS.maxConnections, firstRequestMs, report, (where, handler) => this.stats.guard(where, handler));
+    this.server.prependListener('connection', (socket: Socket) => this.stats.guard('ws connection', () => this.admit(socket)));
+    // The deadline runs on the socket the upgrade request arrives on: the TLS socket for WSS, else the raw one.
+    if (options.tls) this.server.on('secureConnection', (socket: TLSSocket) => this.stats.guard('wss connection', () => this.handshakes.start(socket)));
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -169,6 +188,24 @@ export class WsTransport implements Transport {
     }
   }
 
+  /** Counts a new connection against its source, or drops it when the source holds its share. */
+  private admit(socket: Socket): void {
+    socket.on('error', () => undefined); // a reset before the upgrade is not ours to crash on
+    const release = this.gate.admit(socket.remoteAddress ?? '');
+    if (release === undefined) {
+      this.stats.report({ kind: 'refused', message: `refused connection from ${socket.remoteAddress ?? '?'}: its ${this.gate.countFrom(socket.remoteAddress ?? '')} connections are its share` });
+      socket.destroy();
+      return;
+    }
+    socket.once('close', release);
+    if (!this.options.tls) this.handshakes.start(socket);
+  }
+
+  /** Connections open from the source of `address`, upgraded or not. */
+  connectionsFrom(address: string): number {
+    return this.gate.countFrom(address);
+  }
+
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => undefined); // a reset during the handshake is not ours to crash on
     // RFC 7118 §4.1: the client MUST include "sip" in Sec-WebSocket-Protocol; a server that
@@ -195,6 +232,7 @@ export class WsTransport implements Transport {
       local: { protocol: this.protocol, address: normalizeAddress(raw.localAddress ?? ''), port: raw.localPort ?? 0 },
       socket,
       alive: true,
+      firstRequest: this.handshakes.upgraded(raw),
     };
     this.flows.add(flow);
     this.stats.counters.connectionsOpened++;
@@ -224,6 +262,10 @@ export class WsTransport implements Transport {
         flow.socket.send(PONG);
       }
       return;
+    }
+    if (flow.firstRequest !== undefined && startsWithRequestLine(data)) {
+      flow.firstRequest();
+      flow.firstRequest = undefined;
     }
     this.stats.deliver({ data, source: flow.remote, local: flow.local, flowId: flow.flowId });
   }

@@ -8,6 +8,8 @@ import { cdrs } from './0004-cdrs.ts';
 import { phonebooks } from './0005-phonebooks.ts';
 import { registrations } from './0006-registrations.ts';
 import { states } from './0007-states.ts';
+import { didNumberKeys } from './0008-did-number-key.ts';
+import { providerMatch } from './0009-provider-match.ts';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -18,6 +20,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0005-phonebooks': phonebooks(dialect),
     '0006-registrations': registrations(dialect),
     '0007-states': states(dialect),
+    '0008-did-number-key': didNumberKeys(dialect),
+    '0009-provider-match': providerMatch(dialect),
   };
   return { getMigrations: async () => migrations };
 }
