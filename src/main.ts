@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { createApp, createHttpListener } from './api/index.ts';
 import type { Config } from './config.ts';
-import { MediaRelay, RtpPortPool, ThreadedMediaRelay, type MediaRelayControl } from './media/index.ts';
+import { MediaRelay, ThreadedMediaRelay, type MediaRelayControl } from './media/index.ts';
 import { CdrWriter, ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreFeatureActions, StoreRoutingDirectory, StoreTrunkDirectory } from './pbx/index.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
 import { createLogger, systemClock, type Clock, type Logger } from './shared/index.ts';
@@ -122,12 +122,7 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
     channels: runtime.channels,
     relay,
     cdrs: new CdrWriter(runtime.store.cdrs, runtime.logger),
-    featureCodes: {
-      actions: featureActions,
-      directory: featureActions,
-      // Its own pool over the relay's range: ports are bound exclusively, so one the relay holds is skipped.
-      ports: new RtpPortPool({ host: config.rtpHost ?? config.sipHost, portMin: config.rtpPortMin, portMax: config.rtpPortMax }),
-    },
+    featureCodes: { actions: featureActions, directory: featureActions },
   };
   const node = await PbxNode.start(
     { accounts: directory, domains: directory, bindings, clock: systemClock, logger: runtime.logger, calls, flows: runtime.services.blf, trunks: new StoreTrunkDirectory(runtime.store) },

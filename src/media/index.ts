@@ -104,3 +104,56 @@ export {
   type PlayOptions,
   type PlayResult,
 } from './player/index.ts';
+// The relay's media endpoints: playback per side, fan-out sources, DTMF reported per side.
+export type {
+  PlayItem,
+  PlayFormat,
+  PlayRequest,
+  PlaybackEnd,
+  PlaybackEndReason,
+  SourceRequest,
+  DtmfMethod,
+  DtmfListener,
+  MediaSnapshot,
+} from './relay/index.ts';
+export { callProgressCycle, CALL_PROGRESS_TONES, AudioClip, ClipCache, type CallProgressTone, type G711Law } from './player/index.ts';
+// DTMF detection per relay side: RFC 4733 events, in-band Q.23 tones, or both (media/dtmf/).
+export {
+  DtmfDetector,
+  DEFAULT_AUDIO_ENCODINGS,
+  TelephoneEventReceiver,
+  DEFAULT_EVENT_TIMEOUT_MS,
+  DEFAULT_REPORT_FLASH,
+  InbandDtmfDetector,
+  DtmfToneClassifier,
+  DEFAULT_TONE_LIMITS,
+  DBM0_PEAK,
+  DTMF_EVENT_DIGITS,
+  type DtmfDetectorOptions,
+  type TelephoneEventReceiverOptions,
+  type InbandDtmfDetectorOptions,
+  type G711Encoding,
+  type DtmfToneLimits,
+  type DtmfDigit,
+  type DtmfDetectionMethod,
+  type DtmfMode,
+  type DtmfDigitEvent,
+  type DtmfDigitEnd,
+  type DtmfEndReason,
+  type DtmfDigitListener,
+  type DtmfDigitEndListener,
+} from './dtmf/index.ts';
+export {
+  CallRecorder,
+  DEFAULT_REORDER_MS,
+  DEFAULT_JUMP_MS,
+  DEFAULT_RECORDER_ENCODINGS,
+  type RecorderOptions,
+  type RecorderPacket,
+  type RecorderEncoding,
+  type RecorderTrackIndex,
+  type RecordingMode,
+  type RecordingResult,
+  type RecordingTrackStats,
+  type RecorderPayloadTypes,
+} from './recorder/index.ts';

@@ -7,7 +7,8 @@ import type { AdmissionPolicy } from './calls/call-admission.ts';
 import { TrunkRegistrar, type TrunkDirectory } from './trunks/index.ts';
 import type { CallDirectory } from './calls/call-ports.ts';
 import type { CarrierDirectory } from './calls/carrier-directory.ts';
-import type { ForwardingDirectory, InboundDirectory, OutboundDirectory } from './dialplan/index.ts';
+import type { ForwardingDirectory, InboundDirectory, NumberDirectory, OutboundDirectory } from './dialplan/index.ts';
+import { featureCodeCheck, nodeApplications, type FeatureCodePorts } from './node-applications.ts';
 import type { ChannelRegistry } from './calls/channel-registry.ts';
 import type { CdrWriter } from './cdr/index.ts';
 import { Presence, type FlowStateSource } from './presence/index.ts';
@@ -34,13 +35,13 @@ export interface PbxNodePorts {
   /** Calls: the tenants' extensions and contacts, the live channels, the RTP relay and the CDR writer. */
   readonly calls: {
     readonly directory: CallDirectory;
-    readonly routing: OutboundDirectory & InboundDirectory & ForwardingDirectory;
+    readonly routing: OutboundDirectory & InboundDirectory & ForwardingDirectory & Omit<NumberDirectory, 'findExtension'>;
     readonly carriers: CarrierDirectory;
     readonly channels: ChannelRegistry;
     readonly relay: MediaRelayControl;
     readonly cdrs: CdrWriter;
     /** Star codes answered by the PBX (DND, flows). */
-    readonly featureCodes?: B2buaDeps['featureCodes'];
+    readonly featureCodes?: FeatureCodePorts;
   };
   /** Providers this node registers to (outbound trunk registration); none = no trunk registers. */
   readonly trunks?: TrunkDirectory;
@@ -149,7 +150,18 @@ export class PbxNode {
     );
     const qualifier = new Qualifier({ stack, store: ports.bindings, clock: ports.clock, logger: ports.logger }, { nodeName: options.nodeName, intervalMs: options.qualifyIntervalMs });
     b2bua = new B2bua(
-      { stack, authenticator, accounts: ports.accounts, domains: ports.domains, ban, ...ports.calls, clock: ports.clock, logger: ports.logger },
+      {
+        stack,
+        authenticator,
+        accounts: ports.accounts,
+        domains: ports.domains,
+        ban,
+        ...ports.calls,
+        featureCodes: ports.calls.featureCodes === undefined ? undefined : featureCodeCheck(ports.calls.featureCodes),
+        clock: ports.clock,
+        logger: ports.logger,
+        applications: (counters) => nodeApplications({ ...ports.calls, logger: ports.logger }, counters),
+      },
       {
         nodeName: options.nodeName,
         realm: options.realm,

@@ -79,3 +79,16 @@ export async function waitUntil(condition: () => boolean, what: string, timeoutM
 export function settle(ms = 60): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Moves a FakeClock on in 20 ms steps (one media-clock frame each), letting loopback datagrams land between steps,
+ * until `condition` holds: for tests that need "enough" frames rather than an exact count.
+ */
+export async function driveUntil(clock: { advance(ms: number): void }, condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    clock.advance(20);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}

@@ -1,10 +1,15 @@
-// MediaRelay: the node's RTP/RTCP relay (one per process). It opens two-sided sessions on ports
-// from its RtpPortPool and runs one ticker, through the injected Clock, for time and inactivity.
+// MediaRelay: the node's RTP/RTCP relay (one per process, or per worker thread). It opens two-sided sessions on ports
+// from its RtpPortPool and runs one ticker, through the injected Clock, for time and inactivity, and one 20 ms media
+// clock for what its sides play themselves (prompts, tones, fan-out sources).
+import { performance } from 'node:perf_hooks';
 import { err, ok, PbxError, silentLogger, systemClock, type CancelTimer, type Clock, type Logger, type Result } from '../../shared/index.ts';
+import { ClipCache, type G711Law } from '../player/index.ts';
+import { MediaClock, type MediaClockStats } from './media-clock.ts';
 import { RelayContextState } from './relay-context.ts';
-import type { MediaRelayControl } from './relay-control.ts';
+import type { MediaRelayControl, SourceRequest } from './relay-control.ts';
 import { RelaySession, type RelaySessionHost } from './relay-session.ts';
 import { RtpPortPool, type RtpSocketPair } from './rtp-port-pool.ts';
+import { SourceRegistry } from './source-registry.ts';
 
 export const DEFAULT_INACTIVITY_MS = 60_000;
 export const DEFAULT_LATCH_SILENCE_MS = 1_000;
@@ -20,6 +25,17 @@ export interface MediaRelayOptions {
   readonly inactivityMs?: number;
   /** How long a latched source must be silent before another source may take its place. */
   readonly latchSilenceMs?: number;
+  /** Memory for prompt files kept between plays (default 64 MiB). */
+  readonly clipCacheBytes?: number;
+}
+
+/** The media endpoints' figures: the media clock, the prompt cache and each fan-out source. */
+export interface MediaSnapshot {
+  readonly clock: Readonly<MediaClockStats>;
+  /** Sides playing now (the media clock's sinks). */
+  readonly playing: number;
+  readonly clipCache: { readonly clips: number; readonly bytes: number; readonly hits: number; readonly misses: number };
+  readonly sources: Readonly<Record<string, { readonly listeners: number; readonly frames: number; readonly encodes: Readonly<Record<G711Law, number>> }>>;
 }
 
 export interface RelaySnapshot {
@@ -34,6 +50,9 @@ export interface RelaySnapshot {
   readonly droppedForeign: number;
   readonly droppedUnroutable: number;
   readonly socketErrors: number;
+  readonly packetsPlayed: number;
+  readonly mutedByPlayback: number;
+  readonly media: MediaSnapshot;
 }
 
 export class MediaRelay implements MediaRelayControl {
@@ -41,6 +60,9 @@ export class MediaRelay implements MediaRelayControl {
   private readonly context: RelayContextState;
   private readonly host: RelaySessionHost;
   private readonly tickMs: number;
+  private readonly mediaClock: MediaClock;
+  private readonly clips: ClipCache;
+  private readonly sources: SourceRegistry;
   private cancelTick: CancelTimer | undefined = undefined;
   private nextId = 1;
   private isClosed = false;
@@ -51,8 +73,18 @@ export class MediaRelay implements MediaRelayControl {
     private readonly logger: Logger,
     private readonly inactivityMs: number,
     latchSilenceMs: number,
+    clipCacheBytes: number | undefined,
   ) {
-    this.context = new RelayContextState(logger, latchSilenceMs, clock.now().getTime());
+    // Frames are paced on a monotonic time line: performance.now() in production (a wall clock can step under NTP);
+    // an injected test clock's own time otherwise, so a FakeClock's advance() drives the media clock exactly.
+    const mediaNow = clock === systemClock ? () => performance.now() : () => clock.now().getTime();
+    this.mediaClock = new MediaClock(clock, mediaNow, (error) =>
+      logger.error({ err: error instanceof Error ? error.message : String(error) }, 'media relay: a playback failed on the media clock'),
+    );
+    this.clips = new ClipCache(clipCacheBytes);
+    this.sources = new SourceRegistry(this.clips, mediaNow);
+    const media = { clock: this.mediaClock, clips: this.clips, sources: this.sources };
+    this.context = new RelayContextState(logger, latchSilenceMs, clock.now().getTime(), media);
     // A quarter of the shortest window keeps inactivity and re-latching within 25% of their
     // settings; 250 ms is plenty for production values and costs nothing worth measuring.
     this.tickMs = Math.max(5, Math.min(250, Math.floor(Math.min(inactivityMs, latchSilenceMs) / 4)));
@@ -72,7 +104,8 @@ export class MediaRelay implements MediaRelayControl {
     if (!(inactivityMs > 0) || !(latchSilenceMs >= 0)) {
       throw new PbxError('invalid_config', `media relay windows must be positive (inactivityMs ${inactivityMs}, latchSilenceMs ${latchSilenceMs})`);
     }
-    return new MediaRelay(pool, options.clock ?? systemClock, options.logger ?? silentLogger, inactivityMs, latchSilenceMs);
+    if (options.clipCacheBytes !== undefined && !(options.clipCacheBytes >= 0)) throw new PbxError('invalid_config', `clipCacheBytes must be >= 0 (${options.clipCacheBytes})`);
+    return new MediaRelay(pool, options.clock ?? systemClock, options.logger ?? silentLogger, inactivityMs, latchSilenceMs, options.clipCacheBytes);
   }
 
   get sessionCount(): number {
@@ -110,6 +143,28 @@ export class MediaRelay implements MediaRelayControl {
     return ok(session);
   }
 
+  openSource(name: string, request: SourceRequest): Promise<Result<void, string>> {
+    if (this.isClosed) return Promise.resolve(err('media relay is closed'));
+    return this.sources.open(name, request);
+  }
+
+  closeSource(name: string): void {
+    this.sources.close(name);
+  }
+
+  /** The media clock, prompt cache and sources' figures (how many frames were late, encodes per law per source). */
+  mediaSnapshot(): MediaSnapshot {
+    const sources: Record<string, MediaSnapshot['sources'][string]> = {};
+    for (const source of this.sources.all()) sources[source.name] = { listeners: source.listenerCount, frames: source.frames, encodes: { ...source.encodes } };
+    const clips = this.clips;
+    return {
+      clock: { ...this.mediaClock.stats },
+      playing: this.mediaClock.sinkCount,
+      clipCache: { clips: clips.size, bytes: clips.bytes, hits: clips.hits, misses: clips.misses },
+      sources,
+    };
+  }
+
   snapshot(): RelaySnapshot {
     const c = this.context.counters;
     return {
@@ -124,6 +179,9 @@ export class MediaRelay implements MediaRelayControl {
       droppedForeign: c.droppedForeign,
       droppedUnroutable: c.droppedUnroutable,
       socketErrors: c.socketErrors,
+      packetsPlayed: c.packetsPlayed,
+      mutedByPlayback: c.mutedByPlayback,
+      media: this.mediaSnapshot(),
     };
   }
 
@@ -131,6 +189,8 @@ export class MediaRelay implements MediaRelayControl {
   close(): void {
     this.isClosed = true;
     for (const session of [...this.sessions]) session.close();
+    this.sources.closeAll();
+    this.mediaClock.stop();
     this.stopTicking();
   }
 

@@ -1,5 +1,7 @@
-// What every session of one MediaRelay shares: relay-wide counters, a coarse "now" and the logger.
+// What every session of one MediaRelay shares: relay-wide counters, a coarse "now", the logger, and the media
+// endpoints' shared parts (the 20 ms media clock, the prompt cache, the fan-out sources).
 import type { Logger } from '../../shared/index.ts';
+import type { PlaybackHost } from './side-playback.ts';
 
 /** Relay-wide counts; they keep growing as sessions come and go. */
 export class RelayCounters {
@@ -15,6 +17,10 @@ export class RelayCounters {
   /** Nowhere to send yet: the other side has neither an SDP address nor a latched source. */
   droppedUnroutable = 0;
   socketErrors = 0;
+  /** RTP from a bridged party not sent to a leg because a playback was going to it (the prompt wins). */
+  mutedByPlayback = 0;
+  /** Frames the relay produced itself (prompts, tones, fan-out sources) and handed to a socket. */
+  packetsPlayed = 0;
 
   get packetsDropped(): number {
     return this.droppedMalformed + this.droppedStray + this.droppedForeign + this.droppedUnroutable;
@@ -31,6 +37,8 @@ export interface RelayContext {
    * The packet path reads this number instead of asking the clock for a Date per packet.
    */
   readonly nowMs: number;
+  /** One media clock, prompt cache and source registry per relay: every side's playback runs on them. */
+  readonly media: PlaybackHost;
 }
 
 /** Mutable shared state; sessions read it, only MediaRelay writes nowMs. */
@@ -41,6 +49,7 @@ export class RelayContextState implements RelayContext {
     readonly logger: Logger,
     readonly latchSilenceMs: number,
     public nowMs: number,
+    readonly media: PlaybackHost,
   ) {}
 }
 

@@ -7,6 +7,59 @@ import type { CallProgressTone } from '../player/index.ts';
 /** Side A is the caller's leg, side B the callee's. */
 export type SideName = 'a' | 'b';
 
+/**
+ * How a digit reached us: an RFC 4733 event or a tone in the audio (the relay's detector); 'info' is for a SIP INFO
+ * key, which the B2BUA hears itself (kept here so the PBX can hand one to a side and stop a prompt the same way).
+ */
+export type DtmfMethod = 'rfc4733' | 'inband' | 'info';
+
+export type DtmfListener = (digit: string, method: DtmfMethod) => void;
+
+/**
+ * One thing a playback plays, in order. Files are 8 kHz mono 16-bit PCM WAV, or raw G.711 named by extension
+ * (.ulaw/.pcmu, .alaw/.pcma). A tone plays one cadence cycle, or `ms` of its cadence repeated. A source item joins a
+ * fan-out source (music on hold, MediaRelayControl.openSource) where it is now and ends only when the source closes.
+ */
+export type PlayItem =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'tone'; readonly tone: CallProgressTone; readonly ms?: number }
+  | { readonly kind: 'silence'; readonly ms: number }
+  | { readonly kind: 'source'; readonly name: string };
+
+/** The leg's negotiated G.711 codec: the payload type its SDP gave it and its law. */
+export interface PlayFormat {
+  readonly payloadType: number;
+  readonly encoding: 'PCMU' | 'PCMA';
+}
+
+/** Plain data: it crosses threads. */
+export interface PlayRequest {
+  readonly items: readonly PlayItem[];
+  /** Start over after the last item until stopped. */
+  readonly loop?: boolean;
+  /** DTMF digits heard on this side that stop the playback (e.g. "0123456789*#"). */
+  readonly stopOnDigits?: string;
+  readonly format: PlayFormat;
+}
+
+export type PlaybackEndReason = 'finished' | 'stopped' | 'digit' | 'error';
+
+/** How a playback ended. `framesSent` counts 20 ms frames handed to the socket. */
+export interface PlaybackEnd {
+  readonly reason: PlaybackEndReason;
+  /** The digit that stopped it (reason 'digit'). */
+  readonly digit?: string;
+  /** What went wrong (reason 'error'): a file that cannot be read, an unknown source, the relay worker gone. */
+  readonly error?: string;
+  readonly framesSent: number;
+}
+
+/** A fan-out source's playlist: loaded once, advanced once per 20 ms, heard by any number of sides. */
+export interface SourceRequest {
+  readonly items: readonly PlayItem[];
+  readonly loop: true;
+}
+
 /** A call-progress tone a side plays to its leg, looped, in the leg's G.711 law (0 PCMU, 8 PCMA). Plain data: it crosses threads. */
 export interface RelayTone {
   readonly name: CallProgressTone;
@@ -29,11 +82,36 @@ export interface RelaySideControl {
    */
   bridgeTo(other: RelaySideControl | undefined): void;
   /**
-   * Plays a tone to this side's leg, out of its own RTP port and as the same RTP stream as the media that follows
-   * (ringback to a party that already talks to us while the callee rings); undefined stops it. Media from the paired
-   * side still goes out meanwhile: stop the tone when it starts (an answer, early media).
+   * Plays a tone to this side's leg, looped, out of its own RTP port and as the same RTP stream as the media that
+   * follows (ringback to a party that already talks to us while the callee rings); undefined stops it. It is a
+   * playback like play()'s: media from the paired side is not forwarded to this leg while it plays, so stop the tone
+   * when that media should be heard (an answer, early media). The same tone again goes on without restarting.
    */
   playTone(tone: RelayTone | undefined): void;
+  /**
+   * Plays `request` to this side's leg on the relay's 20 ms media clock, from its own RTP port and through the same
+   * RTP stream as bridged media. One playback per side: a new one (or a tone) stops the previous one, which resolves
+   * 'stopped'. While it plays, media bridged from the other side is not forwarded to this leg. The list runs in real
+   * time: frames due while the leg has no address yet are not sent (nor counted). Never rejects.
+   */
+  play(request: PlayRequest): Promise<PlaybackEnd>;
+  /** Stops this side's playback (it resolves 'stopped'); nothing when none plays. */
+  stopPlayback(): void;
+  /** Digits heard on this side's leg (each once, including one that stopped a playback). */
+  onDtmf: DtmfListener | undefined;
+  /**
+   * Listens for keys on this side's leg (media/dtmf): RFC 4733 events of `telephoneEventPayloadType`, and in-band
+   * tones in its G.711 audio (`audioEncodings`: payload type -> law); `auto` stops in-band listening once events
+   * arrive, so a key is never heard twice. Undefined stops listening.
+   */
+  detectDtmf(options: DtmfDetection | undefined): void;
+}
+
+/** How a side listens for keys. Plain data: it crosses threads. */
+export interface DtmfDetection {
+  readonly mode: 'auto' | 'rfc4733' | 'inband';
+  readonly telephoneEventPayloadType: number | undefined;
+  readonly audioEncodings: Readonly<Record<number, 'PCMU' | 'PCMA'>>;
 }
 
 export interface RelaySessionControl {
@@ -57,6 +135,13 @@ export interface MediaRelayControl {
   readonly sessionCapacity: number;
   /** Two port pairs, one per side; an error value when the range is exhausted, binding fails or the relay is closed. */
   openSession(): Promise<Result<RelaySessionControl, string>>;
+  /**
+   * Opens (or replaces the playlist of) a fan-out source that sides hear with `{ kind: 'source', name }`. Resolves
+   * once its files are loaded, or with the error that stopped it (an unreadable file, a source item in it).
+   */
+  openSource(name: string, request: SourceRequest): Promise<Result<void, string>>;
+  /** Closes a source; the playbacks listening to it resolve 'stopped'. */
+  closeSource(name: string): void;
   /** Closes every session and refuses new ones (node shutdown); a relay in a worker also stops its thread. */
   close(): void | Promise<void>;
 }

@@ -94,8 +94,9 @@ export class RelaySession implements RelaySessionControl {
     if (this.isClosed) return;
     this.isClosed = true;
     this.onInactive = undefined;
-    this.a.playTone(undefined);
-    this.b.playTone(undefined);
+    // Playbacks end 'stopped' before the sockets they send from close.
+    this.a.player.close();
+    this.b.player.close();
     this.host.release(this.a.pair);
     this.host.release(this.b.pair);
     this.host.forget(this);
@@ -103,6 +104,9 @@ export class RelaySession implements RelaySessionControl {
 
   /** Called by the relay's ticker. */
   checkInactivity(nowMs: number, inactivityMs: number): void {
+    // A key whose end packets were lost is released on time even when the leg has gone quiet.
+    this.a.detector?.tick(nowMs);
+    this.b.detector?.tick(nowMs);
     if (this.fired || this.isClosed || !this.watching) return;
     const last = Math.max(this.armedAtMs, this.a.lastRtpAtMs, this.b.lastRtpAtMs);
     if (nowMs - last < inactivityMs) return;

@@ -1,24 +1,17 @@
-// One side of a relay session: its RTP and RTCP sockets (RFC 3550 §11 port pair), where it sends,
-// symmetric-RTP latching (RFC 4961) restricted to the leg's own addresses, and its counters. Packets are forwarded as they came, but for the RTP
-// header's SSRC, sequence and timestamp, restamped so each side hears one stream (rtp-restamper.ts).
-import { randomBytes } from 'node:crypto';
-import type { RemoteInfo, Socket } from 'node:dgram';
+// One side of a relay session: its RTP and RTCP sockets (RFC 3550 §11 port pair, relay-channel.ts), where it sends,
+// symmetric-RTP latching (RFC 4961) restricted to the leg's own addresses, and its counters. Packets are forwarded as
+// they came, but for the RTP header's SSRC, sequence and timestamp, restamped so each side hears one stream
+// (rtp-restamper.ts). What the side plays to its leg itself (prompts, tones) is its SidePlayer's.
 import { isIP } from 'node:net';
 import type { Logger } from '../../shared/index.ts';
-import { callProgressCycle, RtpPlayer } from '../player/index.ts';
-import type { RelaySideControl, RelayTone, SideName } from './relay-control.ts';
+import { RelayChannel, type RelayChannelKind, type RelayTap } from './relay-channel.ts';
+import type { DtmfDetection, DtmfListener, DtmfMethod, PlaybackEnd, PlayRequest, RelaySideControl, RelayTone, SideName } from './relay-control.ts';
 import { worthLogging, type RelayContext } from './relay-context.ts';
 import type { RtpSocketPair } from './rtp-port-pool.ts';
-import { RtpRestamper } from './rtp-restamper.ts';
+import { SidePlayer } from './side-player.ts';
+import { DtmfDetector } from '../dtmf/index.ts';
 
-export type { SideName };
-export type RelayChannelKind = 'rtp' | 'rtcp';
-
-/**
- * Sees every packet accepted on a side before it is forwarded (a recorder, a DTMF detector). The
- * buffer is the received datagram and is forwarded after the call: read it, do not keep or change it.
- */
-export type RelayTap = (side: SideName, packet: Buffer, channel: RelayChannelKind) => void;
+export type { SideName, RelayChannelKind, RelayTap };
 
 /** What the B2BUA sees of a side. */
 export interface RelaySide extends RelaySideControl {
@@ -53,133 +46,11 @@ export interface RelaySide extends RelaySideControl {
    * and nothing is sent to it until a side pairs with it again.
    */
   bridgeTo(other: RelaySideControl | undefined): void;
-}
-
-// RTP needs its 12-byte fixed header (§5.1); RTCP its 4-byte common header plus an SSRC (§6.4).
-const MIN_RTP_BYTES = 12;
-const MIN_RTCP_BYTES = 8;
-
-/** One socket of a side, with the source it latched to and where the peer's packets go out of it. */
-export class RelayChannel {
-  /** Where packets for this leg are sent; undefined while unknown. */
-  destAddress: string | undefined = undefined;
-  destPort = 0;
-  latchedAddress: string | undefined = undefined;
-  latchedPort = 0;
-  private lastFromLatchedMs = 0;
-  private readonly minBytes: number;
-  /** The same channel on the other side, where accepted packets go; wired by the session. */
-  peer: RelayChannel | undefined = undefined;
-  /** RTP going out of this channel is one stream whoever sends it (see rtp-restamper.ts); none on RTCP channels. */
-  readonly restamper: RtpRestamper | undefined;
-
-  constructor(
-    readonly side: SideState,
-    readonly socket: Socket,
-    readonly kind: RelayChannelKind,
-    private readonly context: RelayContext,
-  ) {
-    this.minBytes = kind === 'rtp' ? MIN_RTP_BYTES : MIN_RTCP_BYTES;
-    this.restamper = kind === 'rtp' ? new RtpRestamper(randomBytes(4).readUInt32BE(0)) : undefined;
-    socket.on('message', this.onMessage);
-    socket.on('error', this.onError);
-  }
-
-  unlatch(): void {
-    this.latchedAddress = undefined;
-    this.latchedPort = 0;
-  }
-
-  // The hot path: one version check, counters, one send of the same Buffer. Nothing here may
-  // throw out of the handler (ARCHITECTURE: no exception escapes a socket handler).
-  private readonly onMessage = (packet: Buffer, source: RemoteInfo): void => {
-    try {
-      this.receive(packet, source);
-    } catch (error) {
-      this.onError(error instanceof Error ? error : new Error(String(error)));
-    }
-  };
-
-  private receive(packet: Buffer, source: RemoteInfo): void {
-    const side = this.side;
-    const counters = this.context.counters;
-    // RFC 3550 §5.1 / A.1: version MUST be 2; anything else (STUN, DTLS, noise) is not ours.
-    if (packet.length < this.minBytes || (packet[0] ?? 0) >> 6 !== 2) {
-      side.dropped++;
-      counters.droppedMalformed++;
-      return;
-    }
-    // Only the leg's own addresses may speak on its side: the one its SDP names and the one its SIP
-    // comes from (a phone behind NAT sends from its public address, which only signalling shows).
-    // Anyone else who finds the port (they are random, but a range can be swept) is dropped.
-    const from = source.address;
-    if (from !== side.sdpAddress && from !== side.signallingAddress) {
-      side.dropped++;
-      counters.droppedForeign++;
-      return;
-    }
-    const now = this.context.nowMs;
-    if (this.latchedAddress === undefined) {
-      this.latch(source, false);
-    } else if (source.port !== this.latchedPort || from !== this.latchedAddress) {
-      // Latching rule: the flow never moves to another IP during the call (only a new SDP address
-      // unlatches, see setRemote); on the same IP a new port replaces the latched one once that one
-      // has been silent for latchSilenceMs (a NAT rebinding). Late packets of a previous call on a
-      // reused port and a second flow from the same host next to a live one are dropped.
-      if (from !== this.latchedAddress || now - this.lastFromLatchedMs <= this.context.latchSilenceMs) {
-        side.dropped++;
-        counters.droppedStray++;
-        return;
-      }
-      this.latch(source, true);
-    }
-    this.lastFromLatchedMs = now;
-    side.packetsIn++;
-    side.bytesIn += packet.length;
-    side.lastPacketAtMs = now;
-    // rtcp-mux (RFC 5761 §4): RTCP packet types 192-223 occupy the RTP marker+payload-type byte.
-    if (this.kind === 'rtp' && !isMuxedRtcp(packet)) side.lastRtpAtMs = now;
-    if (side.onPacket !== undefined) side.tap(packet, this.kind);
-    const peer = this.peer;
-    if (peer === undefined || peer.destAddress === undefined) {
-      side.dropped++;
-      counters.droppedUnroutable++;
-      return;
-    }
-    if (peer.restamper !== undefined && !isMuxedRtcp(packet)) peer.restamper.restamp(packet);
-    peer.socket.send(packet, peer.destPort, peer.destAddress, peer.afterSend);
-    peer.side.packetsOut++;
-    peer.side.bytesOut += packet.length;
-    counters.packetsForwarded++;
-    counters.bytesForwarded += packet.length;
-  }
-
-  private latch(source: RemoteInfo, replacing: boolean): void {
-    const previous = this.latchedAddress === undefined ? undefined : `${this.latchedAddress}:${this.latchedPort}`;
-    this.latchedAddress = source.address;
-    this.latchedPort = source.port;
-    this.side.refreshDestinations();
-    const fields = { channel: this.kind, source: `${source.address}:${source.port}`, previous };
-    if (replacing) this.side.logger.info(fields, 'media relay re-latched to a new source');
-    else this.side.logger.debug(fields, 'media relay latched');
-  }
-
-  // Without a callback dgram drops send errors (EINVAL, ENETUNREACH, EACCES) silently; this one
-  // is created once per channel, so passing it costs no allocation per packet.
-  private readonly afterSend = (error: Error | null): void => {
-    if (error !== null) this.onError(error);
-  };
-
-  private readonly onError = (error: Error): void => {
-    this.context.counters.socketErrors++;
-    const count = ++this.side.socketErrors;
-    if (worthLogging(count)) this.side.logger.warn({ channel: this.kind, err: error.message, count }, 'media relay socket error');
-  };
-}
-
-function isMuxedRtcp(packet: Buffer): boolean {
-  const type = packet[1] ?? 0;
-  return type >= 192 && type <= 223;
+  /**
+   * A DTMF digit heard on this side's leg, reported by the detector in the relay's thread (RFC 4733 events, in-band
+   * tones): onDtmf hears it, and a playback whose stopOnDigits holds it ends with reason 'digit'.
+   */
+  digitHeard(digit: string, method: DtmfMethod): void;
 }
 
 /** A side's state. The session hands it out typed as RelaySide, so callers cannot write counters. */
@@ -202,9 +73,10 @@ export class SideState implements RelaySide {
   private sdpPort = 0;
   /** The IP the leg's SIP comes from; media from it is the leg's too (NAT). */
   signallingAddress: string | undefined = undefined;
-  /** The tone playing to this leg, if any; created on first use (most sides never play one). */
-  private tonePlayer: RtpPlayer | undefined = undefined;
-  private tonePlaying: RelayTone | undefined = undefined;
+  /** What this side plays to its leg itself, on the relay's media clock. */
+  readonly player: SidePlayer;
+  /** Listens for the leg's keys while asked to (detectDtmf); fed by the RTP channel's packet path. */
+  detector: DtmfDetector | undefined = undefined;
 
   constructor(
     readonly name: SideName,
@@ -215,6 +87,7 @@ export class SideState implements RelaySide {
   ) {
     this.rtp = new RelayChannel(this, pair.rtp, 'rtp', context);
     this.rtcp = new RelayChannel(this, pair.rtcp, 'rtcp', context);
+    this.player = new SidePlayer(this.rtp, context.media, context.counters, logger);
   }
 
   get localPort(): number {
@@ -236,26 +109,48 @@ export class SideState implements RelaySide {
   }
 
   playTone(tone: RelayTone | undefined): void {
-    // The same tone again (a second 180) goes on where it is rather than restarting its cadence.
-    if (tone !== undefined && this.tonePlaying?.name === tone.name && this.tonePlaying.payloadType === tone.payloadType && this.tonePlayer?.playing) return;
-    this.tonePlayer?.stop();
-    this.tonePlaying = tone;
-    if (tone === undefined) return;
-    const address = this.rtp.destAddress;
-    if (address === undefined) return; // nowhere to send yet: the leg has neither an SDP address nor a latched source
-    const player = (this.tonePlayer ??= new RtpPlayer());
-    const cycle = callProgressCycle(tone.name);
-    const options = {
-      payloadType: tone.payloadType,
-      remote: { address, port: this.rtp.destPort },
-      socket: this.pair.rtp,
-      // Through this side's restamper: the leg hears one stream, tone first, then whoever it is bridged to.
-      prepare: (packet: Buffer) => this.rtp.restamper?.restamp(packet),
-    };
-    const loop = async (): Promise<void> => {
-      while (!(await player.play(cycle, options)).stopped);
-    };
-    loop().catch((error: unknown) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'media relay: tone failed'));
+    this.player.playTone(tone);
+  }
+
+  play(request: PlayRequest): Promise<PlaybackEnd> {
+    return this.player.play(request);
+  }
+
+  stopPlayback(): void {
+    this.player.stop();
+  }
+
+  get onDtmf(): DtmfListener | undefined {
+    return this.player.onDtmf;
+  }
+
+  set onDtmf(listener: DtmfListener | undefined) {
+    this.player.onDtmf = listener;
+  }
+
+  digitHeard(digit: string, method: DtmfMethod): void {
+    this.player.digitHeard(digit, method);
+  }
+
+  detectDtmf(options: DtmfDetection | undefined): void {
+    if (options === undefined) {
+      this.detector = undefined;
+      return;
+    }
+    this.detector = new DtmfDetector({
+      mode: options.mode,
+      audioEncodings: options.audioEncodings,
+      ...(options.telephoneEventPayloadType === undefined ? {} : { telephoneEventPayloadType: options.telephoneEventPayloadType }),
+      onDigit: (event) => {
+        // Flash (event 16) is not a key of any menu; the detector reports it only when asked to, and here it is not.
+        if (event.digit !== 'flash') this.digitHeard(event.digit, event.method);
+      },
+    });
+  }
+
+  /** Bridged RTP is held back from this leg while it hears a playback (read per packet by the paired channel). */
+  get playing(): boolean {
+    return this.player.playing;
   }
 
   setRemote(address: string, port: number, signallingAddress?: string): void {

@@ -1,9 +1,10 @@
 // A side's call-progress tone (ringback to DIAL's source): paced G.711 RTP out of the side's own port, one RTP
-// stream with the media that follows it, and silence once stopped.
+// stream with the media that follows it, and silence once stopped. The tone runs on the relay's media clock, which
+// the FakeClock drives: each 20 ms of advance() is one frame.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../shared/index.ts';
-import { FakePhone, LOOPBACK, rtp, settle, waitUntil } from './fake-phone.test-support.ts';
+import { driveUntil, FakePhone, LOOPBACK, rtp, settle, waitUntil } from './fake-phone.test-support.ts';
 import { MediaRelay } from './media-relay.ts';
 
 // Ports private to this file (test files run in parallel).
@@ -14,7 +15,8 @@ afterEach(() => {
 });
 
 test('ringback plays to the leg until stopped, then the bridged media continues the same RTP stream', async () => {
-  const relay = MediaRelay.create({ host: LOOPBACK, portMin: MIN, portMax: MIN + 19, clock: new FakeClock() });
+  const clock = new FakeClock();
+  const relay = MediaRelay.create({ host: LOOPBACK, portMin: MIN, portMax: MIN + 19, clock });
   cleanups.push(() => relay.close());
   const opened = await relay.openSession();
   if (!opened.ok) throw new Error(opened.error);
@@ -26,7 +28,10 @@ test('ringback plays to the leg until stopped, then the bridged media continues 
 
   session.side('a').playTone({ name: 'ringback', payloadType: 8 });
   session.side('a').playTone({ name: 'ringback', payloadType: 8 }); // a second 180: the tone goes on, not twice
+  await waitUntil(() => relay.mediaSnapshot().playing === 1, 'the tone on the media clock');
+  clock.advance(180); // frames at 0, 20, ..., 180 ms
   await waitUntil(() => source.received.length >= 10, 'ten tone packets', 2000);
+  assert.equal(relay.mediaSnapshot().playing, 1, 'one playback: the second request did not start another');
   assert.equal(source.sources[0], `${LOOPBACK}:${session.side('a').localPort}`, 'the tone comes from the port the leg sends to');
   const tone = source.received.slice(0, 10);
   for (const packet of tone) assert.equal((packet[1] ?? 0) & 0x7f, 8, 'PCMA');
@@ -38,6 +43,7 @@ test('ringback plays to the leg until stopped, then the bridged media continues 
   await settle(80);
   const heardBefore = source.received.length;
   const last = source.received.at(-1);
+  clock.advance(200);
   await settle(100);
   assert.equal(source.received.length, heardBefore, 'silence once stopped');
 
@@ -50,7 +56,8 @@ test('ringback plays to the leg until stopped, then the bridged media continues 
 });
 
 test('no tone without an address to send it to, and closing the session stops it', async () => {
-  const relay = MediaRelay.create({ host: LOOPBACK, portMin: MIN, portMax: MIN + 19, clock: new FakeClock() });
+  const clock = new FakeClock();
+  const relay = MediaRelay.create({ host: LOOPBACK, portMin: MIN, portMax: MIN + 19, clock });
   cleanups.push(() => relay.close());
   const opened = await relay.openSession();
   if (!opened.ok) throw new Error(opened.error);
@@ -60,11 +67,14 @@ test('no tone without an address to send it to, and closing the session stops it
   cleanups.push(() => phone.close());
   session.side('b').setRemote(LOOPBACK, phone.port);
   session.side('b').playTone({ name: 'ringback', payloadType: 0 });
-  await waitUntil(() => phone.received.length >= 3, 'tone packets');
+  assert.equal(relay.mediaSnapshot().clock.frames, 0, 'side a plays nothing');
+  await driveUntil(clock, () => phone.received.length >= 3, 'tone packets');
   assert.equal((phone.received[0]?.[1] ?? 0) & 0x7f, 0, 'PCMU');
   session.close();
   await settle(80);
   const count = phone.received.length;
+  clock.advance(200);
   await settle(100);
   assert.equal(phone.received.length, count, 'no tone after close');
+  assert.equal(relay.mediaSnapshot().playing, 0, 'nothing left on the media clock');
 });

@@ -1,8 +1,9 @@
 // The messages between ThreadedMediaRelay (the PBX's thread) and relay-worker.ts (the thread that owns the media
 // sockets). Commands go one way in order, so a setRemote posted before a bridgeTo is applied before it; only
-// opening a session and reading counters wait for an answer. Plain objects: they cross by structured clone.
+// opening a session, opening a fan-out source and reading counters wait for an answer; a playback's end and a digit
+// heard come back as events. Plain objects: they cross by structured clone.
 import type { RelaySnapshot } from './media-relay.ts';
-import type { RelayTone, SideName } from './relay-control.ts';
+import type { DtmfDetection, DtmfMethod, PlaybackEnd, PlayRequest, RelayTone, SideName, SourceRequest } from './relay-control.ts';
 
 export interface RelayWorkerSettings {
   readonly host: string;
@@ -20,6 +21,13 @@ export type RelayCommand =
   | { readonly op: 'bridge'; readonly session: string; readonly side: SideName; readonly to: { readonly session: string; readonly side: SideName } | undefined }
   | { readonly op: 'tone'; readonly session: string; readonly side: SideName; readonly tone: RelayTone | undefined }
   | { readonly op: 'hold'; readonly session: string; readonly side: SideName | undefined; readonly held: boolean }
+  /** `play` numbers the playback: its playbackEnded event names it. */
+  | { readonly op: 'play'; readonly session: string; readonly side: SideName; readonly play: number; readonly request: PlayRequest }
+  | { readonly op: 'stopPlayback'; readonly session: string; readonly side: SideName }
+  | { readonly op: 'detectDtmf'; readonly session: string; readonly side: SideName; readonly detection: DtmfDetection | undefined }
+  /** `request` 0: no answer wanted (a source opened again in a restarted worker). */
+  | { readonly op: 'openSource'; readonly request: number; readonly name: string; readonly source: SourceRequest }
+  | { readonly op: 'closeSource'; readonly name: string }
   | { readonly op: 'pause' | 'resume' | 'close'; readonly session: string }
   | { readonly op: 'snapshot'; readonly request: number }
   | { readonly op: 'shutdown' };
@@ -28,5 +36,8 @@ export type RelayEvent =
   | { readonly ev: 'opened'; readonly request: number; readonly session: string; readonly portA: number; readonly portB: number }
   | { readonly ev: 'refused'; readonly request: number; readonly reason: string }
   | { readonly ev: 'inactive'; readonly session: string }
+  | { readonly ev: 'playbackEnded'; readonly play: number; readonly end: PlaybackEnd }
+  | { readonly ev: 'dtmf'; readonly session: string; readonly side: SideName; readonly digit: string; readonly method: DtmfMethod }
+  | { readonly ev: 'sourceOpened'; readonly request: number; readonly error: string | undefined }
   | { readonly ev: 'snapshot'; readonly request: number; readonly snapshot: RelaySnapshot }
   | { readonly ev: 'stopped' };

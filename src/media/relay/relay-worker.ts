@@ -1,9 +1,11 @@
-// The relay's worker thread: it owns a MediaRelay (the sockets, latching, restamping and the inactivity ticker) and
-// applies ThreadedMediaRelay's commands to it, so forwarding tens of thousands of packets a second never delays the
-// PBX's SIP timers and answers on the main thread. Started by ThreadedMediaRelay; not imported by anything else.
+// The relay's worker thread: it owns a MediaRelay (the sockets, latching, restamping, the inactivity ticker and the
+// media clock its sides play on) and applies ThreadedMediaRelay's commands to it, so forwarding tens of thousands of
+// packets a second never delays the PBX's SIP timers and answers on the main thread. Started by ThreadedMediaRelay;
+// not imported by anything else.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger, systemClock } from '../../shared/index.ts';
 import { MediaRelay } from './media-relay.ts';
+import type { PlayRequest, SideName } from './relay-control.ts';
 import type { RelayCommand, RelayEvent, RelayWorkerSettings } from './relay-worker-protocol.ts';
 import type { RelaySession } from './relay-session.ts';
 
@@ -24,7 +26,21 @@ async function open(request: number): Promise<void> {
   const session = opened.value as RelaySession;
   sessions.set(session.id, session);
   session.onInactive = () => post({ ev: 'inactive', session: session.id });
+  for (const side of ['a', 'b'] as const) {
+    // Every digit crosses to the PBX: an IVR or a feature code may be listening on either side.
+    session.side(side).onDtmf = (digit, method) => post({ ev: 'dtmf', session: session.id, side, digit, method });
+  }
   post({ ev: 'opened', request, session: session.id, portA: session.side('a').localPort, portB: session.side('b').localPort });
+}
+
+function play(id: string, side: SideName, playId: number, request: PlayRequest): void {
+  const session = sessions.get(id);
+  // A play for a session already closed is still answered: a promise on the PBX's side waits for it.
+  if (session === undefined) return post({ ev: 'playbackEnded', play: playId, end: { reason: 'error', error: 'relay session is closed', framesSent: 0 } });
+  void session
+    .side(side)
+    .play(request)
+    .then((end) => post({ ev: 'playbackEnded', play: playId, end }));
 }
 
 function apply(command: RelayCommand): void {
@@ -34,6 +50,15 @@ function apply(command: RelayCommand): void {
       return;
     case 'snapshot':
       return post({ ev: 'snapshot', request: command.request, snapshot: relay.snapshot() });
+    case 'openSource':
+      void relay.openSource(command.name, command.source).then((opened) => {
+        if (command.request !== 0) post({ ev: 'sourceOpened', request: command.request, error: opened.ok ? undefined : opened.error });
+      });
+      return;
+    case 'closeSource':
+      return relay.closeSource(command.name);
+    case 'play':
+      return play(command.session, command.side, command.play, command.request);
     case 'shutdown':
       relay.close();
       sessions.clear();
@@ -55,6 +80,10 @@ function apply(command: RelayCommand): void {
     }
     case 'tone':
       return session.side(command.side).playTone(command.tone);
+    case 'stopPlayback':
+      return session.side(command.side).stopPlayback();
+    case 'detectDtmf':
+      return session.side(command.side).detectDtmf(command.detection);
     case 'hold':
       return command.side === undefined ? session.hold(command.held) : session.hold(command.side, command.held);
     case 'pause':

@@ -1,12 +1,13 @@
 // ThreadedMediaRelay: the RTP relay in a worker thread (relay-worker.ts). The PBX's thread keeps SIP, the dialplan
-// and the API; the worker owns the media sockets and forwards packets, so a few hundred calls' 50 packets/s each
-// way cannot delay a SIP answer past its retransmission timer. Each session here is a handle: it knows its ports
-// and forwards commands in order; the packets never cross threads.
+// and the API; the worker owns the media sockets, forwards packets and plays prompts, so a few hundred calls' 50
+// packets/s each way cannot delay a SIP answer past its retransmission timer. Each session here is a handle
+// (remote-session.ts): it knows its ports and forwards commands in order; the packets never cross threads.
 import type { Worker } from 'node:worker_threads';
 import { err, ok, silentLogger, startModuleWorker, type Logger, type Result } from '../../shared/index.ts';
 import { MediaRelay, type RelaySnapshot } from './media-relay.ts';
-import type { MediaRelayControl, RelaySessionControl, RelaySideControl, RelayTone, SideName } from './relay-control.ts';
+import type { MediaRelayControl, PlaybackEnd, RelaySessionControl, SourceRequest } from './relay-control.ts';
 import type { RelayCommand, RelayEvent, RelayWorkerSettings } from './relay-worker-protocol.ts';
+import { RemoteSession, type RemoteRelay } from './remote-session.ts';
 
 export interface ThreadedMediaRelayOptions {
   /** Address the media sockets bind to, and the sides' localAddress. */
@@ -22,12 +23,18 @@ export interface ThreadedMediaRelayOptions {
 
 const WORKER_URL = new URL('./relay-worker.ts', import.meta.url);
 
-export class ThreadedMediaRelay implements MediaRelayControl {
+export class ThreadedMediaRelay implements MediaRelayControl, RemoteRelay {
   private worker: Worker | undefined = undefined;
   private readonly sessions = new Map<string, RemoteSession>();
   private readonly opening = new Map<number, (result: Result<RemoteSession, string>) => void>();
   private readonly snapshots = new Map<number, (snapshot: RelaySnapshot | undefined) => void>();
+  private readonly sourceOpens = new Map<number, (result: Result<void, string>) => void>();
+  /** Playbacks in the worker whose end has not come back yet. */
+  private readonly plays = new Map<number, (end: PlaybackEnd) => void>();
+  /** The sources open in the worker: opened again in a new worker after a crash (their listeners' calls are gone). */
+  private readonly sources = new Map<string, SourceRequest>();
   private nextRequest = 1;
+  private nextPlay = 1;
   private isClosed = false;
   private readonly logger: Logger;
   private readonly settings: RelayWorkerSettings;
@@ -63,6 +70,41 @@ export class ThreadedMediaRelay implements MediaRelayControl {
       this.opening.set(request, resolve);
       this.post({ op: 'open', request });
       this.holdProcessOpen();
+    });
+  }
+
+  openSource(name: string, request: SourceRequest): Promise<Result<void, string>> {
+    if (this.isClosed) return Promise.resolve(err('media relay is closed'));
+    const id = this.nextRequest++;
+    const previous = this.sources.get(name);
+    return new Promise<Result<void, string>>((resolve) => {
+      this.sourceOpens.set(id, resolve);
+      this.post({ op: 'openSource', request: id, name, source: request });
+      // Remembered after the post: a worker started by it has been sent the older sources only.
+      this.sources.set(name, request);
+      this.holdProcessOpen();
+    }).then((opened) => {
+      // A failed replacement leaves the previous playlist playing in the worker; a failed new source is not there.
+      if (!opened.ok && this.sources.get(name) === request) {
+        if (previous === undefined) this.sources.delete(name);
+        else this.sources.set(name, previous);
+      }
+      return opened;
+    });
+  }
+
+  closeSource(name: string): void {
+    this.sources.delete(name);
+    // No worker, no source: not worth starting one to close nothing.
+    if (this.worker !== undefined) this.post({ op: 'closeSource', name });
+  }
+
+  /** @internal RemoteSide.play: numbers the playback and posts it; the worker's playbackEnded settles it. */
+  play(build: (play: number) => RelayCommand): Promise<PlaybackEnd> {
+    const id = this.nextPlay++;
+    return new Promise((resolve) => {
+      this.plays.set(id, resolve);
+      this.post(build(id));
     });
   }
 
@@ -114,6 +156,7 @@ export class ThreadedMediaRelay implements MediaRelayControl {
     worker.on('message', (event: RelayEvent) => this.receive(event));
     worker.on('error', (error) => this.logger.error({ err: error.message }, 'media relay worker failed'));
     worker.on('exit', (code) => this.exited(worker, code));
+    for (const [name, source] of this.sources) worker.postMessage({ op: 'openSource', request: 0, name, source } satisfies RelayCommand);
     this.logger.debug({ threadId: worker.threadId }, 'media relay worker started');
     return worker;
   }
@@ -124,7 +167,8 @@ export class ThreadedMediaRelay implements MediaRelayControl {
   }
 
   private letProcessExit(): void {
-    if (this.opening.size === 0 && this.snapshots.size === 0 && !this.isClosed) this.worker?.unref();
+    // Playbacks do not hold the process open: music on hold plays until someone stops it.
+    if (this.opening.size === 0 && this.snapshots.size === 0 && this.sourceOpens.size === 0 && !this.isClosed) this.worker?.unref();
   }
 
   private receive(event: RelayEvent): void {
@@ -147,6 +191,12 @@ export class ThreadedMediaRelay implements MediaRelayControl {
         return this.sessions.get(event.session)?.inactive();
       case 'snapshot':
         return this.take(this.snapshots, event.request)?.(event.snapshot);
+      case 'playbackEnded':
+        return this.take(this.plays, event.play)?.(event.end);
+      case 'dtmf':
+        return this.sessions.get(event.session)?.dtmf(event.side, event.digit, event.method);
+      case 'sourceOpened':
+        return this.take(this.sourceOpens, event.request)?.(event.error === undefined ? ok(undefined) : err(event.error));
       case 'stopped':
         return;
     }
@@ -159,6 +209,12 @@ export class ThreadedMediaRelay implements MediaRelayControl {
     this.opening.clear();
     for (const resolve of this.snapshots.values()) resolve(undefined);
     this.snapshots.clear();
+    for (const resolve of this.sourceOpens.values()) resolve(err('media relay worker stopped'));
+    this.sourceOpens.clear();
+    // Their sides died with the thread (or closed with the relay): nothing more will be played to them.
+    const end: PlaybackEnd = this.isClosed ? { reason: 'stopped', framesSent: 0 } : { reason: 'error', error: 'media relay worker stopped', framesSent: 0 };
+    for (const resolve of this.plays.values()) resolve(end);
+    this.plays.clear();
     const lost = [...this.sessions.values()];
     this.sessions.clear();
     if (!this.isClosed) this.logger.error({ code, sessions: lost.length }, 'media relay worker exited; its calls have lost their media');
@@ -173,94 +229,3 @@ export class ThreadedMediaRelay implements MediaRelayControl {
   }
 }
 
-/** A session living in the worker, seen from the PBX's thread. */
-class RemoteSession implements RelaySessionControl {
-  onInactive: ((session: RelaySessionControl) => void) | undefined = undefined;
-  private isClosed = false;
-  private readonly a: RemoteSide;
-  private readonly b: RemoteSide;
-
-  constructor(
-    readonly id: string,
-    portA: number,
-    portB: number,
-    localAddress: string,
-    private readonly relay: ThreadedMediaRelay,
-  ) {
-    this.a = new RemoteSide('a', portA, localAddress, this);
-    this.b = new RemoteSide('b', portB, localAddress, this);
-  }
-
-  get closed(): boolean {
-    return this.isClosed;
-  }
-
-  side(name: SideName): RelaySideControl {
-    return name === 'a' ? this.a : this.b;
-  }
-
-  hold(side: SideName, held: boolean): void;
-  hold(held: boolean): void;
-  hold(sideOrHeld: SideName | boolean, held?: boolean): void {
-    if (typeof sideOrHeld === 'boolean') this.command({ op: 'hold', session: this.id, side: undefined, held: sideOrHeld });
-    else this.command({ op: 'hold', session: this.id, side: sideOrHeld, held: held === true });
-  }
-
-  pause(): void {
-    this.command({ op: 'pause', session: this.id });
-  }
-
-  resume(): void {
-    this.command({ op: 'resume', session: this.id });
-  }
-
-  close(): void {
-    if (this.isClosed) return;
-    this.command({ op: 'close', session: this.id });
-    this.isClosed = true;
-    this.onInactive = undefined;
-    this.relay.forget(this);
-  }
-
-  /** @internal A command for this session; none once it is closed (its id may belong to another session by then). */
-  command(command: RelayCommand): void {
-    if (!this.isClosed) this.relay.post(command);
-  }
-
-  /** @internal The worker found the session silent. */
-  inactive(): void {
-    const listener = this.onInactive;
-    listener?.(this);
-  }
-
-  /** @internal The worker died: the session is gone, and its call is told as if it had gone silent. */
-  lost(): void {
-    const listener = this.onInactive;
-    this.isClosed = true;
-    this.onInactive = undefined;
-    listener?.(this);
-  }
-}
-
-class RemoteSide implements RelaySideControl {
-  constructor(
-    readonly name: SideName,
-    readonly localPort: number,
-    readonly localAddress: string,
-    readonly session: RemoteSession,
-  ) {}
-
-  setRemote(address: string, port: number, signallingAddress?: string): void {
-    this.session.command({ op: 'setRemote', session: this.session.id, side: this.name, address, port, ...(signallingAddress === undefined ? {} : { signallingAddress }) });
-  }
-
-  playTone(tone: RelayTone | undefined): void {
-    this.session.command({ op: 'tone', session: this.session.id, side: this.name, tone });
-  }
-
-  bridgeTo(other: RelaySideControl | undefined): void {
-    // Sides of one worker only: a side of an in-thread MediaRelay has nothing to pair with here.
-    const to = other instanceof RemoteSide && !other.session.closed ? { session: other.session.id, side: other.name } : undefined;
-    this.session.command({ op: 'bridge', session: this.session.id, side: this.name, to });
-  }
-}

@@ -1,5 +1,6 @@
 // The B2BUA: every call through Callgrid is two (or more) SIP dialogs joined here, with the media anchored in our
-// relay. This file routes SIP events to calls; call-setup.ts decides what a new INVITE becomes; call.ts runs a call.
+// relay. This file routes SIP events to calls; call-setup.ts turns a new INVITE into a caller and a destination
+// list, the one DestinationRunner runs lists with the node's applications, call.ts runs a call.
 import type { Clock } from '../../shared/index.ts';
 import {
   Dialog,
@@ -27,11 +28,16 @@ import { InboundLeg } from './inbound-leg.ts';
 import type { CallOriginator, OriginateOutcome, OriginateRequest } from './originate-request.ts';
 import { Originator } from './originator.ts';
 import { OutboundLeg } from './outbound-leg.ts';
+import { DestinationRunner, type RunnerCounters } from './runner/destination-runner.ts';
+import { dtmfOfInfo } from './dtmf-info.ts';
+import type { Applications } from './runner/step.ts';
 
-/** What call setup needs (its counters are the B2BUA's own), plus the CDR writer and the clock. */
+/** What call setup needs (its counters are the B2BUA's own), plus the CDR writer, the clock and the applications. */
 export interface B2buaDeps extends Omit<SetupDeps, 'counters'> {
   readonly cdrs: CdrWriter;
   readonly clock: Clock;
+  /** The node's applications by tag (pbx-node.ts builds them; they count on the B2BUA's counters). */
+  readonly applications: (counters: CallCounters) => Applications;
 }
 
 export interface B2buaOptions {
@@ -55,13 +61,28 @@ export class B2bua implements CallOriginator {
   private readonly setup: CallSetup;
   /** Calls refused at a limit; read by the API and logs. */
   readonly counters: CallCounters = { tenantLimit: 0, providerLimit: 0, didLimit: 0, tenantShareLimit: 0, extensionLimit: 0 };
+  /** Destination steps of tags not built yet, loops cut, steps that threw. */
+  readonly runnerCounters: RunnerCounters = { notBuilt: 0, loops: 0, stepErrors: 0 };
   private readonly originator: Originator;
   private readonly hooks: SetupHooks & { transfer(call: Call, destination: string, beforeRelease?: () => void): Promise<string | undefined> };
 
   constructor(private readonly deps: B2buaDeps, options: B2buaOptions) {
     const ids = new CallIds(options.nodeName);
     const admission = options.admission ?? DEFAULT_ADMISSION;
+    const runner = new DestinationRunner({ applications: deps.applications(this.counters), slots: deps.routing, logger: deps.logger, counters: this.runnerCounters });
+    const trackLeg = (leg: OutboundLeg): void => {
+      if (leg.transaction) this.clientLegs.set(leg.transaction, leg);
+      // Each new leg also sweeps the ended ones, so the map stays the size of the calls in progress.
+      if (this.clientLegs.size % 64 === 0) this.forgetEndedTransactions();
+    };
+    // Numbers as destination lists: the tenant's extensions, numbered objects and short numbers.
+    const numbers = {
+      findExtension: (tenantId: number, number: string) => deps.directory.findExtension(tenantId, number),
+      findNumbered: (tenantId: number, number: string) => deps.routing.findNumbered(tenantId, number),
+      shortNumber: (tenantId: number, number: string) => deps.routing.shortNumber(tenantId, number),
+    };
     const context = {
+      legs: { stack: deps.stack, ids, nodeName: options.nodeName, trackLeg, established: (call: Call) => this.established(call) },
       clock: deps.clock,
       logger: deps.logger,
       channels: deps.channels,
@@ -85,18 +106,14 @@ export class B2bua implements CallOriginator {
     const hooks: B2bua['hooks'] = {
       track: (call: Call) => this.calls.add(call),
       record: (record) => void this.deps.cdrs.write(record),
-      trackLeg: (leg: OutboundLeg) => {
-        if (leg.transaction) this.clientLegs.set(leg.transaction, leg);
-        // Each new leg also sweeps the ended ones, so the map stays the size of the calls in progress.
-        if (this.clientLegs.size % 64 === 0) this.forgetEndedTransactions();
-      },
+      trackLeg,
       established: (call: Call) => this.established(call),
-      transfer: (call: Call, destination: string, beforeRelease?: () => void) =>
-        transferCaller(deps, { ...options, ids, context }, hooks, call, destination, beforeRelease),
+      run: (call, targets) => runner.run(call, targets),
+      transfer: (call: Call, destination: string, beforeRelease?: () => void) => transferCaller({ ...deps, numbers }, hooks, call, destination, beforeRelease),
     };
     this.hooks = hooks;
-    this.setup = new CallSetup({ ...deps, counters: this.counters }, { ...options, admission, ids, context }, hooks);
-    this.originator = new Originator({ ...deps, counters: this.counters }, { ...options, admission, ids, context }, hooks);
+    this.setup = new CallSetup({ ...deps, numbers, counters: this.counters }, { ...options, admission, ids, context }, hooks);
+    this.originator = new Originator({ ...deps, numbers, counters: this.counters }, { ...options, admission, ids, context }, hooks);
   }
 
   get activeCalls(): number {
@@ -152,8 +169,15 @@ export class B2bua implements CallOriginator {
       }
       case 'REFER':
         return void this.refer(transaction, request, entry);
+      case 'INFO': {
+        stack.respond(transaction, 200, 'OK');
+        // SIP INFO DTMF: a key for the PBX when it answered this party (a prompt, a menu); other INFO is acknowledged.
+        const key = dtmfOfInfo(request.headers.get('content-type'), request.body);
+        if (key !== undefined && entry.side !== 'consult') entry.call.keyPressed(entry.side, key.digit, key.durationMs);
+        return;
+      }
       default:
-        // INFO (SIP INFO DTMF), NOTIFY, OPTIONS and the rest: acknowledged; the call goes on.
+        // NOTIFY, OPTIONS and the rest: acknowledged; the call goes on.
         return void stack.respond(transaction, 200, 'OK');
     }
   }

@@ -1,15 +1,17 @@
 // Blind transfer (MiRTA TRANSFER, a phone's REFER, RFC 3515): the party on the transferred channel stays and is
-// connected to a new destination of its tenant's dialplan; the party it talked to is released.
+// connected to a new destination of its tenant's dialplan; the party it talked to is released. The destination is
+// a number like any dialled one: its list runs through the destination runner.
 import type { Logger } from '../../shared/index.ts';
 import type { SipStack } from '../../sip/index.ts';
-import { resolveDialled } from '../dialplan/index.ts';
+import { resolveDialled, targetsForNumber, type NumberDirectory } from '../dialplan/index.ts';
 import type { Call, CallContext } from './call.ts';
 import type { CallIds } from './call-ids.ts';
 import type { CallDirectory, ExtensionTarget } from './call-ports.ts';
 import type { Binding } from '../registrar/index.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
-import { ringExtension } from './fork.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
+import type { RunEnd } from './runner/destination-runner.ts';
+import type { Target } from './runner/step.ts';
 
 export interface TransferDeps {
   readonly stack: SipStack;
@@ -27,9 +29,10 @@ export interface TransferOptions {
 export interface TransferHooks {
   trackLeg(leg: OutboundLeg): void;
   established(call: Call): void;
+  run(call: Call, targets: readonly Target[]): Promise<RunEnd>;
 }
 
-/** A transfer's destination in the call's tenant, with its live contacts, or why it cannot be rung. */
+/** An attended transfer's target: an extension of the call's tenant with its live contacts, or why it cannot be rung. */
 export async function transferTarget(deps: Pick<TransferDeps, 'directory'>, tenantId: number, destination: string): Promise<{ extension: ExtensionTarget; contacts: Binding[] } | string> {
   const target = await resolveDialled(deps.directory, tenantId, destination);
   if (target.kind === 'unknown') return `${destination} is not a number of this tenant`;
@@ -38,33 +41,19 @@ export async function transferTarget(deps: Pick<TransferDeps, 'directory'>, tena
   return contacts.length === 0 ? `${destination} is not registered` : { extension: target.extension, contacts };
 }
 
-/** Resolves with why the transfer cannot be done, or undefined once the destination is ringing. */
-export async function transferCaller(deps: TransferDeps, options: TransferOptions, hooks: TransferHooks, call: Call, destination: string, beforeRelease?: () => void): Promise<string | undefined> {
+/** Resolves with why the transfer cannot be done, or undefined once the destination's list runs. */
+export async function transferCaller(deps: TransferDeps & { readonly numbers: NumberDirectory }, hooks: TransferHooks, call: Call, destination: string, beforeRelease?: () => void): Promise<string | undefined> {
   if (call.state !== 'answered') return 'only an answered call can be transferred';
-  const target = await transferTarget(deps, call.record.tenantId, destination);
-  if (typeof target === 'string') return target;
-  const { contacts } = target;
-  if (!call.detachCallee(target.extension.number, target.extension.account, { kind: 'EXT', label: target.extension.number }, beforeRelease)) return 'the call changed meanwhile';
-  const caller = call.callerChannel;
-  const forks = ringExtension(deps, options, call, {
-    tenantCode: call.record.tenantCode,
-    target: target.extension,
-    contacts,
-    callerId: { number: caller.callerIdNum, name: caller.callerIdName },
-    domain: contacts[0]?.source.address ?? '127.0.0.1',
-    linkedId: caller.linkedId,
-    listener: {
-      provisional: (l, r) => call.provisional(l, r),
-      answered: (l, r) => {
-        call.answered(l, r);
-        hooks.established(call);
-      },
-      failed: (l, s, reason) => call.failed(l, s, reason),
-    },
-  });
-  for (const fork of forks) hooks.trackLeg(fork.leg);
-  call.ring(forks, target.extension.ringSeconds);
-  if (forks.length === 0) call.hangup('transfer-target-unreachable');
-  deps.logger.info({ linkedId: caller.linkedId, destination }, 'call: blind transfer');
+  const targets = await targetsForNumber(deps.numbers, call.tenantId, destination);
+  if (targets.length === 0) return `${destination} is not a number that can be dialled`;
+  // An extension that cannot take the call now is refused before anything changes, so the call goes on as it was
+  // (the API answers why; a phone's REFER gets a failure NOTIFY) rather than the caller being left with a busy tone.
+  if (targets.length === 1 && targets[0]?.tag === 'EXT') {
+    const target = await transferTarget(deps, call.tenantId, destination);
+    if (typeof target === 'string') return target;
+  }
+  if (!call.detachCallee(destination, '', { kind: 'EXT', label: destination }, beforeRelease)) return 'the call changed meanwhile';
+  deps.logger.info({ linkedId: call.linkedId, destination }, 'call: blind transfer');
+  void hooks.run(call, targets);
   return undefined;
 }

@@ -8,6 +8,8 @@ export interface AttemptStart {
   readonly destination: string;
   readonly peerAccount: string;
   readonly landed: Landing;
+  /** The application of the leg (CDR lastapp), Dial when not given. */
+  readonly app?: string;
   readonly startedAt: Date;
 }
 
@@ -28,7 +30,17 @@ export class CallAttempts {
   }
 
   answered(at: Date): void {
-    this.answeredAt = at;
+    this.answeredAt ??= at;
+  }
+
+  /** The attempt in progress was answered (by a party, or by the PBX itself). */
+  get isAnswered(): boolean {
+    return this.answeredAt !== undefined;
+  }
+
+  /** The first step names the attempt the call was created with (what it rings, where it landed). */
+  relabel(label: Omit<AttemptStart, 'startedAt'>): void {
+    this.current = { ...label, startedAt: this.current.startedAt };
   }
 
   /** The next attempt, already answered at `answeredAt` when the party was talking before (a transfer's target). */
@@ -50,6 +62,7 @@ export class CallAttempts {
       destination: this.current.destination,
       landed: this.current.landed,
       peerAccount: this.current.peerAccount,
+      ...(this.current.app === undefined ? {} : { app: this.current.app }),
       startedAt: this.current.startedAt,
       endedAt,
     });

@@ -1,19 +1,17 @@
 // The forks ringing a call's current attempt and what they tell: which one answered, whose early media the caller
-// hears, why they all failed (busy, the ring time over, the last error) and what to try then (the next carrier, a
-// forwarding slot). The Call decides what its caller gets; this keeps the attempt's score and its ring timer.
+// hears, why they all failed (busy, the ring time over, the last error). The step that rang them waits for that
+// outcome (RingOutcome) and decides what comes next; this keeps the attempt's score and its ring timer.
 import type { CancelTimer, Clock } from '../../shared/index.ts';
 import { failureStatus, type Disposition } from './call-outcome.ts';
 import type { LiveChannel } from './channel-registry.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
+import type { RingOutcome } from './runner/step.ts';
 
 /** One attempt to reach the callee: its fork legs share one CDR row (Asterisk: one Dial). */
 export interface Fork {
   readonly leg: OutboundLeg;
   readonly channel: LiveChannel;
 }
-
-/** Why the forks of an attempt all failed: the callee busy, the ring time over, or anything else. */
-export type FallbackReason = 'busy' | 'noanswer' | 'failed';
 
 export class CallForks {
   private readonly forks = new Map<string, Fork>();
@@ -22,9 +20,9 @@ export class CallForks {
   private stopRingTimer: CancelTimer | undefined;
   private busySeen = false;
   private lastFailure: { status: number; reason: string } | undefined;
-  /** What to try when every fork failed (the next carrier, a forwarding slot): true when it rang something new. */
-  private fallback: ((reason: FallbackReason) => Promise<boolean>) | undefined;
-  /** The ring time ran out and the forks are being cancelled so the fallback (no-answer forward) can run. */
+  /** The step waiting for this ringing's outcome (Call.ring). */
+  private waiter: ((outcome: RingOutcome) => void) | undefined;
+  /** The ring time ran out: the forks were cancelled and the outcome is no answer. */
   private ringTimedOut = false;
 
   constructor(private readonly clock: Clock) {}
@@ -63,8 +61,24 @@ export class CallForks {
     return [...this.forks.values()].some((f) => f.leg.pending);
   }
 
-  get hasFallback(): boolean {
-    return this.fallback !== undefined;
+  /** A step waits for these forks' outcome. */
+  get waiting(): boolean {
+    return this.waiter !== undefined;
+  }
+
+  /** The outcome the ringing step will get: resolved by settle(). */
+  wait(): Promise<RingOutcome> {
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+    });
+  }
+
+  /** Tells the waiting step how the ringing went (once); the ring timer stops. */
+  settle(outcome: RingOutcome): void {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    this.stopRingTimer?.();
+    waiter?.(outcome);
   }
 
   /** Some fork's early media is what the caller hears. */
@@ -83,10 +97,9 @@ export class CallForks {
     for (const fork of this.forks.values()) fork.leg.cancel();
   }
 
-  /** `fork` answered: the other forks are cancelled, and the ring timer and fallback were for the ringing only. */
+  /** `fork` answered: the other forks are cancelled, and the ring timer was for the ringing only. */
   won(fork: Fork): void {
     this.winner = fork;
-    this.fallback = undefined;
     this.stopRingTimer?.();
     for (const other of this.forks.values()) if (other !== fork) other.leg.cancel();
   }
@@ -97,26 +110,18 @@ export class CallForks {
     if (status !== 487) this.lastFailure = { status, reason };
   }
 
-  /** Sets what to try once every fork failed (e.g. the next carrier). Cleared when used. */
-  setFallback(fallback: (reason: FallbackReason) => Promise<boolean>): void {
-    this.fallback = fallback;
-  }
-
-  /** The fallback, used once, bound to why the forks failed; undefined when there is none. */
-  takeFallback(): (() => Promise<boolean>) | undefined {
-    const fallback = this.fallback;
-    this.fallback = undefined;
-    if (fallback === undefined) return undefined;
-    const reason: FallbackReason = this.busySeen ? 'busy' : this.ringTimedOut ? 'noanswer' : 'failed';
-    return () => fallback(reason);
-  }
-
-  /** The ring time ran out: every fork is cancelled. True when a fallback waits for their 487s (no-answer forward). */
-  timedOut(): boolean {
-    const fallbackWaits = this.fallback !== undefined;
-    if (fallbackWaits) this.ringTimedOut = true;
+  /** The ring time ran out: every fork is cancelled and the attempt counts as not answered. */
+  timedOut(): void {
+    this.ringTimedOut = true;
     this.cancelAll();
-    return fallbackWaits;
+  }
+
+  /** How the attempt's ringing ended for the step that waits: busy, no answer, or another failure. */
+  ringOutcome(): RingOutcome {
+    if (this.busySeen) return { kind: 'busy' };
+    if (this.ringTimedOut) return { kind: 'noanswer' };
+    const answer = failureStatus(false, this.lastFailure);
+    return { kind: 'failed', status: answer.status, text: answer.reason };
   }
 
   /** What the caller hears when every fork failed and nothing follows, and how the attempt ends in the CDR. */

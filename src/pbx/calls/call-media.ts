@@ -5,7 +5,7 @@ import { restrictCodecs, type RelaySessionControl, type RelaySideControl, type S
 import type { CallerSide } from './caller-side.ts';
 import type { Consultation } from './consultation.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
-import { anchoredSdp, mediaAddress, readSdp, reanswer } from './media-plan.ts';
+import { anchoredSdp, mediaAddress, pbxAnswer, readSdp, reanswer, type PbxFormat } from './media-plan.ts';
 
 export class CallMedia {
   private sdpVersion = 1;
@@ -71,6 +71,19 @@ export class CallMedia {
     const answer = anchoredSdp(calleeDescription, this.address, this.relay.side('a').localPort, this.sdpVersion++);
     this.sentTo.a = answer;
     return answer;
+  }
+
+  /** The PBX answers the caller itself: our description (one G.711 law and telephone-event on side a), kept as the caller's. */
+  pbxAnswer(): PbxFormat | undefined {
+    const format = pbxAnswer(this.callerDescription, this.address, this.relay.side('a').localPort, this.sdpVersion++);
+    if (format !== undefined && !this.connected) this.sentTo.a = format.sdp;
+    return format;
+  }
+
+  /** The caller took the PBX's answer: parties rung later are offered what it uses now and bridged without a new answer. */
+  answeredByPbx(): void {
+    this.offerForCallee = this.callerUsesNow() ?? this.offerForCallee;
+    this.connected = true;
   }
 
   /** For a call the PBX placed: the description the caller side got from us (re-INVITE answers reuse it). */

@@ -5,16 +5,17 @@ import type { CallDirection } from '../../domain/index.ts';
 import type { Logger } from '../../shared/index.ts';
 import type { DigestAuthenticator, SipStack } from '../../sip/index.ts';
 import type { CallParty, CallRecord } from '../cdr/index.ts';
-import type { ForwardingDirectory, InboundDirectory, OutboundAttempt, OutboundDirectory } from '../dialplan/index.ts';
+import type { ForwardingDirectory, InboundDirectory, NumberDirectory, OutboundDirectory } from '../dialplan/index.ts';
 import type { AuthBan, Binding, SipAccountDirectory, SipDomainPolicy } from '../registrar/index.ts';
 import type { Call, CallContext } from './call.ts';
 import type { AdmissionPolicy } from './call-admission.ts';
 import type { CallIds } from './call-ids.ts';
+import type { RunEnd } from './runner/destination-runner.ts';
+import type { Target } from './runner/step.ts';
 import type { CallDirectory, ExtensionTarget } from './call-ports.ts';
 import type { CarrierDirectory } from './carrier-directory.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
-import type { FeatureActions, FeatureCodeDirectory, MediaPorts } from '../apps/feature-codes/index.ts';
 
 export interface SetupDeps {
   readonly stack: SipStack;
@@ -23,13 +24,13 @@ export interface SetupDeps {
   readonly domains: SipDomainPolicy;
   readonly ban?: AuthBan;
   readonly directory: CallDirectory;
-  readonly routing: OutboundDirectory & InboundDirectory & ForwardingDirectory;
+  readonly routing: OutboundDirectory & InboundDirectory & ForwardingDirectory & Omit<NumberDirectory, 'findExtension'>;
   readonly carriers: CarrierDirectory;
   readonly relay: MediaRelayControl;
   /** Calls refused because a limit was reached (te_maxchannels, a provider's pr_maxoutchannels). */
   readonly counters: CallCounters;
   /** Star codes a phone dials to change its own state (DND, flows); none = dialled like any number. */
-  readonly featureCodes?: { readonly actions: FeatureActions; readonly directory: FeatureCodeDirectory; readonly ports: MediaPorts };
+  readonly featureCodes?: { isFeatureCode(tenantId: number, dialled: string): Promise<boolean> };
   readonly channels: ChannelRegistry;
   readonly logger: Logger;
 }
@@ -51,28 +52,9 @@ export interface SetupHooks {
   transfer(call: Call, destination: string): Promise<string | undefined>;
   /** A call that ended without becoming a Call (a feature code answered by the PBX): its CDR. */
   record(record: CallRecord): void;
+  /** Runs a call's destination list (the B2BUA's one DestinationRunner). */
+  run(call: Call, targets: readonly Target[]): Promise<RunEnd>;
 }
-
-export type CallDestination =
-  /** `forwarded`: reached through another extension's forwarding slot, whose own slots are not followed. */
-  | { readonly kind: 'extension'; readonly extension: ExtensionTarget; readonly contacts: readonly Binding[]; readonly forwarded?: boolean }
-  | { readonly kind: 'carriers'; readonly number: string; readonly attempts: readonly OutboundAttempt[] };
-
-export interface CallEnds {
-  readonly tenantId: number;
-  readonly tenantCode: string;
-  readonly caller: CallParty;
-  /** The caller's channel name base: its account (`100-ACME`), or the carrier's name for inbound calls. */
-  readonly channelEndpoint?: string;
-  readonly sipCallId: string;
-  /** The host the callee sees the call come from. */
-  readonly domain: string;
-  /** The number as dialled when it differs from the destination's (a DID). */
-  readonly dialled?: string;
-  readonly direction: CallDirection;
-  readonly destination: CallDestination;
-}
-
 
 export interface CallCounters {
   /** New calls refused with 503 because the tenant had te_maxchannels calls up. */

@@ -3,17 +3,13 @@
 // carriers. From a carrier (its host's address and port, or an address it lists; IP-authenticated): the DID's destination.
 import type { SessionDescription } from '../../media/index.ts';
 import { parseNameAddr, parseUri, type ServerInviteTransaction } from '../../sip/index.ts';
-import { resolveDialled, routeInbound, routeOutboundCall, type SipTrunkTarget } from '../dialplan/index.ts';
+import { routeInbound, targetsForNumber, type NumberDirectory, type SipTrunkTarget } from '../dialplan/index.ts';
 import { authenticateDigest } from '../registrar/index.ts';
 import type { Call } from './call.ts';
-import type { CallDestination, CallEnds, SetupDeps, SetupHooks, SetupOptions } from './call-setup-types.ts';
-import type { ExtensionTarget } from './call-ports.ts';
-import { connectCall } from './connect-call.ts';
-import { featureCodeRecord } from './feature-code-record.ts';
-import { forwardedDestination } from './forwarding.ts';
+import type { SetupDeps, SetupHooks, SetupOptions } from './call-setup-types.ts';
+import { startCall, type InviteCall } from './call-start.ts';
 import type { InboundLeg } from './inbound-leg.ts';
 import { readSdp } from './media-plan.ts';
-import { looksLikeFeatureCode, matchFeatureCode, runFeatureCode } from '../apps/feature-codes/index.ts';
 
 export type { SetupDeps, SetupHooks, SetupOptions } from './call-setup-types.ts';
 
@@ -21,7 +17,7 @@ export class CallSetup {
   /** INVITEs cancelled while their setup was still reading the store. */
   private readonly cancelledInvites = new WeakSet<ServerInviteTransaction>();
 
-  constructor(private readonly deps: SetupDeps, private readonly options: SetupOptions, private readonly hooks: SetupHooks) {}
+  constructor(private readonly deps: SetupDeps & { readonly numbers: NumberDirectory }, private readonly options: SetupOptions, private readonly hooks: SetupHooks) {}
 
   cancelled(invite: ServerInviteTransaction): void {
     this.cancelledInvites.add(invite);
@@ -67,24 +63,14 @@ export class CallSetup {
     if (extension === undefined || tenantCode === undefined) return void leg.reject(403, 'Forbidden');
     const offer = this.offer(leg);
     if (offer === undefined) return undefined;
-    const ends: Omit<CallEnds, 'destination' | 'direction'> = {
-      tenantId,
-      tenantCode,
-      caller: { number: extension.number, name: caller.name || extension.name, extension: extension.number, account: extension.account },
-      sipCallId: request.headers.get('call-id') ?? '',
-      domain: requestUri.value.host,
-    };
-
-    if (await this.featureCode(leg, offer, ends, extensionId, dialled)) return undefined;
-    const target = await resolveDialled(this.deps.directory, tenantId, dialled);
-    if (target.kind !== 'unknown') return this.toExtension(leg, offer, ends, target.extension, 'LOCAL');
-    // Not an extension of the tenant: a number for the carriers, if the caller's routing profile has a route.
-    const routed = await routeOutboundCall(this.deps.routing, tenantId, extensionId, dialled);
-    if (!routed.ok) {
-      if (routed.reason === 'not-allowed' || routed.reason === 'blacklisted') return void leg.reject(403, 'Forbidden', [['Warning', `399 callgrid "${routed.message}"`]]);
-      return void leg.reject(404, 'Not Found');
-    }
-    return connectCall(this.deps, this.options, this.hooks, leg, offer, { ...ends, direction: 'OUT', destination: { kind: 'carriers', number: dialled, attempts: routed.attempts } }, () => this.cancelledInvites.has(leg.transaction));
+    const party = { number: extension.number, name: caller.name || extension.name, extension: extension.number, account: extension.account };
+    const sipCallId = request.headers.get('call-id') ?? '';
+    // A star code for the PBX itself (docs/feature-codes.md) is checked before the dialplan, as Asterisk's are.
+    const feature = (await this.deps.featureCodes?.isFeatureCode(tenantId, dialled)) === true;
+    const targets = feature ? [{ tag: 'FEATURECODE', id: 0, number: dialled }] : await targetsForNumber(this.deps.numbers, tenantId, dialled);
+    if (targets.length === 0) return void leg.reject(404, 'Not Found');
+    const direction = targets[0]?.tag === 'OUT' ? 'OUT' : 'LOCAL';
+    return this.begin(leg, offer, { tenantId, tenantCode, caller: party, callerExtensionId: extensionId, sipCallId, domain: requestUri.value.host, dialled, direction, targets });
   }
 
   /** A carrier's INVITE to one of the tenants' DIDs (spec §3.3: the DID's destination slots). */
@@ -106,14 +92,9 @@ export class CallSetup {
         return void leg.reject(503, 'Service Unavailable', [['Warning', `399 callgrid "the DID's limit of ${didLimit} simultaneous calls is reached"`]]);
       }
     }
-    const first = decision.first;
-    const [extension, tenantCode] = await Promise.all([
-      first.kind === 'extension' ? this.deps.directory.extensionById(decision.tenantId, first.extensionId) : Promise.resolve(undefined),
-      this.deps.directory.tenantCode(decision.tenantId),
-    ]);
-    // Other destination kinds (queues, IVRs, voicemail, external numbers) come with their applications.
-    if (extension === undefined || tenantCode === undefined) return void leg.reject(480, 'Temporarily Unavailable');
-    const ends: Omit<CallEnds, 'destination' | 'direction'> = {
+    const tenantCode = await this.deps.directory.tenantCode(decision.tenantId);
+    if (tenantCode === undefined) return void leg.reject(480, 'Temporarily Unavailable');
+    return this.begin(leg, offer, {
       tenantId: decision.tenantId,
       tenantCode,
       caller: { number: caller.number, name: caller.name, extension: '', account: '' },
@@ -122,49 +103,13 @@ export class CallSetup {
       domain: leg.source.local.address,
       // The channel's exten is the DID as stored, which the DID's channel limit counts by.
       dialled: decision.did.number,
-    };
-    return this.toExtension(leg, offer, ends, extension, 'IN');
+      direction: 'IN',
+      targets: decision.targets,
+    });
   }
 
-  /**
-   * A call for an extension: its unconditional forward first; do-not-disturb reads as busy and an extension with
-   * no registered phone as offline, each sent on by its slot when it has one (spec §3.3), else 486 / 480.
-   */
-  private async toExtension(leg: InboundLeg, offer: SessionDescription, ends: Omit<CallEnds, 'destination' | 'direction'>, extension: ExtensionTarget, direction: CallEnds['direction']): Promise<Call | undefined> {
-    const connect = (destination: CallDestination) =>
-      connectCall(this.deps, this.options, this.hooks, leg, offer, { ...ends, direction, destination }, () => this.cancelledInvites.has(leg.transaction));
-    const unconditional = await forwardedDestination(this.deps, extension, 'incoming');
-    if (unconditional !== undefined) return connect(unconditional);
-    if (extension.dnd) {
-      const busy = await forwardedDestination(this.deps, extension, 'busy');
-      return busy === undefined ? void leg.reject(486, 'Busy Here') : connect(busy);
-    }
-    const contacts = await this.deps.directory.contacts(extension.tenantId, extension.extensionId);
-    if (contacts.length === 0) {
-      const offline = await forwardedDestination(this.deps, extension, 'offline');
-      return offline === undefined ? void leg.reject(480, 'Temporarily Unavailable') : connect(offline);
-    }
-    return connect({ kind: 'extension', extension, contacts });
-  }
-
-  /**
-   * A star code for the PBX itself (docs/feature-codes.md): performed and confirmed with a tone, then hung up.
-   * True when `dialled` was one. Checked before the dialplan, as Asterisk's feature codes are.
-   */
-  private async featureCode(leg: InboundLeg, offer: SessionDescription, ends: Omit<CallEnds, 'destination' | 'direction'>, extensionId: number, dialled: string): Promise<boolean> {
-    const tenantId = ends.tenantId;
-    const features = this.deps.featureCodes;
-    if (features === undefined || !looksLikeFeatureCode(dialled)) return false;
-    const action = matchFeatureCode(dialled, await features.directory.featureCodes(tenantId));
-    if (action === undefined || this.cancelledInvites.has(leg.transaction)) return action !== undefined;
-    const summary = await runFeatureCode(
-      { actions: features.actions, ports: features.ports, mediaAddress: this.options.context.mediaAddress, logger: this.deps.logger, clock: this.options.context.clock },
-      { tenantId, extensionId, offer, answer: (sdp) => leg.answer(sdp), bye: () => leg.bye(), reject: (status, reason) => leg.reject(status, reason) },
-      action,
-    );
-    this.deps.logger.info({ tenantId, extensionId, dialled, outcome: summary.outcome, detail: summary.detail }, 'call: feature code');
-    this.hooks.record(featureCodeRecord(this.options.ids, ends, dialled, summary));
-    return true;
+  private begin(leg: InboundLeg, offer: SessionDescription, request: InviteCall): Promise<Call | undefined> {
+    return startCall(this.deps, this.options, this.hooks, leg, offer, request, () => this.cancelledInvites.has(leg.transaction));
   }
 
   /** The caller's SDP offer, or undefined after answering 488 (RFC 3261 §13.3.1.3). */

@@ -1,12 +1,15 @@
-// One call bridged by the B2BUA: the calling side (a phone's INVITE, or the source of an API call), the callee's
-// forks, the relay session anchoring the media, the live channels and the call's record, through ringing, answer and
-// end. Its media, forks, transfers and CDR attempts are kept in call-media, call-forks, call-transfers, call-attempts.
+// One call through the B2BUA: the calling side (a phone's INVITE, or the source of an API call), whoever the steps of
+// its destination list bring (forks of SIP parties, or the PBX itself answering), the relay session anchoring the
+// media, the live channels and the call's record, through setup, answer and end. It is the CallHandle the runner's
+// applications drive. Its media, forks, transfers and CDR attempts are kept in call-media, call-forks,
+// call-transfers, call-attempts.
 import type { RelaySessionControl } from '../../media/index.ts';
 import type { CancelTimer, Clock, Logger } from '../../shared/index.ts';
-import type { SipResponse } from '../../sip/index.ts';
+import type { SipResponse, SipStack } from '../../sip/index.ts';
 import type { CallRecord, Landing } from '../cdr/index.ts';
 import { CallAttempts } from './call-attempts.ts';
-import { CallForks, type FallbackReason, type Fork } from './call-forks.ts';
+import { CallForks } from './call-forks.ts';
+import type { CallIds } from './call-ids.ts';
 import { CallMedia } from './call-media.ts';
 import { CallTransfers, type TransferredCall } from './call-transfers.ts';
 import type { ConsultationRun, Consultation } from './consultation.ts';
@@ -15,6 +18,10 @@ import { readSdp } from './media-plan.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
 import type { CallerSide } from './caller-side.ts';
 import type { Disposition } from './call-outcome.ts';
+import { startForks } from './fork.ts';
+import { pbxMediaOf } from './pbx-media-session.ts';
+import type { PbxMedia } from './runner/pbx-media.ts';
+import type { AttemptLabel, CallHandle, RingOutcome, RingRequest } from './runner/step.ts';
 
 export interface CallContext {
   readonly clock: Clock;
@@ -30,12 +37,38 @@ export interface CallContext {
   readonly calleeReplaced?: (call: Call, leg: OutboundLeg) => void;
   /** Starts an attended transfer by the call's called party (the B2BUA's, so it can route the target's dialog). */
   readonly attendedTransfer?: (call: Call, destination: string) => Promise<string | undefined>;
+  /** What ringing parties needs: the stack, names and ids, and the B2BUA's maps of legs and dialogs. */
+  readonly legs: {
+    readonly stack: SipStack;
+    readonly ids: CallIds;
+    readonly nodeName: string;
+    /** A leg's INVITE transaction (the first, and a retry with credentials): its responses come to the leg. */
+    trackLeg(leg: OutboundLeg): void;
+    /** The caller's dialog, and the answering party's: in-dialog requests reach the call. */
+    established(call: Call): void;
+  };
+}
+
+/** The call's two ends as the steps see them, beyond its CDR record. */
+export interface CallParties {
+  /** Who the called parties see calling (DIAL presents its own caller id). */
+  readonly presented: { readonly number: string; readonly name: string };
+  /** The calling extension's id, when an extension calls: its routes and permissions apply to numbers dialled out. */
+  readonly callerExtensionId?: number;
+  /** The host the caller dialled; parties rung see the call come from it. */
+  readonly domain: string;
 }
 
 export type CallPhase = 'ringing' | 'answered' | 'ended';
 
-export class Call {
+export class Call implements CallHandle {
   private phase: CallPhase = 'ringing';
+  /** The first step relabels the call's first attempt; later steps start new ones. */
+  private attemptStarted = false;
+  /** How the last ringing ended: the disposition of its attempt when the next one starts. */
+  private lastRing: RingOutcome | undefined;
+  /** The PBX's media on the caller's side, once the PBX answered it. */
+  private pbx: ReturnType<typeof pbxMediaOf> | undefined;
   private readonly forks: CallForks;
   /** What each side is sent and where its media is on the relay. */
   readonly media: CallMedia;
@@ -51,6 +84,7 @@ export class Call {
     readonly relay: RelaySessionControl,
     readonly callerChannel: LiveChannel,
     readonly record: Omit<CallRecord, 'attempts' | 'endedAt'> & { readonly destination: string; readonly calleeAccount: string; readonly landed: Landing },
+    readonly parties: CallParties,
     /** A longer or shorter limit than the node's for this call (DIAL timeout=). */
     private readonly maxDurationMs: number | undefined = context.maxDurationMs,
   ) {
@@ -67,10 +101,147 @@ export class Call {
     return this.phase;
   }
 
-  /** Registers the forks and starts the no-answer timer (`ringSeconds`: the callee's ex_dialtimeout, else the node's). */
-  ring(forks: ReadonlyArray<Fork>, ringSeconds?: number): void {
-    const ringMs = ringSeconds === undefined ? this.context.ringTimeoutMs : ringSeconds * 1000;
+  // ---- CallHandle: what the steps of the destination list see ----
+
+  get tenantId(): number {
+    return this.record.tenantId;
+  }
+
+  get tenantCode(): string {
+    return this.record.tenantCode;
+  }
+
+  get linkedId(): string {
+    return this.callerChannel.linkedId;
+  }
+
+  get dialled(): string {
+    return this.record.dialled;
+  }
+
+  get domain(): string {
+    return this.parties.domain;
+  }
+
+  get callerParty(): CallHandle['callerParty'] {
+    const { number, name, account } = this.record.caller;
+    return { number: this.parties.presented.number || number, name: this.parties.presented.name || name, account, ...(this.parties.callerExtensionId === undefined ? {} : { extensionId: this.parties.callerExtensionId }) };
+  }
+
+  get callerAnswered(): boolean {
+    return this.media.callerConnected || this.phase === 'answered';
+  }
+
+  get over(): boolean {
+    return this.phase === 'ended';
+  }
+
+  attempt(label: AttemptLabel): void {
+    const now = this.context.clock.now();
+    if (!this.attemptStarted) {
+      this.attemptStarted = true;
+      this.attempts.relabel(label);
+    } else {
+      this.attempts.close(dispositionOf(this.lastRing), this.forks.first?.channel, now);
+      this.forks.nextAttempt();
+      this.attempts.start({ ...label, startedAt: now });
+    }
+    this.lastRing = undefined;
+    this.context.channels.update(this.callerChannel.name, { connectedNum: label.destination });
+  }
+
+  /** Rings SIP parties for the current attempt (resolves when one answers or all failed). */
+  async ring(request: RingRequest): Promise<RingOutcome> {
+    if (this.phase === 'ended') return { kind: 'caller-gone' };
+    if (this.phase === 'answered') return { kind: 'failed', status: 500, text: 'the call is already connected' };
+    const offer = this.media.calleeOffer(request.codecs ?? []);
+    if (offer === undefined) return { kind: 'no-codec' };
+    const legs = this.context.legs;
+    const forks = startForks({ stack: legs.stack, channels: this.context.channels, logger: this.context.logger }, { nodeName: legs.nodeName, ids: legs.ids, context: this.context }, this, {
+      targets: request.targets,
+      offer,
+      tenantId: this.tenantId,
+      tenantCode: this.tenantCode,
+      linkedId: this.linkedId,
+      callerId: this.parties.presented,
+      originateId: this.record.originateId,
+      listener: {
+        provisional: (l, r) => this.provisional(l, r),
+        answered: (l, r) => {
+          this.answered(l, r);
+          legs.established(this);
+        },
+        failed: (l, s, reason) => this.failed(l, s, reason),
+      },
+      track: (leg) => legs.trackLeg(leg),
+    });
+    if (forks.length === 0) return (this.lastRing = { kind: 'failed', status: 503, text: 'Service Unavailable' });
+    const outcome = this.forks.wait();
+    const ringMs = request.ringSeconds === undefined ? this.context.ringTimeoutMs : request.ringSeconds * 1000;
     this.forks.ring(forks, ringMs, () => this.noAnswer());
+    return (this.lastRing = await outcome);
+  }
+
+  /**
+   * The PBX answers the caller itself: 200 with one G.711 law and telephone-event (media-plan.ts pbxAnswer), the
+   * caller's media then ends at the relay, where prompts are played and keys heard. A call the PBX answered counts
+   * as ANSWERED, as in Asterisk. Undefined when the caller left or offered no G.711.
+   */
+  async answer(): Promise<PbxMedia | undefined> {
+    if (this.phase === 'ended') return undefined;
+    if (this.pbx !== undefined) return this.pbx;
+    if (this.phase === 'answered') return undefined;
+    const format = this.media.pbxAnswer();
+    if (format === undefined) return undefined;
+    if (!this.media.callerConnected) {
+      if (!this.caller.answered(format.sdp)) {
+        this.hangup('caller-gone');
+        return undefined;
+      }
+      this.media.answeredByPbx();
+    }
+    const now = this.context.clock.now();
+    this.attempts.answered(now);
+    this.relay.resume();
+    this.context.channels.update(this.callerChannel.name, { state: 'Up', answeredAt: this.callerChannel.answeredAt ?? now });
+    this.context.legs.established(this);
+    this.pbx = pbxMediaOf(this.relay.side('a'), format, () => this.phase === 'ended', this.context.clock);
+    return this.pbx;
+  }
+
+  /** ATXTRANSFER by this call's answered party (the channel control of its fork). */
+  consultTransfer(destination: string): Promise<string | undefined> {
+    return this.context.attendedTransfer === undefined ? Promise.resolve('attended transfer is not available') : this.context.attendedTransfer(this, destination);
+  }
+
+  /**
+   * A key one party pressed in SIP INFO (b2bua.ts): the PBX's when it answered the caller; between two parties it is
+   * carried to the other in the method that leg uses (TODO(engine): relay DTMF out; until then it is logged).
+   */
+  keyPressed(side: 'a' | 'b', digit: string, durationMs: number | undefined): void {
+    if (side === 'a' && this.pbx !== undefined && this.phase !== 'answered') return this.pbx.digit(digit);
+    this.context.logger.debug({ linkedId: this.linkedId, side, digit, durationMs }, 'call: SIP INFO key not carried over yet');
+  }
+
+  /**
+   * The list ended with nobody for the caller: an error answer while it is not answered (with a Warning for a
+   * 501), else a tone (busy for 486, congestion otherwise) and BYE, since a 486 cannot follow a 200.
+   */
+  async refuse(status: number, text: string): Promise<void> {
+    if (this.phase === 'ended') return;
+    const disposition = status === 486 || status === 600 ? 'BUSY' : status === 480 || status === 408 || status === 487 ? 'NO ANSWER' : status === 503 ? 'CONGESTION' : dispositionOf(this.lastRing);
+    if (this.media.callerConnected) {
+      const media = await this.answer();
+      if (media !== undefined && !this.over) {
+        await Promise.race([media.play([{ kind: 'tone', tone: disposition === 'BUSY' ? 'busy' : 'congestion' }], { loop: true }), new Promise((resolve) => this.context.clock.setTimer(REFUSAL_TONE_MS, () => resolve(undefined)))]);
+        media.stop();
+      }
+      if (this.over) return;
+      this.caller.hangup();
+      return this.end(this.attempts.isAnswered ? 'ANSWERED' : disposition);
+    }
+    this.caller.failed(status, text, status === 501 ? [['Warning', `399 callgrid "${text.replace(/["\\]/g, '')}"`]] : undefined);
+    this.end(disposition);
   }
 
   provisional(leg: OutboundLeg, response: SipResponse): void {
@@ -101,7 +272,9 @@ export class Call {
     }
     this.phase = 'answered';
     this.media.ringback(false);
-    // Forwarding and failover were for this attempt's ringing; they must not outlive the answer.
+    // Whatever the PBX played to the caller (a prompt, music) gives way to the party that answered.
+    this.pbx?.stop();
+    // The ring timer was for this attempt's ringing; it must not outlive the answer.
     this.forks.won(fork);
     this.media.pointCallee(sdp.value, leg);
     if (!this.media.callerConnected && !this.caller.answered(this.media.callerAnswer(sdp.value))) return this.hangup('caller-gone');
@@ -111,6 +284,7 @@ export class Call {
     this.context.channels.update(fork.channel.name, { state: 'Up', answeredAt: now, bridgedTo: this.callerChannel.name });
     this.context.channels.update(this.callerChannel.name, { state: 'Up', answeredAt: now, bridgedTo: fork.channel.name });
     if (this.maxDurationMs !== undefined && this.stopMaxDuration === undefined) this.stopMaxDuration = this.context.clock.setTimer(this.maxDurationMs, () => this.hangup('max-duration'));
+    this.forks.settle({ kind: 'answered' });
   }
 
   failed(leg: OutboundLeg, status: number, reason: string): void {
@@ -119,36 +293,10 @@ export class Call {
     this.forks.failed(status, reason);
     if (this.phase !== 'ringing') return;
     // A contact that failed is no channel any more; the CDR keeps the first one it saw.
-    if (this.forks.count > 1 || this.forks.hasFallback) this.context.channels.remove(fork.channel.name);
-    if (this.forks.pending) return;
-    const fallback = this.forks.takeFallback();
-    if (fallback === undefined) return this.giveUp();
-    void fallback().then((started) => {
-      if (!started) this.giveUp();
-    });
-  }
-
-  /** Sets what to try once every fork failed (e.g. the next carrier). Cleared when used. */
-  setFallback(fallback: (reason: FallbackReason) => Promise<boolean>): void {
-    this.forks.setFallback(fallback);
-  }
-
-  /**
-   * A forward: the attempt so far ends (busy, not answered) and is kept for the CDR; the call rings a new
-   * destination, whose forks the caller adds with ring().
-   */
-  nextAttempt(ended: Disposition, destination: string, peerAccount: string, landed: Landing): void {
-    this.attempts.close(ended, this.forks.first?.channel, this.context.clock.now());
-    this.forks.nextAttempt();
-    this.attempts.start({ destination, peerAccount, landed, startedAt: this.context.clock.now() });
-    this.context.channels.update(this.callerChannel.name, { connectedNum: destination });
-  }
-
-  private giveUp(): void {
-    if (this.phase !== 'ringing') return;
-    const outcome = this.forks.outcome();
-    this.refuseCaller(outcome.status, outcome.reason);
-    this.end(outcome.disposition);
+    this.context.channels.remove(fork.channel.name);
+    // Late answers of forks whose ringing already ended (cancelled at the ring time) change nothing.
+    if (this.forks.pending || !this.forks.waiting) return;
+    this.forks.settle(this.forks.ringOutcome());
   }
 
   /** The caller's side went away before the answer (CANCEL) or after it (BYE). */
@@ -157,7 +305,7 @@ export class Call {
     this.caller.ended();
     if (this.phase === 'ringing') {
       this.forks.cancelAll();
-      return this.end('NO ANSWER');
+      return this.end(this.attempts.isAnswered ? 'ANSWERED' : 'NO ANSWER');
     }
     this.forks.answered?.leg.bye();
     this.end('ANSWERED');
@@ -180,7 +328,7 @@ export class Call {
     if (this.phase === 'ringing') {
       this.forks.cancelAll();
       this.refuseCaller(480, 'Temporarily Unavailable');
-      return this.end('NO ANSWER');
+      return this.end(this.attempts.isAnswered ? 'ANSWERED' : 'NO ANSWER');
     }
     this.forks.answered?.leg.bye(`Q.850;cause=16;text="${cause}"`);
     this.caller.hangup();
@@ -249,12 +397,11 @@ export class Call {
     else this.caller.failed(status, reason);
   }
 
+  /** The ring time ran out: the forks are cancelled and the step hears "no answer" at once (their 487s change nothing). */
   private noAnswer(): void {
     if (this.phase !== 'ringing') return;
-    // With a fallback, the forks' 487s bring failed() here again, which runs the no-answer fallback.
-    if (this.forks.timedOut()) return;
-    this.refuseCaller(480, 'Temporarily Unavailable');
-    this.end('NO ANSWER');
+    this.forks.timedOut();
+    this.forks.settle({ kind: 'noanswer' });
   }
 
   /** The parts of this call its transfers rearrange, and what they need it to do (call-transfers.ts). */
@@ -275,7 +422,11 @@ export class Call {
         this.caller.hangup();
         this.end('ANSWERED');
       },
-      ringAgain: () => void (this.phase = 'ringing'),
+      ringAgain: () => {
+        this.phase = 'ringing';
+        // The transfer already started the next attempt (its destination): the next step names it, not a new one.
+        this.attemptStarted = false;
+      },
       calleeReplaced: (leg) => this.context.calleeReplaced?.(this, leg),
     };
   }
@@ -283,6 +434,8 @@ export class Call {
   private end(disposition: Disposition): void {
     if (this.phase === 'ended') return;
     this.phase = 'ended';
+    this.forks.settle({ kind: 'caller-gone' });
+    this.pbx?.close();
     this.forks.stop();
     this.stopMaxDuration?.();
     this.media.close();
@@ -297,4 +450,17 @@ export class Call {
     // Either party of a joined pair hanging up ends the other call's leg too.
     join?.partner.hangup('transfer-joined-party-left');
   }
+}
+
+/** How long a caller the PBX answered hears busy or congestion before the BYE when the list ends with nobody. */
+const REFUSAL_TONE_MS = 4000;
+
+/** The CDR disposition of an attempt that rang and ended as `ring` says (none: the attempt never rang anybody). */
+function dispositionOf(ring: RingOutcome | undefined): Disposition {
+  if (ring === undefined) return 'FAILED';
+  if (ring.kind === 'busy') return 'BUSY';
+  if (ring.kind === 'noanswer' || ring.kind === 'caller-gone') return 'NO ANSWER';
+  if (ring.kind === 'answered') return 'ANSWERED';
+  if (ring.kind === 'failed' && (ring.status === 480 || ring.status === 408)) return 'NO ANSWER';
+  return 'FAILED';
 }

@@ -16,7 +16,7 @@ export interface CallerSide {
   /** The callee answered: our answer to the caller. False when the caller can no longer take it. */
   answered(sdp: string): boolean;
   /** No callee answered: the caller gets this status (or, when it already talks to us, BYE). */
-  failed(status: number, reason: string): void;
+  failed(status: number, reason: string, headers?: ReadonlyArray<[string, string]>): void;
   /** The PBX or the callee ends an answered call. */
   hangup(): void;
   /** The caller itself went away (CANCEL or BYE): nothing more to send it. */
@@ -38,8 +38,8 @@ export class InviteCaller implements CallerSide {
     return this.leg.answer(sdp);
   }
 
-  failed(status: number, reason: string): void {
-    this.leg.reject(status, reason);
+  failed(status: number, reason: string, headers?: ReadonlyArray<[string, string]>): void {
+    this.leg.reject(status, reason, headers === undefined ? undefined : [...headers]);
   }
 
   hangup(): void {

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, test } from 'node:test';
-import { err, FakeClock, silentLogger } from '../../shared/index.ts';
-import type { MediaRelayControl } from '../../media/index.ts';
+import { FakeClock, silentLogger } from '../../shared/index.ts';
+import { MediaRelay } from '../../media/index.ts';
 import { FakeTransport, parseMessage, type Endpoint, type SipResponse } from '../../sip/index.ts';
 import { openStore, type Store } from '../../store/index.ts';
 import { CdrWriter } from '../cdr/index.ts';
@@ -23,8 +23,8 @@ const NEIGHBOUR: Endpoint = { protocol: 'udp', address: '192.0.2.50', port: 5062
 const DID = '41441234500';
 const PHONE = { username: '100-ACME', password: 'acme-100-pw' };
 
-/** Opens no media: every case here is answered before a call would need the relay. */
-const noRelay: MediaRelayControl = { localAddress: PBX.address, sessionCount: 0, sessionCapacity: 0, openSession: async () => err('no relay in this test'), close: () => undefined };
+/** A real relay on loopback: a call is set up (its destination list runs) before it knows the extension is offline. */
+let relay: MediaRelay;
 
 let store: Store;
 let fake: FakeTransport;
@@ -34,6 +34,8 @@ beforeEach(async () => {
   store = openStore('sqlite::memory:');
   await store.migrate();
   const clock = new FakeClock();
+  const portMin = 30_000 + 2 * Math.floor(Math.random() * 5_000);
+  relay = MediaRelay.create({ host: '127.0.0.1', portMin, portMax: portMin + 19, clock });
   const tenant = await store.tenants.create({ te_code: 'ACME', te_name: 'Acme' }, '2026-01-01 00:00:00');
   const extension = await store.objects('extension').insert(tenant.te_id, { ex_number: '100', ex_username: PHONE.username, ex_secret: PHONE.password, ex_tech: 'PJSIP', ex_name: 'Alice' });
   const did = await store.objects('did').insert(tenant.te_id, { di_number: DID });
@@ -50,7 +52,7 @@ beforeEach(async () => {
         routing: new StoreRoutingDirectory(store),
         carriers: new StoreCarrierDirectory(store, clock, 0),
         channels: new ChannelRegistry(),
-        relay: noRelay,
+        relay,
         cdrs: new CdrWriter(store.cdrs, silentLogger),
       },
     },
@@ -64,6 +66,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await node.stop();
+  relay.close();
   await store.close();
 });
 

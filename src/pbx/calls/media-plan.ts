@@ -1,6 +1,6 @@
 // How a call's SDP passes through the B2BUA: each side's description is rewritten to point at that side's relay
 // port (media anchoring), and the address each endpoint asked for is read off its description for the relay.
-import { anchorMedia, answerDirection, offeredDirection, parseSdp, serializeSdp, type Direction, type SessionDescription } from '../../media/index.ts';
+import { anchorMedia, answerDirection, buildAnswer, offeredDirection, parseSdp, serializeSdp, TELEPHONE_EVENT, type Direction, type SessionDescription } from '../../media/index.ts';
 import { err, ok, type Result } from '../../shared/index.ts';
 
 /** Where an endpoint wants its RTP: the first active audio stream's address and port. */
@@ -67,4 +67,41 @@ export function ownOffer(address: string, port: number, sessionId: string): stri
     'a=sendrecv',
     '',
   ].join('\r\n');
+}
+
+/** What the PBX itself speaks on a call it answered: one G.711 law, and RFC 4733 events when the caller offered them. */
+export interface PbxFormat {
+  readonly sdp: string;
+  readonly payloadType: number;
+  readonly encoding: 'PCMU' | 'PCMA';
+  readonly telephoneEventPayloadType: number | undefined;
+}
+
+/**
+ * The PBX's answer to a caller it answers itself (a prompt, a feature code, an IVR): the first G.711 law in the
+ * offer's order (a desk phone that offers G.722 or Opus first still lists PCMU or PCMA), alone, so the caller sends
+ * what the relay decodes, plus telephone-event with the offerer's payload type. Undefined when no G.711 is offered:
+ * the relay neither decodes nor transcodes other codecs.
+ */
+export function pbxAnswer(offer: SessionDescription, address: string, port: number, version: number): PbxFormat | undefined {
+  const audio = offer.media.find((m) => m.media === 'audio' && m.port !== 0 && m.proto === 'RTP/AVP');
+  if (audio === undefined) return undefined;
+  const law = audio.formats.map((format) => encodingOf(audio, format)).find((name): name is 'PCMU' | 'PCMA' => name === 'PCMU' || name === 'PCMA');
+  if (law === undefined) return undefined;
+  const codecs = [
+    { encoding: law, clockRate: 8000, payloadType: law === 'PCMU' ? 0 : 8 },
+    { encoding: TELEPHONE_EVENT, clockRate: 8000, payloadType: 101, fmtp: '0-16' },
+  ];
+  const answer = buildAnswer(offer, { address, port, sessionId: String(version), sessionVersion: String(version), username: 'callgrid', codecs });
+  if (!answer.ok) return undefined;
+  const payloadType = answer.value.stream.payloadTypes.find((pt) => pt !== answer.value.stream.telephoneEventPayloadType);
+  if (payloadType === undefined) return undefined;
+  return { sdp: serializeSdp(answer.value.sdp), payloadType, encoding: law, telephoneEventPayloadType: answer.value.stream.telephoneEventPayloadType };
+}
+
+/** A format's encoding name from its a=rtpmap, else the static G.711 numbers (RFC 3551 §6). */
+function encodingOf(media: SessionDescription['media'][number], format: string): string | undefined {
+  const map = media.attributes.find((a) => a.kind === 'rtpmap' && a.payloadType === Number(format));
+  if (map !== undefined && map.kind === 'rtpmap') return map.encoding.toUpperCase();
+  return format === '0' ? 'PCMU' : format === '8' ? 'PCMA' : undefined;
 }

@@ -4,29 +4,26 @@ import { randomBytes } from 'node:crypto';
 import type { MediaRelayControl, RelaySessionControl } from '../../media/index.ts';
 import type { Logger } from '../../shared/index.ts';
 import type { SipStack } from '../../sip/index.ts';
-import { resolveDialled, routeOutboundCall, type OutboundDirectory } from '../dialplan/index.ts';
+import { targetsForNumber, type NumberDirectory } from '../dialplan/index.ts';
 import { callerNameAddr, callerUser } from './caller-identity.ts';
 import { LIMIT_COUNTERS, refuseCall, type AdmissionPolicy } from './call-admission.ts';
-import { dialCarriers, refuseUndialled } from './carrier-dial.ts';
-import type { CarrierDirectory } from './carrier-directory.ts';
 import type { CallCounters } from './call-setup-types.ts';
 import { Call, type CallContext } from './call.ts';
 import type { CallIds } from './call-ids.ts';
-import type { CallDirectory } from './call-ports.ts';
+import type { CallDirectory, ExtensionTarget } from './call-ports.ts';
 import { callerChannel } from './caller-channel.ts';
 import { OriginatedCaller } from './caller-side.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
-import { ringExtension } from './fork.ts';
 import { mediaAddress, ownOffer, readSdp } from './media-plan.ts';
 import type { OriginateOutcome, OriginateRequest } from './originate-request.ts';
-import { OutboundLeg, type OutboundListener } from './outbound-leg.ts';
+import { OutboundLeg } from './outbound-leg.ts';
 import type { SetupHooks } from './call-setup-types.ts';
 
 export interface OriginatorDeps {
   readonly stack: SipStack;
   readonly directory: CallDirectory;
-  readonly routing: OutboundDirectory;
-  readonly carriers: CarrierDirectory;
+  /** Numbers as destination lists (the destination is dialled like any number). */
+  readonly numbers: NumberDirectory;
   readonly counters: CallCounters;
   readonly relay: MediaRelayControl;
   readonly channels: ChannelRegistry;
@@ -118,7 +115,7 @@ export class Originator {
     }
     // The caller side of the call is whichever source contact answers; until then, the first one stands for all.
     const side = new OriginatedCaller(caller.leg);
-    call = this.newCall(side, session.value, channel, request, tenantCode, source.account);
+    call = this.newCall(side, session.value, channel, request, tenantCode, source, contacts[0]?.source.address ?? '127.0.0.1');
     this.deps.channels.add(channel, { hangup: (cause) => call?.hangup(cause), blindTransfer: async (destination) => (call === undefined ? 'the call is not set up yet' : this.hooks.transfer(call, destination)) });
     this.hooks.track(call);
     const stopDialTimer = context.clock.setTimer(request.dialTimeoutMs, () => {
@@ -142,43 +139,16 @@ export class Originator {
     this.deps.channels.update(call.callerChannel.name, { state: 'Up', answeredAt: this.options.context.clock.now(), sipCallId: leg.callId });
     this.hooks.established(call);
 
-    const listener: OutboundListener = {
-      provisional: (l, r) => call.provisional(l, r),
-      answered: (l, r) => {
-        call.answered(l, r);
-        this.hooks.established(call);
-      },
-      failed: (l, s, reason) => call.failed(l, s, reason),
-    };
-    const callerId = { number: request.destinationCallerId ?? request.source, name: request.destinationCallerId ?? call.callerChannel.callerIdName };
-    const target = await resolveDialled(this.deps.directory, request.tenantId, request.destination);
-    if (target.kind === 'unknown') {
-      // Not an extension: click-to-call's usual case, a customer's number, out by the source extension's routes.
-      const source = await this.deps.directory.findExtension(request.tenantId, request.source);
-      const routed = source === undefined ? undefined : await routeOutboundCall(this.deps.routing, request.tenantId, source.extensionId, request.destination);
-      if (routed === undefined || !routed.ok) return call.unreachable('FAILED', 404, 'Not Found');
-      const outcome = await dialCarriers(this.deps, this.options, call, { attempts: routed.attempts, callerId, listener, track: (_t, l) => this.hooks.trackLeg(l) });
-      if (outcome !== 'ringing') refuseUndialled(call, outcome);
-      return;
-    }
-    if (target.kind === 'busy') return call.unreachable('BUSY', 486, 'Busy Here');
-    const contacts = await this.deps.directory.contacts(request.tenantId, target.extension.extensionId);
-    if (contacts.length === 0) return call.unreachable('FAILED', 480, 'Temporarily Unavailable');
-    const forks = ringExtension(this.deps, this.options, call, {
-      tenantCode,
-      target: target.extension,
-      contacts,
-      callerId,
-      domain: contacts[0]?.source.address ?? '127.0.0.1',
-      linkedId: call.callerChannel.linkedId,
-      listener,
-    });
-    for (const fork of forks) this.hooks.trackLeg(fork.leg);
-    call.ring(forks, target.extension.ringSeconds);
-    if (forks.length === 0) call.unreachable('FAILED', 480, 'Temporarily Unavailable');
+    // The destination is a number like any dialled one: its list runs through the one destination runner.
+    const targets = await targetsForNumber(this.deps.numbers, request.tenantId, request.destination);
+    if (targets.length === 0) return void (await call.refuse(404, 'Not Found'));
+    void this.hooks.run(call, targets);
   }
 
-  private newCall(side: OriginatedCaller, session: RelaySessionControl, channel: ReturnType<typeof callerChannel>, request: OriginateRequest, tenantCode: string, account: string): Call {
+  private newCall(side: OriginatedCaller, session: RelaySessionControl, channel: ReturnType<typeof callerChannel>, request: OriginateRequest, tenantCode: string, source: ExtensionTarget, domain: string): Call {
+    const account = source.account;
+    // The destination sees DIAL's destcallerid when given, else the source extension.
+    const presented = request.destinationCallerId === undefined ? { number: request.source, name: channel.callerIdName } : { number: request.destinationCallerId, name: request.destinationCallerId };
     return new Call(this.options.context, side, session, channel, {
       tenantId: request.tenantId,
       tenantCode,
@@ -192,6 +162,6 @@ export class Originator {
       destination: request.destination,
       calleeAccount: '',
       landed: { kind: 'EXT', label: request.destination },
-    }, request.maxDurationMs);
+    }, { presented, callerExtensionId: source.extensionId, domain }, request.maxDurationMs);
   }
 }

@@ -47,6 +47,8 @@ export type InboundDecision =
       readonly tenantId: number;
       readonly did: DidEntry;
       readonly slot: 'DID' | 'DID-UNCONDITIONAL';
+      /** The slot's targets in de_ord order: the list the call runs. */
+      readonly targets: readonly DestinationTarget[];
       readonly destinations: readonly RoutedDestination[];
       /** The destination to run first (destinations[0]). */
       readonly first: RoutedDestination;
@@ -112,5 +114,5 @@ export async function routeInbound(directory: InboundDirectory, call: InboundCal
   const destinations = describeTargets(targets, customs);
   const [first] = destinations;
   if (first === undefined) return { ok: false, reason: 'no-destination', message: `DID ${did.number} has no destination`, tenantId };
-  return { ok: true, tenantId, did, slot, destinations, first };
+  return { ok: true, tenantId, did, slot, targets, destinations, first };
 }

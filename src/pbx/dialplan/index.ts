@@ -1,5 +1,6 @@
 // The dialplan module: what a dialled number reaches inside a tenant.
 export { resolveDialled, type DialTarget } from './resolve-dialled.ts';
+export { targetsForNumber, type NumberDirectory, type NumberTarget } from './number-targets.ts';
 export type { DialplanDirectory, ExtensionTarget } from './ports.ts';
 export {
   routeOutbound,

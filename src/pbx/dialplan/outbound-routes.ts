@@ -235,12 +235,17 @@ export interface OutboundDirectory {
   routes(routingProfileId: number): Promise<RouteRule[]>;
   /** The (global) providers with these ids. */
   routingProviders(providerIds: readonly number[]): Promise<RoutingProvider[]>;
+  /**
+   * The tenant's own outbound settings, for numbers dialled out with no extension calling (a DID whose destination is
+   * an external number): its te_rp_id, every number allowed, no caller id of its own. Undefined = not routed.
+   */
+  tenantRouting?(tenantId: number): Promise<CallerRouting | undefined>;
 }
 
 /** routeOutbound over a directory: the caller's settings, its profile's routes and their providers. */
-export async function routeOutboundCall(directory: OutboundDirectory, tenantId: number, extensionId: number, dialled: string, options: OutboundOptions = {}): Promise<OutboundDecision> {
-  const caller = await directory.callerRouting(tenantId, extensionId);
-  if (caller === undefined) return refuse('unknown-caller', `Extension ${extensionId} not found`);
+export async function routeOutboundCall(directory: OutboundDirectory, tenantId: number, extensionId: number | undefined, dialled: string, options: OutboundOptions = {}): Promise<OutboundDecision> {
+  const caller = extensionId === undefined ? await directory.tenantRouting?.(tenantId) : await directory.callerRouting(tenantId, extensionId);
+  if (caller === undefined) return refuse('unknown-caller', extensionId === undefined ? `Tenant ${tenantId} has no outbound routing` : `Extension ${extensionId} not found`);
   const rules = caller.routingProfileId === null ? [] : await directory.routes(caller.routingProfileId);
   const ids = [...new Set(rules.flatMap((r) => (r.providerId === null ? [] : [r.providerId])))];
   const providers = new Map((ids.length > 0 ? await directory.routingProviders(ids) : []).map((p) => [p.providerId, p] as const));

@@ -5,6 +5,7 @@ import type { Store } from '../../store/index.ts';
 import type { CustomDestination, ExtensionForwarding, ExtensionSituation, ForwardingDirectory } from './extension-slots.ts';
 import { forwardingFlags, SITUATION_FLAG, SITUATION_SLOT } from './extension-slots.ts';
 import type { DidEntry, InboundDirectory } from './inbound-did.ts';
+import type { NumberDirectory } from './number-targets.ts';
 import type { CallerRouting, OutboundDirectory, RouteRule, RoutingProvider } from './outbound-routes.ts';
 import { providerTarget, type ProviderTargetResult } from './provider-target.ts';
 
@@ -13,6 +14,13 @@ const ROUTE_COLUMNS = ['dl_id', 'dl_regex', 'dl_pr_id', 'dl_adddigits', 'dl_dele
 const PROVIDER_COLUMNS = ['pr_id', 'pr_disabled', 'pr_callerid', 'pr_calleridname'];
 const DID_COLUMNS = ['di_id', 'di_te_id', 'di_number', 'di_unconditionalstatus', 'di_didnameprefix', 'di_maxchannels'];
 const SITUATIONS: readonly ExtensionSituation[] = ['incoming', 'busy', 'noanswer', 'offline'];
+/** Objects dialled by their own number, the target each becomes, in the order they are looked up. */
+const NUMBERED = [
+  { object: 'huntlist', column: 'hu_number', id: 'hu_id', tag: 'HUNTLIST' },
+  { object: 'queue', column: 'qu_number', id: 'qu_id', tag: 'QUEUE' },
+  { object: 'conference', column: 'cr_number', id: 'cr_id', tag: 'MEETME' },
+  { object: 'paginggroup', column: 'pa_number', id: 'pa_id', tag: 'PAGING' },
+] as const;
 
 const text = (value: unknown): string => (value === null || value === undefined ? '' : String(value));
 const int = (value: unknown, fallback: number): number => {
@@ -22,7 +30,7 @@ const int = (value: unknown, fallback: number): number => {
 const idOrNull = (value: unknown): number | null => (value === null || value === undefined || value === '' ? null : Number(value));
 const isOn = (value: unknown) => text(value).toLowerCase() === 'on';
 
-export class StoreRoutingDirectory implements OutboundDirectory, InboundDirectory, ForwardingDirectory {
+export class StoreRoutingDirectory implements OutboundDirectory, InboundDirectory, ForwardingDirectory, Omit<NumberDirectory, 'findExtension'> {
   constructor(private readonly store: Store) {}
 
   async callerRouting(tenantId: number, extensionId: number): Promise<CallerRouting | undefined> {
@@ -43,6 +51,29 @@ export class StoreRoutingDirectory implements OutboundDirectory, InboundDirector
       trunkCallerId: text(row.ex_trunkcidoverride),
       trunkEmergencyCallerId: text(row.ex_trunkemergencycidoverride),
     };
+  }
+
+  /** The tenant's object with this own number: hunt list, queue, conference room or paging group (§3.4). */
+  async findNumbered(tenantId: number, number: string): Promise<DestinationTarget | undefined> {
+    const found = await Promise.all(
+      NUMBERED.map(async ({ object, column, id, tag }) => {
+        const [row] = await this.store.objects(object).list(tenantId, { [column]: number }, { limit: 1, columns: [id] });
+        return row === undefined ? undefined : { tag, id: Number(row[id]) };
+      }),
+    );
+    return found.find((target) => target !== undefined);
+  }
+
+  async shortNumber(tenantId: number, number: string): Promise<string | undefined> {
+    const [row] = await this.store.objects('shortnumber').list(tenantId, { sn_number: number }, { limit: 1, columns: ['sn_destnumber'] });
+    const destination = text(row?.sn_destnumber);
+    return destination === '' ? undefined : destination;
+  }
+
+  async tenantRouting(tenantId: number): Promise<CallerRouting | undefined> {
+    const tenant = await this.store.tenants.get(tenantId);
+    if (tenant === undefined) return undefined;
+    return { extensionId: 0, routingProfileId: tenant.te_rp_id ?? null, callAllowed: '', destAllowRegex: '', callAllowedReason: '', callerIdNumber: '', callerIdName: '', emergencyCallerId: '' };
   }
 
   async routes(routingProfileId: number): Promise<RouteRule[]> {

@@ -1,0 +1,307 @@
+// The media end of the apps bench: UDP sockets in forked processes (one port each) that a call's SDP names, so the
+// server under test sends its RTP here. Per stream (source port + SSRC) it counts packets, loss from sequence numbers
+// (RFC 3550 A.3, as bench/calls/rtp-sink.ts) and lateness: a packet is late when it arrives more than LATE_MS after
+// its schedule, first-packet arrival + (timestamp - first timestamp) / 8 ms (8 kHz G.711). Two modes per step:
+// - echo: every packet goes back to where it came from (a talking callee, as bench/calls' sink), for relayed calls;
+// - dtmf: no echo; once a stream has run DTMF_AFTER packets the sink presses one key back at its source (RFC 4733
+//   events, payload type 101), the little a caller sends to a PBX that plays a prompt and listens for keys.
+import { fork, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import type { SinkReport } from '../calls/rtp-sink.ts';
+
+export const LATE_MS = 40;
+/** The key pressed per stream in dtmf mode, and when: after half a second of the prompt. */
+export const DTMF_EVENT = 5;
+const DTMF_AFTER = 25;
+export const DTMF_PAYLOAD_TYPE = 101;
+
+export interface TimingReport extends SinkReport {
+  /** Packets more than LATE_MS behind their timestamp schedule. */
+  readonly late: number;
+  /** The worst lateness seen, ms (0 when no packet was behind schedule). */
+  readonly maxLateMs: number;
+  /** The most any packet ran ahead of its schedule, ms: a bursty sender's spread (ahead is harmless, late is not). */
+  readonly maxEarlyMs: number;
+  /** Fewest packets any stream brought. */
+  readonly minPerStream: number;
+  /** Streams the sink pressed a key on (dtmf mode). */
+  readonly dtmfSent: number;
+}
+
+export type SinkMode = 'echo' | 'dtmf';
+
+type Request = { readonly id: number; readonly cmd: 'reset'; readonly mode: SinkMode } | { readonly id: number; readonly cmd: 'report' };
+type Reply = { readonly id: number; readonly report?: TimingReport; readonly port?: number };
+/** A request before its id is given (distributed over the union, so `mode` stays on 'reset'). */
+type Ask = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
+
+class SinkProcess {
+  private nextId = 1;
+  private readonly pending = new Map<number, (reply: Reply) => void>();
+
+  private constructor(private readonly child: ChildProcess, readonly port: number) {
+    child.on('message', (message: Reply) => {
+      const resolve = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      resolve?.(message);
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
+  static async start(): Promise<SinkProcess> {
+    const child = fork(fileURLToPath(import.meta.url), ['--timing-sink'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const onExit = () => child.kill('SIGKILL');
+    process.once('exit', onExit);
+    child.once('exit', () => process.removeListener('exit', onExit));
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the RTP sink did not start within 15 s')), 15_000);
+      child.once('message', (message: Reply) => {
+        clearTimeout(timer);
+        if (message.port) resolve(message.port);
+        else reject(new Error('the RTP sink did not report its port'));
+      });
+      child.once('exit', (code) => reject(new Error(`the RTP sink exited (${String(code)})`)));
+    });
+    return new SinkProcess(child, port);
+  }
+
+  ask(request: Ask): Promise<Reply> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error('the RTP sink did not answer'));
+      }, 10_000);
+      this.pending.set(id, (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      });
+      this.child.send({ ...request, id } as Request);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** The sink processes; reports add up (peaks too: every process peaks during the same hold). */
+export class TimingSink {
+  private constructor(private readonly processes: readonly SinkProcess[]) {}
+
+  static async start(count: number): Promise<TimingSink> {
+    const started = await Promise.allSettled(Array.from({ length: count }, () => SinkProcess.start()));
+    const ok = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) {
+      await Promise.all(ok.map((one) => one.stop()));
+      throw failed.reason;
+    }
+    return new TimingSink(ok);
+  }
+
+  get ports(): number[] {
+    return this.processes.map((one) => one.port);
+  }
+
+  get pids(): number[] {
+    return this.processes.map((one) => one.pid);
+  }
+
+  async reset(mode: SinkMode): Promise<void> {
+    await Promise.all(this.processes.map((one) => one.ask({ cmd: 'reset', mode })));
+  }
+
+  async report(): Promise<TimingReport> {
+    const replies = await Promise.all(this.processes.map((one) => one.ask({ cmd: 'report' })));
+    const total = { streams: 0, sources: 0, received: 0, expected: 0, lost: 0, peakActive: 0, malformed: 0, sinkDrops: 0, late: 0, maxLateMs: 0, maxEarlyMs: 0, minPerStream: Number.POSITIVE_INFINITY, dtmfSent: 0 };
+    for (const reply of replies) {
+      const report = reply.report;
+      if (!report) throw new Error('the RTP sink sent no report');
+      for (const key of ['streams', 'sources', 'received', 'expected', 'lost', 'peakActive', 'malformed', 'sinkDrops', 'late', 'dtmfSent'] as const) total[key] += report[key];
+      total.maxLateMs = Math.max(total.maxLateMs, report.maxLateMs);
+      total.maxEarlyMs = Math.max(total.maxEarlyMs, report.maxEarlyMs);
+      if (report.streams > 0) total.minPerStream = Math.min(total.minPerStream, report.minPerStream);
+    }
+    if (total.minPerStream === Number.POSITIVE_INFINITY) total.minPerStream = 0;
+    return total;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.processes.map((one) => one.stop()));
+  }
+}
+
+// ---- the sink process itself ----
+
+interface Stream {
+  received: number;
+  /** Extended sequence numbers (cycles * 65536 + seq): first and highest seen. */
+  base: number;
+  max: number;
+  /** Arrival (ms, performance clock) and timestamp of the first packet; the timestamp extended past 2^32. */
+  firstAt: number;
+  firstTs: number;
+  lastTs: number;
+  tsExtended: number;
+  lastAt: number;
+  dtmfSent: boolean;
+}
+
+/** Kernel drops at the socket bound to 127.0.0.1:port, as bench/calls' sink reads them. */
+function socketDrops(port: number): number {
+  try {
+    const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+    for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n')) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[1] === local) return Number(fields[fields.length - 1]) || 0;
+    }
+  } catch {
+    // not Linux
+  }
+  return 0;
+}
+
+/** One RFC 4733 event packet: `key`, end bit, duration in timestamp units (RFC 4733 §2.3). */
+function dtmfPacket(ssrc: number, seq: number, timestamp: number, key: number, end: boolean, duration: number, marker: boolean): Buffer {
+  const packet = Buffer.alloc(16);
+  packet[0] = 0x80;
+  packet[1] = (marker ? 0x80 : 0) | DTMF_PAYLOAD_TYPE;
+  packet.writeUInt16BE(seq & 0xffff, 2);
+  packet.writeUInt32BE(timestamp >>> 0, 4);
+  packet.writeUInt32BE(ssrc >>> 0, 8);
+  packet[12] = key;
+  packet[13] = (end ? 0x80 : 0) | 10; // volume -10 dBm0
+  packet.writeUInt16BE(duration, 14);
+  return packet;
+}
+
+function runSink(): void {
+  const socket = createSocket({ type: 'udp4', recvBufferSize: 8 * 1024 * 1024, sendBufferSize: 8 * 1024 * 1024 });
+  let streams = new Map<number, Stream>();
+  let sources = new Set<number>();
+  let mode: SinkMode = 'echo';
+  let malformed = 0;
+  let late = 0;
+  let maxLateMs = 0;
+  let maxEarlyMs = 0;
+  let peakActive = 0;
+  let dropsBase = 0;
+  let dtmfSent = 0;
+  const port = () => socket.address().port;
+
+  /** The key pressed back at a stream's source: start, two updates, then the end packet three times (§2.5.1.4). */
+  const pressKey = (to: { port: number; address: string }) => {
+    const ssrc = (Math.random() * 0xffffffff) >>> 0;
+    const seq0 = Math.floor(Math.random() * 0x8000);
+    const ts = Math.floor(Math.random() * 0x7fffffff);
+    const steps: Array<[boolean, number, boolean]> = [[false, 160, true], [false, 320, false], [false, 480, false], [true, 640, false], [true, 640, false], [true, 640, false]];
+    steps.forEach(([end, duration, marker], i) => {
+      setTimeout(() => socket.send(dtmfPacket(ssrc, seq0 + i, ts, DTMF_EVENT, end, duration, marker), to.port, to.address), i * 20);
+    });
+    dtmfSent++;
+  };
+
+  socket.on('message', (packet, from) => {
+    const now = performance.now();
+    if (mode === 'echo') socket.send(packet, from.port, from.address);
+    if (packet.length < 12 || packet[0] === undefined || packet[0] >> 6 !== 2) {
+      malformed++;
+      return;
+    }
+    const seq = packet.readUInt16BE(2);
+    const timestamp = packet.readUInt32BE(4);
+    const ssrc = packet.readUInt32BE(8);
+    const key = from.port * 4294967296 + ssrc;
+    const stream = streams.get(key);
+    if (stream === undefined) {
+      streams.set(key, { received: 1, base: seq, max: seq, firstAt: now, firstTs: timestamp, lastTs: timestamp, tsExtended: timestamp, lastAt: now, dtmfSent: false });
+      sources.add(from.port);
+      return;
+    }
+    stream.received++;
+    stream.lastAt = now;
+    const cycle = stream.max - (stream.max & 0xffff);
+    let extended = cycle + seq;
+    if (extended - stream.max > 32768) extended -= 65536;
+    else if (stream.max - extended > 32768) extended += 65536;
+    if (extended > stream.max) stream.max = extended;
+    if (extended < stream.base) stream.base = extended;
+    // The 32-bit timestamp extended by its signed step from the last packet, so a wrap or a reordered packet lands right.
+    stream.tsExtended += (timestamp - stream.lastTs) | 0;
+    stream.lastTs = timestamp;
+    const behind = now - (stream.firstAt + (stream.tsExtended - stream.firstTs) / 8);
+    if (behind > LATE_MS) late++;
+    if (behind > maxLateMs) maxLateMs = behind;
+    if (-behind > maxEarlyMs) maxEarlyMs = -behind;
+    if (mode === 'dtmf' && !stream.dtmfSent && stream.received >= DTMF_AFTER) {
+      stream.dtmfSent = true;
+      pressKey({ port: from.port, address: from.address });
+    }
+  });
+
+  const sampler = setInterval(() => {
+    const since = performance.now() - 1000;
+    let active = 0;
+    for (const stream of streams.values()) if (stream.lastAt >= since) active++;
+    peakActive = Math.max(peakActive, active);
+  }, 500);
+  sampler.unref();
+
+  process.on('message', (request: Request) => {
+    if (request.cmd === 'reset') {
+      streams = new Map();
+      sources = new Set();
+      mode = request.mode;
+      malformed = 0;
+      late = 0;
+      maxLateMs = 0;
+      maxEarlyMs = 0;
+      peakActive = 0;
+      dtmfSent = 0;
+      dropsBase = socketDrops(port());
+      process.send?.({ id: request.id } satisfies Reply);
+      return;
+    }
+    let received = 0;
+    let expected = 0;
+    let lost = 0;
+    let minPerStream = Number.POSITIVE_INFINITY;
+    for (const stream of streams.values()) {
+      const span = stream.max - stream.base + 1;
+      received += stream.received;
+      expected += span;
+      lost += Math.max(0, span - stream.received);
+      minPerStream = Math.min(minPerStream, stream.received);
+    }
+    const report: TimingReport = {
+      streams: streams.size,
+      sources: sources.size,
+      received,
+      expected,
+      lost,
+      peakActive,
+      malformed,
+      sinkDrops: socketDrops(port()) - dropsBase,
+      late,
+      maxLateMs,
+      maxEarlyMs,
+      minPerStream: streams.size > 0 ? minPerStream : 0,
+      dtmfSent,
+    };
+    process.send?.({ id: request.id, report } satisfies Reply);
+  });
+  process.on('disconnect', () => process.exit(0));
+  socket.bind(0, '127.0.0.1', () => process.send?.({ id: 0, port: port() } satisfies Reply));
+}
+
+if (process.argv.includes('--timing-sink') && process.argv[1] === fileURLToPath(import.meta.url)) runSink();

@@ -1,0 +1,41 @@
+// The node's applications by destination tag (spec §3.3): what each step of a call's list runs. A tag missing here
+// is not built yet: the runner says so (a 501 naming it) and goes on to the next target.
+import type { Applications, CarrierDirectory, ChannelRegistry } from './calls/index.ts';
+import type { CallDirectory } from './calls/call-ports.ts';
+import type { CustomDestination, ForwardingDirectory, OutboundDirectory } from './dialplan/index.ts';
+import { CustomDestinationStep, DialNumber, DialOut } from './apps/dial-out/index.ts';
+import { FeatureCodeStep, looksLikeFeatureCode, matchFeatureCode, type FeatureActions, type FeatureCodeDirectory } from './apps/feature-codes/index.ts';
+import { RingExtension } from './apps/ring-extension/index.ts';
+import type { Logger } from '../shared/index.ts';
+
+/** Feature codes' state changes (DND, flows) and the tenant's code table. */
+export interface FeatureCodePorts {
+  readonly actions: FeatureActions;
+  readonly directory: FeatureCodeDirectory;
+}
+
+export interface ApplicationPorts {
+  readonly directory: CallDirectory;
+  readonly routing: OutboundDirectory & ForwardingDirectory & { customs(tenantId: number, ids: readonly number[]): Promise<CustomDestination[]> };
+  readonly carriers: CarrierDirectory;
+  readonly channels: ChannelRegistry;
+  readonly featureCodes?: FeatureCodePorts;
+  readonly logger: Logger;
+}
+
+export function nodeApplications(ports: ApplicationPorts, counters: { providerLimit: number }): Applications {
+  const dialOut = new DialOut({ routing: ports.routing, carriers: ports.carriers, channels: ports.channels, counters });
+  return {
+    EXT: new RingExtension({ directory: ports.directory, forwarding: ports.routing }),
+    OUT: new DialNumber(dialOut),
+    CUSTOM: new CustomDestinationStep(ports.routing, dialOut),
+    ...(ports.featureCodes === undefined ? {} : { FEATURECODE: new FeatureCodeStep({ ...ports.featureCodes, logger: ports.logger }) }),
+  };
+}
+
+/** Whether a dialled number is one of the tenant's feature codes (call setup checks it before the dialplan). */
+export function featureCodeCheck(ports: FeatureCodePorts): { isFeatureCode(tenantId: number, dialled: string): Promise<boolean> } {
+  return {
+    isFeatureCode: async (tenantId, dialled) => looksLikeFeatureCode(dialled) && matchFeatureCode(dialled, await ports.directory.featureCodes(tenantId)) !== undefined,
+  };
+}
