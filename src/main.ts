@@ -123,6 +123,7 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
     relay,
     cdrs: new CdrWriter(runtime.store.cdrs, runtime.logger),
     featureCodes: { actions: featureActions, directory: featureActions },
+    mediaFiles: runtime.services.media,
   };
   const node = await PbxNode.start(
     { accounts: directory, domains: directory, bindings, clock: systemClock, logger: runtime.logger, calls, flows: runtime.services.blf, trunks: new StoreTrunkDirectory(runtime.store) },

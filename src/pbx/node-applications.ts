@@ -5,6 +5,7 @@ import type { CallDirectory } from './calls/call-ports.ts';
 import type { CustomDestination, ForwardingDirectory, OutboundDirectory } from './dialplan/index.ts';
 import { CustomDestinationStep, DialNumber, DialOut } from './apps/dial-out/index.ts';
 import { FeatureCodeStep, looksLikeFeatureCode, matchFeatureCode, type FeatureActions, type FeatureCodeDirectory } from './apps/feature-codes/index.ts';
+import { Playback, type MediaFileDirectory } from './apps/playback/index.ts';
 import { RingExtension } from './apps/ring-extension/index.ts';
 import type { Logger } from '../shared/index.ts';
 
@@ -20,6 +21,8 @@ export interface ApplicationPorts {
   readonly carriers: CarrierDirectory;
   readonly channels: ChannelRegistry;
   readonly featureCodes?: FeatureCodePorts;
+  /** Tenants' media files (PLAYBACK); none = PLAYBACK is not built on this node. */
+  readonly mediaFiles?: MediaFileDirectory;
   readonly logger: Logger;
 }
 
@@ -30,6 +33,7 @@ export function nodeApplications(ports: ApplicationPorts, counters: { providerLi
     OUT: new DialNumber(dialOut),
     CUSTOM: new CustomDestinationStep(ports.routing, dialOut),
     ...(ports.featureCodes === undefined ? {} : { FEATURECODE: new FeatureCodeStep({ ...ports.featureCodes, logger: ports.logger }) }),
+    ...(ports.mediaFiles === undefined ? {} : { PLAYBACK: new Playback({ media: ports.mediaFiles, logger: ports.logger }) }),
   };
 }
 

@@ -9,6 +9,7 @@ import type { CallDirectory } from './calls/call-ports.ts';
 import type { CarrierDirectory } from './calls/carrier-directory.ts';
 import type { ForwardingDirectory, InboundDirectory, NumberDirectory, OutboundDirectory } from './dialplan/index.ts';
 import { featureCodeCheck, nodeApplications, type FeatureCodePorts } from './node-applications.ts';
+import type { MediaFileDirectory } from './apps/playback/index.ts';
 import type { ChannelRegistry } from './calls/channel-registry.ts';
 import type { CdrWriter } from './cdr/index.ts';
 import { Presence, type FlowStateSource } from './presence/index.ts';
@@ -42,6 +43,8 @@ export interface PbxNodePorts {
     readonly cdrs: CdrWriter;
     /** Star codes answered by the PBX (DND, flows). */
     readonly featureCodes?: FeatureCodePorts;
+    /** Tenants' media files, for PLAYBACK steps. */
+    readonly mediaFiles?: MediaFileDirectory;
   };
   /** Providers this node registers to (outbound trunk registration); none = no trunk registers. */
   readonly trunks?: TrunkDirectory;

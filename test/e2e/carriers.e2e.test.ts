@@ -12,7 +12,32 @@ import { createTestNetwork, skipWithoutNetns, type TestNetwork } from '../suppor
 import { runSipp, skipWithoutSipp } from '../support/sipp.ts';
 import { startPbxServer } from './pbx-server.ts';
 import { api, eventually, freePort, stopAll, tempDir } from './process.ts';
-import { CARRIER_UAC, carrierUas } from './carrier-scenarios.ts';
+import { CARRIER_UAC, carrierListener, carrierUas } from './carrier-scenarios.ts';
+import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+
+/** G.711 mu-law to linear, -1..1 (ITU-T G.711). */
+function ulaw(byte: number): number {
+  const u = ~byte & 0xff;
+  const magnitude = ((((u & 0x0f) << 3) + 0x84) << ((u & 0x70) >> 4)) - 0x84;
+  return (u & 0x80 ? -magnitude : magnitude) / 32768;
+}
+
+/** The share of the signal's energy at `hz` (Goertzel over the whole of it, at 8 kHz). */
+function toneRatio(samples: Float64Array, hz: number): number {
+  const coefficient = 2 * Math.cos((2 * Math.PI * hz) / 8000);
+  let s1 = 0;
+  let s2 = 0;
+  let energy = 0;
+  for (const x of samples) {
+    const s0 = x + coefficient * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+    energy += x * x;
+  }
+  const power = s1 * s1 + s2 * s2 - coefficient * s1 * s2;
+  return energy === 0 ? 0 : (2 * power) / (samples.length * energy);
+}
 
 const SKIP = skipWithoutNetns('carrier e2e') || skipWithoutBaresip('carrier e2e') || skipWithoutSox('carrier e2e') || skipWithoutSipp('carrier e2e');
 const TONE = 700;
@@ -185,6 +210,41 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
       await phone!.setAnswerMode('manual');
       await call({ tenant: 'ACME', reqtype: 'MANAGEDB', object: 'did', action: 'update', objectid: didId, jsondata: JSON.stringify({ di_maxchannels: 0 }) });
     }
+  });
+
+  test('a DID whose slot plays a media file: the PBX answers the carrier, which hears the message before it sends anything, then BYE', async () => {
+    // The prompt: 1.5 s of 1000 Hz, uploaded as the tenant's media file; a second DID plays it.
+    const promptFile = join(data.path, 'prompt.wav');
+    writeToneWav(promptFile, { frequencyHz: 1000, seconds: 1.5, padSeconds: 0 });
+    const media = await add('mediafile', { me_name: 'Welcome' });
+    const form = new FormData();
+    form.set('filename', new Blob([readFileSync(promptFile)]), 'welcome.wav');
+    const query = new URLSearchParams({ key, tenant: 'ACME', reqtype: 'MANAGEDB', object: 'mediafile', action: 'updatebinary', objectid: String(media.me_id) });
+    const uploaded = await fetch(`${base}/pbx/proxyapi.php?${query.toString()}`, { method: 'POST', body: form });
+    assert.equal(uploaded.headers.get('x-callgrid-error'), null, await uploaded.text());
+    const did = await add('did', { di_number: '41441234599' });
+    await call({ tenant: 'ACME', reqtype: 'MANAGEDB', object: 'destination', action: 'replace', typesrc: 'DID', typeidsrc: String(did.di_id), jsondata: JSON.stringify([`PLAYBACK-${media.me_id}`]) });
+
+    // The carrier's media port is a socket of this test: it counts what the PBX sends; the carrier sends nothing.
+    const listener = createSocket('udp4');
+    const received: Buffer[] = [];
+    listener.on('message', (packet) => received.push(packet));
+    await new Promise<void>((resolve) => listener.bind(0, '127.0.0.1', resolve));
+    try {
+      writeFileSync(join(data.path, 'carrier-listener.xml'), carrierListener(listener.address().port));
+      const result = await runSipp(['-sf', 'carrier-listener.xml', '-i', '127.0.0.1', '-p', String(carrierPort), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-s', '41441234599', '-m', '1', '-timeout', '20s', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 25_000);
+      assert.equal(result.code, 0, result.output);
+    } finally {
+      listener.close();
+    }
+    // 1.5 s of 20 ms packets of PCMU (pt 0), one stream, carrying the prompt's 1000 Hz.
+    assert.ok(received.length >= 60, `${received.length} RTP packets reached the carrier`);
+    assert.deepEqual([...new Set(received.map((p) => (p[1] ?? 0) & 0x7f))], [0]);
+    assert.equal(new Set(received.map((p) => p.readUInt32BE(8))).size, 1, 'one SSRC');
+    const pcm = Float64Array.from(Buffer.concat(received.map((p) => p.subarray(12))), ulaw);
+    assert.ok(toneRatio(pcm, 1000) > 0.5, 'the prompt is what the carrier hears');
+    const row = (await cdrs()).find((r) => r.firstdst === '41441234599');
+    assert.deepEqual([row?.disposition, row?.lastapp, row?.wherelanded], ['ANSWERED', 'Playback', `PLAYBACK:${media.me_id}`], JSON.stringify(row));
   });
 
   test('the carrier calling a number that is no DID gets 404', async () => {

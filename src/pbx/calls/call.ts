@@ -143,6 +143,9 @@ export class Call implements CallHandle {
       this.attempts.relabel(label);
     } else {
       this.attempts.close(dispositionOf(this.lastRing), this.forks.first?.channel, now);
+      // The last attempt's forks are over (cancelled at its ring time, or failed): their channels go with them, or
+      // a late 487 from a fork the call no longer knows would leave its channel counted against the tenant's limit.
+      for (const fork of this.forks.all) if (fork !== this.forks.answered) this.context.channels.remove(fork.channel.name);
       this.forks.nextAttempt();
       this.attempts.start({ ...label, startedAt: now });
     }

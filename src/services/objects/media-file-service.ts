@@ -101,6 +101,19 @@ export class MediaFileService {
     return updated;
   }
 
+  /** Where the audio of a media file of this tenant lies (PLAYBACK plays it); undefined when there is none yet. */
+  async audioPath(tenantId: number, id: number): Promise<string | undefined> {
+    let row: ObjectRow;
+    try {
+      row = await this.objects.get('mediafile', tenantId, id);
+    } catch (error) {
+      if (error instanceof PbxError && error.code === 'not_found') return undefined;
+      throw error;
+    }
+    const format = String(row.me_format ?? '');
+    return Object.hasOwn(MEDIA_FORMATS, format) ? this.pathOf(Number(row.me_te_id), id, format) : undefined;
+  }
+
   /** The audio of a media file of this tenant. */
   async audio(tenantId: number, id: number): Promise<MediaAudio> {
     const row = await this.objects.get('mediafile', tenantId, id);

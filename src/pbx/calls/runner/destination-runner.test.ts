@@ -129,6 +129,16 @@ describe('destination runner', () => {
     assert.equal(counters.notBuilt, 2);
   });
 
+  test("'continue' runs the next target; at the end of the list the call is hung up, not refused", async () => {
+    const { runner: r } = runner({ PLAYBACK: scripted({ 1: { kind: 'continue' }, 2: { kind: 'continue' } }) });
+    let hungUp = '';
+    const call = { ...fakeCall(), hangup: (cause: string) => void (hungUp = cause) };
+    assert.deepEqual(await r.run(call, [{ tag: 'PLAYBACK', id: 1 }, { tag: 'PLAYBACK', id: 2 }]), { kind: 'done' });
+    assert.deepEqual(call.steps, ['PLAYBACK-1', 'PLAYBACK-2']);
+    assert.deepEqual(call.refused, []);
+    assert.equal(hungUp, 'destination-list-ended');
+  });
+
   test('a step that throws counts as failed and the next target runs', async () => {
     const { runner: r, counters } = runner({ EXT: scripted({ 2: { kind: 'connected' } }) });
     const call = fakeCall();

@@ -62,6 +62,10 @@ export class DestinationRunner {
           return { kind: outcome.kind };
         case 'failed':
           return this.end(call, { status: outcome.status, text: outcome.text, why: `${target.tag}-${target.id} failed` });
+        case 'continue':
+          last = { status: 0, text: 'the list ended', why: `${target.tag}-${target.id} done` };
+          index++;
+          break;
         case 'next': {
           const fallback = STATUS_OF[outcome.reason];
           last = { status: outcome.status ?? fallback.status, text: outcome.text ?? fallback.text, why: `${target.tag}-${target.id}: ${outcome.reason}` };
@@ -109,6 +113,12 @@ export class DestinationRunner {
 
   private async end(call: CallHandle, last: { status: number; text: string; why: string }): Promise<RunEnd> {
     if (call.over) return { kind: 'caller-gone' };
+    // After a step that did its part (a message played) the list simply ends: the PBX hangs up, as Asterisk does at
+    // the end of a dialplan, with no error answer or tone.
+    if (last.status === 0) {
+      call.hangup('destination-list-ended');
+      return { kind: 'done' };
+    }
     await call.refuse(last.status, last.text);
     return { kind: 'failed', ...last };
   }

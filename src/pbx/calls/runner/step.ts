@@ -26,6 +26,8 @@ export type StepOutcome =
   | { readonly kind: 'connected' }
   /** The step ended the call itself (a feature code's confirmation, a message played then hung up). */
   | { readonly kind: 'done' }
+  /** The step did its part (a message played): the next target runs; when none is left the call ends normally. */
+  | { readonly kind: 'continue' }
   /** Try the next target; `status`/`text` say what the caller hears if none is left (busy 486, 480...). */
   | { readonly kind: 'next'; readonly reason: NextReason; readonly status?: number; readonly text?: string }
   /** Continue with another slot's list (a forward, an IVR choice, a condition's branch) instead of this one. */
