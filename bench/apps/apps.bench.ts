@@ -29,18 +29,19 @@
 //   are up and printed, SIPp's included, so a saturated load generator shows.
 // - Goals (Callgrid): playing endpoints >= 1.0x its relayed calls, recorded calls >= 0.7x.
 //
-// The Callgrid half (callgrid-side.ts). Relayed calls run today. Playing and recorded calls throw NotBuiltYet
-// ("Callgrid's PBX endpoints are not built yet"), printed in the table, until the engine has:
-// - playing: a destination step that answers the caller with a PBX media endpoint (the relay's worker plays 20 ms
-//   G.711 packets) and loops a media file until the caller hangs up, while hearing RFC 4733 keys. The bench will
-//   upload prompt.ts's WAV as a mediafile (MANAGEDB mediafile add + the audio upload), give a DID (di_number
-//   5550100, MANAGEDB did add) the DID slot `PLAYBACK-<me_id>` (looped; or a MUSICONHOLD class holding the prompt),
-//   and reach it from SIPp callers recognised as a provider (pr_match `127.0.0.1:<each caller's fixed port>`, so
-//   extension 100's own INVITEs stay extension calls); or, equally, a feature code / short number extension 100
-//   dials whose destination is that playback step. It needs a way to count keys heard per call (a CDR field, a log
-//   line or a counter the bench can read).
-// - recorded: the per-call recording flag MiRTA has: ex_recording = 'yes' on extension 101 (or di_recording = 'yes'
-//   on a DID in front of it); the bench then counts the files the engine writes under its data dir.
+// The Callgrid half (callgrid-side.ts), started with the tenant share and per-extension caps off
+// (CALLGRID_TENANT_CALL_SHARE_PERCENT=100, CALLGRID_EXTENSION_MAX_CALLS=0, as bench/calls) and an RTP port range of
+// 8 ports per call of the top level (at least 10,000):
+// - relayed: bench/calls' calls through extension 100 -> 101.
+// - playing: a DID (5550100) whose slot is `PLAYBACK-<me_id>` (MANAGEDB destination replace, typesrc DID); the media
+//   file holds prompt.ts's prompt repeated back to back past the longest call (PLAYBACK plays a file once, then the
+//   PBX hangs up; SIPp's BYE must come first), uploaded with `updatebinary`. The SIPp callers are the peer's, each
+//   from a fixed port that a provider names (host = the first, pr_match = the others), so they are a carrier calling
+//   a DID. Callgrid answers (200, one G.711 law + telephone-event) and its relay's worker plays the file. The key the
+//   sink presses is not checked: Callgrid has no per-call key counter yet; its row says so instead of failing.
+// - recorded: throws NotBuiltYet, printed in the table, until per-call recording is wired to ex_recording /
+//   di_recording: ex_recording = 'yes' on extension 101 (or di_recording = 'yes' on a DID in front of it); the bench
+//   will then count the files the engine writes under its data dir.
 //
 // Environment knobs
 //   BENCH_SERVERS=rtpengine,callgrid   BENCH_PARTS=relayed,playing,recorded
@@ -123,6 +124,8 @@ const stepSettings: StepSettings = settings;
 // Longest a level may take: placing + hold + placing (the last call's length) + SIPp's own margins.
 const stepMax = (level: number) => (2 * level) / settings.setupRate + settings.holdSeconds + 45;
 const partMax = settings.levels.reduce((sum, level) => sum + stepMax(level), 0) + 30;
+/** The longest call of any step (hold + placing at the top level, as holdStep makes them). */
+const longestCallSeconds = () => settings.holdSeconds + Math.max(...settings.levels) / settings.setupRate;
 const budgetMs = (settings.servers.size * settings.parts.size * partMax + 120) * 1000;
 
 const workDir = mkdtempSync(join(tmpdir(), 'callgrid-bench-apps-'));
@@ -180,7 +183,7 @@ async function part(title: string, kind: CallKind, start: () => Promise<{ driver
     });
     // The server's log helps when calls themselves failed, not when the media was merely late.
     if ((ramp.steps[ramp.steps.length - 1]?.sipFailed ?? 0) > 0 && started.log) console.log(started.log().trim().split('\n').slice(-15).join('\n'));
-    return { kind: 'measured', ramp };
+    return { kind: 'measured', ramp, ...(started.driver.caveat ? { caveat: started.driver.caveat } : {}) };
   } finally {
     stoppers.delete(stop);
     await stop();
@@ -249,7 +252,7 @@ async function callgridServer(scenarios: Scenarios, callerScenarios: readonly st
   if (!ts) throw new Error('no sink');
   let side: CallgridSide;
   try {
-    side = await startCallgridSide({ repo: REPO, dir: workDir, nodeArgs: settings.nodeArgs, extraEnv: settings.callgridEnv });
+    side = await startCallgridSide({ repo: REPO, dir: workDir, nodeArgs: settings.nodeArgs, extraEnv: settings.callgridEnv, topLevel: settings.levels[settings.levels.length - 1] ?? 0 });
   } catch (error) {
     const reason = `could not start: ${(error as Error).message}`;
     console.log(`  Callgrid: ${reason}`);
@@ -265,7 +268,10 @@ async function callgridServer(scenarios: Scenarios, callerScenarios: readonly st
       driver: await twoPartyDriver({ target: side.target, caller: side.caller, callee: side.callee, dial: '101', scenarios, sinkPorts: ts.ports, dir, maxSeconds: partMax + 60 }),
       log: () => side.pbx.child.stderr(),
     }));
-    const playing = await part('Callgrid, playing', 'playing', async () => ({ driver: await callgridPlaying(side, { callerScenarios, promptFile, dir }) }));
+    const playing = await part('Callgrid, playing', 'playing', async () => ({
+      driver: await callgridPlaying(side, { callerScenarios, promptFile, dir, longestCallSeconds: longestCallSeconds() }),
+      log: () => side.pbx.child.stderr(),
+    }));
     const recorded = await part('Callgrid, recorded', 'recorded', async () => ({ driver: await callgridRecorded(side, { scenarios, sinkPorts: ts.ports, dir, maxSeconds: partMax + 60 }) }));
     return { relayed, playing, recorded };
   } finally {

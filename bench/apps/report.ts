@@ -12,7 +12,8 @@ export type Outcome =
   | { readonly kind: 'not-built'; readonly reason: string }
   /** It should work but could not be measured: why. */
   | { readonly kind: 'failed'; readonly reason: string }
-  | { readonly kind: 'measured'; readonly ramp: Ramp };
+  /** caveat: what the server's own check left out (printed under the table). */
+  | { readonly kind: 'measured'; readonly ramp: Ramp; readonly caveat?: string };
 
 export type ServerOutcomes = Readonly<Record<CallKind, Outcome>>;
 
@@ -73,6 +74,7 @@ export function printSummary(servers: ReadonlyArray<readonly [string, ServerOutc
     for (const kind of ['relayed', 'playing', 'recorded'] as const) {
       const outcome = o[kind];
       if (outcome.kind === 'not-built' || outcome.kind === 'failed') console.log(`${name} ${kind}: ${outcome.reason}`);
+      if (outcome.kind === 'measured' && outcome.caveat) console.log(`${name} ${kind}: ${outcome.caveat}`);
     }
   }
   const callgrid = servers.find(([name]) => name.startsWith('Callgrid'))?.[1];

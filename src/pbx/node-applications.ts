@@ -1,10 +1,11 @@
 // The node's applications by destination tag (spec §3.3): what each step of a call's list runs. A tag missing here
 // is not built yet: the runner says so (a 501 naming it) and goes on to the next target.
-import type { Applications, CarrierDirectory, ChannelRegistry } from './calls/index.ts';
+import type { Applications, CarrierDirectory, ChannelRegistry, SlotDirectory } from './calls/index.ts';
 import type { CallDirectory } from './calls/call-ports.ts';
 import type { CustomDestination, ForwardingDirectory, OutboundDirectory } from './dialplan/index.ts';
 import { CustomDestinationStep, DialNumber, DialOut } from './apps/dial-out/index.ts';
 import { FeatureCodeStep, looksLikeFeatureCode, matchFeatureCode, type FeatureActions, type FeatureCodeDirectory } from './apps/feature-codes/index.ts';
+import { Ivr, type IvrDirectory } from './apps/ivr/index.ts';
 import { Playback, type MediaFileDirectory } from './apps/playback/index.ts';
 import { RingExtension } from './apps/ring-extension/index.ts';
 import type { Logger } from '../shared/index.ts';
@@ -17,12 +18,14 @@ export interface FeatureCodePorts {
 
 export interface ApplicationPorts {
   readonly directory: CallDirectory;
-  readonly routing: OutboundDirectory & ForwardingDirectory & { customs(tenantId: number, ids: readonly number[]): Promise<CustomDestination[]> };
+  readonly routing: OutboundDirectory & ForwardingDirectory & SlotDirectory & { customs(tenantId: number, ids: readonly number[]): Promise<CustomDestination[]> };
   readonly carriers: CarrierDirectory;
   readonly channels: ChannelRegistry;
   readonly featureCodes?: FeatureCodePorts;
-  /** Tenants' media files (PLAYBACK); none = PLAYBACK is not built on this node. */
+  /** Tenants' media files (PLAYBACK, IVR prompts); none = neither is built on this node. */
   readonly mediaFiles?: MediaFileDirectory;
+  /** Tenants' voice menus. */
+  readonly ivrs?: IvrDirectory;
   readonly logger: Logger;
 }
 
@@ -34,6 +37,9 @@ export function nodeApplications(ports: ApplicationPorts, counters: { providerLi
     CUSTOM: new CustomDestinationStep(ports.routing, dialOut),
     ...(ports.featureCodes === undefined ? {} : { FEATURECODE: new FeatureCodeStep({ ...ports.featureCodes, logger: ports.logger }) }),
     ...(ports.mediaFiles === undefined ? {} : { PLAYBACK: new Playback({ media: ports.mediaFiles, logger: ports.logger }) }),
+    ...(ports.mediaFiles === undefined || ports.ivrs === undefined
+      ? {}
+      : { IVR: new Ivr({ ivrs: ports.ivrs, slots: ports.routing, media: ports.mediaFiles, extensions: ports.directory, logger: ports.logger }) }),
   };
 }
 

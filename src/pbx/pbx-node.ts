@@ -10,6 +10,7 @@ import type { CarrierDirectory } from './calls/carrier-directory.ts';
 import type { ForwardingDirectory, InboundDirectory, NumberDirectory, OutboundDirectory } from './dialplan/index.ts';
 import { featureCodeCheck, nodeApplications, type FeatureCodePorts } from './node-applications.ts';
 import type { MediaFileDirectory } from './apps/playback/index.ts';
+import type { IvrDirectory } from './apps/ivr/index.ts';
 import type { ChannelRegistry } from './calls/channel-registry.ts';
 import type { CdrWriter } from './cdr/index.ts';
 import { Presence, type FlowStateSource } from './presence/index.ts';
@@ -43,8 +44,10 @@ export interface PbxNodePorts {
     readonly cdrs: CdrWriter;
     /** Star codes answered by the PBX (DND, flows). */
     readonly featureCodes?: FeatureCodePorts;
-    /** Tenants' media files, for PLAYBACK steps. */
+    /** Tenants' media files, for PLAYBACK steps and IVR prompts. */
     readonly mediaFiles?: MediaFileDirectory;
+    /** Tenants' voice menus (IVR steps). */
+    readonly ivrs?: IvrDirectory;
   };
   /** Providers this node registers to (outbound trunk registration); none = no trunk registers. */
   readonly trunks?: TrunkDirectory;

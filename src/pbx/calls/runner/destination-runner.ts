@@ -72,6 +72,12 @@ export class DestinationRunner {
           index++;
           break;
         }
+        case 'jump':
+          // Bounded by MAX_STEPS like everything else: a number dialled from a menu that leads back to the menu.
+          list = outcome.targets;
+          index = 0;
+          last = { status: 404, text: 'Not Found', why: `${target.tag}-${target.id}: dialled nothing` };
+          break;
         case 'goto': {
           const key = slotKey(outcome.slot);
           // A slot entered twice in one call is a loop (EXT-1 forwards to 2, 2 forwards back to 1): its list would run

@@ -32,6 +32,8 @@ export type StepOutcome =
   | { readonly kind: 'next'; readonly reason: NextReason; readonly status?: number; readonly text?: string }
   /** Continue with another slot's list (a forward, an IVR choice, a condition's branch) instead of this one. */
   | { readonly kind: 'goto'; readonly slot: SlotRef }
+  /** Continue with these targets instead of this list (a number dialled inside an IVR). */
+  | { readonly kind: 'jump'; readonly targets: readonly Target[] }
   /** The caller hung up (or cancelled) while the step ran. */
   | { readonly kind: 'caller-gone' }
   /** The call ends here: the caller gets `status` (or, when already answered, a tone and BYE). */

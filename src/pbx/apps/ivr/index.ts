@@ -1,0 +1,3 @@
+// Voice menus (IVR-<id>). Other modules import from here only.
+export { Ivr, type IvrDeps } from './ivr.ts';
+export { StoreIvrDirectory, ivrSettings, type IvrDirectory, type IvrSettings } from './ivr-settings.ts';
