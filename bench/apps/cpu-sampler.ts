@@ -132,6 +132,9 @@ export function cpuSnapshot(): CpuSnapshot {
   return { at: performance.now(), procs, machine: machineBusy() };
 }
 
+/** Between a process's label and one of its threads' in cpuUse's keys: `Callgrid: main thread`. */
+const DETAIL = ': ';
+
 /** The label of work on the machine that is not the bench's: other users' jobs competing for the same cores. */
 export const OTHER = 'not the bench';
 
@@ -172,9 +175,6 @@ export function cpuUse(before: CpuSnapshot, after: CpuSnapshot): Map<string, num
   if (machine > 0) use.set(OTHER, Math.max(0, (100 * (machine - ours)) / TICKS_PER_SECOND / seconds));
   return use;
 }
-
-/** Between a process's label and one of its threads' in cpuUse's keys: `Callgrid: main thread`. */
-const DETAIL = ': ';
 
 /** `rtpengine 30%, SIPp caller 12%, Callgrid 40% (main thread 25%, ...), ...`, highest first, the rest of the machine last. */
 export function formatCpu(use: ReadonlyMap<string, number>): string {

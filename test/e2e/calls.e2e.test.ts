@@ -288,6 +288,15 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
       const row = (await cdrs()).find((r) => r.dst === code);
       assert.deepEqual([row?.src, row?.disposition, row?.lastapp, row?.wherelanded], ['101', 'ANSWERED', 'Playback', `PLAYBACK:${code}`], JSON.stringify(row));
     }
+    // A feature code is a call like any other while it runs: it shows in CHANNELS, and the phone may hang up first
+    // (its BYE is answered 200 and the call ends as answered).
+    await phone('a101').call(uri('*76'), { timeoutMs: 10_000 });
+    const live = await channelsOf('ACME');
+    assert.ok(live.some((c) => c.Extension === '*76' && c.State === 'Up'), JSON.stringify(live));
+    await phone('a101').hangup();
+    await phone('a101').waitForClosed({ timeoutMs: 10_000 });
+    await eventually(async () => (await channelsOf('ACME')).length === 0, 5_000, 'the feature-code channel is gone');
+    await call('ACME', { reqtype: 'DND', action: 'set', number: '101', value: '' });
   });
 
   test('DIAL rings the source, which hears ringback while the destination rings; then they talk', async () => {

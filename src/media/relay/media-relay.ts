@@ -52,6 +52,11 @@ export interface RelaySnapshot {
   readonly socketErrors: number;
   readonly packetsPlayed: number;
   readonly mutedByPlayback: number;
+  readonly mutedByDtmf: number;
+  readonly dtmfSent: number;
+  readonly dtmfDropped: number;
+  /** Sessions being recorded now. */
+  readonly recording: number;
   readonly media: MediaSnapshot;
 }
 
@@ -181,6 +186,10 @@ export class MediaRelay implements MediaRelayControl {
       socketErrors: c.socketErrors,
       packetsPlayed: c.packetsPlayed,
       mutedByPlayback: c.mutedByPlayback,
+      mutedByDtmf: c.mutedByDtmf,
+      dtmfSent: c.dtmfSent,
+      dtmfDropped: c.dtmfDropped,
+      recording: [...this.sessions].filter((session) => session.recording).length,
       media: this.mediaSnapshot(),
     };
   }

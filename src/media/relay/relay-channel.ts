@@ -15,6 +15,16 @@ export type RelayChannelKind = 'rtp' | 'rtcp';
  */
 export type RelayTap = (side: SideName, packet: Buffer, channel: RelayChannelKind) => void;
 
+/**
+ * A recorded session's taps on its side A (session-recording.ts): what the leg sends, what is forwarded to it and what
+ * the relay plays to it. Each reads the buffer before returning and keeps nothing of it.
+ */
+export interface RecordingTap {
+  sent(datagram: Buffer): void;
+  heard(datagram: Buffer): void;
+  played(payload: Buffer, payloadType: number, sequenceNumber: number, ssrc: number, dueMs: number): void;
+}
+
 /** What a channel reads and counts on its side (SideState). */
 export interface ChannelSide {
   readonly logger: Logger;
@@ -25,6 +35,10 @@ export interface ChannelSide {
   readonly onPacket: RelayTap | undefined;
   /** Hears the leg's keys in its RTP, when the PBX listens (relay-side.ts detectDtmf). */
   readonly detector: { onDatagram(datagram: Uint8Array, nowMs: number): void } | undefined;
+  /** Set on side A of a session being recorded. */
+  readonly recording: RecordingTap | undefined;
+  /** A key is being sent to this leg (dtmf-sender.ts): other media is held back from it meanwhile. */
+  sendingDtmf: boolean;
   packetsIn: number;
   bytesIn: number;
   packetsOut: number;
@@ -120,10 +134,13 @@ export class RelayChannel {
     side.bytesIn += packet.length;
     side.lastPacketAtMs = now;
     // rtcp-mux (RFC 5761 §4): RTCP packet types 192-223 occupy the RTP marker+payload-type byte.
-    if (this.kind === 'rtp' && !isMuxedRtcp(packet)) {
+    const media = this.kind === 'rtp' && !isMuxedRtcp(packet);
+    if (media) {
       side.lastRtpAtMs = now;
       // The leg's keys (RFC 4733 events, in-band tones) are heard before the packet goes on, muted or not.
       side.detector?.onDatagram(packet, now);
+      // What a recorded caller says (track 0), read before the paired side's restamper rewrites the header.
+      side.recording?.sent(packet);
     }
     if (side.onPacket !== undefined) side.tap(packet, this.kind);
     const peer = this.peer;
@@ -134,11 +151,17 @@ export class RelayChannel {
     }
     // The prompt wins: while the leg on the other side hears a playback, what its bridged party says is not sent to
     // it (two streams interleaved under one SSRC would be noise). RTCP goes on: it describes the call, not the audio.
-    if (this.kind === 'rtp' && peer.side.playing) {
-      counters.mutedByPlayback++;
+    // A key being sent to it holds the stream the same way (dtmf-sender.ts says why).
+    if (this.kind === 'rtp' && (peer.side.playing || peer.side.sendingDtmf)) {
+      if (peer.side.sendingDtmf) counters.mutedByDtmf++;
+      else counters.mutedByPlayback++;
       return;
     }
-    if (peer.restamper !== undefined && !isMuxedRtcp(packet)) peer.restamper.restamp(packet);
+    if (media && peer.restamper !== undefined) {
+      // What a recorded caller hears (track 1), with its sender's own stream fields: the restamp rewrites them.
+      peer.side.recording?.heard(packet);
+      peer.restamper.restamp(packet);
+    }
     peer.socket.send(packet, peer.destPort, peer.destAddress, peer.afterSend);
     peer.side.packetsOut++;
     peer.side.bytesOut += packet.length;

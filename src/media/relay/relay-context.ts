@@ -19,8 +19,13 @@ export class RelayCounters {
   socketErrors = 0;
   /** RTP from a bridged party not sent to a leg because a playback was going to it (the prompt wins). */
   mutedByPlayback = 0;
-  /** Frames the relay produced itself (prompts, tones, fan-out sources) and handed to a socket. */
+  /** Frames the relay produced itself (prompts, tones, fan-out sources, RFC 4733 keys) and handed to a socket. */
   packetsPlayed = 0;
+  /** RTP (bridged, or a playback's frames) not sent to a leg because a key was being sent to it (sendDtmf). */
+  mutedByDtmf = 0;
+  /** Keys sent to legs as RFC 4733 events (all their packets out), and keys refused: invalid, or the queue full. */
+  dtmfSent = 0;
+  dtmfDropped = 0;
 
   get packetsDropped(): number {
     return this.droppedMalformed + this.droppedStray + this.droppedForeign + this.droppedUnroutable;

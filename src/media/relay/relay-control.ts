@@ -3,6 +3,7 @@
 // per-packet state that lives where the packets are, and a worker's cannot be read synchronously.
 import type { Result } from '../../shared/index.ts';
 import type { CallProgressTone } from '../player/index.ts';
+import type { RecordingResult } from '../recorder/index.ts';
 
 /** Side A is the caller's leg, side B the callee's. */
 export type SideName = 'a' | 'b';
@@ -105,6 +106,34 @@ export interface RelaySideControl {
    * arrive, so a key is never heard twice. Undefined stops listening.
    */
   detectDtmf(options: DtmfDetection | undefined): void;
+  /**
+   * Sends a key to this side's leg as RFC 4733 telephone-events (a key heard in SIP INFO on the other leg, a key the
+   * PBX dials itself): from the side's own RTP port, in the same RTP stream as the media the leg hears, on the relay's
+   * 20 ms media clock. One key at a time; further keys queue (a bounded queue: keys beyond it are dropped and logged).
+   * While a key is sent, bridged media and playback frames are not sent to the leg. An invalid digit is ignored.
+   */
+  sendDtmf(digit: string, options: DtmfSendOptions): void;
+}
+
+/** How a key is sent (sendDtmf). Plain data: it crosses threads. */
+export interface DtmfSendOptions {
+  /** How long the key is held: rounded up to whole 20 ms frames, and kept within 40 ms - 5 s. */
+  readonly durationMs: number;
+  /** The telephone-event payload type the leg's SDP negotiated (8 kHz clock assumed: the G.711 legs' rate). */
+  readonly payloadType: number;
+}
+
+/** Payload type -> what it carries, for one recorded track. Name the telephone-event and CN types the leg negotiated. */
+export type RecordEncodings = Readonly<Record<number, 'PCMU' | 'PCMA' | 'telephone-event' | 'CN'>>;
+
+/** A recording of a session (RelaySessionControl.record). Plain data: it crosses threads. */
+export interface RecordRequest {
+  /** The WAV file to write, already resolved under the tenant's folder (its folder is created if missing). */
+  readonly path: string;
+  /** 'stereo': track 0 left, track 1 right; 'mixed': one channel, both tracks summed. */
+  readonly mode: 'mixed' | 'stereo';
+  /** Per track (0, 1), payload type -> encoding; absent: 0 PCMU, 8 PCMA, 13 CN on both. */
+  readonly encodings?: readonly [RecordEncodings, RecordEncodings];
 }
 
 /** How a side listens for keys. Plain data: it crosses threads. */
@@ -124,7 +153,23 @@ export interface RelaySessionControl {
   hold(held: boolean): void;
   pause(): void;
   resume(): void;
-  /** Closes the session's sockets and returns its ports to the pool. Idempotent. */
+  /**
+   * Records the session into one WAV file, from the relay's packet paths. Track 0 is what side A's leg (the caller)
+   * sends; track 1 is what that leg hears: RTP forwarded to it from whichever side it is paired with (side B, or a side
+   * of another session after bridgeTo), and the frames the relay plays to it itself (prompts, tones, sources). The
+   * recording follows side A: if A is re-paired to another session's side (an attended transfer), the new party is
+   * on track 1; if side B is taken away to another session, track 1 holds only what A still hears. A recording
+   * already running is stopped first (its file is finished). Keys sent by sendDtmf are not audio and are not recorded.
+   */
+  record(options: RecordRequest): void;
+  /** Leaves paused time out of the file (it is skipped, not written as silence); false records again. */
+  pauseRecording(paused: boolean): void;
+  /**
+   * Stops the recording and finishes its file. Resolves with its result (a failure is the result's `error`; never
+   * rejects); with nothing running, with the last recording's result (stopped by close() too), or undefined if none ran.
+   */
+  stopRecording(): Promise<RecordingResult | undefined>;
+  /** Closes the session's sockets and returns its ports to the pool; a running recording is stopped. Idempotent. */
   close(): void;
 }
 

@@ -41,4 +41,13 @@ export class RtpRestamper {
     this.lastSeq = outSeq;
     this.lastTs = outTs;
   }
+
+  /**
+   * The packet just restamped stands for `ticks` more media than one frame from its timestamp on: an RFC 4733 event
+   * keeps its start timestamp in every packet (§2.5.1.2), so the next source must continue after the event's whole
+   * span, not 20 ms after its start, or its audio would overlap the key in the receiver's timeline.
+   */
+  extendLast(ticks: number): void {
+    if (ticks > 0) this.lastTs = (this.lastTs + ticks) >>> 0;
+  }
 }
