@@ -11,8 +11,11 @@ import { resolvePlayItems, type PlaySegment, type SourceLookup } from './resolve
 
 /** What a playback needs of its side. */
 export interface PlaybackOutput {
-  /** Sends one frame to the leg as the side's RTP stream; false when the side has nowhere to send yet. */
-  sendFrame(payload: Buffer, payloadType: number, marker: boolean): boolean;
+  /**
+   * Sends one frame to the leg as the side's RTP stream; false when it was not sent (nowhere to send yet, or a key
+   * being sent to the leg). `dueMs` is when the media clock had it due (a recording places it by that).
+   */
+  sendFrame(payload: Buffer, payloadType: number, marker: boolean, dueMs: number): boolean;
   /** The playback is over (the side forgets it if it is still its current one). */
   playbackEnded(playback: SidePlayback): void;
 }
@@ -106,7 +109,7 @@ export class SidePlayback implements SourceListener {
       payload = segment.kind === 'clip' ? segment.clip.frame(this.law, cursor.position % segment.clip.frameCount) : silentFrame(this.law);
     }
     cursor.advance();
-    if (this.output.sendFrame(payload, this.payloadType, this.marker)) {
+    if (this.output.sendFrame(payload, this.payloadType, this.marker, dueMs)) {
       this.framesSent++;
       this.marker = false;
     }

@@ -87,10 +87,16 @@ export class SidePlayer implements PlaybackOutput {
     this.stop();
   }
 
-  sendFrame(payload: Buffer, payloadType: number, marker: boolean): boolean {
+  sendFrame(payload: Buffer, payloadType: number, marker: boolean, dueMs: number): boolean {
     const rtp = this.rtp;
     const address = rtp.destAddress;
     if (address === undefined || this.isClosed) return false;
+    if (rtp.side.sendingDtmf) {
+      // A key being sent has the stream to itself (dtmf-sender.ts): the frame is skipped in time; the restamper marks
+      // the first one after the key as a new talkspurt, since another source spoke in between.
+      this.counters.mutedByDtmf++;
+      return false;
+    }
     // A new buffer per packet: the socket reads it after send() returns, and the payload may be a shared view.
     const packet = Buffer.allocUnsafe(RTP_HEADER_BYTES + payload.length);
     packet[0] = 0x80;
@@ -112,6 +118,8 @@ export class SidePlayer implements PlaybackOutput {
     rtp.side.packetsOut++;
     rtp.side.bytesOut += packet.length;
     this.counters.packetsPlayed++;
+    // What a recorded caller hears (track 1), as the player's own source (the payload is read now, never kept).
+    rtp.side.recording?.played(payload, payloadType, (this.sequence - 1) & 0xffff, this.ssrc, dueMs);
     return true;
   }
 
