@@ -157,3 +157,5 @@ export {
   type RecordingTrackStats,
   type RecorderPayloadTypes,
 } from './recorder/index.ts';
+// The relay's recording of a session (RelaySessionControl.record) and keys a side sends (RelaySideControl.sendDtmf).
+export type { RecordRequest, RecordEncodings, DtmfSendOptions } from './relay/index.ts';

@@ -40,6 +40,14 @@ interface Key {
   readonly payloadType: number;
 }
 
+/**
+ * While a key goes out, nothing else is sent to the leg: bridged RTP and playback frames are held back, as bridged RTP
+ * is for a prompt. Asterisk interleaves audio with the event packets under one SSRC instead, which RFC 4733 allows, but
+ * here the leg's one stream is made by one restamper that maps one source at a time: audio between event packets would
+ * switch source on every packet, re-basing the event's fixed timestamp and setting the marker bit each time. What is
+ * lost is at most a key's length of the other party's audio (100-250 ms), which a receiver that plays the event as a
+ * tone would cover anyway; and it is the relay's one rule for what it sends itself: it has the stream to itself.
+ */
 export class DtmfSender {
   private readonly queue: Key[] = [];
   private current: Key | undefined = undefined;
@@ -126,10 +134,12 @@ export class DtmfSender {
     this.current = undefined;
     this.gap = GAP_FRAMES;
     this.rtp.side.sendingDtmf = false;
+    // A key is counted once its last packet went out (none does while the leg has nowhere to be sent to).
+    if (!this.lastRestamped) return;
     this.counters.dtmfSent++;
     // Media after the key follows its whole span in the leg's timeline (its frames and the end packets' time), not
     // the event's start timestamp that the last end packet carries.
-    if (this.lastRestamped) this.rtp.restamper?.extendLast((key.frames + END_PACKETS - 1) * FRAME_TICKS);
+    this.rtp.restamper?.extendLast((key.frames + END_PACKETS - 1) * FRAME_TICKS);
   }
 
   private packet(key: Key, marker: boolean, end: boolean, duration: number): void {

@@ -32,7 +32,7 @@ export interface MediaRelayOptions {
 /** The media endpoints' figures: the media clock, the prompt cache and each fan-out source. */
 export interface MediaSnapshot {
   readonly clock: Readonly<MediaClockStats>;
-  /** Sides playing now (the media clock's sinks). */
+  /** Sides playing now, or sending a key (the media clock's sinks). */
   readonly playing: number;
   readonly clipCache: { readonly clips: number; readonly bytes: number; readonly hits: number; readonly misses: number };
   readonly sources: Readonly<Record<string, { readonly listeners: number; readonly frames: number; readonly encodes: Readonly<Record<G711Law, number>> }>>;

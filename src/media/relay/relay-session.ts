@@ -1,10 +1,12 @@
 // One bridged call's media: side A (the caller's leg) and side B (the callee's leg), each with its
-// own RTP/RTCP port pair; what arrives on one side leaves from the other. Inactivity is watched here.
+// own RTP/RTCP port pair; what arrives on one side leaves from the other. Inactivity and the recording are here.
 import type { Logger } from '../../shared/index.ts';
+import type { RecordingResult } from '../recorder/index.ts';
 import type { RelayContext } from './relay-context.ts';
-import type { RelaySessionControl } from './relay-control.ts';
+import type { RecordRequest, RelaySessionControl } from './relay-control.ts';
 import { SideState, type RelaySide, type SideName } from './relay-side.ts';
 import type { RtpSocketPair } from './rtp-port-pool.ts';
+import { SessionRecording } from './session-recording.ts';
 
 export type InactivityListener = (session: RelaySessionControl) => void;
 
@@ -32,6 +34,10 @@ export class RelaySession implements RelaySessionControl {
   private fired = false;
   private isClosed = false;
   private readonly logger: Logger;
+  /** The recording running now (its taps are on side A). */
+  private recorder: SessionRecording | undefined = undefined;
+  /** The last recording stopped (by stopRecording, a new record or close): what stopRecording answers afterwards. */
+  private lastResult: Promise<RecordingResult> | undefined = undefined;
 
   constructor(
     readonly id: string,
@@ -89,14 +95,47 @@ export class RelaySession implements RelaySessionControl {
     this.rearmIfResumed(before);
   }
 
-  /** Closes the four sockets and returns both ports to the pool. Idempotent. */
+  /** Whether a recording is running. */
+  get recording(): boolean {
+    return this.recorder !== undefined;
+  }
+
+  record(options: RecordRequest): void {
+    if (this.isClosed) return void this.logger.warn({ path: options?.path }, 'media relay: record on a closed session');
+    void this.stopRecording();
+    const recording = new SessionRecording(options, this.host.context.media.clock.now, this.logger);
+    if (!recording.running) {
+      this.lastResult = recording.stop();
+      return;
+    }
+    this.recorder = recording;
+    // Side A is the caller's leg: what it sends is track 0, what reaches it (from any side, or played) track 1.
+    this.a.recording = recording;
+  }
+
+  pauseRecording(paused: boolean): void {
+    this.recorder?.pause(paused === true);
+  }
+
+  stopRecording(): Promise<RecordingResult | undefined> {
+    const recording = this.recorder;
+    if (recording === undefined) return this.lastResult ?? Promise.resolve(undefined);
+    this.recorder = undefined;
+    if (this.a.recording === recording) this.a.recording = undefined;
+    this.lastResult = recording.stop();
+    return this.lastResult;
+  }
+
+  /** Closes the four sockets and returns both ports to the pool; the recording is stopped. Idempotent. */
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
     this.onInactive = undefined;
-    // Playbacks end 'stopped' before the sockets they send from close.
-    this.a.player.close();
-    this.b.player.close();
+    // The file gets everything up to now; it is finished in the background (stopRecording answers its result).
+    void this.stopRecording();
+    // Playbacks end 'stopped' and keys waiting are dropped before the sockets they send from close.
+    this.a.close();
+    this.b.close();
     this.host.release(this.a.pair);
     this.host.release(this.b.pair);
     this.host.forget(this);
@@ -107,6 +146,8 @@ export class RelaySession implements RelaySessionControl {
     // A key whose end packets were lost is released on time even when the leg has gone quiet.
     this.a.detector?.tick(nowMs);
     this.b.detector?.tick(nowMs);
+    // The recording's file keeps up with time when no packet comes (a silent or held call).
+    this.recorder?.tick();
     if (this.fired || this.isClosed || !this.watching) return;
     const last = Math.max(this.armedAtMs, this.a.lastRtpAtMs, this.b.lastRtpAtMs);
     if (nowMs - last < inactivityMs) return;

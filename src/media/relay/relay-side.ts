@@ -4,11 +4,12 @@
 // (rtp-restamper.ts). What the side plays to its leg itself (prompts, tones) is its SidePlayer's.
 import { isIP } from 'node:net';
 import type { Logger } from '../../shared/index.ts';
-import { RelayChannel, type RelayChannelKind, type RelayTap } from './relay-channel.ts';
-import type { DtmfDetection, DtmfListener, DtmfMethod, PlaybackEnd, PlayRequest, RelaySideControl, RelayTone, SideName } from './relay-control.ts';
+import { RelayChannel, type RecordingTap, type RelayChannelKind, type RelayTap } from './relay-channel.ts';
+import type { DtmfDetection, DtmfListener, DtmfMethod, DtmfSendOptions, PlaybackEnd, PlayRequest, RelaySideControl, RelayTone, SideName } from './relay-control.ts';
 import { worthLogging, type RelayContext } from './relay-context.ts';
 import type { RtpSocketPair } from './rtp-port-pool.ts';
 import { SidePlayer } from './side-player.ts';
+import { DtmfSender } from './dtmf-sender.ts';
 import { DtmfDetector } from '../dtmf/index.ts';
 
 export type { SideName, RelayChannelKind, RelayTap };
@@ -77,13 +78,20 @@ export class SideState implements RelaySide {
   readonly player: SidePlayer;
   /** Listens for the leg's keys while asked to (detectDtmf); fed by the RTP channel's packet path. */
   detector: DtmfDetector | undefined = undefined;
+  /** The session's recording, on side A only: fed by both channels' packet paths and the player. */
+  recording: RecordingTap | undefined = undefined;
+  /** Written by the DtmfSender while a key goes out to this leg. */
+  sendingDtmf = false;
+  /** Made on the first sendDtmf: most sides never send a key. */
+  private dtmf: DtmfSender | undefined = undefined;
+  private isClosed = false;
 
   constructor(
     readonly name: SideName,
     readonly pair: RtpSocketPair,
     readonly localAddress: string,
     readonly logger: Logger,
-    context: RelayContext,
+    private readonly context: RelayContext,
   ) {
     this.rtp = new RelayChannel(this, pair.rtp, 'rtp', context);
     this.rtcp = new RelayChannel(this, pair.rtcp, 'rtcp', context);
@@ -146,6 +154,20 @@ export class SideState implements RelaySide {
         if (event.digit !== 'flash') this.digitHeard(event.digit, event.method);
       },
     });
+  }
+
+  sendDtmf(digit: string, options: DtmfSendOptions): void {
+    if (this.isClosed) return;
+    this.dtmf ??= new DtmfSender(this.rtp, this.context.media.clock, this.context.counters, this.logger);
+    this.dtmf.send(digit, options);
+  }
+
+  /** The session is closing: the playback ends 'stopped', keys waiting are dropped, nothing is recorded any more. */
+  close(): void {
+    this.isClosed = true;
+    this.player.close();
+    this.dtmf?.close();
+    this.recording = undefined;
   }
 
   /** Bridged RTP is held back from this leg while it hears a playback (read per packet by the paired channel). */

@@ -1,9 +1,10 @@
 // The messages between ThreadedMediaRelay (the PBX's thread) and relay-worker.ts (the thread that owns the media
 // sockets). Commands go one way in order, so a setRemote posted before a bridgeTo is applied before it; only
-// opening a session, opening a fan-out source and reading counters wait for an answer; a playback's end and a digit
-// heard come back as events. Plain objects: they cross by structured clone.
+// opening a session, opening a fan-out source, stopping a recording and reading counters wait for an answer; a
+// playback's end and a digit heard come back as events. Plain objects: they cross by structured clone.
+import type { RecordingResult } from '../recorder/index.ts';
 import type { RelaySnapshot } from './media-relay.ts';
-import type { DtmfDetection, DtmfMethod, PlaybackEnd, PlayRequest, RelayTone, SideName, SourceRequest } from './relay-control.ts';
+import type { DtmfDetection, DtmfMethod, DtmfSendOptions, PlaybackEnd, PlayRequest, RecordRequest, RelayTone, SideName, SourceRequest } from './relay-control.ts';
 
 export interface RelayWorkerSettings {
   readonly host: string;
@@ -25,6 +26,11 @@ export type RelayCommand =
   | { readonly op: 'play'; readonly session: string; readonly side: SideName; readonly play: number; readonly request: PlayRequest }
   | { readonly op: 'stopPlayback'; readonly session: string; readonly side: SideName }
   | { readonly op: 'detectDtmf'; readonly session: string; readonly side: SideName; readonly detection: DtmfDetection | undefined }
+  | { readonly op: 'sendDtmf'; readonly session: string; readonly side: SideName; readonly digit: string; readonly options: DtmfSendOptions }
+  | { readonly op: 'record'; readonly session: string; readonly request: RecordRequest }
+  | { readonly op: 'pauseRecording'; readonly session: string; readonly paused: boolean }
+  /** Answered by recordingStopped, even for a session the worker no longer has. */
+  | { readonly op: 'stopRecording'; readonly session: string; readonly request: number }
   /** `request` 0: no answer wanted (a source opened again in a restarted worker). */
   | { readonly op: 'openSource'; readonly request: number; readonly name: string; readonly source: SourceRequest }
   | { readonly op: 'closeSource'; readonly name: string }
@@ -39,5 +45,7 @@ export type RelayEvent =
   | { readonly ev: 'playbackEnded'; readonly play: number; readonly end: PlaybackEnd }
   | { readonly ev: 'dtmf'; readonly session: string; readonly side: SideName; readonly digit: string; readonly method: DtmfMethod }
   | { readonly ev: 'sourceOpened'; readonly request: number; readonly error: string | undefined }
+  /** The recording's result, or undefined when none ran. */
+  | { readonly ev: 'recordingStopped'; readonly request: number; readonly result: RecordingResult | undefined }
   | { readonly ev: 'snapshot'; readonly request: number; readonly snapshot: RelaySnapshot }
   | { readonly ev: 'stopped' };

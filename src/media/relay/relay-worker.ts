@@ -43,6 +43,22 @@ function play(id: string, side: SideName, playId: number, request: PlayRequest):
     .then((end) => post({ ev: 'playbackEnded', play: playId, end }));
 }
 
+function stopRecording(id: string, request: number): void {
+  const session = sessions.get(id);
+  const stopped = session === undefined ? Promise.resolve(undefined) : session.stopRecording();
+  void stopped.then((result) => post({ ev: 'recordingStopped', request, result }));
+}
+
+/** Closes every session, lets their recordings finish their files, then lets the thread end. */
+async function shutdown(): Promise<void> {
+  const finishing = [...sessions.values()].map((session) => session.stopRecording());
+  relay.close();
+  sessions.clear();
+  await Promise.all(finishing);
+  post({ ev: 'stopped' });
+  port?.close();
+}
+
 function apply(command: RelayCommand): void {
   switch (command.op) {
     case 'open':
@@ -59,11 +75,10 @@ function apply(command: RelayCommand): void {
       return relay.closeSource(command.name);
     case 'play':
       return play(command.session, command.side, command.play, command.request);
+    case 'stopRecording':
+      return stopRecording(command.session, command.request);
     case 'shutdown':
-      relay.close();
-      sessions.clear();
-      post({ ev: 'stopped' });
-      port?.close();
+      void shutdown();
       return;
     default:
       break;
@@ -84,6 +99,12 @@ function apply(command: RelayCommand): void {
       return session.side(command.side).stopPlayback();
     case 'detectDtmf':
       return session.side(command.side).detectDtmf(command.detection);
+    case 'sendDtmf':
+      return session.side(command.side).sendDtmf(command.digit, command.options);
+    case 'record':
+      return session.record(command.request);
+    case 'pauseRecording':
+      return session.pauseRecording(command.paused);
     case 'hold':
       return command.side === undefined ? session.hold(command.held) : session.hold(command.side, command.held);
     case 'pause':

@@ -1,7 +1,22 @@
 // The handles the PBX's thread holds for sessions living in the relay's worker (ThreadedMediaRelay): each knows its
-// ports and turns calls into commands posted in order; a playback's promise is settled by the worker's event.
-import type { DtmfDetection, DtmfListener, DtmfMethod, PlaybackEnd, PlayRequest, RelaySessionControl, RelaySideControl, RelayTone, SideName } from './relay-control.ts';
+// ports and turns calls into commands posted in order; a playback's or a recording's promise is settled by the
+// worker's event.
+import type { RecordingResult } from '../recorder/index.ts';
+import type {
+  DtmfDetection,
+  DtmfListener,
+  DtmfMethod,
+  DtmfSendOptions,
+  PlaybackEnd,
+  PlayRequest,
+  RecordRequest,
+  RelaySessionControl,
+  RelaySideControl,
+  RelayTone,
+  SideName,
+} from './relay-control.ts';
 import type { RelayCommand } from './relay-worker-protocol.ts';
+import { failedRecording } from './session-recording.ts';
 
 /** What a handle needs of ThreadedMediaRelay. */
 export interface RemoteRelay {
@@ -9,7 +24,11 @@ export interface RemoteRelay {
   forget(session: RemoteSession): void;
   /** Posts the command `build` makes with a new playback number; settles when the worker reports its end. */
   play(build: (play: number) => RelayCommand): Promise<PlaybackEnd>;
+  /** Posts the stop `build` makes with a new request number; settles with the worker's answer, or `lost` if it dies. */
+  stopRecording(build: (request: number) => RelayCommand, lost: RecordingResult): Promise<RecordingResult | undefined>;
 }
+
+const WORKER_LOST = 'media relay worker stopped';
 
 /** A session living in the worker, seen from the PBX's thread. */
 export class RemoteSession implements RelaySessionControl {
@@ -17,6 +36,10 @@ export class RemoteSession implements RelaySessionControl {
   private isClosed = false;
   private readonly a: RemoteSide;
   private readonly b: RemoteSide;
+  /** The recording asked for and not stopped yet (what its result is if the worker dies). */
+  private recordingNow: RecordRequest | undefined = undefined;
+  /** The last recording's result, once stopped: what stopRecording answers afterwards, as in the worker. */
+  private lastResult: Promise<RecordingResult | undefined> | undefined = undefined;
 
   constructor(
     readonly id: string,
@@ -52,8 +75,29 @@ export class RemoteSession implements RelaySessionControl {
     this.command({ op: 'resume', session: this.id });
   }
 
+  record(options: RecordRequest): void {
+    if (this.isClosed) return;
+    // A recording running is stopped by the worker first; its result is then the worker's to log, not ours to wait for.
+    this.recordingNow = options;
+    this.command({ op: 'record', session: this.id, request: options });
+  }
+
+  pauseRecording(paused: boolean): void {
+    if (this.recordingNow !== undefined) this.command({ op: 'pauseRecording', session: this.id, paused });
+  }
+
+  stopRecording(): Promise<RecordingResult | undefined> {
+    const running = this.recordingNow;
+    if (running === undefined || this.isClosed) return this.lastResult ?? Promise.resolve(undefined);
+    this.recordingNow = undefined;
+    this.lastResult = this.relay.stopRecording((request) => ({ op: 'stopRecording', session: this.id, request }), failedRecording(running, WORKER_LOST));
+    return this.lastResult;
+  }
+
   close(): void {
     if (this.isClosed) return;
+    // Closing stops the recording in the worker too; asking for its result first keeps it for a later stopRecording.
+    void this.stopRecording();
     this.command({ op: 'close', session: this.id });
     this.isClosed = true;
     this.onInactive = undefined;
@@ -77,9 +121,14 @@ export class RemoteSession implements RelaySessionControl {
     listener?.(digit, method);
   }
 
-  /** @internal The worker died: the session is gone, and its call is told as if it had gone silent. */
-  lost(): void {
+  /**
+   * @internal The worker died: the session is gone, and its call is told as if it had gone silent. `why` is what a
+   * recording still running reports (a crash cuts its file short; a relay closed first has the worker finish it).
+   */
+  lost(why = WORKER_LOST): void {
     const listener = this.onInactive;
+    if (this.recordingNow !== undefined) this.lastResult = Promise.resolve(failedRecording(this.recordingNow, why));
+    this.recordingNow = undefined;
     this.isClosed = true;
     this.onInactive = undefined;
     listener?.(this);
@@ -111,6 +160,11 @@ class RemoteSide implements RelaySideControl {
 
   detectDtmf(detection: DtmfDetection | undefined): void {
     this.session.command({ op: 'detectDtmf', session: this.session.id, side: this.name, detection });
+  }
+
+  sendDtmf(digit: string, options: DtmfSendOptions): void {
+    // Checked in the worker (dtmf-sender.ts), where it is sent: an invalid key is counted and logged there.
+    this.session.command({ op: 'sendDtmf', session: this.session.id, side: this.name, digit, options });
   }
 
   stopPlayback(): void {

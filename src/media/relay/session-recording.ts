@@ -104,8 +104,8 @@ const EMPTY = new Uint8Array(0);
 export function failedRecording(request: Pick<RecordRequest, 'path' | 'mode'>, error: string): RecordingResult {
   const none = { packets: 0, malformed: 0, decoded: 0, duplicates: 0, late: 0, nonAudio: 0, undecodable: 0, streams: 0, reanchors: 0, driftCorrections: 0 };
   return {
-    path: typeof request.path === 'string' ? request.path : '',
-    mode: request.mode === 'stereo' ? 'stereo' : 'mixed',
+    path: typeof request?.path === 'string' ? request.path : '',
+    mode: request?.mode === 'stereo' ? 'stereo' : 'mixed',
     durationMs: 0,
     pausedMs: 0,
     bytes: 0,

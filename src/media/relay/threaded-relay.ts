@@ -4,6 +4,7 @@
 // (remote-session.ts): it knows its ports and forwards commands in order; the packets never cross threads.
 import type { Worker } from 'node:worker_threads';
 import { err, ok, silentLogger, startModuleWorker, type Logger, type Result } from '../../shared/index.ts';
+import type { RecordingResult } from '../recorder/index.ts';
 import { MediaRelay, type RelaySnapshot } from './media-relay.ts';
 import type { MediaRelayControl, PlaybackEnd, RelaySessionControl, SourceRequest } from './relay-control.ts';
 import type { RelayCommand, RelayEvent, RelayWorkerSettings } from './relay-worker-protocol.ts';
@@ -31,6 +32,8 @@ export class ThreadedMediaRelay implements MediaRelayControl, RemoteRelay {
   private readonly sourceOpens = new Map<number, (result: Result<void, string>) => void>();
   /** Playbacks in the worker whose end has not come back yet. */
   private readonly plays = new Map<number, (end: PlaybackEnd) => void>();
+  /** Recordings being stopped: settled by the worker's answer, or with their `lost` result if it dies first. */
+  private readonly recordingStops = new Map<number, { readonly resolve: (result: RecordingResult | undefined) => void; readonly lost: RecordingResult }>();
   /** The sources open in the worker: opened again in a new worker after a crash (their listeners' calls are gone). */
   private readonly sources = new Map<string, SourceRequest>();
   private nextRequest = 1;
@@ -108,6 +111,17 @@ export class ThreadedMediaRelay implements MediaRelayControl, RemoteRelay {
     });
   }
 
+  /** @internal RemoteSession.stopRecording: numbers the request and posts it; the worker's recordingStopped settles it. */
+  stopRecording(build: (request: number) => RelayCommand, lost: RecordingResult): Promise<RecordingResult | undefined> {
+    const request = this.nextRequest++;
+    return new Promise((resolve) => {
+      this.recordingStops.set(request, { resolve, lost });
+      this.post(build(request));
+      // The file's last second is written after the answer is asked for: the process waits for it.
+      this.holdProcessOpen();
+    });
+  }
+
   /** The worker's counters; undefined when it is not running. */
   snapshot(): Promise<RelaySnapshot | undefined> {
     if (this.worker === undefined) return Promise.resolve(undefined);
@@ -168,7 +182,8 @@ export class ThreadedMediaRelay implements MediaRelayControl, RemoteRelay {
 
   private letProcessExit(): void {
     // Playbacks do not hold the process open: music on hold plays until someone stops it.
-    if (this.opening.size === 0 && this.snapshots.size === 0 && this.sourceOpens.size === 0 && !this.isClosed) this.worker?.unref();
+    const waiting = this.opening.size + this.snapshots.size + this.sourceOpens.size + this.recordingStops.size;
+    if (waiting === 0 && !this.isClosed) this.worker?.unref();
   }
 
   private receive(event: RelayEvent): void {
@@ -195,6 +210,8 @@ export class ThreadedMediaRelay implements MediaRelayControl, RemoteRelay {
         return this.take(this.plays, event.play)?.(event.end);
       case 'dtmf':
         return this.sessions.get(event.session)?.dtmf(event.side, event.digit, event.method);
+      case 'recordingStopped':
+        return this.take(this.recordingStops, event.request)?.resolve(event.result);
       case 'sourceOpened':
         return this.take(this.sourceOpens, event.request)?.(event.error === undefined ? ok(undefined) : err(event.error));
       case 'stopped':
@@ -215,11 +232,14 @@ export class ThreadedMediaRelay implements MediaRelayControl, RemoteRelay {
     const end: PlaybackEnd = this.isClosed ? { reason: 'stopped', framesSent: 0 } : { reason: 'error', error: 'media relay worker stopped', framesSent: 0 };
     for (const resolve of this.plays.values()) resolve(end);
     this.plays.clear();
+    // The files were cut short (each holds what was written before): their results say so.
+    for (const stop of this.recordingStops.values()) stop.resolve(stop.lost);
+    this.recordingStops.clear();
     const lost = [...this.sessions.values()];
     this.sessions.clear();
     if (!this.isClosed) this.logger.error({ code, sessions: lost.length }, 'media relay worker exited; its calls have lost their media');
     // Their sockets died with the thread: report them as inactive so their calls end cleanly instead of hanging silent.
-    for (const session of lost) session.lost();
+    for (const session of lost) session.lost(this.isClosed ? 'media relay closed while recording (the worker finished the file)' : undefined);
   }
 
   private take<T>(map: Map<number, T>, request: number): T | undefined {
