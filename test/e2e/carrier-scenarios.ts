@@ -174,3 +174,115 @@ Content-Length: 0
 ]]></send>
 </scenario>
 `;
+
+const ok200 = `  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+
+]]></send>`;
+
+/**
+ * The carrier as UAS without telephone-event in its answer (a trunk that takes keys only as SIP INFO): it expects
+ * the caller's key `digit` to arrive as an INFO with application/dtmf-relay, then the BYE.
+ */
+export const carrierUasExpectingInfo = (digit: string): string => `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="carrier uas expecting INFO">
+  <recv request="INVITE"/>
+  <send retrans="500"><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]SIPpTag02[call_number]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:carrier@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+${SDP}]]></send>
+  <recv request="ACK"/>
+  <recv request="INFO">
+    <action>
+      <ereg regexp="application/dtmf-relay" search_in="hdr" header="Content-Type:" check_it="true" assign_to="type"/>
+      <ereg regexp="Signal=${digit}" search_in="body" check_it="true" assign_to="signal"/>
+    </action>
+  </recv>
+${ok200}
+  <recv request="BYE"/>
+${ok200}
+  <Reference variables="type,signal"/>
+</scenario>
+`;
+
+/** The carrier calls a DID offering telephone-event, yet sends key `digit` as SIP INFO, then hangs up. */
+export const carrierUacSendingInfo = (digit: string): string => `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="carrier uac sending INFO">
+  <send retrans="500"><![CDATA[
+INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: "Customer" <sip:+15551234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+To: <sip:[service]@[remote_ip]:[remote_port]>
+Call-ID: [call_id]
+CSeq: 1 INVITE
+Contact: <sip:carrier@[local_ip]:[local_port]>
+Max-Forwards: 70
+Content-Type: application/sdp
+Content-Length: [len]
+
+${SDP.replace('RTP/AVP 0', 'RTP/AVP 0 101')}a=rtpmap:101 telephone-event/8000
+a=fmtp:101 0-16
+]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="183" optional="true"/>
+  <recv response="200" rrs="true"/>
+  <send><![CDATA[
+ACK [next_url] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+[routes]
+From: "Customer" <sip:+15551234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+[last_To:]
+Call-ID: [call_id]
+CSeq: 1 ACK
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+  <pause milliseconds="1000"/>
+  <send retrans="500"><![CDATA[
+INFO [next_url] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+[routes]
+From: "Customer" <sip:+15551234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+[last_To:]
+Call-ID: [call_id]
+CSeq: 2 INFO
+Max-Forwards: 70
+Content-Type: application/dtmf-relay
+Content-Length: [len]
+
+Signal=${digit}
+Duration=200
+]]></send>
+  <recv response="200"/>
+  <pause milliseconds="1500"/>
+  <send retrans="500"><![CDATA[
+BYE [next_url] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+[routes]
+From: "Customer" <sip:+15551234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+[last_To:]
+Call-ID: [call_id]
+CSeq: 3 BYE
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+  <recv response="200"/>
+</scenario>
+`;

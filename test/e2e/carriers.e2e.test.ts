@@ -12,7 +12,7 @@ import { createTestNetwork, skipWithoutNetns, type TestNetwork } from '../suppor
 import { runSipp, skipWithoutSipp } from '../support/sipp.ts';
 import { startPbxServer } from './pbx-server.ts';
 import { api, eventually, freePort, stopAll, tempDir } from './process.ts';
-import { CARRIER_UAC, carrierListener, carrierUas } from './carrier-scenarios.ts';
+import { CARRIER_UAC, carrierListener, carrierUacSendingInfo, carrierUas, carrierUasExpectingInfo } from './carrier-scenarios.ts';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 
@@ -245,6 +245,32 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
     assert.ok(toneRatio(pcm, 1000) > 0.5, 'the prompt is what the carrier hears');
     const row = (await cdrs()).find((r) => r.firstdst === '41441234599');
     assert.deepEqual([row?.disposition, row?.lastapp, row?.wherelanded], ['ANSWERED', 'Playback', `PLAYBACK:${media.me_id}`], JSON.stringify(row));
+  });
+
+  test('keys across the bridge: RFC 4733 from the phone reaches a carrier without telephone-event as SIP INFO', async () => {
+    writeFileSync(join(data.path, 'carrier-uas-info.xml'), carrierUasExpectingInfo('5'));
+    const carrier = runSipp(['-sf', 'carrier-uas-info.xml', '-i', '127.0.0.1', '-p', String(carrierPort), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-m', '1', '-timeout', '20s', '-nostdin'], data.path, 25_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await phone!.dial(`sip:0441234567@${net.hostAddress}:${sipPort}`);
+    await phone!.waitForEstablished({ timeoutMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await phone!.sendDtmf('5');
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await phone!.hangup();
+    const result = await carrier;
+    assert.equal(result.code, 0, result.output);
+  });
+
+  test('keys across the bridge: SIP INFO from a carrier reaches a phone that negotiated telephone-event as RFC 4733', async () => {
+    writeFileSync(join(data.path, 'carrier-uac-info.xml'), carrierUacSendingInfo('7'));
+    await phone!.setAnswerMode('auto');
+    try {
+      const result = await runSipp(['-sf', 'carrier-uac-info.xml', '-i', '127.0.0.1', '-p', String(carrierPort), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-s', DID, '-m', '1', '-timeout', '20s', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 25_000);
+      assert.equal(result.code, 0, result.output);
+      await phone!.waitForDtmf('7', { timeoutMs: 5_000 });
+    } finally {
+      await phone!.setAnswerMode('manual');
+    }
   });
 
   test('the carrier calling a number that is no DID gets 404', async () => {

@@ -5,7 +5,8 @@ import { restrictCodecs, type RelaySessionControl, type RelaySideControl, type S
 import type { CallerSide } from './caller-side.ts';
 import type { Consultation } from './consultation.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
-import { anchoredSdp, mediaAddress, pbxAnswer, readSdp, reanswer, type PbxFormat } from './media-plan.ts';
+import { telephoneEventOf } from './call-dtmf.ts';
+import { anchoredSdp, mediaAddress, pbxAnswer, readSdp, reanswer, withCallerEvents, type PbxFormat } from './media-plan.ts';
 
 export class CallMedia {
   private sdpVersion = 1;
@@ -17,6 +18,8 @@ export class CallMedia {
   private offerForCallee: SessionDescription;
   /** The relay side the callee's media is on: side b, or after an attended transfer a second session's side. */
   private calleeSide: RelaySideControl;
+  /** The last description of the callee (its answer): what it receives. */
+  private calleeDescription: SessionDescription | undefined;
   /** Relay sessions the call took over from consultations; closed with the call. */
   private readonly extraSessions: RelaySessionControl[] = [];
 
@@ -66,9 +69,9 @@ export class CallMedia {
     return anchoredSdp(calleeDescription, this.address, this.relay.side('a').localPort, this.sdpVersion++);
   }
 
-  /** The answering callee's description, re-pointed at side a: our answer to the caller. */
+  /** The answering callee's description, re-pointed at side a: our answer to the caller (events kept for its keys). */
   callerAnswer(calleeDescription: SessionDescription): string {
-    const answer = anchoredSdp(calleeDescription, this.address, this.relay.side('a').localPort, this.sdpVersion++);
+    const answer = anchoredSdp(withCallerEvents(calleeDescription, this.callerDescription), this.address, this.relay.side('a').localPort, this.sdpVersion++);
     this.sentTo.a = answer;
     return answer;
   }
@@ -130,8 +133,16 @@ export class CallMedia {
     return side === 'a' ? this.relay.side('a') : this.calleeSide;
   }
 
+  /** The telephone-event payload type each party receives (RFC 4733 keys sent to it), or undefined without events. */
+  eventPayloadType(side: 'a' | 'b'): number | undefined {
+    // The caller's events are those our answer gave it (it may hold events the callee has none of).
+    if (side === 'a') return telephoneEventOf(this.callerUsesNow() ?? this.callerDescription);
+    return telephoneEventOf(this.calleeDescription);
+  }
+
   /** The callee's description (early media, its answer) says where it wants its RTP; its media is taken from there or its signalling address. */
   pointCallee(sdp: SessionDescription, leg: OutboundLeg): void {
+    this.calleeDescription = sdp;
     const address = mediaAddress(sdp);
     this.calleeSide.setRemote(address?.address ?? '', address?.port ?? 0, leg.signallingAddress);
   }

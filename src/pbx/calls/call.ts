@@ -8,6 +8,7 @@ import type { CancelTimer, Clock, Logger } from '../../shared/index.ts';
 import type { SipResponse, SipStack } from '../../sip/index.ts';
 import type { CallRecord, Landing } from '../cdr/index.ts';
 import { CallAttempts } from './call-attempts.ts';
+import { CallDtmf, type BridgedLegs } from './call-dtmf.ts';
 import { CallForks } from './call-forks.ts';
 import type { CallIds } from './call-ids.ts';
 import { CallMedia } from './call-media.ts';
@@ -69,6 +70,8 @@ export class Call implements CallHandle {
   private lastRing: RingOutcome | undefined;
   /** The PBX's media on the caller's side, once the PBX answered it. */
   private pbx: ReturnType<typeof pbxMediaOf> | undefined;
+  /** Keys between the bridged parties (INFO to RFC 4733 and back). */
+  private readonly dtmf: CallDtmf;
   private readonly forks: CallForks;
   /** What each side is sent and where its media is on the relay. */
   readonly media: CallMedia;
@@ -89,6 +92,7 @@ export class Call implements CallHandle {
     private readonly maxDurationMs: number | undefined = context.maxDurationMs,
   ) {
     this.forks = new CallForks(context.clock);
+    this.dtmf = new CallDtmf(context.legs.stack, context.logger);
     this.media = new CallMedia(relay, caller, context.mediaAddress);
     this.attempts = new CallAttempts(callerChannel, { destination: record.destination, peerAccount: record.calleeAccount, landed: record.landed, startedAt: callerChannel.createdAt });
     this.transfers = new CallTransfers(this.transferredCall(), context.channels, context.clock);
@@ -223,7 +227,16 @@ export class Call implements CallHandle {
    */
   keyPressed(side: 'a' | 'b', digit: string, durationMs: number | undefined): void {
     if (side === 'a' && this.pbx !== undefined && this.phase !== 'answered') return this.pbx.digit(digit);
-    this.context.logger.debug({ linkedId: this.linkedId, side, digit, durationMs }, 'call: SIP INFO key not carried over yet');
+    if (this.phase === 'answered') this.dtmf.infoKey(this.bridgedLegs(), side, digit, durationMs);
+  }
+
+  /** The two parties of the bridge as DTMF interworking needs them. */
+  private bridgedLegs(): BridgedLegs {
+    return {
+      sideOf: (side) => this.media.sideOf(side),
+      dialogOf: (side) => (side === 'a' ? this.caller.leg.dialog : this.forks.answered?.leg.dialog),
+      eventPayloadType: (side) => this.media.eventPayloadType(side),
+    };
   }
 
   /**
@@ -275,8 +288,10 @@ export class Call implements CallHandle {
     }
     this.phase = 'answered';
     this.media.ringback(false);
-    // Whatever the PBX played to the caller (a prompt, music) gives way to the party that answered.
-    this.pbx?.stop();
+    // Whatever the PBX played to the caller (a prompt, music) gives way to the party that answered, and the PBX stops
+    // listening for keys (in-band detection costs on every packet); a later step that answers again starts afresh.
+    this.pbx?.close();
+    this.pbx = undefined;
     // The ring timer was for this attempt's ringing; it must not outlive the answer.
     this.forks.won(fork);
     this.media.pointCallee(sdp.value, leg);
@@ -287,6 +302,7 @@ export class Call implements CallHandle {
     this.context.channels.update(fork.channel.name, { state: 'Up', answeredAt: now, bridgedTo: this.callerChannel.name });
     this.context.channels.update(this.callerChannel.name, { state: 'Up', answeredAt: now, bridgedTo: fork.channel.name });
     if (this.maxDurationMs !== undefined && this.stopMaxDuration === undefined) this.stopMaxDuration = this.context.clock.setTimer(this.maxDurationMs, () => this.hangup('max-duration'));
+    this.dtmf.bridged(this.bridgedLegs());
     this.forks.settle({ kind: 'answered' });
   }
 

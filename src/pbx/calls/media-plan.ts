@@ -105,3 +105,23 @@ function encodingOf(media: SessionDescription['media'][number], format: string):
   if (map !== undefined && map.kind === 'rtpmap') return map.encoding.toUpperCase();
   return format === '0' ? 'PCMU' : format === '8' ? 'PCMA' : undefined;
 }
+
+/**
+ * The callee's answer as the caller gets it, with the caller's telephone-event added when the caller offered events
+ * and the callee's answer has none (a trunk that takes keys only as SIP INFO): the caller then sends its keys as
+ * RFC 4733 events, which the relay hears and the call carries to the callee as INFO (call-dtmf.ts). Without this a
+ * phone would see no events negotiated and send its keys nowhere. Other answers are returned as they are.
+ */
+export function withCallerEvents(answer: SessionDescription, offer: SessionDescription): SessionDescription {
+  const offered = offer.media.find((m) => m.media === 'audio' && m.port !== 0);
+  const event = offered?.attributes.find((a) => a.kind === 'rtpmap' && a.encoding.toLowerCase() === TELEPHONE_EVENT);
+  const index = answer.media.findIndex((m) => m.media === 'audio' && m.port !== 0);
+  const audio = answer.media[index];
+  if (offered === undefined || event?.kind !== 'rtpmap' || audio === undefined) return answer;
+  const hasEvents = audio.attributes.some((a) => a.kind === 'rtpmap' && a.encoding.toLowerCase() === TELEPHONE_EVENT);
+  const format = String(event.payloadType);
+  if (hasEvents || audio.formats.includes(format)) return answer;
+  const fmtp = offered.attributes.find((a) => a.kind === 'fmtp' && a.format === format);
+  const media = { ...audio, formats: [...audio.formats, format], attributes: [...audio.attributes, event, ...(fmtp === undefined ? [] : [fmtp])] };
+  return { ...answer, media: answer.media.map((m, i) => (i === index ? media : m)) };
+}
