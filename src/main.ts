@@ -144,6 +144,7 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
       ...(config.rtpAddress === undefined ? {} : { mediaAddress: config.rtpAddress }),
       ringTimeoutMs: config.ringSeconds * 1000,
       admission: { tenantShare: config.tenantCallSharePercent / 100, extensionMaxCalls: config.extensionMaxCalls },
+      recordings: { pathFor: (tenantId, uniqueId, at) => recordingPath(config.dataDir, tenantId, uniqueId, at) },
       ...(config.maxCallSeconds > 0 ? { maxCallMs: config.maxCallSeconds * 1000 } : {}),
     },
   );
@@ -209,4 +210,13 @@ function writeCredentials(config: Config, credentials: FirstStartCredentials): v
   const content = { apiUrl: `${config.publicUrl}/pbx/proxyapi.php`, adminKey: credentials.adminKey, tenant: credentials.tenant ?? null };
   writeFileSync(path, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);
+}
+
+/**
+ * Where a recorded call's WAV goes: `<dataDir>/tenants/<tenantId>/recordings/<YYYY-MM-DD>/<uniqueid>.wav`, built from
+ * ids the PBX made (a node name and numbers), never from anything a request names.
+ */
+function recordingPath(dataDir: string, tenantId: number, uniqueId: string, at: Date): string {
+  if (!Number.isSafeInteger(tenantId) || tenantId < 1 || !/^[A-Za-z0-9_.-]{1,96}$/.test(uniqueId)) throw new Error(`Refusing a recording path for tenant ${tenantId}, call ${uniqueId}`);
+  return join(dataDir, 'tenants', String(tenantId), 'recordings', at.toISOString().slice(0, 10), `${uniqueId}.wav`);
 }

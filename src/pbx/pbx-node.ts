@@ -2,7 +2,7 @@
 // failed-digest ban. main.ts builds the store-backed ports and hands them in; tests may pass FakeTransports.
 import type { MediaRelayControl } from '../media/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
-import { B2bua, type B2buaDeps } from './calls/b2bua.ts';
+import { B2bua, type B2buaDeps, type B2buaOptions } from './calls/b2bua.ts';
 import type { AdmissionPolicy } from './calls/call-admission.ts';
 import { TrunkRegistrar, type TrunkDirectory } from './trunks/index.ts';
 import type { CallDirectory } from './calls/call-ports.ts';
@@ -89,6 +89,8 @@ export interface PbxNodeOptions {
   readonly maxCallMs?: number;
   /** Limits on new calls beyond te_maxchannels: a tenant's share of the media ports, one extension's calls. */
   readonly admission?: AdmissionPolicy;
+  /** Where recorded calls go (ex_recording, di_recording); none = calls are not recorded. */
+  readonly recordings?: B2buaOptions['recordings'];
   /** Replaces the sockets (tests). */
   readonly transports?: readonly TransportFactory[];
 }
@@ -175,6 +177,7 @@ export class PbxNode {
         ...(options.ringTimeoutMs === undefined ? {} : { ringTimeoutMs: options.ringTimeoutMs }),
         ...(options.maxCallMs === undefined ? {} : { maxDurationMs: options.maxCallMs }),
         ...(options.admission === undefined ? {} : { admission: options.admission }),
+        ...(options.recordings === undefined ? {} : { recordings: options.recordings }),
       },
     );
     presence = new Presence(

@@ -3,7 +3,7 @@
 // live channels, hangs calls up, places click-to-call calls, and reports the CDRs afterwards.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertTone, skipWithoutSox, writeToneWav } from '../support/audio.ts';
 import { skipWithoutBaresip, startBaresip, type BaresipPhone } from '../support/baresip.ts';
@@ -136,6 +136,32 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     assert.ok(Number(row.billsec) >= 2 && Number(row.billsec) <= 30, `billsec ${row.billsec}`);
     assert.ok(Number(row.duration) >= Number(row.billsec));
     assert.deepEqual(JSON.parse(await call('GLOBEX', { reqtype: 'INFO', info: 'cdrs', format: 'json' })), [], 'no CDR leaks to GLOBEX');
+  });
+
+  test("a call to an extension with ex_recording yes is recorded: one WAV under the tenant's folder, both parties in it", async () => {
+    const managedb = (params: Record<string, string>) => call('ACME', { reqtype: 'MANAGEDB', object: 'extension', action: 'update', objectid: ids['ACME-101'] ?? '', ...params });
+    await managedb({ jsondata: JSON.stringify({ ex_recording: 'yes' }) });
+    const startedMs = Date.now();
+    try {
+      await phone('a100').dial(uri('101'));
+      await phone('a101').accept({ timeoutMs: 10_000 });
+      await phone('a100').waitForEstablished({ timeoutMs: 10_000 });
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      await phone('a100').hangup();
+      await phone('a101').waitForClosed({ timeoutMs: 10_000 });
+    } finally {
+      await managedb({ jsondata: JSON.stringify({ ex_recording: '' }) });
+    }
+    const tenantsDir = join(data.path, 'tenants');
+    const recordings = () =>
+      (existsSync(tenantsDir) ? readdirSync(tenantsDir, { recursive: true, encoding: 'utf8' }) : [])
+        .filter((name) => name.includes('recordings') && name.endsWith('.wav'))
+        .map((name) => join(tenantsDir, name))
+        .filter((path) => statSync(path).mtimeMs >= startedMs);
+    await eventually(async () => recordings().length === 1, 5_000, 'one recording written');
+    const file = recordings()[0] ?? '';
+    assertTone(file, TONES.a100, { minSeconds: 0, minRatio: 0.2 });
+    assertTone(file, TONES.a101, { minSeconds: 0, minRatio: 0.2 });
   });
 
   test('HANGUP through the API ends both legs', async () => {

@@ -16,7 +16,7 @@ import {
 import type { CdrWriter } from '../cdr/index.ts';
 import { attendedTransfer } from './attended-transfer.ts';
 import { transferCaller } from './blind-transfer.ts';
-import { Call } from './call.ts';
+import { Call, type CallContext } from './call.ts';
 import { DEFAULT_ADMISSION, type AdmissionPolicy } from './call-admission.ts';
 import { CallIds } from './call-ids.ts';
 import { CallSetup } from './call-setup.ts';
@@ -51,6 +51,8 @@ export interface B2buaOptions {
   readonly maxDurationMs?: number;
   /** Limits on new calls beyond te_maxchannels (DEFAULT_ADMISSION when not given). */
   readonly admission?: AdmissionPolicy;
+  /** Where recorded calls go; none = no call is recorded on this node. */
+  readonly recordings?: CallContext['recordings'];
 }
 
 export class B2bua implements CallOriginator {
@@ -89,6 +91,7 @@ export class B2bua implements CallOriginator {
       mediaAddress: options.mediaAddress,
       ringTimeoutMs: options.ringTimeoutMs ?? 60_000,
       maxDurationMs: options.maxDurationMs,
+      ...(options.recordings === undefined ? {} : { recordings: options.recordings }),
       finished: (call: Call, record: Parameters<CdrWriter['write']>[0]) => this.finished(call, record),
       calleeReplaced: (call: Call, leg: OutboundLeg) => {
         if (leg.dialog !== undefined) this.dialogs.set(leg.dialog.id, { call, side: 'b', leg });

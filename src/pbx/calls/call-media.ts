@@ -133,6 +133,20 @@ export class CallMedia {
     return side === 'a' ? this.relay.side('a') : this.calleeSide;
   }
 
+  /** The payload types the recorder decodes: the law the caller uses now, and its telephone-event (not audio). */
+  recordEncodings(): Record<number, 'PCMU' | 'PCMA' | 'telephone-event' | 'CN'> {
+    const description = this.callerUsesNow() ?? this.callerDescription;
+    const encodings: Record<number, 'PCMU' | 'PCMA' | 'telephone-event' | 'CN'> = { 0: 'PCMU', 8: 'PCMA', 13: 'CN' };
+    const audio = description.media.find((m) => m.media === 'audio' && m.port !== 0);
+    for (const attribute of audio?.attributes ?? []) {
+      if (attribute.kind !== 'rtpmap') continue;
+      const name = attribute.encoding.toUpperCase();
+      if (name === 'PCMU' || name === 'PCMA' || name === 'CN') encodings[attribute.payloadType] = name;
+      if (name === 'TELEPHONE-EVENT') encodings[attribute.payloadType] = 'telephone-event';
+    }
+    return encodings;
+  }
+
   /** The telephone-event payload type each party receives (RFC 4733 keys sent to it), or undefined without events. */
   eventPayloadType(side: 'a' | 'b'): number | undefined {
     // The caller's events are those our answer gave it (it may hold events the callee has none of).

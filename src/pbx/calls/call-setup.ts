@@ -70,7 +70,7 @@ export class CallSetup {
     const targets = feature ? [{ tag: 'FEATURECODE', id: 0, number: dialled }] : await targetsForNumber(this.deps.numbers, tenantId, dialled);
     if (targets.length === 0) return void leg.reject(404, 'Not Found');
     const direction = targets[0]?.tag === 'OUT' ? 'OUT' : 'LOCAL';
-    return this.begin(leg, offer, { tenantId, tenantCode, caller: party, callerExtensionId: extensionId, sipCallId, domain: requestUri.value.host, dialled, direction, targets });
+    return this.begin(leg, offer, { tenantId, tenantCode, caller: party, callerExtensionId: extensionId, sipCallId, domain: requestUri.value.host, dialled, direction, targets, recording: extension.recording === true });
   }
 
   /** A carrier's INVITE to one of the tenants' DIDs (spec §3.3: the DID's destination slots). */
@@ -105,6 +105,7 @@ export class CallSetup {
       dialled: decision.did.number,
       direction: 'IN',
       targets: decision.targets,
+      recording: decision.did.recording === true,
     });
   }
 

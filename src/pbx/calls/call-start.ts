@@ -28,6 +28,8 @@ export interface InviteCall {
   readonly dialled: string;
   readonly direction: CallDirection;
   readonly targets: readonly Target[];
+  /** The calling extension's ex_recording or the DID's di_recording asks for the call to be recorded. */
+  readonly recording?: boolean;
 }
 
 export async function startCall(deps: SetupDeps, options: SetupOptions, hooks: SetupHooks, leg: InboundLeg, offer: SessionDescription, request: InviteCall, cancelled: () => boolean): Promise<Call | undefined> {
@@ -88,6 +90,7 @@ export async function startCall(deps: SetupDeps, options: SetupOptions, hooks: S
   );
   deps.channels.add(channel, { hangup: (cause) => call.hangup(cause), blindTransfer: (to) => hooks.transfer(call, to) });
   hooks.track(call);
+  if (request.recording === true) call.recordCall();
   void hooks.run(call, request.targets);
   return call;
 }

@@ -38,6 +38,8 @@ export interface CallContext {
   readonly calleeReplaced?: (call: Call, leg: OutboundLeg) => void;
   /** Starts an attended transfer by the call's called party (the B2BUA's, so it can route the target's dialog). */
   readonly attendedTransfer?: (call: Call, destination: string) => Promise<string | undefined>;
+  /** Where a call's recording goes (a file under the tenant's folder); none = calls are not recorded on this node. */
+  readonly recordings?: { pathFor(tenantId: number, uniqueId: string, at: Date): string };
   /** What ringing parties needs: the stack, names and ids, and the B2BUA's maps of legs and dialogs. */
   readonly legs: {
     readonly stack: SipStack;
@@ -72,6 +74,8 @@ export class Call implements CallHandle {
   private pbx: ReturnType<typeof pbxMediaOf> | undefined;
   /** Keys between the bridged parties (INFO to RFC 4733 and back). */
   private readonly dtmf: CallDtmf;
+  /** Recording asked for (ex_recording, di_recording), and where it is being written once the call was answered. */
+  private recording: { wanted: boolean; path: string | undefined } = { wanted: false, path: undefined };
   private readonly forks: CallForks;
   /** What each side is sent and where its media is on the relay. */
   readonly media: CallMedia;
@@ -213,7 +217,23 @@ export class Call implements CallHandle {
     this.context.channels.update(this.callerChannel.name, { state: 'Up', answeredAt: this.callerChannel.answeredAt ?? now });
     this.context.legs.established(this);
     this.pbx = pbxMediaOf(this.relay.side('a'), format, () => this.phase === 'ended', this.context.clock);
+    this.startRecording();
     return this.pbx;
+  }
+
+  recordCall(): void {
+    this.recording.wanted = true;
+    if (this.callerAnswered) this.startRecording();
+  }
+
+  /** Starts the relay's recorder for a call that is answered and asked to be recorded (once). */
+  private startRecording(): void {
+    const recordings = this.context.recordings;
+    if (!this.recording.wanted || this.recording.path !== undefined || recordings === undefined || this.phase === 'ended') return;
+    const path = recordings.pathFor(this.tenantId, this.callerChannel.uniqueId, this.context.clock.now());
+    this.recording.path = path;
+    const encodings = this.media.recordEncodings();
+    this.relay.record({ path, mode: 'mixed', encodings: [encodings, encodings] });
   }
 
   /** ATXTRANSFER by this call's answered party (the channel control of its fork). */
@@ -303,6 +323,7 @@ export class Call implements CallHandle {
     this.context.channels.update(this.callerChannel.name, { state: 'Up', answeredAt: now, bridgedTo: fork.channel.name });
     if (this.maxDurationMs !== undefined && this.stopMaxDuration === undefined) this.stopMaxDuration = this.context.clock.setTimer(this.maxDurationMs, () => this.hangup('max-duration'));
     this.dtmf.bridged(this.bridgedLegs());
+    this.startRecording();
     this.forks.settle({ kind: 'answered' });
   }
 
@@ -423,6 +444,17 @@ export class Call implements CallHandle {
     this.forks.settle({ kind: 'noanswer' });
   }
 
+  /** The recording ends with the call: the relay finishes the file, and what it says of it is logged. */
+  private finishRecording(): void {
+    const path = this.recording.path;
+    if (path === undefined) return;
+    const logger = this.context.logger;
+    void this.relay.stopRecording().then((result) => {
+      if (result?.error !== undefined) logger.warn({ path, error: result.error }, 'call: recording failed');
+      else if (result !== undefined && result.undecodable.count > 0) logger.warn({ path, undecodable: result.undecodable }, 'call: recording incomplete: a codec the recorder cannot decode');
+    });
+  }
+
   /** The parts of this call its transfers rearrange, and what they need it to do (call-transfers.ts). */
   private transferredCall(): TransferredCall {
     const call = this;
@@ -455,6 +487,7 @@ export class Call implements CallHandle {
     this.phase = 'ended';
     this.forks.settle({ kind: 'caller-gone' });
     this.pbx?.close();
+    this.finishRecording();
     this.forks.stop();
     this.stopMaxDuration?.();
     this.media.close();

@@ -116,6 +116,7 @@ export class Originator {
     // The caller side of the call is whichever source contact answers; until then, the first one stands for all.
     const side = new OriginatedCaller(caller.leg);
     call = this.newCall(side, session.value, channel, request, tenantCode, source, contacts[0]?.source.address ?? '127.0.0.1');
+    if (source.recording === true) call.recordCall();
     this.deps.channels.add(channel, { hangup: (cause) => call?.hangup(cause), blindTransfer: async (destination) => (call === undefined ? 'the call is not set up yet' : this.hooks.transfer(call, destination)) });
     this.hooks.track(call);
     const stopDialTimer = context.clock.setTimer(request.dialTimeoutMs, () => {

@@ -6,7 +6,7 @@ import type { Store } from '../../store/index.ts';
 import type { Binding, BindingStore } from '../registrar/index.ts';
 import type { CallDirectory, ExtensionTarget } from './call-ports.ts';
 
-const COLUMNS = ['ex_id', 'ex_te_id', 'ex_number', 'ex_username', 'ex_name', 'ex_dnd', 'ex_dialtimeout'];
+const COLUMNS = ['ex_id', 'ex_te_id', 'ex_number', 'ex_username', 'ex_name', 'ex_dnd', 'ex_dialtimeout', 'ex_recording'];
 
 export class StoreCallDirectory implements CallDirectory {
   /** Tenant rows read for calls (code, channel limit), kept briefly: every call needs them, they rarely change. */
@@ -63,5 +63,12 @@ function target(row: ObjectRow): ExtensionTarget {
     name: String(row.ex_name ?? ''),
     dnd: row.ex_dnd === 'on',
     ringSeconds: ring > 0 ? ring : undefined,
+    recording: recordsCalls(row.ex_recording),
   };
+}
+
+/** MiRTA's recording values (SETRECORDING): yes and yeschange record; no, nochange and empty do not. */
+export function recordsCalls(value: unknown): boolean {
+  const text = String(value ?? '').toLowerCase();
+  return text === 'yes' || text === 'yeschange' || text === 'on';
 }

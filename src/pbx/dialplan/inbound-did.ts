@@ -16,6 +16,8 @@ export interface DidEntry {
   readonly tenantDisabled: boolean;
   /** di_maxchannels: simultaneous calls on this DID; undefined = no limit. */
   readonly maxCalls?: number;
+  /** di_recording `yes`: calls on this number are recorded. */
+  readonly recording?: boolean;
 }
 
 /** What the dialplan reads for an inbound call; main.ts plugs in the store (StoreRoutingDirectory). */

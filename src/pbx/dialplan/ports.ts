@@ -12,6 +12,8 @@ export interface ExtensionTarget {
   readonly dnd: boolean;
   /** Seconds to ring before no answer (ex_ringtime style); undefined = the node's default. */
   readonly ringSeconds: number | undefined;
+  /** ex_recording `yes` (or `yeschange`): its calls are recorded. */
+  readonly recording?: boolean;
 }
 
 export interface DialplanDirectory {

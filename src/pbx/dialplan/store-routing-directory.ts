@@ -12,7 +12,7 @@ import { providerTarget, type ProviderTargetResult } from './provider-target.ts'
 const CALLER_COLUMNS = ['ex_id', 'ex_rp_id', 'ex_callallowed', 'ex_destallowregex', 'ex_callallowedreason', 'ex_cidnum', 'ex_cidname', 'ex_emergencycidnum', 'ex_trunkcidoverride', 'ex_trunkemergencycidoverride'];
 const ROUTE_COLUMNS = ['dl_id', 'dl_regex', 'dl_pr_id', 'dl_adddigits', 'dl_deletedigits', 'dl_order', 'dl_priority', 'dl_weight', 'dl_emergencyroute', 'dl_usepin', 'dl_no_id'];
 const PROVIDER_COLUMNS = ['pr_id', 'pr_disabled', 'pr_callerid', 'pr_calleridname'];
-const DID_COLUMNS = ['di_id', 'di_te_id', 'di_number', 'di_unconditionalstatus', 'di_didnameprefix', 'di_maxchannels'];
+const DID_COLUMNS = ['di_id', 'di_te_id', 'di_number', 'di_unconditionalstatus', 'di_didnameprefix', 'di_maxchannels', 'di_recording'];
 const SITUATIONS: readonly ExtensionSituation[] = ['incoming', 'busy', 'noanswer', 'offline'];
 /** Objects dialled by their own number, the target each becomes, in the order they are looked up. */
 const NUMBERED = [
@@ -126,6 +126,7 @@ export class StoreRoutingDirectory implements OutboundDirectory, InboundDirector
       namePrefix: text(row.di_didnameprefix),
       tenantDisabled: disabled.get(Number(row.di_te_id)) ?? true,
       ...(int(row.di_maxchannels, 0) > 0 ? { maxCalls: int(row.di_maxchannels, 0) } : {}),
+      ...(text(row.di_recording).toLowerCase() === 'yes' ? { recording: true } : {}),
     }));
   }
 

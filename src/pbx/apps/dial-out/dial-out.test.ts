@@ -32,6 +32,7 @@ function fakeCall(outcomes: RingOutcome[]): CallHandle & { rung: RingRequest[] }
     attempt: () => undefined,
     ring: async (request) => (rung.push(request), outcomes.shift() ?? { kind: 'failed', status: 503, text: 'x' }),
     answer: async () => undefined,
+    recordCall: () => undefined,
     hangup: () => undefined,
     refuse: async () => undefined,
   };

@@ -39,6 +39,7 @@ function fakeCall(media: PbxMedia): CallHandle {
     attempt: () => undefined,
     ring: async () => ({ kind: 'noanswer' }),
     answer: async () => media,
+    recordCall: () => undefined,
     hangup: () => undefined,
     refuse: async () => undefined,
   };

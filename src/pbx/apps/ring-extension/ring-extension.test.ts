@@ -26,6 +26,7 @@ function fakeCall(outcome: RingOutcome): CallHandle & { rung: RingRequest[]; att
     attempt: (label) => void attempts.push(label),
     ring: async (request) => (rung.push(request), outcome),
     answer: async () => undefined,
+    recordCall: () => undefined,
     hangup: () => undefined,
     refuse: async () => undefined,
   };

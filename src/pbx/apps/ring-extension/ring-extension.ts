@@ -28,6 +28,8 @@ export class RingExtension implements Application {
     if (extension.dnd) return (await forward('busy')) ?? { kind: 'next', reason: 'busy' };
     const contacts = await this.deps.directory.contacts(call.tenantId, extension.extensionId);
     if (contacts.length === 0) return (await forward('offline')) ?? { kind: 'next', reason: 'unavailable', status: 480, text: 'Temporarily Unavailable' };
+    // ex_recording of the called extension records its calls too, as the caller's does (call-setup.ts).
+    if (extension.recording === true) call.recordCall();
     const caller = call.callerParty;
     const outcome = await call.ring({ targets: contactTargets(extension, contacts, { number: caller.number, name: caller.name }, call.domain), ...(extension.ringSeconds === undefined ? {} : { ringSeconds: extension.ringSeconds }) });
     switch (outcome.kind) {

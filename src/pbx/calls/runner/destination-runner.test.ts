@@ -20,6 +20,7 @@ function fakeCall(): CallHandle & { refused: Array<[number, string]>; steps: str
     attempt: () => undefined,
     ring: async () => ({ kind: 'noanswer' as const }),
     answer: async () => undefined,
+    recordCall: () => undefined,
     hangup: () => undefined,
     refuse: async (status: number, text: string) => void call.refused.push([status, text]),
   };

@@ -102,6 +102,8 @@ export interface CallHandle {
   ring(request: RingRequest): Promise<RingOutcome>;
   /** The PBX answers the caller itself (200 with its own G.711 description); undefined when it cannot (the caller left, no G.711 offered). */
   answer(): Promise<PbxMedia | undefined>;
+  /** Records the call (what the caller says and what it hears) from its answer on; asking again changes nothing. */
+  recordCall(): void;
   /** Ends the call from the PBX side. */
   hangup(cause: string): void;
   /**
