@@ -20,7 +20,7 @@
 //   pointing at this process, which counts the calls whose key rtpengine reported.
 // - (b) recorded: (c) with recording on. Peer: Kamailio + rtpengine with `record-call=yes` on rtpengine_manage() and
 //   --recording-method=pcap (recording-shims.ts says why pcap and how bench/calls' start is reused); each call must
-//   leave a pcap with packets in it.
+//   leave a pcap with packets in it. (Callgrid decodes and mixes to WAV, more work than a packet dump.)
 // - Measure (timing-sink.ts, forked processes): per stream packets, loss (sequence gaps) and lateness: late = more
 //   than 40 ms behind first-packet arrival + (timestamp - first timestamp) / 8 ms. A level N passes when all N calls
 //   succeed, all N streams are up at once, loss < BENCH_MAX_LOSS_PERCENT and late < BENCH_MAX_LATE_PERCENT, and the
@@ -39,9 +39,12 @@
 //   from a fixed port that a provider names (host = the first, pr_match = the others), so they are a carrier calling
 //   a DID. Callgrid answers (200, one G.711 law + telephone-event) and its relay's worker plays the file. The key the
 //   sink presses is not checked: Callgrid has no per-call key counter yet; its row says so instead of failing.
-// - recorded: throws NotBuiltYet, printed in the table, until per-call recording is wired to ex_recording /
-//   di_recording: ex_recording = 'yes' on extension 101 (or di_recording = 'yes' on a DID in front of it); the bench
-//   will then count the files the engine writes under its data dir.
+// - recorded: the relayed calls once extension 101's ex_recording is 'yes' (MANAGEDB extension update; 101's stale
+//   binding from the relayed part dropped first with UNREGISTER). Callgrid records each call from its answer, mixed
+//   mono 8 kHz 16-bit WAV, into <dataDir>/tenants/<id>/recordings/<day>/<uniqueid>.wav and patches the header at the
+//   BYE. Each step wants, among the .wav files that appeared during it, one per answered call larger than the 44-byte
+//   header and not silent in its middle second (wav-recordings.ts); its line also shows unpatched headers and the
+//   audio held against the calls' length.
 //
 // Environment knobs
 //   BENCH_SERVERS=rtpengine,callgrid   BENCH_PARTS=relayed,playing,recorded
@@ -272,7 +275,10 @@ async function callgridServer(scenarios: Scenarios, callerScenarios: readonly st
       driver: await callgridPlaying(side, { callerScenarios, promptFile, dir, longestCallSeconds: longestCallSeconds() }),
       log: () => side.pbx.child.stderr(),
     }));
-    const recorded = await part('Callgrid, recorded', 'recorded', async () => ({ driver: await callgridRecorded(side, { scenarios, sinkPorts: ts.ports, dir, maxSeconds: partMax + 60 }) }));
+    const recorded = await part('Callgrid, recorded', 'recorded', async () => ({
+      ...(await callgridRecorded(side, { scenarios, sinkPorts: ts.ports, dir, maxSeconds: partMax + 60 })),
+      log: () => side.pbx.child.stderr(),
+    }));
     return { relayed, playing, recorded };
   } finally {
     const log = side.pbx.child.stderr();

@@ -1,7 +1,7 @@
 // Callgrid in the apps bench: started and provisioned as bench/calls does it (callgrid-pbx.ts: `callgrid start` on a
 // scratch SQLite data dir with the tenant share and per-extension caps off, tenant APPS and extensions 100/101
-// through MANAGEDB), with an RTP port range sized for the top level. Relayed calls and playing calls (a DID whose
-// slot is PLAYBACK of a media file) run; recorded calls wait for per-call recording (callgridRecorded).
+// through MANAGEDB), with an RTP port range sized for the top level. Relayed calls, playing calls (a DID whose slot is
+// PLAYBACK of a media file) and recorded calls (the relayed calls with ex_recording = 'yes' on the callee, 101).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -9,8 +9,9 @@ import { createExtensions, createTenant, sipAnswers, startCallgridPbx, type Call
 import type { Scenarios } from '../calls/scenarios.ts';
 import type { Account } from '../calls/sipp-calls.ts';
 import { freeSipPort } from '../sip/udp.ts';
-import { callgridPlayingDriver, NotBuiltYet, type Driver } from './drivers.ts';
+import { callgridPlayingDriver, twoPartyDriver, type Driver } from './drivers.ts';
 import { writeRepeatedPrompt } from './prompt.ts';
+import { WavRecordings } from './wav-recordings.ts';
 
 export const CALLGRID_TENANT = 'APPS';
 
@@ -19,8 +20,10 @@ export interface CallgridSide {
   readonly target: { readonly host: string; readonly port: number };
   /** Extension 100 (`100-APPS`): places every call. */
   readonly caller: Account;
-  /** Extension 101 (`101-APPS`): the relayed calls' callee. */
+  /** Extension 101 (`101-APPS`): the relayed and recorded calls' callee. */
   readonly callee: Account;
+  /** Callgrid's data dir (CALLGRID_DATA_DIR): recordings land under its tenants/ folder. */
+  readonly dataDir: string;
 }
 
 /**
@@ -53,7 +56,7 @@ export async function startCallgridSide(options: { repo: string; dir: string; no
       if (!ext) throw new Error('unreachable');
       return { user: ext.username, authUser: ext.username, password: ext.password };
     };
-    return { pbx, target: { host: pbx.sipHost, port: pbx.sipPort }, caller: account(extensions[0]), callee: account(extensions[1]) };
+    return { pbx, target: { host: pbx.sipHost, port: pbx.sipPort }, caller: account(extensions[0]), callee: account(extensions[1]), dataDir };
   } catch (error) {
     await pbx.stop();
     throw error;
@@ -111,20 +114,50 @@ export async function callgridPlaying(side: CallgridSide, options: PlayingOption
   return callgridPlayingDriver({ target: side.target, callerScenarios: options.callerScenarios, callerPorts, caller: side.caller, dial: PLAYING_DID, dir });
 }
 
+/** The callee's extension number: the relayed and the recorded calls dial it. */
+export const CALLEE_NUMBER = '101';
+
+export interface RecordedOptions {
+  readonly scenarios: Scenarios;
+  readonly sinkPorts: readonly number[];
+  readonly dir: string;
+  /** The longest the callee may run: SIPp's own -timeout. */
+  readonly maxSeconds: number;
+}
+
 /**
- * (b) Callgrid relaying two-party calls with recording on. Not built: throws NotBuiltYet.
- *
- * TODO(engine) when the relay's recorder lands: `extension edit` 101 {ex_recording: 'yes'} (or a DID with
- * di_recording 'yes' in front of 101), then twoPartyDriver exactly as for relayed calls, with a RecordingCounter on
- * the directory the engine writes recordings to under its data dir: `new RecordingCounter(dir, 44)`, one WAV per call
- * (media/recorder writes 8 kHz 16-bit PCM; 44 bytes is a WAV header with no audio). Note the work differs from the
- * peer's: rtpengine 10.5 in userspace can only dump packets to pcap; decoding to WAV is rtpengine-recording's job,
- * which needs the kernel module (recording-shims.ts).
+ * (b) Callgrid relaying two-party calls with recording on: the relayed part's calls exactly (100 -> 101, the callee a
+ * SIPp UAS answering with a sink port, twoPartyDriver), with extension 101's ex_recording set to 'yes' through the
+ * proxyapi (MANAGEDB extension update) as an operator would; Callgrid then records every call 101 takes, from its
+ * answer, into one mixed mono WAV per call under <dataDir>/tenants/<id>/recordings/<day>/ and finishes the file at
+ * the BYE. Each step's check (wav-recordings.ts) wants one recording with media per answered call.
+ * First, UNREGISTER 101: the relayed part's callee (stopped since) left its binding, and Callgrid would fork every
+ * recorded call to that dead contact as well.
+ * Note the work differs from the peer's: rtpengine 10.5 in userspace can only dump packets to pcap; decoding and
+ * mixing to WAV is rtpengine-recording's job, which needs the kernel module (recording-shims.ts). Callgrid decodes,
+ * mixes and writes WAV while relaying.
  */
-export async function callgridRecorded(_side: CallgridSide, _with: { readonly scenarios: Scenarios; readonly sinkPorts: readonly number[]; readonly dir: string; readonly maxSeconds: number }): Promise<Driver> {
-  throw new NotBuiltYet(
-    "Callgrid's per-call recording is not built yet: waiting for ex_recording / di_recording = 'yes' to start the relay's recorder on a call and write one file per call under the data dir",
-  );
+export async function callgridRecorded(side: CallgridSide, options: RecordedOptions): Promise<{ driver: Driver; stop: () => Promise<void> }> {
+  const dir = join(options.dir, 'recorded');
+  mkdirSync(dir, { recursive: true });
+  const extensions = JSON.parse(await proxyapi(side.pbx, { tenant: CALLGRID_TENANT, reqtype: 'MANAGEDB', object: 'extension', action: 'list' })) as Array<Record<string, unknown>>;
+  const callee = extensions.find((row) => String(row.ex_number) === CALLEE_NUMBER);
+  if (callee === undefined) throw new Error(`extension ${CALLEE_NUMBER} is not in tenant ${CALLGRID_TENANT}'s extension list`);
+  const id = String(callee.ex_id);
+  const setRecording = async (value: 'yes' | 'no') => {
+    const row = JSON.parse(await proxyapi(side.pbx, { tenant: CALLGRID_TENANT, reqtype: 'MANAGEDB', object: 'extension', action: 'update', objectid: id, jsondata: JSON.stringify({ ex_recording: value }) })) as Record<string, unknown>;
+    if (String(row.ex_recording) !== value) throw new Error(`extension update answered ex_recording=${String(row.ex_recording)}, not ${value}`);
+  };
+  await setRecording('yes');
+  const unregistered = await proxyapi(side.pbx, { tenant: CALLGRID_TENANT, reqtype: 'UNREGISTER', peer: CALLEE_NUMBER });
+  const tenantsDir = join(side.dataDir, 'tenants');
+  console.log(`bench: Callgrid records extension ${CALLEE_NUMBER}'s calls (ex_recording yes, ex_id ${id}) into ${tenantsDir}/<tenant>/recordings/; UNREGISTER ${CALLEE_NUMBER}: ${unregistered.trim()}`);
+  const driver = await twoPartyDriver({
+    target: side.target, caller: side.caller, callee: side.callee, dial: CALLEE_NUMBER, scenarios: options.scenarios, sinkPorts: options.sinkPorts, dir, maxSeconds: options.maxSeconds,
+    recordings: new WavRecordings(tenantsDir),
+  });
+  // Recorded is the last part; switching recording off again leaves the PBX as the other parts expect it.
+  return { driver, stop: () => setRecording('no').catch((error: unknown) => console.log(`bench: note: could not switch recording off again: ${(error as Error).message}`)) };
 }
 
 /** One proxyapi request with the admin key; the answer's text, or a throw naming the request and the server's words. */

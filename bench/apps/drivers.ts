@@ -32,8 +32,15 @@ export interface Driver {
 /** Thrown by the Callgrid side for calls its engine cannot take yet; the bench prints it and goes on. */
 export class NotBuiltYet extends Error {}
 
+/** The recordings a server leaves: mark() before a step's calls, check() after them. */
+export interface Recordings {
+  mark(): void;
+  /** `calls` answered calls of `callSeconds` each were recorded: one recording with media per call expected. */
+  check(calls: number, callSeconds: number): Promise<ServerCheck>;
+}
+
 /** Counts the recordings a step left in a directory: new files since `mark()`, and those with more than a header. */
-export class RecordingCounter {
+export class RecordingCounter implements Recordings {
   private seen = new Set<string>();
 
   constructor(readonly dir: string, private readonly emptySize: number) {}
@@ -63,6 +70,10 @@ export class RecordingCounter {
     }
     return { files, withMedia, bytes };
   }
+
+  async check(calls: number): Promise<ServerCheck> {
+    return recordingCheck(this, calls);
+  }
 }
 
 /** Problems and notes about the recordings of a step (one expected per answered call). */
@@ -83,8 +94,8 @@ export interface TwoPartyOptions {
   readonly dir: string;
   /** The longest the callee may run: SIPp's own -timeout. */
   readonly maxSeconds: number;
-  /** Set for recorded calls: where the server's recordings land. */
-  readonly recordings?: RecordingCounter;
+  /** Set for recorded calls: the server's recordings, checked after each step. */
+  readonly recordings?: Recordings;
 }
 
 /** bench/calls' call: the callee registers and answers with a sink port; the caller streams with rtp_stream. */
@@ -93,10 +104,12 @@ export async function twoPartyDriver(options: TwoPartyOptions): Promise<Driver> 
   const registered = await registerCallee(options.target, options.callee, options.scenarios.register, uasPort, options.dir);
   if (registered !== undefined) throw new Error(`REGISTER of ${options.callee.authUser} failed: ${registered}`);
   const uas: Uas = startUas({ scenario: options.scenarios.uas, localPort: uasPort, mediaPort: await freeSipPort(), aor: options.callee.user, sinkPorts: options.sinkPorts, dir: options.dir, maxSeconds: options.maxSeconds });
+  let lastCallSeconds = 0;
   return {
     sinkMode: 'echo',
     run: async (calls, rate, callSeconds, label) => {
       options.recordings?.mark();
+      lastCallSeconds = callSeconds;
       const result = await runCalls({
         target: options.target, scenario: options.scenarios.uac, caller: options.caller, callee: options.dial,
         localPort: await freeSipPort(), mediaPort: await freeSipPort(), rate, calls, callSeconds, dir: options.dir, label,
@@ -104,7 +117,7 @@ export async function twoPartyDriver(options: TwoPartyOptions): Promise<Driver> 
       const callee = uas.errors();
       return callee.length > 0 && result.failed > 0 ? { ...result, problems: [...result.problems, `callee saw: ${callee.join('; ')}`] } : result;
     },
-    check: async (calls) => (options.recordings ? recordingCheck(options.recordings, calls) : { problems: [], notes: [] }),
+    check: async (calls) => (options.recordings ? options.recordings.check(calls, lastCallSeconds) : { problems: [], notes: [] }),
     stop: () => uas.stop(),
   };
 }

@@ -69,6 +69,18 @@ export function printSummary(servers: ReadonlyArray<readonly [string, ServerOutc
     starred ||= ratios.some((text) => text.endsWith('*'));
     row([name, figure(o.relayed, first), figure(o.playing, first), figure(o.recorded, first), ...ratios]);
   }
+  const cg = servers.find(([name]) => name.startsWith('Callgrid'))?.[1];
+  const peer = servers.find(([name]) => name.includes('rtpengine'))?.[1];
+  if (cg && peer) {
+    const against = (['relayed', 'playing', 'recorded'] as const)
+      .filter((kind) => cg[kind].kind !== 'skipped' || peer[kind].kind !== 'skipped')
+      .map((kind) => {
+        const r = ratio(peer[kind], cg[kind], first);
+        return `${kind} ${figure(cg[kind], first)} vs ${figure(peer[kind], first)}${r === 'n/a' ? '' : ` (${r.replace(/\*$/, 'x*').replace(/(\d)$/, '$1x')})`}`;
+      });
+    starred ||= against.some((text) => text.includes('*'));
+    if (against.length > 0) console.log(`Callgrid against rtpengine (Callgrid/rtpengine): ${against.join('; ')}`);
+  }
   if (starred) console.log('* both reached the highest level tried: raise BENCH_CONCURRENCY to tell them apart.');
   for (const [name, o] of servers) {
     for (const kind of ['relayed', 'playing', 'recorded'] as const) {
