@@ -10,6 +10,8 @@ import type { CallRecord, Landing } from '../cdr/index.ts';
 import { CallAttempts } from './call-attempts.ts';
 import { CallDtmf, type BridgedLegs } from './call-dtmf.ts';
 import { CallForks } from './call-forks.ts';
+import { CallRecording, type RecordingPaths } from './call-recording.ts';
+import { dispositionOf, dispositionOfStatus, playRefusalTone } from './call-refusal.ts';
 import type { CallIds } from './call-ids.ts';
 import { CallMedia } from './call-media.ts';
 import { CallTransfers, type TransferredCall } from './call-transfers.ts';
@@ -39,7 +41,7 @@ export interface CallContext {
   /** Starts an attended transfer by the call's called party (the B2BUA's, so it can route the target's dialog). */
   readonly attendedTransfer?: (call: Call, destination: string) => Promise<string | undefined>;
   /** Where a call's recording goes (a file under the tenant's folder); none = calls are not recorded on this node. */
-  readonly recordings?: { pathFor(tenantId: number, uniqueId: string, at: Date): string };
+  readonly recordings?: RecordingPaths;
   /** What ringing parties needs: the stack, names and ids, and the B2BUA's maps of legs and dialogs. */
   readonly legs: {
     readonly stack: SipStack;
@@ -74,8 +76,8 @@ export class Call implements CallHandle {
   private pbx: ReturnType<typeof pbxMediaOf> | undefined;
   /** Keys between the bridged parties (INFO to RFC 4733 and back). */
   private readonly dtmf: CallDtmf;
-  /** Recording asked for (ex_recording, di_recording), and where it is being written once the call was answered. */
-  private recording: { wanted: boolean; path: string | undefined } = { wanted: false, path: undefined };
+  /** Recording asked for (ex_recording, di_recording), started once the call is answered. */
+  private readonly recording: CallRecording;
   private readonly forks: CallForks;
   /** What each side is sent and where its media is on the relay. */
   readonly media: CallMedia;
@@ -97,6 +99,7 @@ export class Call implements CallHandle {
   ) {
     this.forks = new CallForks(context.clock);
     this.dtmf = new CallDtmf(context.legs.stack, context.logger);
+    this.recording = new CallRecording(context.recordings, context.logger);
     this.media = new CallMedia(relay, caller, context.mediaAddress);
     this.attempts = new CallAttempts(callerChannel, { destination: record.destination, peerAccount: record.calleeAccount, landed: record.landed, startedAt: callerChannel.createdAt });
     this.transfers = new CallTransfers(this.transferredCall(), context.channels, context.clock);
@@ -222,18 +225,12 @@ export class Call implements CallHandle {
   }
 
   recordCall(): void {
-    this.recording.wanted = true;
-    if (this.callerAnswered) this.startRecording();
+    if (this.recording.want() && this.callerAnswered) this.startRecording();
   }
 
-  /** Starts the relay's recorder for a call that is answered and asked to be recorded (once). */
   private startRecording(): void {
-    const recordings = this.context.recordings;
-    if (!this.recording.wanted || this.recording.path !== undefined || recordings === undefined || this.phase === 'ended') return;
-    const path = recordings.pathFor(this.tenantId, this.callerChannel.uniqueId, this.context.clock.now());
-    this.recording.path = path;
-    const encodings = this.media.recordEncodings();
-    this.relay.record({ path, mode: 'mixed', encodings: [encodings, encodings] });
+    if (this.phase === 'ended') return;
+    this.recording.start(this.relay, { tenantId: this.tenantId, uniqueId: this.callerChannel.uniqueId, at: this.context.clock.now() }, this.media.recordEncodings());
   }
 
   /** ATXTRANSFER by this call's answered party (the channel control of its fork). */
@@ -243,7 +240,7 @@ export class Call implements CallHandle {
 
   /**
    * A key one party pressed in SIP INFO (b2bua.ts): the PBX's when it answered the caller; between two parties it is
-   * carried to the other in the method that leg uses (TODO(engine): relay DTMF out; until then it is logged).
+   * carried to the other in the method that leg uses (call-dtmf.ts).
    */
   keyPressed(side: 'a' | 'b', digit: string, durationMs: number | undefined): void {
     if (side === 'a' && this.pbx !== undefined && this.phase !== 'answered') return this.pbx.digit(digit);
@@ -265,13 +262,10 @@ export class Call implements CallHandle {
    */
   async refuse(status: number, text: string): Promise<void> {
     if (this.phase === 'ended') return;
-    const disposition = status === 486 || status === 600 ? 'BUSY' : status === 480 || status === 408 || status === 487 ? 'NO ANSWER' : status === 503 ? 'CONGESTION' : dispositionOf(this.lastRing);
+    const disposition = dispositionOfStatus(status, this.lastRing);
     if (this.media.callerConnected) {
       const media = await this.answer();
-      if (media !== undefined && !this.over) {
-        await Promise.race([media.play([{ kind: 'tone', tone: disposition === 'BUSY' ? 'busy' : 'congestion' }], { loop: true }), new Promise((resolve) => this.context.clock.setTimer(REFUSAL_TONE_MS, () => resolve(undefined)))]);
-        media.stop();
-      }
+      if (media !== undefined && !this.over) await playRefusalTone(media, disposition, this.context.clock);
       if (this.over) return;
       this.caller.hangup();
       return this.end(this.attempts.isAnswered ? 'ANSWERED' : disposition);
@@ -444,17 +438,6 @@ export class Call implements CallHandle {
     this.forks.settle({ kind: 'noanswer' });
   }
 
-  /** The recording ends with the call: the relay finishes the file, and what it says of it is logged. */
-  private finishRecording(): void {
-    const path = this.recording.path;
-    if (path === undefined) return;
-    const logger = this.context.logger;
-    void this.relay.stopRecording().then((result) => {
-      if (result?.error !== undefined) logger.warn({ path, error: result.error }, 'call: recording failed');
-      else if (result !== undefined && result.undecodable.count > 0) logger.warn({ path, undecodable: result.undecodable }, 'call: recording incomplete: a codec the recorder cannot decode');
-    });
-  }
-
   /** The parts of this call its transfers rearrange, and what they need it to do (call-transfers.ts). */
   private transferredCall(): TransferredCall {
     const call = this;
@@ -487,7 +470,7 @@ export class Call implements CallHandle {
     this.phase = 'ended';
     this.forks.settle({ kind: 'caller-gone' });
     this.pbx?.close();
-    this.finishRecording();
+    this.recording.finish(this.relay);
     this.forks.stop();
     this.stopMaxDuration?.();
     this.media.close();
@@ -502,17 +485,4 @@ export class Call implements CallHandle {
     // Either party of a joined pair hanging up ends the other call's leg too.
     join?.partner.hangup('transfer-joined-party-left');
   }
-}
-
-/** How long a caller the PBX answered hears busy or congestion before the BYE when the list ends with nobody. */
-const REFUSAL_TONE_MS = 4000;
-
-/** The CDR disposition of an attempt that rang and ended as `ring` says (none: the attempt never rang anybody). */
-function dispositionOf(ring: RingOutcome | undefined): Disposition {
-  if (ring === undefined) return 'FAILED';
-  if (ring.kind === 'busy') return 'BUSY';
-  if (ring.kind === 'noanswer' || ring.kind === 'caller-gone') return 'NO ANSWER';
-  if (ring.kind === 'answered') return 'ANSWERED';
-  if (ring.kind === 'failed' && (ring.status === 480 || ring.status === 408)) return 'NO ANSWER';
-  return 'FAILED';
 }
