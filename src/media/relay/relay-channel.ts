@@ -33,6 +33,8 @@ export interface ChannelSide {
   /** A playback is going to this side's leg: bridged RTP is not forwarded to it meanwhile. */
   readonly playing: boolean;
   readonly onPacket: RelayTap | undefined;
+  /** Payload types rewritten on RTP sent to this leg (mapPayloadTypes), indexed by the sender's number. */
+  readonly payloadTypeMap: Int16Array | undefined;
   /** Hears the leg's keys in its RTP, when the PBX listens (relay-side.ts detectDtmf). */
   readonly detector: { onDatagram(datagram: Uint8Array, nowMs: number): void } | undefined;
   /** Set on side A of a session being recorded. */
@@ -161,6 +163,12 @@ export class RelayChannel {
       // What a recorded caller hears (track 1), with its sender's own stream fields: the restamp rewrites them.
       peer.side.recording?.heard(packet);
       peer.restamper.restamp(packet);
+      const map = peer.side.payloadTypeMap;
+      if (map !== undefined) {
+        const header = packet[1] ?? 0;
+        const mapped = map[header & 0x7f] ?? -1;
+        if (mapped >= 0) packet[1] = (header & 0x80) | mapped;
+      }
     }
     peer.socket.send(packet, peer.destPort, peer.destAddress, peer.afterSend);
     peer.side.packetsOut++;

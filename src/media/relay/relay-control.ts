@@ -113,6 +113,12 @@ export interface RelaySideControl {
    * While a key is sent, bridged media and playback frames are not sent to the leg. An invalid digit is ignored.
    */
   sendDtmf(digit: string, options: DtmfSendOptions): void;
+  /**
+   * Rewrites the payload type of RTP sent to this side's leg from its paired side (`map`: the sender's number -> the
+   * number this leg uses): two parties joined from two calls may number a dynamic format (telephone-event) apart.
+   * Undefined: sent as it comes.
+   */
+  mapPayloadTypes(map: Readonly<Record<number, number>> | undefined): void;
 }
 
 /** How a key is sent (sendDtmf). Plain data: it crosses threads. */

@@ -156,6 +156,20 @@ export class SideState implements RelaySide {
     });
   }
 
+  /** Payload types rewritten on RTP forwarded to this leg; -1 = kept. A typed array: one index read per packet. */
+  payloadTypeMap: Int16Array | undefined = undefined;
+
+  mapPayloadTypes(map: Readonly<Record<number, number>> | undefined): void {
+    const entries = Object.entries(map ?? {}).filter(([from, to]) => isPayloadType(Number(from)) && isPayloadType(to));
+    if (entries.length === 0) {
+      this.payloadTypeMap = undefined;
+      return;
+    }
+    const table = new Int16Array(128).fill(-1);
+    for (const [from, to] of entries) table[Number(from)] = to;
+    this.payloadTypeMap = table;
+  }
+
   sendDtmf(digit: string, options: DtmfSendOptions): void {
     if (this.isClosed) return;
     this.dtmf ??= new DtmfSender(this.rtp, this.context.media.clock, this.context.counters, this.logger);
@@ -250,4 +264,9 @@ export class SideState implements RelaySide {
       if (worthLogging(count)) this.logger.warn({ err: error instanceof Error ? error.message : String(error), count }, 'media relay tap threw');
     }
   }
+}
+
+/** An RTP payload type (RFC 3550 §5.1: seven bits). */
+function isPayloadType(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= 127;
 }

@@ -27,6 +27,7 @@ export type RelayCommand =
   | { readonly op: 'stopPlayback'; readonly session: string; readonly side: SideName }
   | { readonly op: 'detectDtmf'; readonly session: string; readonly side: SideName; readonly detection: DtmfDetection | undefined }
   | { readonly op: 'sendDtmf'; readonly session: string; readonly side: SideName; readonly digit: string; readonly options: DtmfSendOptions }
+  | { readonly op: 'mapPayloadTypes'; readonly session: string; readonly side: SideName; readonly map: Readonly<Record<number, number>> | undefined }
   | { readonly op: 'record'; readonly session: string; readonly request: RecordRequest }
   | { readonly op: 'pauseRecording'; readonly session: string; readonly paused: boolean }
   /** Answered by recordingStopped, even for a session the worker no longer has. */

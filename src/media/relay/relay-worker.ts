@@ -101,6 +101,8 @@ function apply(command: RelayCommand): void {
       return session.side(command.side).detectDtmf(command.detection);
     case 'sendDtmf':
       return session.side(command.side).sendDtmf(command.digit, command.options);
+    case 'mapPayloadTypes':
+      return session.side(command.side).mapPayloadTypes(command.map);
     case 'record':
       return session.record(command.request);
     case 'pauseRecording':

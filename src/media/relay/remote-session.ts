@@ -162,6 +162,10 @@ class RemoteSide implements RelaySideControl {
     this.session.command({ op: 'detectDtmf', session: this.session.id, side: this.name, detection });
   }
 
+  mapPayloadTypes(map: Readonly<Record<number, number>> | undefined): void {
+    this.session.command({ op: 'mapPayloadTypes', session: this.session.id, side: this.name, map });
+  }
+
   sendDtmf(digit: string, options: DtmfSendOptions): void {
     // Checked in the worker (dtmf-sender.ts), where it is sent: an invalid key is counted and logged there.
     this.session.command({ op: 'sendDtmf', session: this.session.id, side: this.name, digit, options });

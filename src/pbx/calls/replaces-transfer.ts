@@ -71,6 +71,13 @@ function join(deps: ReplacesDeps, referring: PartyEntry, replaced: PartyEntry): 
   const target = q.channelOf(qStays);
   if (transferee === undefined || target === undefined) return;
   p.media.sideOf(pStays).bridgeTo(q.media.sideOf(qStays));
+  // The two parties negotiated in different calls: a dynamic format may carry a different number on each side
+  // (telephone-event 101 here, 96 there), so each side's leg gets the other's events under its own number.
+  const [eventsP, eventsQ] = [p.media.eventPayloadType(pStays), q.media.eventPayloadType(qStays)];
+  if (eventsP !== undefined && eventsQ !== undefined && eventsP !== eventsQ) {
+    p.media.sideOf(pStays).mapPayloadTypes({ [eventsQ]: eventsP });
+    q.media.sideOf(qStays).mapPayloadTypes({ [eventsP]: eventsQ });
+  }
   // The transferee's call records the joined talk (as ATXTRANSFER does); the target's call ends its record here.
   p.joinedByTransfer(referring.side, { partner: q, channel: target, record: { destination: target.extension || target.callerIdNum, peerAccount: target.account } });
   q.joinedByTransfer(replaced.side, { partner: p, channel: transferee });
