@@ -42,3 +42,4 @@ export { Presence, DeviceStateTracker, deviceState, asDeviceState, type DeviceSn
 export { StoreTrunkDirectory, TrunkRegistrar, type TrunkDirectory, type TrunkRegistrarDeps, type TrunkRegistrarOptions, type TrunkState, type TrunkStatus } from './trunks/index.ts';
 export { StoreFeatureActions, matchFeatureCode, DEFAULT_FEATURE_CODES, type FeatureAction } from './apps/feature-codes/index.ts';
 export { StoreIvrDirectory } from './apps/ivr/index.ts';
+export { StoreHuntlistDirectory } from './apps/huntlist/index.ts';

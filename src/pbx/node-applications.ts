@@ -5,10 +5,11 @@ import type { CallDirectory } from './calls/call-ports.ts';
 import type { CustomDestination, ForwardingDirectory, OutboundDirectory } from './dialplan/index.ts';
 import { CustomDestinationStep, DialNumber, DialOut } from './apps/dial-out/index.ts';
 import { FeatureCodeStep, looksLikeFeatureCode, matchFeatureCode, type FeatureActions, type FeatureCodeDirectory } from './apps/feature-codes/index.ts';
+import { HuntList, type HuntlistDirectory } from './apps/huntlist/index.ts';
 import { Ivr, type IvrDirectory } from './apps/ivr/index.ts';
 import { Playback, type MediaFileDirectory } from './apps/playback/index.ts';
 import { RingExtension } from './apps/ring-extension/index.ts';
-import type { Logger } from '../shared/index.ts';
+import type { Clock, Logger } from '../shared/index.ts';
 
 /** Feature codes' state changes (DND, flows) and the tenant's code table. */
 export interface FeatureCodePorts {
@@ -26,6 +27,9 @@ export interface ApplicationPorts {
   readonly mediaFiles?: MediaFileDirectory;
   /** Tenants' voice menus. */
   readonly ivrs?: IvrDirectory;
+  /** Tenants' ring groups. */
+  readonly huntlists?: HuntlistDirectory;
+  readonly clock: Clock;
   readonly logger: Logger;
 }
 
@@ -35,6 +39,9 @@ export function nodeApplications(ports: ApplicationPorts, counters: { providerLi
     EXT: new RingExtension({ directory: ports.directory, forwarding: ports.routing }),
     OUT: new DialNumber(dialOut),
     CUSTOM: new CustomDestinationStep(ports.routing, dialOut),
+    ...(ports.huntlists === undefined
+      ? {}
+      : { HUNTLIST: new HuntList({ lists: ports.huntlists, slots: ports.routing, directory: ports.directory, customs: ports.routing, channels: ports.channels, dialOut, clock: ports.clock }) }),
     ...(ports.featureCodes === undefined ? {} : { FEATURECODE: new FeatureCodeStep({ ...ports.featureCodes, logger: ports.logger }) }),
     ...(ports.mediaFiles === undefined ? {} : { PLAYBACK: new Playback({ media: ports.mediaFiles, logger: ports.logger }) }),
     ...(ports.mediaFiles === undefined || ports.ivrs === undefined

@@ -11,6 +11,7 @@ import type { ForwardingDirectory, InboundDirectory, NumberDirectory, OutboundDi
 import { featureCodeCheck, nodeApplications, type FeatureCodePorts } from './node-applications.ts';
 import type { MediaFileDirectory } from './apps/playback/index.ts';
 import type { IvrDirectory } from './apps/ivr/index.ts';
+import type { HuntlistDirectory } from './apps/huntlist/index.ts';
 import type { ChannelRegistry } from './calls/channel-registry.ts';
 import type { CdrWriter } from './cdr/index.ts';
 import { Presence, type FlowStateSource } from './presence/index.ts';
@@ -48,6 +49,8 @@ export interface PbxNodePorts {
     readonly mediaFiles?: MediaFileDirectory;
     /** Tenants' voice menus (IVR steps). */
     readonly ivrs?: IvrDirectory;
+    /** Tenants' ring groups (HUNTLIST steps). */
+    readonly huntlists?: HuntlistDirectory;
   };
   /** Providers this node registers to (outbound trunk registration); none = no trunk registers. */
   readonly trunks?: TrunkDirectory;
@@ -168,7 +171,7 @@ export class PbxNode {
         featureCodes: ports.calls.featureCodes === undefined ? undefined : featureCodeCheck(ports.calls.featureCodes),
         clock: ports.clock,
         logger: ports.logger,
-        applications: (counters) => nodeApplications({ ...ports.calls, logger: ports.logger }, counters),
+        applications: (counters) => nodeApplications({ ...ports.calls, logger: ports.logger, clock: ports.clock }, counters),
       },
       {
         nodeName: options.nodeName,

@@ -164,6 +164,23 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     assertTone(file, TONES.a101, { minSeconds: 0, minRatio: 0.2 });
   });
 
+  test('a ring group (RINGALL) rings its members at once; the one that answers talks, the other is cancelled "completed elsewhere"', async () => {
+    const managedb = (object: string, action: string, params: Record<string, string>) => call('ACME', { reqtype: 'MANAGEDB', object, action, ...params });
+    const group = JSON.parse(await managedb('huntlist', 'add', { jsondata: JSON.stringify({ hu_name: 'Sales', hu_number: '600', hu_type: 'RINGALL', hu_ringtime: 10 }) })) as { hu_id: string };
+    await managedb('destination', 'replace', { typesrc: 'HUNTLIST', typeidsrc: group.hu_id, jsondata: JSON.stringify([`EXT-${ids['ACME-101']}`, `EXT-${ids['ACME-102']}`]) });
+    const rang101 = phone('a101').waitForIncoming({ timeoutMs: 10_000 });
+    const answered = phone('a102').accept({ timeoutMs: 10_000 });
+    await phone('a100').dial(uri('600'));
+    await rang101;
+    await answered;
+    await phone('a100').waitForEstablished({ timeoutMs: 10_000 });
+    await eventually(async () => phone('a101').activeCalls().length === 0, 10_000, '101 stopped ringing');
+    assert.match(phone('a101').log(), /Reason: SIP;cause=200;text="Call completed elsewhere"/);
+    await heard('a100', TONES.a102, { minSeconds: 1 });
+    await phone('a100').hangup();
+    await phone('a102').waitForClosed({ timeoutMs: 10_000 });
+  });
+
   test('HANGUP through the API ends both legs', async () => {
     await phone('a101').dial(uri('100'));
     await phone('a100').accept({ timeoutMs: 10_000 });

@@ -29,7 +29,7 @@ function printBanner({ runtime, url, firstStart }: RunningServer): void {
     '',
     `Callgrid is running on node ${config.nodeName} (store: ${runtime.store.dialect}, data: ${config.dataDir})`,
     `  HTTP API   ${api}`,
-    `  SIP        port ${config.sipPort} is reserved; the SIP stack is not implemented yet`,
+    `  SIP        ${config.sipHost}:${config.sipPort} UDP and TCP${config.sipWsPort === undefined ? '' : `, WebSocket on ${config.sipWsPort}`}; phones register as <number>-<TENANTCODE>`,
     '',
   ];
   if (firstStart) {

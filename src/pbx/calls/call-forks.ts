@@ -13,6 +13,9 @@ export interface Fork {
   readonly channel: LiveChannel;
 }
 
+/** The Reason of the CANCEL the forks that did not answer get. */
+export const ANSWERED_ELSEWHERE = 'SIP;cause=200;text="Call completed elsewhere"';
+
 export class CallForks {
   private readonly forks = new Map<string, Fork>();
   private winner: Fork | undefined;
@@ -101,7 +104,9 @@ export class CallForks {
   won(fork: Fork): void {
     this.winner = fork;
     this.stopRingTimer?.();
-    for (const other of this.forks.values()) if (other !== fork) other.leg.cancel();
+    // RFC 3326 with cause 200 (as RFC 3261's forking proxies and Asterisk send it): the other phones of the
+    // extension or the ring group show no missed call.
+    for (const other of this.forks.values()) if (other !== fork) other.leg.cancel(ANSWERED_ELSEWHERE);
   }
 
   /** A fork's failure: a busy one, or else the last real one, is what the caller hears if none answers. */

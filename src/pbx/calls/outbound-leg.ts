@@ -56,6 +56,7 @@ export class OutboundLeg {
   private dialogValue: Dialog | undefined;
   private ack: SipRequest | undefined;
   private cancelWanted = false;
+  private cancelReason: string | undefined;
   private authenticated = false;
   readonly id = randomBytes(4).toString('hex');
 
@@ -179,7 +180,9 @@ export class OutboundLeg {
    * Stops a pending INVITE. §9.1: "If no provisional response has been received, the CANCEL request MUST NOT be
    * sent; rather, the client MUST wait for the arrival of a provisional response before sending the request."
    */
-  cancel(): void {
+  /** Cancels a leg still ringing; `reason` goes in a Reason header (RFC 3326), e.g. the call was answered elsewhere. */
+  cancel(reason?: string): void {
+    if (reason !== undefined) this.cancelReason = reason;
     if (this.state === 'early') this.sendCancel();
     else if (this.state === 'calling') this.cancelWanted = true;
   }
@@ -235,6 +238,7 @@ export class OutboundLeg {
     if (this.sent === undefined) return;
     this.cancelWanted = false;
     const cancel = buildCancel(this.sent);
+    if (this.cancelReason !== undefined) cancel.headers.append('Reason', this.cancelReason);
     const sent = this.stack.sendRequest(cancel, this.request.target.endpoint, this.request.target.flowId);
     if (sent.ok) void sent.value.final;
   }

@@ -11,7 +11,7 @@ export type AttemptDisposition = 'ANSWERED' | FailedDisposition;
  * `VOICEMAIL:101`). EXT = an extension of the tenant (label: its number); PROVIDER = out through a carrier
  * (label: the provider's name); the others are PBX applications (label: their number or name).
  */
-export type LandingKind = 'EXT' | 'PROVIDER' | 'VOICEMAIL' | 'QUEUE' | 'CONFERENCE' | 'IVR' | 'PLAYBACK';
+export type LandingKind = 'EXT' | 'PROVIDER' | 'VOICEMAIL' | 'QUEUE' | 'CONFERENCE' | 'IVR' | 'PLAYBACK' | 'HUNTLIST';
 
 export interface Landing {
   readonly kind: LandingKind;

@@ -2,7 +2,7 @@
 // the calling extension (or of the tenant, when no extension calls: a DID forwarded outside) gives the providers in
 // failover order (dialplan/outbound-routes.ts); each is rung in turn until one answers, is busy or is not answered.
 import { routeOutboundCall, type OutboundDirectory } from '../../dialplan/index.ts';
-import { carrierFull, carrierRingTarget, type CallHandle, type CarrierDirectory, type ChannelRegistry, type StepOutcome } from '../../calls/index.ts';
+import { carrierFull, carrierRingTarget, type CallHandle, type CarrierDirectory, type ChannelRegistry, type RingTarget, type StepOutcome } from '../../calls/index.ts';
 
 export interface DialOutDeps {
   readonly routing: OutboundDirectory;
@@ -21,6 +21,23 @@ export interface DialOutRequest {
 
 export class DialOut {
   constructor(private readonly deps: DialOutDeps) {}
+
+  /**
+   * The first carrier that could take `number` now, as a party to ring beside others (a ring group's outside member):
+   * no failover, since the group's other members are the alternative. Undefined: no route or no carrier free.
+   */
+  async firstTarget(call: CallHandle, number: string): Promise<{ readonly target: RingTarget; readonly codecs: readonly string[] } | undefined> {
+    const caller = call.callerParty;
+    const decision = await routeOutboundCall(this.deps.routing, call.tenantId, caller.extensionId, number);
+    if (!decision.ok) return undefined;
+    for (const attempt of decision.attempts) {
+      const target = await this.deps.carriers.target(attempt.providerId);
+      const address = target === undefined ? undefined : await this.deps.carriers.addressOf(target);
+      if (target === undefined || address === undefined || carrierFull(this.deps.channels, target)) continue;
+      return { target: carrierRingTarget(target, address, attempt.number, attempt.callerId ?? { number: caller.number, name: caller.name }), codecs: target.codecs };
+    }
+    return undefined;
+  }
 
   async dial(call: CallHandle, request: DialOutRequest): Promise<StepOutcome> {
     const caller = call.callerParty;
