@@ -9,7 +9,7 @@ import type { Hono } from 'hono';
 import { createApp, createHttpListener } from './api/index.ts';
 import type { Config } from './config.ts';
 import { MediaRelay, ThreadedMediaRelay, type MediaRelayControl } from './media/index.ts';
-import { CdrWriter, ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreFeatureActions, StoreHuntlistDirectory, StoreIvrDirectory, StoreRoutingDirectory, StoreTrunkDirectory } from './pbx/index.ts';
+import { CdrWriter, ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreFeatureActions, StoreHuntlistDirectory, StoreIvrDirectory, StoreRoutingDirectory, StoreTrunkDirectory } from './pbx/index.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
 import { createLogger, systemClock, type Clock, type Logger } from './shared/index.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -126,6 +126,7 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
     mediaFiles: runtime.services.media,
     ivrs: new StoreIvrDirectory(runtime.store),
     huntlists: new StoreHuntlistDirectory(runtime.store),
+    conditions: new StoreConditionDirectory(runtime.store),
   };
   const node = await PbxNode.start(
     { accounts: directory, domains: directory, bindings, clock: systemClock, logger: runtime.logger, calls, flows: runtime.services.blf, trunks: new StoreTrunkDirectory(runtime.store) },

@@ -43,3 +43,4 @@ export { StoreTrunkDirectory, TrunkRegistrar, type TrunkDirectory, type TrunkReg
 export { StoreFeatureActions, matchFeatureCode, DEFAULT_FEATURE_CODES, type FeatureAction } from './apps/feature-codes/index.ts';
 export { StoreIvrDirectory } from './apps/ivr/index.ts';
 export { StoreHuntlistDirectory } from './apps/huntlist/index.ts';
+export { StoreConditionDirectory } from './apps/condition/index.ts';

@@ -5,6 +5,7 @@ import type { CallDirectory } from './calls/call-ports.ts';
 import type { CustomDestination, ForwardingDirectory, OutboundDirectory } from './dialplan/index.ts';
 import { CustomDestinationStep, DialNumber, DialOut } from './apps/dial-out/index.ts';
 import { FeatureCodeStep, looksLikeFeatureCode, matchFeatureCode, type FeatureActions, type FeatureCodeDirectory } from './apps/feature-codes/index.ts';
+import { ConditionStep, type ConditionDirectory, type ExtensionStateSource } from './apps/condition/index.ts';
 import { HuntList, type HuntlistDirectory } from './apps/huntlist/index.ts';
 import { Ivr, type IvrDirectory } from './apps/ivr/index.ts';
 import { Playback, type MediaFileDirectory } from './apps/playback/index.ts';
@@ -29,6 +30,10 @@ export interface ApplicationPorts {
   readonly ivrs?: IvrDirectory;
   /** Tenants' ring groups. */
   readonly huntlists?: HuntlistDirectory;
+  /** Tenants' conditions (time of day, caller, flows, variables). */
+  readonly conditions?: ConditionDirectory;
+  /** Extensions' live states, for EXTENSIONSTATUS conditions. */
+  readonly extensionStates?: ExtensionStateSource;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -39,6 +44,9 @@ export function nodeApplications(ports: ApplicationPorts, counters: { providerLi
     EXT: new RingExtension({ directory: ports.directory, forwarding: ports.routing }),
     OUT: new DialNumber(dialOut),
     CUSTOM: new CustomDestinationStep(ports.routing, dialOut),
+    ...(ports.conditions === undefined
+      ? {}
+      : { CONDITION: new ConditionStep({ conditions: ports.conditions, slots: ports.routing, clock: ports.clock, logger: ports.logger, ...(ports.extensionStates === undefined ? {} : { extensionStates: ports.extensionStates }) }) }),
     ...(ports.huntlists === undefined
       ? {}
       : { HUNTLIST: new HuntList({ lists: ports.huntlists, slots: ports.routing, directory: ports.directory, customs: ports.routing, channels: ports.channels, dialOut, clock: ports.clock }) }),

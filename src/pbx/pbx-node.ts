@@ -12,6 +12,7 @@ import { featureCodeCheck, nodeApplications, type FeatureCodePorts } from './nod
 import type { MediaFileDirectory } from './apps/playback/index.ts';
 import type { IvrDirectory } from './apps/ivr/index.ts';
 import type { HuntlistDirectory } from './apps/huntlist/index.ts';
+import type { ConditionDirectory } from './apps/condition/index.ts';
 import type { ChannelRegistry } from './calls/channel-registry.ts';
 import type { CdrWriter } from './cdr/index.ts';
 import { Presence, type FlowStateSource } from './presence/index.ts';
@@ -51,6 +52,8 @@ export interface PbxNodePorts {
     readonly ivrs?: IvrDirectory;
     /** Tenants' ring groups (HUNTLIST steps). */
     readonly huntlists?: HuntlistDirectory;
+    /** Tenants' conditions (CONDITION steps). */
+    readonly conditions?: ConditionDirectory;
   };
   /** Providers this node registers to (outbound trunk registration); none = no trunk registers. */
   readonly trunks?: TrunkDirectory;
@@ -171,7 +174,22 @@ export class PbxNode {
         featureCodes: ports.calls.featureCodes === undefined ? undefined : featureCodeCheck(ports.calls.featureCodes),
         clock: ports.clock,
         logger: ports.logger,
-        applications: (counters) => nodeApplications({ ...ports.calls, logger: ports.logger, clock: ports.clock }, counters),
+        applications: (counters) =>
+          nodeApplications(
+            {
+              ...ports.calls,
+              logger: ports.logger,
+              clock: ports.clock,
+              // Presence is started after the B2BUA; the closure reads it only while a call runs.
+              extensionStates: {
+                extensionState: async (tenantId, number) => {
+                  const seen = await presence?.tracker.snapshot(tenantId, number);
+                  return seen?.kind === 'extension' ? seen.state : undefined;
+                },
+              },
+            },
+            counters,
+          ),
       },
       {
         nodeName: options.nodeName,

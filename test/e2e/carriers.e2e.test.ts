@@ -247,6 +247,27 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
     assert.deepEqual([row?.disposition, row?.lastapp, row?.wherelanded], ['ANSWERED', 'Playback', `PLAYBACK:${media.me_id}`], JSON.stringify(row));
   });
 
+  test('a DID whose slot is a condition (weekday, any day): the call takes the CONDITION branch, not NOTCONDITION', async () => {
+    const media = ((await cdrs()).find((r) => (r.wherelanded ?? '').startsWith('PLAYBACK:'))?.wherelanded ?? '').slice('PLAYBACK:'.length);
+    assert.notEqual(media, '', 'the media file of the PLAYBACK test');
+    const condition = await add('condition', { co_name: 'Every day', co_type: 'WEEKDAY', co_param1: '*', co_timezone: 'Europe/Rome' });
+    const did = await add('did', { di_number: '41441234598' });
+    const slot = (typesrc: string, typeidsrc: string, targets: string[]) => call({ tenant: 'ACME', reqtype: 'MANAGEDB', object: 'destination', action: 'replace', typesrc, typeidsrc, jsondata: JSON.stringify(targets) });
+    await slot('DID', String(did.di_id), [`CONDITION-${condition.co_id}`]);
+    await slot('CONDITION', String(condition.co_id), [`PLAYBACK-${media}`]);
+    const listener = createSocket('udp4');
+    await new Promise<void>((resolve) => listener.bind(0, '127.0.0.1', resolve));
+    try {
+      writeFileSync(join(data.path, 'carrier-listener-condition.xml'), carrierListener(listener.address().port));
+      const result = await runSipp(['-sf', 'carrier-listener-condition.xml', '-i', '127.0.0.1', '-p', String(carrierPort), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-s', '41441234598', '-m', '1', '-timeout', '20s', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 25_000);
+      assert.equal(result.code, 0, result.output);
+    } finally {
+      listener.close();
+    }
+    const row = (await cdrs()).find((r) => r.firstdst === '41441234598');
+    assert.equal(row?.wherelanded, `PLAYBACK:${media}`, JSON.stringify(row));
+  });
+
   test('keys across the bridge: RFC 4733 from the phone reaches a carrier without telephone-event as SIP INFO', async () => {
     writeFileSync(join(data.path, 'carrier-uas-info.xml'), carrierUasExpectingInfo('5'));
     const carrier = runSipp(['-sf', 'carrier-uas-info.xml', '-i', '127.0.0.1', '-p', String(carrierPort), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-m', '1', '-timeout', '20s', '-nostdin'], data.path, 25_000);

@@ -1,0 +1,70 @@
+// CONDITION-<id> (spec §3.3, §3.4.11, §4.3): a branching test. A condition that holds sends the call to its CONDITION
+// slot, one that does not to NOTCONDITION, a multi-valued one to CONDITION1..20 by the matching value's position; a
+// chosen slot without targets lets the list go on. Nothing is answered or rung: the step only chooses the way.
+import type { Clock, Logger } from '../../../shared/index.ts';
+import type { Application, CallHandle, SlotDirectory, StepOutcome, Target } from '../../calls/index.ts';
+import type { ConditionDirectory } from './condition-directory.ts';
+import { evaluateCondition } from './condition-eval.ts';
+import type { ConditionVerdict, EvalContext } from './condition-verdict.ts';
+import { OnceLog } from './once-log.ts';
+
+/** Live extension states (the presence tracker's device states), for EXTENSIONSTATUS; a port the node fills. */
+export interface ExtensionStateSource {
+  /** The device state of the tenant's extension with this number (NOT_INUSE, INUSE, UNAVAILABLE...); undefined when none. */
+  extensionState(tenantId: number, number: string): Promise<string | undefined>;
+}
+
+export interface ConditionStepDeps {
+  readonly conditions: ConditionDirectory;
+  readonly slots: SlotDirectory;
+  /** The time the time conditions read (a FakeClock in tests). */
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Without it EXTENSIONSTATUS answers not built. */
+  readonly extensionStates?: ExtensionStateSource;
+}
+
+/** The slot a verdict leads to; a condition that cannot be evaluated does not hold. */
+export function slotOf(answer: ConditionVerdict): string {
+  if (answer.kind !== 'holds') return 'NOTCONDITION';
+  return answer.branch === undefined ? 'CONDITION' : `CONDITION${answer.branch}`;
+}
+
+export class ConditionStep implements Application {
+  /** A condition stored wrong is logged once, not on every call it routes. */
+  private readonly reported = new OnceLog();
+
+  constructor(private readonly deps: ConditionStepDeps) {}
+
+  async run(call: CallHandle, target: Target): Promise<StepOutcome> {
+    const condition = await this.deps.conditions.condition(call.tenantId, target.id);
+    if (condition === undefined) return { kind: 'next', reason: 'unavailable', status: 404, text: 'Not Found' };
+    const answer = await evaluateCondition(condition, this.context(call));
+    const fields = { tenantId: call.tenantId, linkedId: call.linkedId, condition: condition.id, type: condition.type };
+    if (answer.kind === 'not-built') {
+      if (this.reported.first(`${call.tenantId}:${condition.id}:not-built:${answer.type}`)) this.deps.logger.warn({ ...fields, notBuilt: answer.type }, 'call: condition type not built yet');
+      return { kind: 'next', reason: 'not-built', status: 501, text: `condition type ${answer.type} is not implemented yet` };
+    }
+    if (answer.kind === 'bad' && this.reported.first(`${call.tenantId}:${condition.id}:${answer.problem}`)) {
+      this.deps.logger.warn({ ...fields, problem: answer.problem }, 'call: condition cannot be evaluated, taken as not holding');
+    }
+    const slot = slotOf(answer);
+    if ((await this.deps.slots.slotTargets(call.tenantId, slot, condition.id)).length === 0) return { kind: 'continue' };
+    return { kind: 'goto', slot: { slot, ownerId: condition.id } };
+  }
+
+  /** The call's facts and the tenant's ports, bound to the call's tenant (another tenant's objects read as missing). */
+  private context(call: CallHandle): EvalContext {
+    const { tenantId } = call;
+    const { conditions, extensionStates } = this.deps;
+    return {
+      caller: { number: call.callerParty.number, name: call.callerParty.name },
+      now: this.deps.clock.now(),
+      tenantTimeZone: () => conditions.timeZone(tenantId),
+      condition: (id) => conditions.condition(tenantId, id),
+      flow: (number) => conditions.flow(tenantId, number),
+      variable: (name) => conditions.variable(tenantId, name),
+      ...(extensionStates === undefined ? {} : { extensionState: (number: string) => extensionStates.extensionState(tenantId, number) }),
+    };
+  }
+}
