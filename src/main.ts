@@ -9,7 +9,7 @@ import type { Hono } from 'hono';
 import { createApp, createHttpListener } from './api/index.ts';
 import type { Config } from './config.ts';
 import { MediaRelay, ThreadedMediaRelay, type MediaRelayControl } from './media/index.ts';
-import { CdrWriter, ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreFeatureActions, StoreHuntlistDirectory, StoreIvrDirectory, StoreRoutingDirectory, StoreTrunkDirectory } from './pbx/index.ts';
+import { CdrWriter, ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreFeatureActions, StoreHuntlistDirectory, StoreIvrDirectory, StoreMohDirectory, StoreRoutingDirectory, StoreTrunkDirectory } from './pbx/index.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
 import { createLogger, systemClock, type Clock, type Logger } from './shared/index.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -115,9 +115,10 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
   const directory = new StoreAccountDirectory(runtime.store, systemClock, { realm: config.sipRealm, domains: config.sipDomains, tenantCacheMs: config.lookupCacheSeconds * 1000 });
   const bindings = new StoreBindingStore(runtime.store.registrations);
   const featureActions = new StoreFeatureActions(runtime.store, systemClock, { flows: runtime.services.flows });
+  const routing = new StoreRoutingDirectory(runtime.store);
   const calls = {
     directory: new StoreCallDirectory(runtime.store, bindings, systemClock, config.lookupCacheSeconds * 1000),
-    routing: new StoreRoutingDirectory(runtime.store),
+    routing,
     carriers: new StoreCarrierDirectory(runtime.store, systemClock, config.lookupCacheSeconds * 1000),
     channels: runtime.channels,
     relay,
@@ -127,6 +128,7 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
     ivrs: new StoreIvrDirectory(runtime.store),
     huntlists: new StoreHuntlistDirectory(runtime.store),
     conditions: new StoreConditionDirectory(runtime.store),
+    moh: new StoreMohDirectory(runtime.store, routing, runtime.services.media),
   };
   const node = await PbxNode.start(
     { accounts: directory, domains: directory, bindings, clock: systemClock, logger: runtime.logger, calls, flows: runtime.services.blf, trunks: new StoreTrunkDirectory(runtime.store) },
@@ -147,6 +149,7 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
       ringTimeoutMs: config.ringSeconds * 1000,
       admission: { tenantShare: config.tenantCallSharePercent / 100, extensionMaxCalls: config.extensionMaxCalls },
       recordings: { pathFor: (tenantId, uniqueId, at) => recordingPath(config.dataDir, tenantId, uniqueId, at) },
+      recordingLog: recordingLog(runtime),
       ...(config.maxCallSeconds > 0 ? { maxCallMs: config.maxCallSeconds * 1000 } : {}),
     },
   );
@@ -221,4 +224,18 @@ function writeCredentials(config: Config, credentials: FirstStartCredentials): v
 function recordingPath(dataDir: string, tenantId: number, uniqueId: string, at: Date): string {
   if (!Number.isSafeInteger(tenantId) || tenantId < 1 || !/^[A-Za-z0-9_.-]{1,96}$/.test(uniqueId)) throw new Error(`Refusing a recording path for tenant ${tenantId}, call ${uniqueId}`);
   return join(dataDir, 'tenants', String(tenantId), 'recordings', at.toISOString().slice(0, 10), `${uniqueId}.wav`);
+}
+
+/**
+ * What the B2BUA calls when the relay has finished a recording's file: services.recordings keeps its row (what the
+ * INFO recording types read). A failure is logged here and never reaches the call.
+ */
+export function recordingLog(runtime: Pick<Runtime, 'services' | 'logger'>): { recorded(recording: Parameters<Services['recordings']['recorded']>[0]): Promise<void> } {
+  return {
+    recorded: (recording) =>
+      runtime.services.recordings.recorded(recording).then(
+        () => undefined,
+        (error: unknown) => runtime.logger.error({ err: error, tenantId: recording.tenantId, uniqueId: recording.uniqueId, path: recording.path }, 'recording: its row could not be written'),
+      ),
+  };
 }

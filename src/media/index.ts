@@ -159,3 +159,27 @@ export {
 } from './recorder/index.ts';
 // The relay's recording of a session (RelaySessionControl.record) and keys a side sends (RelaySideControl.sendDtmf).
 export type { RecordRequest, RecordEncodings, DtmfSendOptions } from './relay/index.ts';
+// Uploads to the relay's format, off the main thread (media/audio-convert/).
+export {
+  AudioConverter,
+  convertToRelayWav,
+  resample,
+  decodeWav,
+  DEFAULT_CONVERT_OPTIONS,
+  RELAY_SAMPLE_RATE,
+  relayWav,
+  type AudioConversion,
+  type AudioConverterOptions,
+  type ConvertOptions,
+  type ConvertedAudio,
+} from './audio-convert/index.ts';
+// The PBX's own prompts by name: Asterisk's core sounds when installed, else the generated sounds/ set (media/prompts/).
+export {
+  SystemPrompts,
+  SYSTEM_PROMPTS,
+  SYSTEM_PROMPT_NAMES,
+  isSystemPromptName,
+  type SystemPromptsOptions,
+  type SystemPromptName,
+  type PromptSource,
+} from './prompts/index.ts';

@@ -44,3 +44,4 @@ export { StoreFeatureActions, matchFeatureCode, DEFAULT_FEATURE_CODES, type Feat
 export { StoreIvrDirectory } from './apps/ivr/index.ts';
 export { StoreHuntlistDirectory } from './apps/huntlist/index.ts';
 export { StoreConditionDirectory } from './apps/condition/index.ts';
+export { StoreMohDirectory } from './apps/music-on-hold/index.ts';

@@ -13,6 +13,7 @@ import type { MediaFileDirectory } from './apps/playback/index.ts';
 import type { IvrDirectory } from './apps/ivr/index.ts';
 import type { HuntlistDirectory } from './apps/huntlist/index.ts';
 import type { ConditionDirectory } from './apps/condition/index.ts';
+import { MusicOnHold, type MohDirectory } from './calls/index.ts';
 import type { ChannelRegistry } from './calls/channel-registry.ts';
 import type { CdrWriter } from './cdr/index.ts';
 import { Presence, type FlowStateSource } from './presence/index.ts';
@@ -54,6 +55,8 @@ export interface PbxNodePorts {
     readonly huntlists?: HuntlistDirectory;
     /** Tenants' conditions (CONDITION steps). */
     readonly conditions?: ConditionDirectory;
+    /** Tenants' music-on-hold classes: a party put on hold hears its tenant's default class. */
+    readonly moh?: MohDirectory;
   };
   /** Providers this node registers to (outbound trunk registration); none = no trunk registers. */
   readonly trunks?: TrunkDirectory;
@@ -97,6 +100,8 @@ export interface PbxNodeOptions {
   readonly admission?: AdmissionPolicy;
   /** Where recorded calls go (ex_recording, di_recording); none = calls are not recorded. */
   readonly recordings?: B2buaOptions['recordings'];
+  /** Told of finished recordings (the recordings list the API serves). */
+  readonly recordingLog?: B2buaOptions['recordingLog'];
   /** Replaces the sockets (tests). */
   readonly transports?: readonly TransportFactory[];
 }
@@ -199,6 +204,8 @@ export class PbxNode {
         ...(options.maxCallMs === undefined ? {} : { maxDurationMs: options.maxCallMs }),
         ...(options.admission === undefined ? {} : { admission: options.admission }),
         ...(options.recordings === undefined ? {} : { recordings: options.recordings }),
+        ...(options.recordingLog === undefined ? {} : { recordingLog: options.recordingLog }),
+        ...(ports.calls.moh === undefined ? {} : { moh: new MusicOnHold(ports.calls.relay, ports.calls.moh, ports.clock, ports.logger) }),
       },
     );
     presence = new Presence(

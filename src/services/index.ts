@@ -23,6 +23,7 @@ import { VirtualExtensionService } from './virtual-extension-service.ts';
 import { FlowService } from './flow-service.ts';
 import { CallService } from './call-service.ts';
 import { BlfService } from './blf-service.ts';
+import { RecordingService, type Mp3Encoder } from './recordings/index.ts';
 
 export type { Caller, CallerRequest } from './access-service.ts';
 export type { IssuedKey, KeyListing } from './key-service.ts';
@@ -41,6 +42,8 @@ export type { FlowChange, FlowWithState } from './flow-service.ts';
 export type { BlfState, DeviceStates } from './blf-service.ts';
 export type { CallRecord, ChannelSelector, ChannelView, DialOrder, DialResult, ExtensionState } from './call-service.ts';
 export { ObjectService, generateSipSecret, type ObjectScope } from './objects/index.ts';
+export { LameMp3Encoder, type AudioFormat, type Mp3Encoder, type RecordedCall, type RecordingAudio, type RecordingLog } from './recordings/index.ts';
+export type { RecordingRow } from '../store/index.ts';
 
 export interface ServiceSettings {
   readonly nodeName: string;
@@ -50,6 +53,8 @@ export interface ServiceSettings {
   readonly throttle: ThrottleSettings;
   /** Where media audio is stored, and the largest upload. */
   readonly media: MediaSettings;
+  /** How recordings become MP3 (default: Debian's lame from PATH); recordings lie under media.dataDir. */
+  readonly recordings?: { readonly encoder?: Mp3Encoder };
 }
 
 export interface ServiceDeps {
@@ -83,6 +88,8 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
     calls: new CallService(deps.store, deps.clock, deps.channels, peers, settings.nodeName, deps.originator),
     media: new MediaFileService(deps.store, deps.clock, settings.media),
     cdrs: new CdrService(deps.store, deps.clock),
+    /** Call recordings; also the PBX's RecordingLog port (main.ts hands it to the B2BUA). */
+    recordings: new RecordingService(deps.store, deps.clock, { dataDir: settings.media.dataDir, nodeName: settings.nodeName, ...settings.recordings }),
     phonebooks: new PhonebookService(deps.store),
     userGroups: new UserGroupService(deps.store),
     virtualExtensions: new VirtualExtensionService(deps.store),

@@ -18,6 +18,7 @@ import { phonebookRepository } from './repositories/phonebook-repository.ts';
 import { userGroupRepository } from './repositories/user-group-repository.ts';
 import { virtualExtensionRepository } from './repositories/virtual-extension-repository.ts';
 import { stateRepository } from './repositories/state-repository.ts';
+import { recordingRepository } from './repositories/recording-repository.ts';
 import { objectTable, type ObjectTable } from './object-table.ts';
 import { schemaOf } from '../domain/index.ts';
 
@@ -46,6 +47,7 @@ export function kyselyStore(db: Kysely<unknown>, dialect: Dialect, onClose: () =
     userGroups: userGroupRepository(loose),
     virtualExtensions: virtualExtensionRepository(loose),
     states: stateRepository(loose),
+    recordings: recordingRepository(loose),
     async migrate() {
       const migrator = new Migrator({ db, provider: migrationProvider(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
       const { error, results = [] } = await migrator.migrateToLatest();

@@ -217,6 +217,37 @@ export interface StateRepository {
   list(tenantId: number): Promise<HintState[]>;
 }
 
+/** One re_recordings row: a finished call recording; its audio lies under the tenant's folder. */
+export interface RecordingRow {
+  re_id: number;
+  re_te_id: number;
+  /** The call's first channel's uniqueid (dotted MiRTA form), as in its CDR. */
+  re_uniqueid: string;
+  re_linkedid: string;
+  /** DIAL's originate id, or empty. */
+  re_originateid: string;
+  /** 'YYYY-MM-DD HH:MM:SS' UTC. */
+  re_start: string;
+  re_end: string;
+  re_durationms: number;
+  /** Relative to the tenant's folder (`recordings/<YYYY-MM-DD>/<uniqueid>.wav`), never absolute. */
+  re_filename: string;
+  re_format: string;
+  re_size: number;
+  re_node: string;
+}
+
+export type NewRecording = Omit<RecordingRow, 're_id' | 're_te_id'>;
+
+export interface RecordingRepository {
+  /** Creates the row of (tenant, uniqueid), or replaces it when the same call is reported again. */
+  put(tenantId: number, row: NewRecording): Promise<RecordingRow>;
+  /** By uniqueid, else by originate id (the latest), in one tenant or, for the admin key, in any (null). */
+  find(tenantId: number | null, id: string): Promise<RecordingRow | undefined>;
+  /** A tenant's recordings started within [from, to] (inclusive, either open), by start then id. */
+  list(tenantId: number, range: { readonly from?: string; readonly to?: string }): Promise<RecordingRow[]>;
+}
+
 export interface Store {
   readonly dialect: Dialect;
   readonly tenants: TenantRepository;
@@ -233,6 +264,7 @@ export interface Store {
   readonly userGroups: UserGroupRepository;
   readonly virtualExtensions: VirtualExtensionRepository;
   readonly states: StateRepository;
+  readonly recordings: RecordingRepository;
   /** The table of a catalogue object (domain/objects) by its name. */
   objects(name: string): ObjectTable;
   /** Applies pending migrations; returns the names applied now. */

@@ -3,7 +3,7 @@
 // live channels, hangs calls up, places click-to-call calls, and reports the CDRs afterwards.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertTone, skipWithoutSox, writeToneWav } from '../support/audio.ts';
 import { skipWithoutBaresip, startBaresip, type BaresipPhone } from '../support/baresip.ts';
@@ -17,6 +17,8 @@ const RING_SECONDS = 4;
 
 type PhoneName = 'a100' | 'a101' | 'a102' | 'g101';
 const TONES: Record<PhoneName, number> = { a100: 600, a101: 1000, a102: 1400, g101: 1800 };
+/** The tenant's music on hold. */
+const MOH_HZ = 400;
 
 describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
   const data = tempDir('callgrid-calls-');
@@ -162,6 +164,13 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     const file = recordings()[0] ?? '';
     assertTone(file, TONES.a100, { minSeconds: 0, minRatio: 0.2 });
     assertTone(file, TONES.a101, { minSeconds: 0, minRatio: 0.2 });
+    // The recording is listed and downloads as MiRTA serves it: MP3 by its uniqueid (the file's name).
+    const uniqueId = (file.split('/').at(-1) ?? '').replace(/\.wav$/, '');
+    await eventually(async () => (JSON.parse(await call('ACME', { reqtype: 'INFO', info: 'recordings', format: 'json' })) as Array<{ uniqueid: string }>).some((r) => r.uniqueid === uniqueId), 5_000, 'the recording is listed');
+    const audio = await fetch(`${base}/pbx/proxyapi.php?${new URLSearchParams({ key: keys.ACME, tenant: 'ACME', reqtype: 'INFO', info: 'recording', id: uniqueId }).toString()}`);
+    assert.equal(audio.headers.get('content-type'), 'audio/mpeg');
+    const mp3 = Buffer.from(await audio.arrayBuffer());
+    assert.ok(mp3.length > 1000 && mp3.indexOf(Buffer.from([0xff])) >= 0 && ((mp3[mp3.indexOf(0xff) + 1] ?? 0) & 0xe0) === 0xe0, `an MP3 of ${mp3.length} bytes`);
   });
 
   test('a ring group (RINGALL) rings its members at once; the one that answers talks, the other is cancelled "completed elsewhere"', async () => {
@@ -179,6 +188,30 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     await heard('a100', TONES.a102, { minSeconds: 1 });
     await phone('a100').hangup();
     await phone('a102').waitForClosed({ timeoutMs: 10_000 });
+  });
+
+  test("a party put on hold hears the tenant's music on hold (its default class), not silence", async () => {
+    const managedb = (object: string, action: string, params: Record<string, string>) => call('ACME', { reqtype: 'MANAGEDB', object, action, ...params });
+    const musicFile = join(data.path, 'moh.wav');
+    writeToneWav(musicFile, { frequencyHz: MOH_HZ, seconds: 3, padSeconds: 0 });
+    const media = JSON.parse(await managedb('mediafile', 'add', { jsondata: JSON.stringify({ me_name: 'Music' }) })) as { me_id: string };
+    const form = new FormData();
+    form.set('filename', new Blob([readFileSync(musicFile)]), 'moh.wav');
+    const query = new URLSearchParams({ key: keys.ACME, tenant: 'ACME', reqtype: 'MANAGEDB', object: 'mediafile', action: 'updatebinary', objectid: media.me_id });
+    const uploaded = await fetch(`${base}/pbx/proxyapi.php?${query.toString()}`, { method: 'POST', body: form });
+    assert.equal(uploaded.headers.get('x-callgrid-error'), null, await uploaded.text());
+    const moh = JSON.parse(await managedb('musiconhold', 'add', { jsondata: JSON.stringify({ mu_name: 'default', mu_default: 'on' }) })) as { mu_id: string };
+    await managedb('destination', 'replace', { typesrc: 'MUSICONHOLD', typeidsrc: moh.mu_id, jsondata: JSON.stringify([`PLAYBACK-${media.me_id}`]) });
+
+    await phone('a100').dial(uri('101'));
+    await phone('a101').accept({ timeoutMs: 10_000 });
+    await phone('a100').waitForEstablished({ timeoutMs: 10_000 });
+    await phone('a101').hold();
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await phone('a101').resume();
+    await phone('a100').hangup();
+    await phone('a101').waitForClosed({ timeoutMs: 10_000 });
+    await heard('a100', MOH_HZ, { minSeconds: 1, minRatio: 0.15 });
   });
 
   test('HANGUP through the API ends both legs', async () => {

@@ -29,8 +29,8 @@ export function proxyApiEndpoint(services: Services, logger: Logger): ProxyApiHa
       if (rendering.callback !== undefined && rendering.format !== 'json') {
         throw new PbxError('invalid_callback', 'The callback parameter needs format=json');
       }
-      const { body, contentType } = await answer(request, params, rendering, services);
-      return { status: 200, headers: answerHeaders(contentType), body };
+      const { body, contentType, headers } = await answer(request, params, rendering, services);
+      return { status: 200, headers: { ...answerHeaders(contentType), ...headers }, body };
     } catch (caught) {
       const error = isPbxError(caught) ? publicError(caught) : new PbxError('internal', 'Internal error');
       if (!isPbxError(caught)) logger.error({ err: caught }, 'proxyapi request failed');

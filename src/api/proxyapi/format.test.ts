@@ -116,7 +116,7 @@ describe('parseFormat', () => {
   });
 
   test('an unknown format is refused', () => {
-    throwsCode(() => parseFormat('yaml'), 'invalid_parameter', "Invalid format 'yaml': expected plain, json, xml or csv");
+    throwsCode(() => parseFormat('yaml'), 'invalid_parameter', "Invalid format 'yaml': expected plain, json, xml or csv (recordings: mp3 or wav)");
   });
 });
 

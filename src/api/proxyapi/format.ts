@@ -1,7 +1,8 @@
 // Rendering replies and errors in MiRTA's formats: plain (pipe-separated with a
-// trailing `|`, served as text/html), json, csv, xml, and JSONP via `callback`.
+// trailing `|`, served as text/html), json, csv, xml, JSONP via `callback`, and
+// bytes of their own type (audio; recordings take format=mp3|wav).
 import { PbxError } from '../../shared/index.ts';
-import type { Format, Reply } from './reply.ts';
+import type { Download, Format, Reply } from './reply.ts';
 
 export interface Rendering {
   readonly format: Format;
@@ -9,7 +10,7 @@ export interface Rendering {
   readonly callback: string | undefined;
 }
 
-const CONTENT_TYPES: Record<Format, string> = {
+const CONTENT_TYPES: Record<Exclude<Format, 'mp3' | 'wav'>, string> = {
   plain: 'text/html; charset=UTF-8',
   json: 'application/json; charset=UTF-8',
   csv: 'text/csv; charset=UTF-8',
@@ -29,15 +30,27 @@ export function parseCallback(value: string | undefined): string | undefined {
 
 export function parseFormat(value: string | undefined): Format {
   const format = (value ?? 'plain').trim().toLowerCase() || 'plain';
-  if (format === 'plain' || format === 'json' || format === 'xml' || format === 'csv') return format;
-  throw new PbxError('invalid_parameter', `Invalid format '${value}': expected plain, json, xml or csv`);
+  if (format === 'plain' || format === 'json' || format === 'xml' || format === 'csv' || format === 'mp3' || format === 'wav') return format;
+  throw new PbxError('invalid_parameter', `Invalid format '${value}': expected plain, json, xml or csv (recordings: mp3 or wav)`);
 }
 
-export function render(reply: Reply, rendering: Rendering, what: string): { body: string | Uint8Array<ArrayBuffer>; contentType: string } {
+export interface Rendered {
+  readonly body: string | Uint8Array<ArrayBuffer>;
+  readonly contentType: string;
+  /** Headers of this answer beyond the endpoint's usual ones (which they override). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export function render(reply: Reply, rendering: Rendering, what: string): Rendered {
   const { format } = rendering;
   switch (reply.kind) {
     case 'binary':
-      return { body: reply.bytes, contentType: reply.contentType };
+      return { body: reply.bytes, contentType: reply.contentType, ...(reply.download ? { headers: downloadHeaders(reply.download) } : {}) };
+    case 'empty': {
+      const headers = { 'X-Callgrid-Error': 'not_found' };
+      if (reply.jsonNull && format === 'json') return { ...jsonBody(null, rendering), headers };
+      return { body: '', contentType: CONTENT_TYPES.plain, headers };
+    }
     case 'html':
       return { body: reply.html, contentType: CONTENT_TYPES.plain };
     case 'json':
@@ -45,7 +58,7 @@ export function render(reply: Reply, rendering: Rendering, what: string): { body
     case 'value':
       if (format === 'json') return jsonBody(reply.json, rendering, reply.jsonText);
       if (format === 'plain') return { body: reply.plain, contentType: CONTENT_TYPES.plain };
-      if (reply[format] !== undefined) return { body: reply[format], contentType: CONTENT_TYPES[format] };
+      if ((format === 'csv' || format === 'xml') && reply[format] !== undefined) return { body: reply[format], contentType: CONTENT_TYPES[format] };
       break;
     case 'table':
       if (format === 'json') return jsonBody(reply.rows, rendering);
@@ -55,6 +68,16 @@ export function render(reply: Reply, rendering: Rendering, what: string): { body
       break;
   }
   throw new PbxError('unsupported_format', `Format ${format} is not available for ${what}`);
+}
+
+/**
+ * `inline` plays in the browser's page (playrecording), `attachment` saves (recording). The name is the PBX's
+ * (uniqueid and format), reduced to safe characters all the same. The page a browser makes around the audio
+ * loads it as media, which the usual `default-src 'none'` would block.
+ */
+function downloadHeaders(download: Download): Record<string, string> {
+  const name = download.fileName.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return { 'Content-Disposition': `${download.disposition}; filename="${name}"`, 'Content-Security-Policy': "default-src 'none'; media-src 'self'; sandbox" };
 }
 
 export function renderError(error: PbxError, rendering: Rendering | undefined): { body: string; contentType: string } {

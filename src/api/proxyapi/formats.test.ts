@@ -76,7 +76,7 @@ describe('formats', () => {
   });
 
   test('an unknown format is refused', async () => {
-    await expectError(await config({ format: 'yaml' }), 'invalid_parameter', "Invalid format 'yaml': expected plain, json, xml or csv\n");
+    await expectError(await config({ format: 'yaml' }), 'invalid_parameter', "Invalid format 'yaml': expected plain, json, xml or csv (recordings: mp3 or wav)\n");
   });
 
   test('a format the request does not offer is refused', async () => {

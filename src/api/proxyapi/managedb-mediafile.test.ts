@@ -107,15 +107,19 @@ describe('MANAGEDB mediafile audio', () => {
     const row = await create(h.acme);
     const folder = join(dataDir, 'tenants', String(h.acme.id), 'media');
     await ok(await upload(h.acme, '1', wav(10)));
-    const mp3 = new Uint8Array([0x49, 0x44, 0x33, 0x04, 0, 0, 0, 0, 0, 0, 0xff, 0xfb, 0x90, 0x64]);
+    // A real MP3: uploads are converted for the relay, so audio that does not decode is refused.
+    const mp3 = new Uint8Array(readFileSync(new URL('../../../test/fixtures/audio/tone-1k-44k-stereo.mp3', import.meta.url)));
     const replaced = await ok(await upload(h.acme, '1', mp3, 'song.mp3'));
     assert.equal(replaced.me_format, 'mp3');
     assert.equal(existsSync(join(folder, '1.wav')), false);
+    // What the PBX plays: the upload converted to 8 kHz mono 16-bit WAV, beside the original.
+    assert.equal(readFileSync(join(folder, '1.8k.wav')).readUInt32LE(24), 8000);
     const got = await db(h.acme, 'getbinary', { objectid: '1' });
     assert.equal(got.headers.get('content-type'), 'audio/mpeg');
     assert.deepEqual(new Uint8Array(await got.arrayBuffer()), mp3);
     assert.deepEqual(await ok(await db(h.acme, 'delete', { objectid: String(row.me_id) })), { result: 'OK', deleted: '1' });
     assert.equal(existsSync(join(folder, '1.mp3')), false);
+    assert.equal(existsSync(join(folder, '1.8k.wav')), false);
   });
 
   test('bad uploads are refused with a clear error, and nothing is stored', async () => {
@@ -126,7 +130,7 @@ describe('MANAGEDB mediafile audio', () => {
     await expectError(
       await upload(h.acme, '1', new TextEncoder().encode('<?php system($_GET[1]); ?>'), 'x.wav'),
       'invalid_parameter',
-      'Invalid filename for media file: unrecognised audio (the name says wav, the content is not); expected WAV, MP3 or OGG, or a .gsm/.ulaw/.alaw/.sln/.g722 file',
+      'Invalid filename for media file: unrecognised audio (the name says wav, the content is not); expected WAV, MP3 or OGG, or a .gsm/.ulaw/.alaw/.sln file',
     );
     const big = wav(520_000);
     await expectError(await upload(h.acme, '1', big), 'invalid_parameter', `Invalid filename for media file: ${big.length} bytes is over the limit of 1032192 bytes`);

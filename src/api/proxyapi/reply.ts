@@ -1,6 +1,13 @@
 // What a reqtype handler answers, before it is rendered in the requested format.
 
-export type Format = 'plain' | 'json' | 'xml' | 'csv';
+/** Text formats, and the audio formats only recordings answer in (MiRTA serves MP3; WAV is what the PBX keeps). */
+export type Format = 'plain' | 'json' | 'xml' | 'csv' | 'mp3' | 'wav';
+
+/** How a browser should treat downloaded bytes: play them in the page, or save them under a name. */
+export interface Download {
+  readonly disposition: 'inline' | 'attachment';
+  readonly fileName: string;
+}
 
 export type Reply =
   /** A value with a plain-text and a JSON form (csv/xml only where given). */
@@ -11,7 +18,12 @@ export type Reply =
   | { readonly kind: 'json'; readonly json: unknown }
   /** An HTML page (HELP). */
   | { readonly kind: 'html'; readonly html: string }
-  /** Bytes of their own type whatever the format (media audio). */
-  | { readonly kind: 'binary'; readonly bytes: Uint8Array<ArrayBuffer>; readonly contentType: string };
+  /** Bytes of their own type whatever the format (media audio, recordings), named when a browser may save them. */
+  | { readonly kind: 'binary'; readonly bytes: Uint8Array<ArrayBuffer>; readonly contentType: string; readonly download?: Download }
+  /**
+   * Nothing, where MiRTA answers 0 bytes and clients test for that (a recording that is not there, spec §2.12):
+   * an empty text/html body, or `null` in json when `jsonNull`. The X-Callgrid-Error header still says not_found.
+   */
+  | { readonly kind: 'empty'; readonly jsonNull?: boolean };
 
 export const ok = (): Reply => ({ kind: 'value', plain: 'OK', json: { result: 'OK' } });

@@ -53,6 +53,10 @@ export interface B2buaOptions {
   readonly admission?: AdmissionPolicy;
   /** Where recorded calls go; none = no call is recorded on this node. */
   readonly recordings?: CallContext['recordings'];
+  /** The tenants' music for parties on hold; none = silence. */
+  readonly moh?: CallContext['moh'];
+  /** Told of finished recordings. */
+  readonly recordingLog?: CallContext['recordingLog'];
 }
 
 export class B2bua implements CallOriginator {
@@ -92,6 +96,8 @@ export class B2bua implements CallOriginator {
       ringTimeoutMs: options.ringTimeoutMs ?? 60_000,
       maxDurationMs: options.maxDurationMs,
       ...(options.recordings === undefined ? {} : { recordings: options.recordings }),
+      ...(options.moh === undefined ? {} : { moh: options.moh }),
+      ...(options.recordingLog === undefined ? {} : { recordingLog: options.recordingLog }),
       finished: (call: Call, record: Parameters<CdrWriter['write']>[0]) => this.finished(call, record),
       calleeReplaced: (call: Call, leg: OutboundLeg) => {
         if (leg.dialog !== undefined) this.dialogs.set(leg.dialog.id, { call, side: 'b', leg });
@@ -165,7 +171,7 @@ export class B2bua implements CallOriginator {
           return void stack.respond(transaction, 200, 'OK', [['Contact', dialog?.localContact ?? ''], ['Content-Type', 'application/sdp']], sdp);
         }
         const side = entry.side;
-        if (request.body.length > 0) entry.call.media.remoteMediaChanged(side, request.body);
+        if (request.body.length > 0) entry.call.reinvited(side, request.body);
         const sdp = entry.call.media.localDescription(side, request.body);
         stack.respond(transaction, 200, 'OK', [['Contact', dialog?.localContact ?? ''], ['Content-Type', 'application/sdp']], sdp);
         return;

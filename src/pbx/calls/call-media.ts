@@ -161,14 +161,33 @@ export class CallMedia {
     this.calleeSide.setRemote(address?.address ?? '', address?.port ?? 0, leg.signallingAddress);
   }
 
-  /** A re-INVITE or UPDATE from one side moved its media (new address, hold): point the relay at it. */
-  remoteMediaChanged(side: 'a' | 'b', body: Buffer): void {
+  /**
+   * A re-INVITE or UPDATE from one side moved its media (new address, hold): point the relay at it. Answers whether
+   * that side now holds the call (its offer is sendonly or inactive), or undefined when the body changes nothing.
+   */
+  remoteMediaChanged(side: 'a' | 'b', body: Buffer): boolean | undefined {
     const sdp = readSdp(body);
-    if (!sdp.ok) return;
+    if (!sdp.ok) return undefined;
     const address = mediaAddress(sdp.value);
-    if (address === undefined) return;
+    if (address === undefined) return undefined;
     this.sideOf(side).setRemote(address.address, address.port);
-    this.relay.hold(side, address.direction !== 'sendrecv');
+    const held = address.direction !== 'sendrecv';
+    this.relay.hold(side, held);
+    return held;
+  }
+
+  /** The G.711 law a party receives (what the relay plays to it), or undefined when it speaks another codec. */
+  playFormatOf(side: 'a' | 'b'): { readonly payloadType: number; readonly encoding: 'PCMU' | 'PCMA' } | undefined {
+    const description = side === 'a' ? (this.callerUsesNow() ?? this.callerDescription) : this.calleeDescription;
+    const audio = description?.media.find((m) => m.media === 'audio' && m.port !== 0);
+    for (const format of audio?.formats ?? []) {
+      const map = audio?.attributes.find((a) => a.kind === 'rtpmap' && a.payloadType === Number(format));
+      const name = map?.kind === 'rtpmap' ? map.encoding.toUpperCase() : format === '0' ? 'PCMU' : format === '8' ? 'PCMA' : '';
+      if (name === 'PCMU' || name === 'PCMA') return { payloadType: Number(format), encoding: name };
+      // The first codec is what the party uses; a G.711 further down the list is not what it hears now.
+      if (name !== 'TELEPHONE-EVENT' && name !== 'CN') return undefined;
+    }
+    return undefined;
   }
 
   /**

@@ -10,7 +10,8 @@ import type { CallRecord, Landing } from '../cdr/index.ts';
 import { CallAttempts } from './call-attempts.ts';
 import { CallDtmf, type BridgedLegs } from './call-dtmf.ts';
 import { CallForks } from './call-forks.ts';
-import { CallRecording, type RecordingPaths } from './call-recording.ts';
+import { CallRecording, type RecordingLog, type RecordingPaths } from './call-recording.ts';
+import type { MusicOnHold } from './music-on-hold.ts';
 import { dispositionOf, dispositionOfStatus, playRefusalTone } from './call-refusal.ts';
 import type { CallIds } from './call-ids.ts';
 import { CallMedia } from './call-media.ts';
@@ -42,6 +43,10 @@ export interface CallContext {
   readonly attendedTransfer?: (call: Call, destination: string) => Promise<string | undefined>;
   /** Where a call's recording goes (a file under the tenant's folder); none = calls are not recorded on this node. */
   readonly recordings?: RecordingPaths;
+  /** The tenants' music for parties on hold; none = a held party hears silence. */
+  readonly moh?: MusicOnHold;
+  /** Told of finished recordings (the recordings list); none = files only. */
+  readonly recordingLog?: RecordingLog;
   /** What ringing parties needs: the stack, names and ids, and the B2BUA's maps of legs and dialogs. */
   readonly legs: {
     readonly stack: SipStack;
@@ -76,6 +81,8 @@ export class Call implements CallHandle {
   private pbx: ReturnType<typeof pbxMediaOf> | undefined;
   /** Keys between the bridged parties (INFO to RFC 4733 and back). */
   private readonly dtmf: CallDtmf;
+  /** The party hearing music because the other one put the call on hold. */
+  private onHoldMusic: 'a' | 'b' | undefined;
   /** Recording asked for (ex_recording, di_recording), started once the call is answered. */
   private readonly recording: CallRecording;
   private readonly forks: CallForks;
@@ -99,7 +106,7 @@ export class Call implements CallHandle {
   ) {
     this.forks = new CallForks(context.clock);
     this.dtmf = new CallDtmf(context.legs.stack, context.logger);
-    this.recording = new CallRecording(context.recordings, context.logger);
+    this.recording = new CallRecording(context.recordings, context.logger, context.recordingLog);
     this.media = new CallMedia(relay, caller, context.mediaAddress);
     this.attempts = new CallAttempts(callerChannel, { destination: record.destination, peerAccount: record.calleeAccount, landed: record.landed, startedAt: callerChannel.createdAt });
     this.transfers = new CallTransfers(this.transferredCall(), context.channels, context.clock);
@@ -230,7 +237,28 @@ export class Call implements CallHandle {
 
   private startRecording(): void {
     if (this.phase === 'ended') return;
-    this.recording.start(this.relay, { tenantId: this.tenantId, uniqueId: this.callerChannel.uniqueId, at: this.context.clock.now() }, this.media.recordEncodings());
+    const channel = this.callerChannel;
+    this.recording.start(this.relay, { tenantId: this.tenantId, uniqueId: channel.uniqueId, linkedId: channel.linkedId, originateId: this.record.originateId, at: this.context.clock.now() }, this.media.recordEncodings());
+  }
+
+  /**
+   * A party's re-INVITE or UPDATE (b2bua.ts): the relay follows its media, and when it puts the call on hold (sendonly
+   * or inactive) the other party hears the tenant's music on hold instead of silence, until it resumes.
+   */
+  reinvited(side: 'a' | 'b', body: Buffer): void {
+    const held = this.media.remoteMediaChanged(side, body);
+    if (held === undefined || this.phase !== 'answered') return;
+    const other = side === 'a' ? 'b' : 'a';
+    const listener = this.media.sideOf(other);
+    if (!held) return void (this.onHoldMusic === other && (listener.stopPlayback(), (this.onHoldMusic = undefined)));
+    const format = this.media.playFormatOf(other);
+    const moh = this.context.moh;
+    if (format === undefined || moh === undefined || this.onHoldMusic === other) return;
+    this.onHoldMusic = other;
+    void moh.sourceFor(this.tenantId).then((source) => {
+      if (source === undefined || this.onHoldMusic !== other || this.phase !== 'answered') return;
+      void listener.play({ items: [{ kind: 'source', name: source }], loop: true, format });
+    });
   }
 
   /** ATXTRANSFER by this call's answered party (the channel control of its fork). */
@@ -470,7 +498,7 @@ export class Call implements CallHandle {
     this.phase = 'ended';
     this.forks.settle({ kind: 'caller-gone' });
     this.pbx?.close();
-    this.recording.finish(this.relay);
+    this.recording.finish(this.relay, this.context.clock.now());
     this.forks.stop();
     this.stopMaxDuration?.();
     this.media.close();

@@ -10,6 +10,7 @@ import { registrations } from './0006-registrations.ts';
 import { states } from './0007-states.ts';
 import { didNumberKeys } from './0008-did-number-key.ts';
 import { providerMatch } from './0009-provider-match.ts';
+import { recordings } from './0010-recordings.ts';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0007-states': states(dialect),
     '0008-did-number-key': didNumberKeys(dialect),
     '0009-provider-match': providerMatch(dialect),
+    '0010-recordings': recordings(dialect),
   };
   return { getMigrations: async () => migrations };
 }

@@ -9,6 +9,7 @@ import { infoExtensions, infoRegstate } from './info-extensions.ts';
 import { infoDids } from './info-dids.ts';
 import { infoCall, infoExtstate } from './info-calls.ts';
 import { infoFlow, infoPincodes, infoQueues, infoVariable } from './info-lists.ts';
+import { infoPlayRecording, infoRecording, infoRecordingAudio, infoRecordings } from './info-recordings.ts';
 
 export const INFO_TYPES = {
   queues: infoQueues,
@@ -21,11 +22,11 @@ export const INFO_TYPES = {
   simpledialed: laterInfo('simpledialed', 'calls in and out by extension from the simple call history'),
   call: infoCall,
   fax: laterInfo('fax', 'a fax sent through the API: id'),
-  inforecording: laterInfo('inforecording', 'metadata of a recording: id'),
-  recording: laterInfo('recording', 'recording audio: id (uniqueid or originate id)'),
-  recordings: laterInfo('recordings', 'recordings of the tenant: start, end'),
+  inforecording: infoRecording,
+  recording: infoRecordingAudio,
+  recordings: infoRecordings,
   transcript: laterInfo('transcript', 'transcript of a recording: id'),
-  playrecording: laterInfo('playrecording', 'recording audio, played inline: id'),
+  playrecording: infoPlayRecording,
   voicemail: laterInfo('voicemail', 'voicemail message audio: id'),
   voicemailtranscript: laterInfo('voicemailtranscript', 'transcript of a voicemail message: id'),
   dids: infoDids,
