@@ -9,7 +9,9 @@ import type { Hono } from 'hono';
 import { createApp, createHttpListener } from './api/index.ts';
 import type { Config } from './config.ts';
 import { MediaRelay, ThreadedMediaRelay, type MediaRelayControl } from './media/index.ts';
-import { CdrWriter, ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreFeatureActions, StoreHuntlistDirectory, StoreIvrDirectory, StoreMohDirectory, StoreRoutingDirectory, StoreTrunkDirectory } from './pbx/index.ts';
+import { SystemPrompts } from './media/index.ts';
+import { StoreDisaDirectory } from './pbx/index.ts';
+import { CdrWriter, ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreFeatureActions, StoreHuntlistDirectory, StoreIvrDirectory, StoreMohDirectory, StoreRecordingSettings, StoreRoutingDirectory, StoreTrunkDirectory, storeRoutingStepPorts } from './pbx/index.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
 import { createLogger, systemClock, type Clock, type Logger } from './shared/index.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -126,9 +128,14 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
     featureCodes: { actions: featureActions, directory: featureActions },
     mediaFiles: runtime.services.media,
     ivrs: new StoreIvrDirectory(runtime.store),
+    ivrLog: runtime.services.ivrLogs,
+    disas: new StoreDisaDirectory(runtime.store),
+    // Asterisk's prompts when installed, else the generated set under sounds/ (looked up once, here).
+    prompts: await SystemPrompts.load(),
     huntlists: new StoreHuntlistDirectory(runtime.store),
     conditions: new StoreConditionDirectory(runtime.store),
     moh: new StoreMohDirectory(runtime.store, routing, runtime.services.media),
+    routingSteps: storeRoutingStepPorts(runtime.store),
   };
   const node = await PbxNode.start(
     { accounts: directory, domains: directory, bindings, clock: systemClock, logger: runtime.logger, calls, flows: runtime.services.blf, trunks: new StoreTrunkDirectory(runtime.store) },
@@ -148,7 +155,7 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
       ...(config.rtpAddress === undefined ? {} : { mediaAddress: config.rtpAddress }),
       ringTimeoutMs: config.ringSeconds * 1000,
       admission: { tenantShare: config.tenantCallSharePercent / 100, extensionMaxCalls: config.extensionMaxCalls },
-      recordings: { pathFor: (tenantId, uniqueId, at) => recordingPath(config.dataDir, tenantId, uniqueId, at) },
+      recordings: { pathFor: (tenantId, uniqueId, at) => recordingPath(config.dataDir, tenantId, uniqueId, at), settings: new StoreRecordingSettings(runtime.store) },
       recordingLog: recordingLog(runtime),
       ...(config.maxCallSeconds > 0 ? { maxCallMs: config.maxCallSeconds * 1000 } : {}),
     },

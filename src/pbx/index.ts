@@ -4,6 +4,7 @@ export type { CallOriginator, OriginateOutcome, OriginateRequest } from './calls
 export type { CallDirectory, ExtensionTarget } from './calls/call-ports.ts';
 export { B2bua } from './calls/b2bua.ts';
 export { StoreCallDirectory } from './calls/store-call-directory.ts';
+export { StoreRecordingSettings } from './calls/store-recording-settings.ts';
 export { StoreCarrierDirectory, type CarrierDirectory } from './calls/carrier-directory.ts';
 export { StoreRoutingDirectory } from './dialplan/index.ts';
 export {
@@ -42,6 +43,8 @@ export { Presence, DeviceStateTracker, deviceState, asDeviceState, type DeviceSn
 export { StoreTrunkDirectory, TrunkRegistrar, type TrunkDirectory, type TrunkRegistrarDeps, type TrunkRegistrarOptions, type TrunkState, type TrunkStatus } from './trunks/index.ts';
 export { StoreFeatureActions, matchFeatureCode, DEFAULT_FEATURE_CODES, type FeatureAction } from './apps/feature-codes/index.ts';
 export { StoreIvrDirectory } from './apps/ivr/index.ts';
+export { StoreDisaDirectory } from './apps/disa/index.ts';
 export { StoreHuntlistDirectory } from './apps/huntlist/index.ts';
 export { StoreConditionDirectory } from './apps/condition/index.ts';
 export { StoreMohDirectory } from './apps/music-on-hold/index.ts';
+export { storeRoutingStepPorts, type RoutingStepPorts } from './routing-step-applications.ts';

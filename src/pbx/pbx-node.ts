@@ -9,9 +9,12 @@ import type { CallDirectory } from './calls/call-ports.ts';
 import type { CarrierDirectory } from './calls/carrier-directory.ts';
 import type { ForwardingDirectory, InboundDirectory, NumberDirectory, OutboundDirectory } from './dialplan/index.ts';
 import { featureCodeCheck, nodeApplications, type FeatureCodePorts } from './node-applications.ts';
+import type { RoutingStepPorts } from './routing-step-applications.ts';
 import type { MediaFileDirectory } from './apps/playback/index.ts';
-import type { IvrDirectory } from './apps/ivr/index.ts';
+import type { IvrDirectory, IvrLog } from './apps/ivr/index.ts';
+import type { DisaDirectory } from './apps/disa/index.ts';
 import type { HuntlistDirectory } from './apps/huntlist/index.ts';
+import type { FollowMeDirectory } from './apps/ring-extension/index.ts';
 import type { ConditionDirectory } from './apps/condition/index.ts';
 import { MusicOnHold, type MohDirectory } from './calls/index.ts';
 import type { ChannelRegistry } from './calls/channel-registry.ts';
@@ -51,12 +54,24 @@ export interface PbxNodePorts {
     readonly mediaFiles?: MediaFileDirectory;
     /** Tenants' voice menus (IVR steps). */
     readonly ivrs?: IvrDirectory;
+    /** Where IVR choices are written (INFO ivrlogs). */
+    readonly ivrLog?: IvrLog;
+    /** Tenants' DISAs (DISA steps). */
+    readonly disas?: DisaDirectory;
+    /** System prompts (media/prompts SystemPrompts) for the steps that speak (DISA). */
+    readonly prompts?: { path(name: string): string | undefined };
     /** Tenants' ring groups (HUNTLIST steps). */
     readonly huntlists?: HuntlistDirectory;
+    /** Extensions' follow-me numbers (apps/ring-extension StoreFollowMeDirectory); none = follow-me is not rung. */
+    readonly followMe?: FollowMeDirectory;
+    /** How long a party asked to confirm its answer has to press a key; default 15 s. */
+    readonly confirmSeconds?: number;
     /** Tenants' conditions (CONDITION steps). */
     readonly conditions?: ConditionDirectory;
     /** Tenants' music-on-hold classes: a party put on hold hears its tenant's default class. */
     readonly moh?: MohDirectory;
+    /** Tenants' flows, phonebooks and DIDs (FLOW, PHONEBOOK, CLIDNAMEBYPHONEBOOK, the DID forward switches). */
+    readonly routingSteps?: RoutingStepPorts;
   };
   /** Providers this node registers to (outbound trunk registration); none = no trunk registers. */
   readonly trunks?: TrunkDirectory;
@@ -183,6 +198,8 @@ export class PbxNode {
           nodeApplications(
             {
               ...ports.calls,
+              // Numbered objects and short numbers, for numbers dialled inside an IVR or a DISA.
+              numbers: ports.calls.routing,
               logger: ports.logger,
               clock: ports.clock,
               // Presence is started after the B2BUA; the closure reads it only while a call runs.

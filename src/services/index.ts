@@ -24,6 +24,7 @@ import { FlowService } from './flow-service.ts';
 import { CallService } from './call-service.ts';
 import { BlfService } from './blf-service.ts';
 import { RecordingService, type Mp3Encoder } from './recordings/index.ts';
+import { IvrLogService } from './ivr-logs/index.ts';
 
 export type { Caller, CallerRequest } from './access-service.ts';
 export type { IssuedKey, KeyListing } from './key-service.ts';
@@ -44,6 +45,8 @@ export type { CallRecord, ChannelSelector, ChannelView, DialOrder, DialResult, E
 export { ObjectService, generateSipSecret, type ObjectScope } from './objects/index.ts';
 export { LameMp3Encoder, type AudioFormat, type Mp3Encoder, type RecordedCall, type RecordingAudio, type RecordingLog } from './recordings/index.ts';
 export type { RecordingRow } from '../store/index.ts';
+export type { IvrLogEntry } from './ivr-logs/index.ts';
+export type { IvrLogRow } from '../store/index.ts';
 
 export interface ServiceSettings {
   readonly nodeName: string;
@@ -91,6 +94,8 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
     /** Call recordings; also the PBX's RecordingLog port (main.ts hands it to the B2BUA). */
     recordings: new RecordingService(deps.store, deps.clock, { dataDir: settings.media.dataDir, nodeName: settings.nodeName, ...settings.recordings }),
     phonebooks: new PhonebookService(deps.store),
+    /** IVR choices; also the PBX's IvrLog port (main.ts hands it to the IVR step). */
+    ivrLogs: new IvrLogService(deps.store, deps.clock),
     userGroups: new UserGroupService(deps.store),
     virtualExtensions: new VirtualExtensionService(deps.store),
     /** BLFS; `services.blf.attach(presence.tracker)` once SIP runs. Also the presence FlowStateSource. */

@@ -19,6 +19,7 @@ import { userGroupRepository } from './repositories/user-group-repository.ts';
 import { virtualExtensionRepository } from './repositories/virtual-extension-repository.ts';
 import { stateRepository } from './repositories/state-repository.ts';
 import { recordingRepository } from './repositories/recording-repository.ts';
+import { ivrLogRepository } from './repositories/ivr-log-repository.ts';
 import { objectTable, type ObjectTable } from './object-table.ts';
 import { schemaOf } from '../domain/index.ts';
 
@@ -48,6 +49,7 @@ export function kyselyStore(db: Kysely<unknown>, dialect: Dialect, onClose: () =
     virtualExtensions: virtualExtensionRepository(loose),
     states: stateRepository(loose),
     recordings: recordingRepository(loose),
+    ivrLogs: ivrLogRepository(loose),
     async migrate() {
       const migrator = new Migrator({ db, provider: migrationProvider(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
       const { error, results = [] } = await migrator.migrateToLatest();

@@ -248,6 +248,34 @@ export interface RecordingRepository {
   list(tenantId: number, range: { readonly from?: string; readonly to?: string }): Promise<RecordingRow[]>;
 }
 
+/** One il_ivrlogs row: a choice a caller made in a voice menu (INFO ivrlogs). */
+export interface IvrLogRow {
+  il_id: number;
+  il_te_id: number;
+  /** 'YYYY-MM-DD HH:MM:SS' UTC. */
+  il_date: string;
+  il_linkedid: string;
+  il_iv_id: number;
+  il_ivrname: string;
+  il_callerid: string;
+  il_calleridname: string;
+  il_round: number;
+  /** The keys pressed, '' when none. */
+  il_keys: string;
+  /** KEY, EXTENSION, FEATURE, DISA, WRONG, TIMEOUT or HANGUP. */
+  il_choice: string;
+  /** The slot or target the call went to; '' when the menu played again or ended. */
+  il_destination: string;
+}
+
+export type NewIvrLog = Omit<IvrLogRow, 'il_id' | 'il_te_id'>;
+
+export interface IvrLogRepository {
+  add(tenantId: number, row: NewIvrLog): Promise<IvrLogRow>;
+  /** A tenant's rows dated within [from, to] (inclusive, either open), by date then id. */
+  list(tenantId: number, range: { readonly from?: string; readonly to?: string }): Promise<IvrLogRow[]>;
+}
+
 export interface Store {
   readonly dialect: Dialect;
   readonly tenants: TenantRepository;
@@ -265,6 +293,7 @@ export interface Store {
   readonly virtualExtensions: VirtualExtensionRepository;
   readonly states: StateRepository;
   readonly recordings: RecordingRepository;
+  readonly ivrLogs: IvrLogRepository;
   /** The table of a catalogue object (domain/objects) by its name. */
   objects(name: string): ObjectTable;
   /** Applies pending migrations; returns the names applied now. */

@@ -27,6 +27,8 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
   let sipPort = 0;
   const keys: Record<'ACME' | 'GLOBEX', string> = { ACME: '', GLOBEX: '' };
   const ids: Record<string, string> = {};
+  /** The media file the music-on-hold test uploads (a 3 s tone), played again as a message. */
+  let musicMediaId = '';
   let adminKey = '';
   const phones: Partial<Record<PhoneName, BaresipPhone>> = {};
   const phone = (name: PhoneName): BaresipPhone => {
@@ -212,6 +214,26 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     await phone('a100').hangup();
     await phone('a101').waitForClosed({ timeoutMs: 10_000 });
     await heard('a100', MOH_HZ, { minSeconds: 1, minRatio: 0.15 });
+    musicMediaId = media.me_id;
+  });
+
+  test('CHANNELS during a message: the caller runs Playback of its file (Asterisk-style Application/Data)', async () => {
+    const id103 = ids['ACME-103'] ?? '';
+    const managedb = (object: string, action: string, params: Record<string, string>) => call('ACME', { reqtype: 'MANAGEDB', object, action, ...params });
+    assert.notEqual(musicMediaId, '', 'the music-on-hold test uploaded a media file');
+    await managedb('extension', 'update', { objectid: id103, jsondata: JSON.stringify({ ex_unconditionalstatus: 'on' }) });
+    await managedb('destination', 'replace', { typesrc: 'EXT-UNCONDITIONAL', typeidsrc: id103, jsondata: JSON.stringify([`PLAYBACK-${musicMediaId}`]) });
+    try {
+      await phone('a100').dial(uri('103'));
+      await phone('a100').waitForEstablished({ timeoutMs: 10_000 });
+      const shown = await channelsOf('ACME');
+      assert.deepEqual(shown.map((c) => [c.Application, c.Data]), [['Playback', musicMediaId]], JSON.stringify(shown));
+      // The message is 3 s long: the PBX may already have hung up after it.
+      await phone('a100').hangup().catch(() => undefined);
+      await eventually(async () => (await channelsOf('ACME')).length === 0, 5_000, 'channels gone after the hang-up');
+    } finally {
+      await managedb('extension', 'update', { objectid: id103, jsondata: JSON.stringify({ ex_unconditionalstatus: '' }) });
+    }
   });
 
   test('HANGUP through the API ends both legs', async () => {

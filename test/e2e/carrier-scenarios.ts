@@ -286,3 +286,46 @@ Content-Length: 0
   <recv response="200"/>
 </scenario>
 `;
+
+/**
+ * The carrier as UAS for a hunt list's outside member that must confirm (hu_requestconfirm): it answers with
+ * telephone-event 101 and then, with `press`, replays SIPp's own capture of key 1 as RFC 4733 (dtmf_2833_1.pcap) and
+ * waits for the caller's BYE; without it, it stays silent and must get the PBX's BYE (the call was not confirmed).
+ */
+export const carrierMemberConfirming = (press: boolean): string => `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="carrier member ${press ? 'pressing 1' : 'staying silent'}">
+  <recv request="INVITE">
+    <action><ereg regexp="m=audio [0-9]+ RTP/AVP [08]( [08])?( [0-9]+)?[[:cntrl:]]" search_in="body" check_it="true" assign_to="g711"/></action>
+  </recv>
+  <send><![CDATA[
+SIP/2.0 180 Ringing
+[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]SIPpTag03[call_number]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:carrier@[local_ip]:[local_port]>
+Content-Length: 0
+
+]]></send>
+  <send retrans="500"><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]SIPpTag03[call_number]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:carrier@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+${SDP.replace('RTP/AVP 0', 'RTP/AVP 0 101')}a=rtpmap:101 telephone-event/8000
+a=fmtp:101 0-16
+]]></send>
+  <recv request="ACK"/>
+${press ? '  <pause milliseconds="1200"/>\n  <nop><action><exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_1.pcap"/></action></nop>' : ''}
+  <recv request="BYE" timeout="12000"/>
+${ok200}
+  <Reference variables="g711"/>
+</scenario>
+`;

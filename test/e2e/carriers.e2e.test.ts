@@ -12,9 +12,9 @@ import { createTestNetwork, skipWithoutNetns, type TestNetwork } from '../suppor
 import { runSipp, skipWithoutSipp } from '../support/sipp.ts';
 import { startPbxServer } from './pbx-server.ts';
 import { api, eventually, freePort, stopAll, tempDir } from './process.ts';
-import { CARRIER_UAC, carrierListener, carrierUacSendingInfo, carrierUas, carrierUasExpectingInfo } from './carrier-scenarios.ts';
+import { CARRIER_UAC, carrierListener, carrierMemberConfirming, carrierUacSendingInfo, carrierUas, carrierUasExpectingInfo } from './carrier-scenarios.ts';
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 /** G.711 mu-law to linear, -1..1 (ITU-T G.711). */
 function ulaw(byte: number): number {
@@ -268,6 +268,34 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
     assert.equal(row?.wherelanded, `PLAYBACK:${media}`, JSON.stringify(row));
   });
 
+  test("a DID whose list names the caller from the tenant's phonebook (CLIDNAMEBYPHONEBOOK) then rings the extension: the ringing phone's channel, the caller's and the CDR show the name", async () => {
+    // The carrier's caller is "Customer" <+15551234> (CARRIER_UAC); the phonebook knows that number as Carrier Friend.
+    await call({ tenant: 'ACME', reqtype: 'PHONEBOOK', subreqtype: 'add', phonebook: 'Callers', values: JSON.stringify({ NAME: 'Carrier Friend', PHONE1: '+15551234' }) });
+    const books = JSON.parse(await call({ tenant: 'ACME', reqtype: 'PHONEBOOKS', format: 'json' })) as Array<Record<string, string>>;
+    const book = books.find((b) => b.pb_name === 'Callers')?.pb_id;
+    assert.ok(book, JSON.stringify(books));
+    const [extension] = JSON.parse(await call({ tenant: 'ACME', reqtype: 'MANAGEDB', object: 'extension', action: 'list', format: 'json' })) as Array<Record<string, string>>;
+    const did = await add('did', { di_number: '41441234597' });
+    await call({ tenant: 'ACME', reqtype: 'MANAGEDB', object: 'destination', action: 'replace', typesrc: 'DID', typeidsrc: String(did.di_id), jsondata: JSON.stringify([`CLIDNAMEBYPHONEBOOK-${book}`, `EXT-${extension?.ex_id}`]) });
+    const carrier = runSipp(['-sf', 'carrier-uac.xml', '-i', '127.0.0.1', '-p', String(carrierPort), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-rtp_echo', '-s', '41441234597', '-m', '1', '-timeout', '20s', '-trace_err', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 25_000);
+    // While the phone rings: its channel and the caller's (an earlier test's CALL_INCOMING may still be queued, so
+    // the channels, not the phone's events, say when it rings).
+    const live = async () => JSON.parse(await call({ tenant: 'ACME', reqtype: 'CHANNELS', format: 'json' })) as Array<Record<string, string>>;
+    await eventually(async () => (await live()).some((c) => c.Account === '100-ACME'), 10_000, 'the phone rings');
+    const channels = await live();
+    const ringing = channels.find((c) => c.Account === '100-ACME');
+    const caller = channels.find((c) => c.Direction === 'IN');
+    assert.deepEqual([ringing?.ConnectedLineID, ringing?.ConnectedLineName], ['+15551234', 'Carrier Friend'], JSON.stringify(channels));
+    assert.deepEqual([caller?.CallerID, caller?.CallerIDName], ['+15551234', 'Carrier Friend'], JSON.stringify(channels));
+    await phone!.accept({ timeoutMs: 5_000 });
+    const result = await carrier;
+    assert.equal(result.code, 0, result.output.slice(-2000));
+    await phone!.waitForClosed({ timeoutMs: 10_000 });
+    await eventually(async () => (await cdrs()).some((r) => r.firstdst === '41441234597' && r.disposition === 'ANSWERED'), 5_000, 'the CDR of the named call');
+    const row = (await cdrs()).find((r) => r.firstdst === '41441234597' && r.disposition === 'ANSWERED');
+    assert.equal(row?.clid, '"Carrier Friend" <+15551234>', JSON.stringify(row));
+  });
+
   test('keys across the bridge: RFC 4733 from the phone reaches a carrier without telephone-event as SIP INFO', async () => {
     writeFileSync(join(data.path, 'carrier-uas-info.xml'), carrierUasExpectingInfo('5'));
     const carrier = runSipp(['-sf', 'carrier-uas-info.xml', '-i', '127.0.0.1', '-p', String(carrierPort), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-m', '1', '-timeout', '20s', '-nostdin'], data.path, 25_000);
@@ -304,5 +332,46 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
     const result = await runSipp(['-sf', 'carrier-uac.xml', '-i', '127.0.0.1', '-p', String(await freePort()), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-s', DID, '-m', '1', '-timeout', '15s', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 20_000);
     assert.notEqual(result.code, 0);
     assert.match(result.output, /407/);
+  });
+
+  describe('a hunt list whose outside member must confirm (hu_requestconfirm)', () => {
+    /** Hunt list 650: one member, the outside number 0441234567 (a custom EXTERNALNUMBER) reached through SIPp. */
+    let listReady: Promise<void> | undefined;
+    const confirmingList = () =>
+      (listReady ??= (async () => {
+        const types = JSON.parse(await call({ reqtype: 'MANAGEDB', object: 'customtype', action: 'list', format: 'json' }, adminKey)) as Array<Record<string, string>>;
+        const external = types.find((t) => t.ct_code === 'EXTERNALNUMBER')?.ct_id;
+        const member = await add('custom', { cu_name: 'Mobile', cu_ct_id: Number(external), cu_param1: '0441234567' });
+        // The ring time also bounds the confirmation: a member still silent when it ends gets BYE.
+        const list = await add('huntlist', { hu_name: 'Confirming', hu_number: '650', hu_type: 'RINGALL', hu_ringtime: 5, hu_requestconfirm: 'on' });
+        await call({ tenant: 'ACME', reqtype: 'MANAGEDB', object: 'destination', action: 'replace', typesrc: 'HUNTLIST', typeidsrc: String(list.hu_id), jsondata: JSON.stringify([`CUSTOM-${member.cu_id}`]) });
+      })());
+    const member = (press: boolean) => {
+      writeFileSync(join(data.path, `member-${String(press)}.xml`), carrierMemberConfirming(press));
+      return freePort().then((mediaPort) => runSipp(['-sf', `member-${String(press)}.xml`, '-i', '127.0.0.1', '-p', String(carrierPort), '-mi', '127.0.0.1', '-mp', String(mediaPort), '-m', '1', '-timeout', '20s', '-trace_err', '-nostdin'], data.path, 25_000));
+    };
+
+    test('the member answers, presses 1 as RFC 4733 and the caller is connected', { skip: existsSync('/usr/share/sip-tester/dtmf_2833_1.pcap') ? false : 'dtmf_2833_1.pcap missing' }, async () => {
+      await confirmingList();
+      const carrier = member(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // call() waits for this new call's own answer (an earlier test's events are not taken for it).
+      await phone!.call(`sip:650@${net.hostAddress}:${sipPort}`, { timeoutMs: 10_000 });
+      await phone!.hangup();
+      const result = await carrier;
+      assert.equal(result.code, 0, `the member was offered G.711, answered, pressed 1 and got the caller's BYE: ${result.output.slice(-2000)}`);
+    });
+
+    test('the member answers and presses nothing: its leg gets BYE and the caller is not connected to it', async () => {
+      await confirmingList();
+      const carrier = member(false);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Nobody confirmed within the ring time: the caller gets the list's no-answer status, never an answer.
+      await assert.rejects(phone!.call(`sip:650@${net.hostAddress}:${sipPort}`, { timeoutMs: 12_000 }), /closed before it was established|4\d\d/);
+      const result = await carrier;
+      assert.equal(result.code, 0, `the silent member got the PBX's BYE: ${result.output.slice(-2000)}`);
+      // The earlier test's call to 650 was answered; this one's row must not be.
+      await eventually(async () => (await cdrs()).some((r) => r.firstdst === '650' && r.disposition === 'NO ANSWER'), 5_000, 'the CDR of the unconfirmed call, not answered');
+    });
   });
 });

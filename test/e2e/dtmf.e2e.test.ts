@@ -193,6 +193,10 @@ describe('keys heard by the PBX, by RFC 4733, SIP INFO and in-band tones', { ski
     const result = await runSipp(['-sf', 'carrier-info.xml', '-i', '127.0.0.1', '-p', String(carrierPort), '-mi', '127.0.0.1', '-mp', String(await freePort()), '-s', DID, '-m', '1', '-timeout', '20s', '-nostdin', `127.0.0.1:${sipPort}`], data.path, 25_000);
     assert.equal(result.code, 0, result.output);
     await reachedChoice('SIP INFO');
+    // The IVR log shows this call's choice (INFO ivrlogs, as the spec's example asks for it).
+    const linkedId = (await lastMenuCall())[0]?.linkedid;
+    const logs = JSON.parse(await call({ tenant: 'ACME', reqtype: 'INFO', info: 'IVRLOGS', format: 'json', start: '2023-01-01', end: '2099-12-31' })) as Array<Record<string, string>>;
+    assert.deepEqual(logs.filter((r) => r.linkedid === linkedId).map((r) => [r.ivrname, r.callerid, r.keys, r.choice, r.destination]), [['Main menu', '+15551234', '1', 'KEY', 'IVR_1']]);
   });
 
   test("RFC 2833 replayed from SIPp's own capture of key 1 (dtmf_2833_1.pcap)", { skip: existsSync(RFC2833_KEY_1) ? false : `${RFC2833_KEY_1} missing` }, async () => {

@@ -91,6 +91,14 @@ export const RESOURCES: readonly Resource[] = [
     table: 'bl_blacklists',
     scope: 'tenant+global',
   },
+  {
+    // Not in §5.3: Callgrid's caller-id modification rules (CALLERIDMOD-<id>), whose MiRTA resource is unpublished.
+    object: 'calleridmodification',
+    kind: 'object',
+    paths: ['calleridmodifications', 'calleridmodification', 'callerid_modification', 'callerid_modifications'],
+    table: 'cm_calleridmods',
+    scope: 'tenant',
+  },
   { object: 'campaign', kind: 'object', paths: ['campaigns', 'campaign'], table: 'ca_campaigns', scope: 'tenant' },
   {
     object: 'campaignnumber',

@@ -95,6 +95,20 @@ describe('live calls through the API', () => {
     assert.equal(await text(await as(h.acme, { reqtype: 'CHANNELS', format: 'json' })).then((t) => t.startsWith('[{"node":"node-a"')), true);
   });
 
+  test('a channel running a step shows its Application and Data in CHANNELS, CHANNEL, GETCURRENTCALLS and INFO call', async () => {
+    add({ name: 'PJSIP/100-ACME-00000001', tenantId: h.acme.id, uniqueId: 'node-a-1795773535.1', extension: '100', account: '100-ACME', callerIdNum: '100', exten: '200', originateId: '5f1a2b3c4d5e6f', application: 'Playback', appData: 'welcome' });
+    const rows = (await json(await as(h.acme, { reqtype: 'CHANNELS', format: 'json' }))) as Array<Record<string, string>>;
+    assert.deepEqual(rows.map((r) => [r.Application, r.Data]), [['Playback', 'welcome']]);
+    const fields = new Map((await json(await as(h.acme, { reqtype: 'CHANNEL', channel: 'PJSIP/100-ACME-00000001', format: 'json' }))) as Array<[string, string]>);
+    assert.deepEqual([fields.get('Application'), fields.get('Data')], ['Playback', 'welcome']);
+    const current = (await json(await as(h.acme, { reqtype: 'GETCURRENTCALLS', phone: '100', format: 'json' }))) as Array<Record<string, string>>;
+    assert.deepEqual(current.map((r) => [r.Application, r.Data]), [['Playback', 'welcome']]);
+    const call = (await json(await as(h.acme, { reqtype: 'INFO', info: 'call', id: '5f1a2b3c4d5e6f', format: 'json' }))) as Array<Record<string, string>>;
+    assert.deepEqual(call.map((r) => [r.Application, r.Data]), [['Playback', 'welcome']]);
+    h.runtime.channels.update('PJSIP/100-ACME-00000001', { application: 'Dial', appData: 'PJSIP/101-ACME,30' });
+    assert.match(await text(await as(h.acme, { reqtype: 'CHANNELS' })), /\|Up\|Dial\|PJSIP\/101-ACME,30\|/);
+  });
+
   test('CHANNELS with no calls: the header only, json []', async () => {
     assert.equal(await text(await as(h.acme, { reqtype: 'CHANNELS' })), `${HEADER}\n`);
     assert.deepEqual(await json(await as(h.acme, { reqtype: 'CHANNELS', format: 'json' })), []);
@@ -173,9 +187,9 @@ describe('live calls through the API', () => {
   test('INFO call: the live channels by originate id, uniqueid or linkedid, then the CDRs, else not found', async () => {
     add({ name: 'PJSIP/100-ACME-00000001', tenantId: h.acme.id, uniqueId: 'node-a-1795773535.1', extension: '100', callerIdNum: '100', exten: '100', originateId: '5f1a2b3c4d5e6f' });
     add({ name: 'PJSIP/carrier-00000002', tenantId: h.acme.id, uniqueId: 'node-a-1795773535.2', linkedId: 'node-a-1795773535.1', direction: 'OUT', callerIdNum: '100', exten: '5551234', originateId: '5f1a2b3c4d5e6f', state: 'Ringing', answeredAt: undefined });
-    const HEAD = 'Status|OriginateID|UniqueID|LinkedID|Channel|Source|Destination|State|Start|Answer|End|Duration|Billsec|Disposition|';
-    const live = `${HEAD}\nACTIVE|5f1a2b3c4d5e6f|node-a-1795773535.1|node-a-1795773535.1|PJSIP/100-ACME-00000001|100|100|Up|2026-11-27 09:58:55|2026-11-27 09:59:00||65|60||\n` +
-      'ACTIVE|5f1a2b3c4d5e6f|node-a-1795773535.2|node-a-1795773535.1|PJSIP/carrier-00000002|100|5551234|Ringing|2026-11-27 09:58:55|||65|0||\n';
+    const HEAD = 'Status|OriginateID|UniqueID|LinkedID|Channel|Source|Destination|State|Start|Answer|End|Duration|Billsec|Disposition|Application|Data|';
+    const live = `${HEAD}\nACTIVE|5f1a2b3c4d5e6f|node-a-1795773535.1|node-a-1795773535.1|PJSIP/100-ACME-00000001|100|100|Up|2026-11-27 09:58:55|2026-11-27 09:59:00||65|60||Dial|100|\n` +
+      'ACTIVE|5f1a2b3c4d5e6f|node-a-1795773535.2|node-a-1795773535.1|PJSIP/carrier-00000002|100|5551234|Ringing|2026-11-27 09:58:55|||65|0||AppDial|(Outgoing Line)|\n';
     assert.equal(await text(await as(h.acme, { reqtype: 'INFO', info: 'call', id: '5f1a2b3c4d5e6f' })), live);
     assert.equal(await text(await as(h.acme, { reqtype: 'INFO', info: 'call', id: 'node-a-1795773535.2' })), live);
     assert.equal(await text(await admin({ reqtype: 'INFO', info: 'call', id: 'node-a-1795773535.1' })), live);
@@ -187,7 +201,7 @@ describe('live calls through the API', () => {
     const acme = await h.runtime.store.tenants.get(h.acme.id);
     assert.ok(acme);
     await h.runtime.services.cdrs.record(acme, { start: '2026-11-27 09:58:55', answer: '2026-11-27 09:59:00', end: '2026-11-27 10:00:00', uniqueid: 'node-a-1795773535.1', linkedid: 'node-a-1795773535.1', src: '100', dst: '5551234', duration: 65, billsec: 60, disposition: 'ANSWERED', dstchannel: 'PJSIP/carrier-00000002', originateid: '5f1a2b3c4d5e6f' });
-    const ended = `${HEAD}\nENDED|5f1a2b3c4d5e6f|node-a-1795773535.1|node-a-1795773535.1|PJSIP/carrier-00000002|100|5551234|Down|2026-11-27 09:58:55|2026-11-27 09:59:00|2026-11-27 10:00:00|65|60|ANSWERED|\n`;
+    const ended = `${HEAD}\nENDED|5f1a2b3c4d5e6f|node-a-1795773535.1|node-a-1795773535.1|PJSIP/carrier-00000002|100|5551234|Down|2026-11-27 09:58:55|2026-11-27 09:59:00|2026-11-27 10:00:00|65|60|ANSWERED|||\n`;
     assert.equal(await text(await as(h.acme, { reqtype: 'INFO', info: 'call', id: '5f1a2b3c4d5e6f' })), ended);
     assert.equal(await text(await as(h.acme, { reqtype: 'INFO', info: 'call', id: 'node-a-1795773535.1' })), ended);
     const rows = (await json(await as(h.acme, { reqtype: 'INFO', info: 'call', id: '5f1a2b3c4d5e6f', format: 'json' }))) as Array<Record<string, string>>;

@@ -1,6 +1,7 @@
 // Numbers and routing objects (DIDs, providers, routing profiles and routes, conditions, destinations,
 // custom destinations, hunt lists, IVRs, caller-ID blacklist), by MANAGEDB name.
 import { callerIdBlacklistSchema } from './callerid-blacklist.ts';
+import { callerIdModificationSchema } from './callerid-modification.ts';
 import { conditionExtendedInfoSchema, conditionSchema } from './condition.ts';
 import { customTypeSchema } from './custom-type.ts';
 import { customSchema } from './custom.ts';
@@ -22,6 +23,8 @@ export const ROUTING_OBJECTS: Readonly<Record<string, ObjectSchema>> = {
   // Not a MANAGEDB object: the rows of MANAGEDB condition getextendedinfos/replaceextendedinfos.
   conditionextendedinfo: conditionExtendedInfoSchema,
   calleridblacklist: callerIdBlacklistSchema,
+  // Callgrid's table (MiRTA's is unpublished); created by migration 0012 on databases made before it.
+  calleridmodification: callerIdModificationSchema,
   customtype: customTypeSchema,
   custom: customSchema,
   huntlist: huntlistSchema,
@@ -33,3 +36,4 @@ export const ROUTING_OBJECTS: Readonly<Record<string, ObjectSchema>> = {
 export { MAX_SLOT_TARGETS, parseTarget, slotOwner, slotTypesOf, targetObject, targetText, type DestinationTarget, type ParsedTarget } from './destination.ts';
 export { BUILT_IN_CUSTOM_TYPES } from './custom-type.ts';
 export { MAX_EXTENDED_INFOS } from './condition.ts';
+export { MAX_CALLER_ID_STRIP } from './callerid-modification.ts';

@@ -43,6 +43,11 @@ export class CallAttempts {
     this.current = { ...label, startedAt: this.current.startedAt };
   }
 
+  /** Out through a carrier (PROVIDER): the attempt lands at the provider rung now, by name (wherelanded, peeraccount). */
+  ringsCarrier(name: string): void {
+    if (this.current.landed.kind === 'PROVIDER') this.current = { ...this.current, landed: { kind: 'PROVIDER', label: name }, peerAccount: name };
+  }
+
   /** The next attempt, already answered at `answeredAt` when the party was talking before (a transfer's target). */
   start(next: AttemptStart, answeredAt?: Date): void {
     this.current = next;

@@ -29,37 +29,55 @@ export interface BridgedLegs {
   eventPayloadType(side: CallSide): number | undefined;
 }
 
+/** Which parties' keys the call watches for its in-call codes (in-call-codes.ts), and who hears them. */
+export interface KeyWatch {
+  readonly sides: readonly CallSide[];
+  heard(side: CallSide, digit: string): void;
+}
+
 export class CallDtmf {
-  /** The side whose RFC 4733 keys the relay listens to, to carry them as INFO to a party without events. */
-  private listening: CallSide | undefined;
+  /** The sides whose RFC 4733 keys the relay listens to: to carry them as INFO to a party without events, or watched. */
+  private listening: CallSide[] = [];
 
   constructor(
     private readonly stack: SipStack,
     private readonly logger: Logger,
   ) {}
 
-  /** The call was bridged (answered, transferred): listen where events must become INFO, stop elsewhere. */
-  bridged(legs: BridgedLegs): void {
+  /**
+   * The call was bridged (answered, transferred): listen where events must become INFO, and on watched sides, stop
+   * elsewhere. A watched side without telephone-event is heard only by SIP INFO: in-band detection on every packet of
+   * a bridged call would cost more than the codes are worth.
+   */
+  bridged(legs: BridgedLegs, watch?: KeyWatch): void {
     this.unbridged(legs);
     const [ptA, ptB] = [legs.eventPayloadType('a'), legs.eventPayloadType('b')];
     // Only a leg with events facing a leg without them needs the relay to hear keys: both with events pass them
     // through as they are; both without, keys are in-band audio (passed as it is) or INFO (carried here).
     const from: CallSide | undefined = ptA !== undefined && ptB === undefined ? 'a' : ptB !== undefined && ptA === undefined ? 'b' : undefined;
-    if (from === undefined) return;
-    const pt = from === 'a' ? ptA : ptB;
-    const side = legs.sideOf(from);
-    side.onDtmf = (digit) => this.toInfo(legs, from === 'a' ? 'b' : 'a', digit, DEFAULT_KEY_MS);
-    side.detectDtmf({ mode: 'rfc4733', telephoneEventPayloadType: pt, audioEncodings: {} });
-    this.listening = from;
+    for (const name of ['a', 'b'] as const) {
+      const pt = name === 'a' ? ptA : ptB;
+      const interwork = name === from;
+      const watched = watch !== undefined && watch.sides.includes(name);
+      if (pt === undefined || (!interwork && !watched)) continue;
+      const side = legs.sideOf(name);
+      side.onDtmf = (digit) => {
+        if (interwork) this.toInfo(legs, name === 'a' ? 'b' : 'a', digit, DEFAULT_KEY_MS);
+        if (watched) watch.heard(name, digit);
+      };
+      side.detectDtmf({ mode: 'rfc4733', telephoneEventPayloadType: pt, audioEncodings: {} });
+      this.listening.push(name);
+    }
   }
 
   /** The bridge is over (the call ends, a party left): the relay stops listening. */
   unbridged(legs: Pick<BridgedLegs, 'sideOf'>): void {
-    if (this.listening === undefined) return;
-    const side = legs.sideOf(this.listening);
-    side.detectDtmf(undefined);
-    side.onDtmf = undefined;
-    this.listening = undefined;
+    for (const name of this.listening) {
+      const side = legs.sideOf(name);
+      side.detectDtmf(undefined);
+      side.onDtmf = undefined;
+    }
+    this.listening = [];
   }
 
   /** A key party `from` sent in SIP INFO: to the other party, as RFC 4733 when it takes events, else as INFO. */

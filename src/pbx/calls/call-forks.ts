@@ -27,6 +27,12 @@ export class CallForks {
   private waiter: ((outcome: RingOutcome) => void) | undefined;
   /** The ring time ran out: the forks were cancelled and the outcome is no answer. */
   private ringTimedOut = false;
+  /** Forks that answered and wait for their party's key (answer-confirmation.ts): neither connected nor failed yet. */
+  private readonly confirming = new Set<string>();
+  /** A party answered but did not confirm: with nobody else, the attempt reads as not answered. */
+  private declinedSeen = false;
+  /** Parties whose INVITE waits for its delay (follow-me's ex_fmfmdelay): the ringing is not over before they ring. */
+  private readonly delayed = new Set<CancelTimer>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -59,9 +65,34 @@ export class CallForks {
     return this.forks.size;
   }
 
-  /** Some fork has no final answer yet. */
+  /** Some fork has no final answer yet, a party that answered still has to confirm, or a delayed one has yet to ring. */
   get pending(): boolean {
-    return [...this.forks.values()].some((f) => f.leg.pending);
+    return this.confirming.size > 0 || this.delayed.size > 0 || [...this.forks.values()].some((f) => f.leg.pending);
+  }
+
+  /** Adds forks that start late (a delayed party) to the attempt, keeping its ring timer. */
+  add(forks: ReadonlyArray<Fork>): void {
+    for (const fork of forks) this.forks.set(fork.leg.id, fork);
+  }
+
+  /** Starts `start` after `ms` unless the ringing settles first; until then the attempt is not over. */
+  later(ms: number, start: () => void): void {
+    const cancel = this.clock.setTimer(ms, () => {
+      this.delayed.delete(cancel);
+      start();
+    });
+    this.delayed.add(cancel);
+  }
+
+  /** `leg` answered and waits for its party's confirmation. */
+  awaitingConfirmation(leg: OutboundLeg): void {
+    this.confirming.add(leg.id);
+  }
+
+  /** `leg`'s confirmation is over: accepted (it is about to win) or declined (its leg is ended, the others ring on). */
+  confirmationOver(leg: OutboundLeg, accepted: boolean): void {
+    this.confirming.delete(leg.id);
+    if (!accepted) this.declinedSeen = true;
   }
 
   /** A step waits for these forks' outcome. */
@@ -81,6 +112,7 @@ export class CallForks {
     const waiter = this.waiter;
     this.waiter = undefined;
     this.stopRingTimer?.();
+    this.stopDelayed();
     waiter?.(outcome);
   }
 
@@ -97,6 +129,7 @@ export class CallForks {
   }
 
   cancelAll(): void {
+    this.stopDelayed();
     for (const fork of this.forks.values()) fork.leg.cancel();
   }
 
@@ -104,6 +137,7 @@ export class CallForks {
   won(fork: Fork): void {
     this.winner = fork;
     this.stopRingTimer?.();
+    this.stopDelayed();
     // RFC 3326 with cause 200 (as RFC 3261's forking proxies and Asterisk send it): the other phones of the
     // extension or the ring group show no missed call.
     for (const other of this.forks.values()) if (other !== fork) other.leg.cancel(ANSWERED_ELSEWHERE);
@@ -124,7 +158,7 @@ export class CallForks {
   /** How the attempt's ringing ended for the step that waits: busy, no answer, or another failure. */
   ringOutcome(): RingOutcome {
     if (this.busySeen) return { kind: 'busy' };
-    if (this.ringTimedOut) return { kind: 'noanswer' };
+    if (this.ringTimedOut || this.declinedSeen) return { kind: 'noanswer' };
     const answer = failureStatus(false, this.lastFailure);
     return { kind: 'failed', status: answer.status, text: answer.reason };
   }
@@ -157,9 +191,18 @@ export class CallForks {
 
   stop(): void {
     this.stopRingTimer?.();
+    this.stopDelayed();
+  }
+
+  private stopDelayed(): void {
+    for (const cancel of this.delayed) cancel();
+    this.delayed.clear();
   }
 
   private forget(): void {
+    this.stopDelayed();
+    this.confirming.clear();
+    this.declinedSeen = false;
     this.forks.clear();
     this.earlyFrom = undefined;
     this.busySeen = false;

@@ -1,11 +1,25 @@
-// A call's recording: asked for by a step or a setting (ex_recording, di_recording) at any time, started on the
-// relay once the call is answered (by a party, or by the PBX itself), finished with the call.
+// A call's recording: asked for by DIAL, the tenant's, DID's and extensions' settings and by steps (recording-policy.ts),
+// started on the relay once the call is answered (by a party, or by the PBX itself), switched off and on again by a
+// party with the in-call code (a pause: the one file skips the paused time), finished with the call.
 import type { RecordEncodings, RelaySessionControl } from '../../media/index.ts';
 import type { Logger } from '../../shared/index.ts';
+import { RecordingPolicy, type RecordingMode } from './recording-policy.ts';
 
-/** Where a call's recording goes (a file under the tenant's folder). */
+/** The recording settings the store holds (store-recording-settings.ts); each undefined when it says nothing. */
+export interface RecordingSettings {
+  /** The tenant's RECORDING setting (se_settings). */
+  tenant(tenantId: number): Promise<RecordingMode | undefined>;
+  /** ex_recording of the extension with this SIP account. */
+  extension(tenantId: number, account: string): Promise<RecordingMode | undefined>;
+  /** di_recording of the tenant's DID with this number. */
+  did(tenantId: number, number: string): Promise<RecordingMode | undefined>;
+}
+
+/** Where a call's recording goes (a file under the tenant's folder), and the settings that ask for it. */
 export interface RecordingPaths {
   pathFor(tenantId: number, uniqueId: string, at: Date): string;
+  /** None: only steps (ex_recording, di_recording through recordCall) and DIAL ask, and always as a plain `yes`. */
+  readonly settings?: RecordingSettings;
 }
 
 /** A recording file the relay has finished: what the recordings list and INFO recording read. */
@@ -38,11 +52,26 @@ export interface RecordedCall {
   readonly at: Date;
 }
 
+/** What a recording needs of its call: the relay, whether it may start now, who it is, how the payload types read. */
+export interface RecordingHost {
+  readonly relay: RelaySessionControl;
+  /** Answered (by a party or the PBX) and not over. */
+  readonly live: boolean;
+  recordedCall(): RecordedCall;
+  encodings(): RecordEncodings;
+}
+
+/** What the in-call code did: switched on (started or resumed), off (paused), or refused (not allowed here). */
+export type RecordingSwitch = 'on' | 'off' | 'refused';
+
 /** A WAV of this size or less holds its header and no audio. */
 const WAV_HEADER_BYTES = 44;
 
 export class CallRecording {
-  private wanted = false;
+  private readonly policy = new RecordingPolicy();
+  /** A party switched recording on with the in-call code: it stays wanted whatever the settings said. */
+  private switchedOn = false;
+  private paused = false;
   /** The file being written, once started, and the call it records. */
   private path: string | undefined;
   private call: RecordedCall | undefined;
@@ -50,22 +79,88 @@ export class CallRecording {
   constructor(
     private readonly paths: RecordingPaths | undefined,
     private readonly logger: Logger,
-    private readonly log?: RecordingLog,
+    private readonly log: RecordingLog | undefined,
+    private readonly host: RecordingHost,
   ) {}
 
-  /** The call is to be recorded; false when this node records nothing (no place for recordings). */
+  /** The settings this node reads, if any (the call asks them about its tenant, DID and extensions). */
+  get settings(): RecordingSettings | undefined {
+    return this.paths?.settings;
+  }
+
+  /**
+   * A step or a flag asks for the call to be recorded; false when this node records nothing. Where the node reads the
+   * settings itself, the flag's own value (`yes` or `yeschange`) comes from there, so the step's ask allows change.
+   */
   want(): boolean {
-    this.wanted = true;
+    this.policy.fromSetting(this.paths?.settings === undefined ? 'yes' : 'yeschange');
+    this.update();
     return this.paths !== undefined;
   }
 
-  /** Starts the relay's recorder (once) when the call is answered and recording is wanted. */
-  start(relay: RelaySessionControl, call: RecordedCall, encodings: RecordEncodings): void {
-    if (!this.wanted || this.path !== undefined || this.paths === undefined) return;
+  /** DIAL's `recording=`: decides over the settings. */
+  dialSays(mode: RecordingMode): void {
+    this.policy.fromDial(mode);
+    this.update();
+  }
+
+  /** The call's own settings: its tenant's, its calling extension's ('' for none), the DID it came in on. */
+  readSettings(tenantId: number, parties: { readonly callerAccount: string; readonly did?: string }): void {
+    const settings = this.paths?.settings;
+    if (settings === undefined) return;
+    this.consider(settings.tenant(tenantId));
+    if (parties.callerAccount !== '') this.consider(settings.extension(tenantId, parties.callerAccount));
+    if (parties.did !== undefined) this.consider(settings.did(tenantId, parties.did));
+  }
+
+  /** An extension the call rings (its ex_recording counts as the caller's does). */
+  readExtension(tenantId: number, account: string): void {
+    const settings = this.paths?.settings;
+    if (settings !== undefined && account !== '') this.consider(settings.extension(tenantId, account));
+  }
+
+  /** A setting read from the store (tenant, DID, extension), once it arrives; a failed read counts as no opinion. */
+  consider(reading: Promise<RecordingMode | undefined>): void {
+    reading.then(
+      (mode) => {
+        if (mode === undefined) return;
+        this.policy.fromSetting(mode);
+        this.update();
+      },
+      (error: unknown) => this.logger.warn({ err: error }, 'call: a recording setting could not be read'),
+    );
+  }
+
+  /** Whether the call is to be recorded now (settings, DIAL, or a party's in-call code). */
+  get wanted(): boolean {
+    return this.switchedOn || this.policy.record;
+  }
+
+  /** The call was answered (or a setting arrived after): the relay's recorder starts, once, if wanted. */
+  update(): void {
+    if (!this.wanted || this.path !== undefined || this.paths === undefined || !this.host.live) return;
+    const call = this.host.recordedCall();
     const path = this.paths.pathFor(call.tenantId, call.uniqueId, call.at);
     this.path = path;
     this.call = call;
-    relay.record({ path, mode: 'mixed', encodings: [encodings, encodings] });
+    const encodings = this.host.encodings();
+    this.host.relay.record({ path, mode: 'mixed', encodings: [encodings, encodings] });
+  }
+
+  /**
+   * The in-call code: starts recording, pauses it, or resumes it in the same file. Refused when the settings or DIAL do
+   * not let the parties change it (`yes`, `no`), or this node records nothing.
+   */
+  toggle(): RecordingSwitch {
+    if (this.paths === undefined || !this.policy.changeable || !this.host.live) return 'refused';
+    if (this.path === undefined) {
+      this.switchedOn = true;
+      this.update();
+      return this.path === undefined ? 'refused' : 'on';
+    }
+    this.paused = !this.paused;
+    this.host.relay.pauseRecording(this.paused);
+    return this.paused ? 'off' : 'on';
   }
 
   /** The call is over: the relay finishes the file, and what it says of it is logged. */

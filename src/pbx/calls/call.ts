@@ -10,7 +10,12 @@ import type { CallRecord, Landing } from '../cdr/index.ts';
 import { CallAttempts } from './call-attempts.ts';
 import { CallDtmf, type BridgedLegs } from './call-dtmf.ts';
 import { CallForks } from './call-forks.ts';
-import { CallRecording, type RecordingLog, type RecordingPaths } from './call-recording.ts';
+import { CallRecording, type RecordingHost, type RecordingLog, type RecordingPaths } from './call-recording.ts';
+import { CallApplication } from './call-application.ts';
+import { HoldMusic } from './hold-music.ts';
+import { InCallFeatures } from './in-call-codes.ts';
+import type { KeyWatch } from './call-dtmf.ts';
+import type { RecordingMode } from './recording-policy.ts';
 import type { MusicOnHold } from './music-on-hold.ts';
 import { dispositionOf, dispositionOfStatus, playRefusalTone } from './call-refusal.ts';
 import type { CallIds } from './call-ids.ts';
@@ -23,9 +28,10 @@ import type { OutboundLeg } from './outbound-leg.ts';
 import type { CallerSide } from './caller-side.ts';
 import type { Disposition } from './call-outcome.ts';
 import { startForks } from './fork.ts';
+import { RingPlan, type RingingCall } from './ring-plan.ts';
 import { pbxMediaOf } from './pbx-media-session.ts';
 import type { PbxMedia } from './runner/pbx-media.ts';
-import type { AttemptLabel, CallHandle, RingOutcome, RingRequest } from './runner/step.ts';
+import type { AttemptLabel, CallHandle, RingOutcome, RingRequest, RingTarget } from './runner/step.ts';
 
 export interface CallContext {
   readonly clock: Clock;
@@ -67,6 +73,8 @@ export interface CallParties {
   readonly callerExtensionId?: number;
   /** The host the caller dialled; parties rung see the call come from it. */
   readonly domain: string;
+  /** DIAL's nofollow=yes: extensions rung in this call do not ring their follow-me numbers. */
+  readonly noFollow?: boolean;
 }
 
 export type CallPhase = 'ringing' | 'answered' | 'ended';
@@ -81,11 +89,19 @@ export class Call implements CallHandle {
   private pbx: ReturnType<typeof pbxMediaOf> | undefined;
   /** Keys between the bridged parties (INFO to RFC 4733 and back). */
   private readonly dtmf: CallDtmf;
-  /** The party hearing music because the other one put the call on hold. */
-  private onHoldMusic: 'a' | 'b' | undefined;
+  /** What a party put on hold hears (its class), and who hears it now. */
+  private readonly music: HoldMusic;
+  /** What the caller's channel shows it runs now (Application/Data). */
+  private readonly live: CallApplication;
+  /** The codes the bridged parties key during the call (*1 recording). */
+  private readonly features: InCallFeatures;
+  /** The PBX's media as the steps get it (each play names its files on the caller's channel). */
+  private pbxView: PbxMedia | undefined;
   /** Recording asked for (ex_recording, di_recording), started once the call is answered. */
   private readonly recording: CallRecording;
   private readonly forks: CallForks;
+  /** The ringing in progress, when one runs: its confirming parties' keys and BYEs go there (ring-plan.ts). */
+  private ringPlan: RingPlan | undefined;
   /** What each side is sent and where its media is on the relay. */
   readonly media: CallMedia;
   private stopMaxDuration: CancelTimer | undefined;
@@ -106,10 +122,14 @@ export class Call implements CallHandle {
   ) {
     this.forks = new CallForks(context.clock);
     this.dtmf = new CallDtmf(context.legs.stack, context.logger);
-    this.recording = new CallRecording(context.recordings, context.logger, context.recordingLog);
+    this.recording = new CallRecording(context.recordings, context.logger, context.recordingLog, this.recordingHost());
     this.media = new CallMedia(relay, caller, context.mediaAddress);
     this.attempts = new CallAttempts(callerChannel, { destination: record.destination, peerAccount: record.calleeAccount, landed: record.landed, startedAt: callerChannel.createdAt });
     this.transfers = new CallTransfers(this.transferredCall(), context.channels, context.clock);
+    this.music = new HoldMusic(context.moh, record.tenantId, this.media, () => this.phase === 'answered');
+    this.live = new CallApplication(context.channels, callerChannel.name, Math.round(context.ringTimeoutMs / 1000));
+    this.features = new InCallFeatures({ clock: context.clock, recording: this.recording, media: this.media, onHold: () => this.music.hearing, logger: context.logger, linkedId: callerChannel.linkedId });
+    this.recording.readSettings(record.tenantId, { callerAccount: record.caller.account, ...(record.direction === 'IN' ? { did: record.dialled } : {}) });
     relay.onInactive = () => this.hangup('rtp-timeout');
     // No media flows while the callee rings (early media aside): the RTP timeout counts from the answer.
     relay.pause();
@@ -154,13 +174,18 @@ export class Call implements CallHandle {
     return this.phase === 'ended';
   }
 
+  get followMe(): boolean {
+    return this.parties.noFollow !== true;
+  }
+
   attempt(label: AttemptLabel): void {
     const now = this.context.clock.now();
     if (!this.attemptStarted) {
       this.attemptStarted = true;
       this.attempts.relabel(label);
     } else {
-      this.attempts.close(dispositionOf(this.lastRing), this.forks.first?.channel, now);
+      // A step the PBX answered itself (a menu, a message) rang nobody: its attempt is ANSWERED, as Asterisk's is.
+      this.attempts.close(this.lastRing === undefined && this.attempts.isAnswered ? 'ANSWERED' : dispositionOf(this.lastRing), this.forks.first?.channel, now);
       // The last attempt's forks are over (cancelled at its ring time, or failed): their channels go with them, or
       // a late 487 from a fork the call no longer knows would leave its channel counted against the tenant's limit.
       for (const fork of this.forks.all) if (fork !== this.forks.answered) this.context.channels.remove(fork.channel.name);
@@ -169,38 +194,84 @@ export class Call implements CallHandle {
     }
     this.lastRing = undefined;
     this.context.channels.update(this.callerChannel.name, { connectedNum: label.destination });
+    this.live.step(label);
+    if (label.landed.kind === 'EXT') this.recording.readExtension(this.tenantId, label.peerAccount);
   }
 
   /** Rings SIP parties for the current attempt (resolves when one answers or all failed). */
   async ring(request: RingRequest): Promise<RingOutcome> {
     if (this.phase === 'ended') return { kind: 'caller-gone' };
     if (this.phase === 'answered') return { kind: 'failed', status: 500, text: 'the call is already connected' };
-    const offer = this.media.calleeOffer(request.codecs ?? []);
-    if (offer === undefined) return { kind: 'no-codec' };
+    // Confirm to answer, music while ringing, delayed parties: ring-plan.ts shapes the offer and the forks' listener.
+    const plan = await RingPlan.prepare(this.ringingCall(), request);
+    if (this.phase !== 'ringing') {
+      plan?.finish();
+      return this.phase === 'ended' ? { kind: 'caller-gone' } : { kind: 'failed', status: 500, text: 'the call is already connected' };
+    }
+    if (plan === undefined) return { kind: 'no-codec' };
+    const offer = plan.offer;
+    this.live.ringing(request);
+    // Out through a carrier: the attempt lands at the provider rung now (a failover moves it), named as the CDR names it.
+    const carrier = request.targets.length === 1 && request.targets[0]?.channel.account === '' ? request.targets[0].channel.base : undefined;
+    if (carrier !== undefined) this.attempts.ringsCarrier(carrier);
     const legs = this.context.legs;
-    const forks = startForks({ stack: legs.stack, channels: this.context.channels, logger: this.context.logger }, { nodeName: legs.nodeName, ids: legs.ids, context: this.context }, this, {
-      targets: request.targets,
+    const start = (targets: readonly RingTarget[]) => startForks({ stack: legs.stack, channels: this.context.channels, logger: this.context.logger }, { nodeName: legs.nodeName, ids: legs.ids, context: this.context }, this, {
+      targets,
       offer,
       tenantId: this.tenantId,
       tenantCode: this.tenantCode,
       linkedId: this.linkedId,
       callerId: this.parties.presented,
       originateId: this.record.originateId,
-      listener: {
+      listener: plan.listener({
         provisional: (l, r) => this.provisional(l, r),
         answered: (l, r) => {
           this.answered(l, r);
           legs.established(this);
         },
         failed: (l, s, reason) => this.failed(l, s, reason),
-      },
+      }),
       track: (leg) => legs.trackLeg(leg),
     });
-    if (forks.length === 0) return (this.lastRing = { kind: 'failed', status: 503, text: 'Service Unavailable' });
+    plan.begin();
+    const forks = start(plan.targets);
+    plan.started(forks);
+    if (forks.length === 0 && !plan.hasDelayed) {
+      plan.finish();
+      return (this.lastRing = { kind: 'failed', status: 503, text: 'Service Unavailable' });
+    }
     const outcome = this.forks.wait();
     const ringMs = request.ringSeconds === undefined ? this.context.ringTimeoutMs : request.ringSeconds * 1000;
     this.forks.ring(forks, ringMs, () => this.noAnswer());
-    return (this.lastRing = await outcome);
+    plan.startLater(start);
+    this.ringPlan = plan;
+    try {
+      return (this.lastRing = await outcome);
+    } finally {
+      plan.finish();
+      if (this.ringPlan === plan) this.ringPlan = undefined;
+    }
+  }
+
+  /** What ring-plan.ts needs of this call: its media, forks and caller, and its failure path for parties that leave. */
+  private ringingCall(): RingingCall {
+    const call = this;
+    return {
+      get over() {
+        return call.phase === 'ended';
+      },
+      tenantId: this.tenantId,
+      caller: this.caller,
+      media: this.media,
+      forks: this.forks,
+      moh: this.context.moh,
+      channels: this.context.channels,
+      clock: this.context.clock,
+      logger: this.context.logger,
+      dropped: (leg) => this.failed(leg, 480, 'Temporarily Unavailable'),
+      // A confirming party's dialog speaks for side b (its media is there): its BYE and INFO keys come to this call.
+      register: (leg) => this.context.calleeReplaced?.(this, leg),
+    };
   }
 
   /**
@@ -210,7 +281,7 @@ export class Call implements CallHandle {
    */
   async answer(): Promise<PbxMedia | undefined> {
     if (this.phase === 'ended') return undefined;
-    if (this.pbx !== undefined) return this.pbx;
+    if (this.pbxView !== undefined) return this.pbxView;
     if (this.phase === 'answered') return undefined;
     const format = this.media.pbxAnswer();
     if (format === undefined) return undefined;
@@ -227,18 +298,58 @@ export class Call implements CallHandle {
     this.context.channels.update(this.callerChannel.name, { state: 'Up', answeredAt: this.callerChannel.answeredAt ?? now });
     this.context.legs.established(this);
     this.pbx = pbxMediaOf(this.relay.side('a'), format, () => this.phase === 'ended', this.context.clock);
-    this.startRecording();
-    return this.pbx;
+    this.pbxView = this.live.watch(this.pbx);
+    this.recording.update();
+    return this.pbxView;
   }
 
   recordCall(): void {
-    if (this.recording.want() && this.callerAnswered) this.startRecording();
+    this.recording.want();
   }
 
-  private startRecording(): void {
+  /** DIAL's `recording=` (SETRECORDING): yes, no, yeschange, nochange decide over the settings (recording-policy.ts). */
+  recordingByDial(mode: RecordingMode): void {
+    this.recording.dialSays(mode);
+  }
+
+  /** MUSICONHOLD-<id>: this class for a party put on hold, for the rest of the call. */
+  useMusicOnHold(classId: number): void {
+    this.music.choose(classId);
+  }
+
+  /** What the recording needs of this call (call-recording.ts). */
+  private recordingHost(): RecordingHost {
+    const call = this;
+    return {
+      relay: this.relay,
+      get live() {
+        return call.phase !== 'ended' && call.callerAnswered;
+      },
+      recordedCall: () => ({ tenantId: this.tenantId, uniqueId: this.callerChannel.uniqueId, linkedId: this.callerChannel.linkedId, originateId: this.record.originateId, at: this.context.clock.now() }),
+      encodings: () => this.media.recordEncodings(),
+    };
+  }
+
+  /** The bridged parties whose keys are watched for in-call codes: the tenant's extensions (not a carrier's caller). */
+  private keyWatch(): KeyWatch {
+    const sides = (['a', 'b'] as const).filter((side) => (this.channelOf(side)?.account ?? '') !== '');
+    return { sides, heard: (side, digit) => this.features.heard(side, digit) };
+  }
+
+  /**
+   * A step rewrote who is calling (CALLERIDMOD, CLIDNAMEBYPHONEBOOK), as Asterisk's Set(CALLERID(...)): the parties
+   * rung from now on (callerParty, the forks' caller id), the caller's channel (CHANNELS) and the CDR (src, clid)
+   * show the new identity. `parties` and `record` are replaced, not mutated: others may hold the old objects.
+   */
+  setCaller(update: { readonly number?: string; readonly name?: string }): void {
     if (this.phase === 'ended') return;
-    const channel = this.callerChannel;
-    this.recording.start(this.relay, { tenantId: this.tenantId, uniqueId: channel.uniqueId, linkedId: channel.linkedId, originateId: this.record.originateId, at: this.context.clock.now() }, this.media.recordEncodings());
+    const current = this.callerParty;
+    const number = update.number ?? current.number;
+    const name = update.name ?? current.name;
+    const self = this as unknown as { parties: CallParties; record: Call['record'] };
+    self.parties = { ...this.parties, presented: { number, name } };
+    self.record = { ...this.record, caller: { ...this.record.caller, number, name } };
+    this.context.channels.update(this.callerChannel.name, { callerIdNum: number, callerIdName: name });
   }
 
   /**
@@ -248,17 +359,7 @@ export class Call implements CallHandle {
   reinvited(side: 'a' | 'b', body: Buffer): void {
     const held = this.media.remoteMediaChanged(side, body);
     if (held === undefined || this.phase !== 'answered') return;
-    const other = side === 'a' ? 'b' : 'a';
-    const listener = this.media.sideOf(other);
-    if (!held) return void (this.onHoldMusic === other && (listener.stopPlayback(), (this.onHoldMusic = undefined)));
-    const format = this.media.playFormatOf(other);
-    const moh = this.context.moh;
-    if (format === undefined || moh === undefined || this.onHoldMusic === other) return;
-    this.onHoldMusic = other;
-    void moh.sourceFor(this.tenantId).then((source) => {
-      if (source === undefined || this.onHoldMusic !== other || this.phase !== 'answered') return;
-      void listener.play({ items: [{ kind: 'source', name: source }], loop: true, format });
-    });
+    this.music.changed(side, held, this.channelOf(side)?.account ?? '');
   }
 
   /** ATXTRANSFER by this call's answered party (the channel control of its fork). */
@@ -271,8 +372,13 @@ export class Call implements CallHandle {
    * carried to the other in the method that leg uses (call-dtmf.ts).
    */
   keyPressed(side: 'a' | 'b', digit: string, durationMs: number | undefined): void {
+    // A party that answered and must confirm presses its key in SIP INFO (answer-confirmation.ts).
+    if (side === 'b' && this.phase === 'ringing') return this.ringPlan?.digit(digit);
     if (side === 'a' && this.pbx !== undefined && this.phase !== 'answered') return this.pbx.digit(digit);
-    if (this.phase === 'answered') this.dtmf.infoKey(this.bridgedLegs(), side, digit, durationMs);
+    if (this.phase !== 'answered') return;
+    this.dtmf.infoKey(this.bridgedLegs(), side, digit, durationMs);
+    const watch = this.keyWatch();
+    if (watch.sides.includes(side)) watch.heard(side, digit);
   }
 
   /** The two parties of the bridge as DTMF interworking needs them. */
@@ -334,6 +440,7 @@ export class Call implements CallHandle {
     // listening for keys (in-band detection costs on every packet); a later step that answers again starts afresh.
     this.pbx?.close();
     this.pbx = undefined;
+    this.pbxView = undefined;
     // The ring timer was for this attempt's ringing; it must not outlive the answer.
     this.forks.won(fork);
     this.media.pointCallee(sdp.value, leg);
@@ -344,8 +451,8 @@ export class Call implements CallHandle {
     this.context.channels.update(fork.channel.name, { state: 'Up', answeredAt: now, bridgedTo: this.callerChannel.name });
     this.context.channels.update(this.callerChannel.name, { state: 'Up', answeredAt: now, bridgedTo: fork.channel.name });
     if (this.maxDurationMs !== undefined && this.stopMaxDuration === undefined) this.stopMaxDuration = this.context.clock.setTimer(this.maxDurationMs, () => this.hangup('max-duration'));
-    this.dtmf.bridged(this.bridgedLegs());
-    this.startRecording();
+    this.dtmf.bridged(this.bridgedLegs(), this.keyWatch());
+    this.recording.update();
     this.forks.settle({ kind: 'answered' });
   }
 
@@ -375,6 +482,8 @@ export class Call implements CallHandle {
 
   /** The callee hung up (its BYE). */
   calleeEnded(leg: OutboundLeg): void {
+    // A party that hung up while it was asked to confirm: only its own leg ends.
+    if (this.ringPlan?.left(leg) === true) return;
     if (this.phase !== 'answered' || this.forks.answered?.leg !== leg) return;
     leg.ended();
     const consultation = this.transfers.consultation;
@@ -498,6 +607,7 @@ export class Call implements CallHandle {
     this.phase = 'ended';
     this.forks.settle({ kind: 'caller-gone' });
     this.pbx?.close();
+    this.features.close();
     this.recording.finish(this.relay, this.context.clock.now());
     this.forks.stop();
     this.stopMaxDuration?.();

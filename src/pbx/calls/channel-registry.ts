@@ -41,6 +41,12 @@ export interface LiveChannel {
   readonly sipCallId: string;
   /** The id DIAL answered, for API-originated calls ('' otherwise). */
   readonly originateId: string;
+  /**
+   * What the channel runs now, as Asterisk's Application and Data show it (`Dial` / `PJSIP/101-ACME,30`, `Playback` /
+   * the file, `IVR`...): set by the step running; absent until a step says (the API then shows Dial or AppDial).
+   */
+  readonly application?: string;
+  readonly appData?: string;
 }
 
 /** What the API may do to a live channel. The B2BUA implements it per leg. */

@@ -45,9 +45,9 @@ export interface ForkRequest {
   readonly track?: (leg: OutboundLeg) => void;
 }
 
-/** The forks started (a target whose INVITE could not be sent is left out). */
-export function startForks(deps: ForkDeps, options: ForkOptions, call: ForkOwner, ring: ForkRequest): Array<{ leg: OutboundLeg; channel: LiveChannel }> {
-  const started: Array<{ leg: OutboundLeg; channel: LiveChannel }> = [];
+/** The forks started, each with its target (a target whose INVITE could not be sent is left out). */
+export function startForks(deps: ForkDeps, options: ForkOptions, call: ForkOwner, ring: ForkRequest): Array<{ leg: OutboundLeg; channel: LiveChannel; target: RingTarget }> {
+  const started: Array<{ leg: OutboundLeg; channel: LiveChannel; target: RingTarget }> = [];
   for (const target of ring.targets) {
     const leg = new OutboundLeg(
       deps.stack,
@@ -103,7 +103,7 @@ export function startForks(deps: ForkDeps, options: ForkOptions, call: ForkOwner
           }
         : {}),
     });
-    started.push({ leg, channel });
+    started.push({ leg, channel, target });
   }
   return started;
 }

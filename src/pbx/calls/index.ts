@@ -8,4 +8,4 @@ export { carrierFull, carrierRingTarget } from './carrier-target.ts';
 export type { CarrierDirectory } from './carrier-directory.ts';
 export { ChannelRegistry, type LiveChannel } from './channel-registry.ts';
 export { callerNameAddr, callerUser } from './caller-identity.ts';
-export { MusicOnHold, type MohClass, type MohDirectory } from './music-on-hold.ts';
+export { MusicOnHold, type MohChoice, type MohClass, type MohDirectory } from './music-on-hold.ts';

@@ -17,6 +17,11 @@ export interface OriginateRequest {
   readonly maxDurationMs?: number;
   /** Ask the source phone to answer by itself (Call-Info answer-after=0, Alert-Info auto answer). */
   readonly autoAnswer: boolean;
+  /**
+   * DIAL nofollow=yes: extensions rung by the call do not ring their follow-me numbers. Undefined: the variable
+   * SETNOFOLLOWEXTENSION=yes (which the call service sets for nofollow) says the same.
+   */
+  readonly noFollow?: boolean;
   /** Dialplan variables (DIAL var=), kept with the call. */
   readonly variables: Readonly<Record<string, string>>;
   /** The id DIAL answers; written to the CDR column originateid. */

@@ -18,6 +18,7 @@ import { mediaAddress, ownOffer, readSdp } from './media-plan.ts';
 import type { OriginateOutcome, OriginateRequest } from './originate-request.ts';
 import { OutboundLeg } from './outbound-leg.ts';
 import type { SetupHooks } from './call-setup-types.ts';
+import { recordingMode } from './recording-policy.ts';
 
 export interface OriginatorDeps {
   readonly stack: SipStack;
@@ -117,6 +118,9 @@ export class Originator {
     const side = new OriginatedCaller(caller.leg);
     call = this.newCall(side, session.value, channel, request, tenantCode, source, contacts[0]?.source.address ?? '127.0.0.1');
     if (source.recording === true) call.recordCall();
+    // DIAL's recording= reaches the call as MiRTA's dialplan variable; it decides over the settings (recording-policy.ts).
+    const dialRecording = recordingMode(request.variables.SETRECORDING);
+    if (dialRecording !== undefined) call.recordingByDial(dialRecording);
     this.deps.channels.add(channel, { hangup: (cause) => call?.hangup(cause), blindTransfer: async (destination) => (call === undefined ? 'the call is not set up yet' : this.hooks.transfer(call, destination)) });
     this.hooks.track(call);
     const stopDialTimer = context.clock.setTimer(request.dialTimeoutMs, () => {
@@ -163,6 +167,11 @@ export class Originator {
       destination: request.destination,
       calleeAccount: '',
       landed: { kind: 'EXT', label: request.destination },
-    }, { presented, callerExtensionId: source.extensionId, domain }, request.maxDurationMs);
+    }, { presented, callerExtensionId: source.extensionId, domain, ...(noFollowOf(request) ? { noFollow: true } : {}) }, request.maxDurationMs);
   }
+}
+
+/** DIAL nofollow=yes, given as the request's flag or as the SETNOFOLLOWEXTENSION variable MiRTA's dialplan reads. */
+function noFollowOf(request: OriginateRequest): boolean {
+  return request.noFollow ?? request.variables.SETNOFOLLOWEXTENSION?.toLowerCase() === 'yes';
 }

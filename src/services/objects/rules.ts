@@ -1,5 +1,6 @@
 // The per-object rules the ObjectService runs, by object name. Each group file owns its objects' rules.
 import { APP_RULES } from './app-rules.ts';
+import { callerIdModRules } from './callerid-mod-rules.ts';
 import { didRules } from './did-rules.ts';
 import { extensionRules } from './extension-rules.ts';
 import type { RulesBySchema } from './object-rules.ts';
@@ -10,4 +11,5 @@ export const OBJECT_RULES: RulesBySchema = {
   ...ROUTING_RULES,
   ...APP_RULES,
   did: didRules,
+  calleridmodification: callerIdModRules,
 };

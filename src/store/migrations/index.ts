@@ -11,6 +11,8 @@ import { states } from './0007-states.ts';
 import { didNumberKeys } from './0008-did-number-key.ts';
 import { providerMatch } from './0009-provider-match.ts';
 import { recordings } from './0010-recordings.ts';
+import { ivrLogs } from './0011-ivr-logs.ts';
+import { callerIdMods } from './0012-callerid-mods.ts';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -24,6 +26,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0008-did-number-key': didNumberKeys(dialect),
     '0009-provider-match': providerMatch(dialect),
     '0010-recordings': recordings(dialect),
+    '0011-ivr-logs': ivrLogs(dialect),
+    '0012-callerid-mods': callerIdMods(dialect),
   };
   return { getMigrations: async () => migrations };
 }

@@ -16,8 +16,17 @@ export const CHANNEL_COLUMNS = [
   'ConnectedLineID', 'ConnectedLineName', 'AccountCode', 'Account', 'Direction', 'Duration', 'BridgedChannel', 'UniqueID', 'LinkedID',
 ] as const;
 
-/** Asterisk shows the calling leg running Dial and each leg it placed running AppDial. */
-const application = (v: ChannelView) => (v.channel.direction === 'IN' ? ['Dial', v.channel.exten] : ['AppDial', '(Outgoing Line)']);
+/**
+ * What the channel runs now (Asterisk's Application and Data): the step in progress says (Dial with the parties it
+ * rings, Playback with the file, IVR...); before any step, Asterisk's own view: the calling leg runs Dial and each leg
+ * it placed AppDial.
+ */
+export function channelApplication(v: ChannelView): [string, string] {
+  const c = v.channel;
+  if (c.application !== undefined) return [c.application, c.appData ?? ''];
+  return c.direction === 'IN' ? ['Dial', c.exten] : ['AppDial', '(Outgoing Line)'];
+}
+const application = channelApplication;
 
 export function channelRow(v: ChannelView): Record<(typeof CHANNEL_COLUMNS)[number], string> {
   const c = v.channel;

@@ -15,6 +15,18 @@ export interface HuntlistSettings {
   readonly totalSeconds: number | undefined;
   /** hu_checkinuse: a member already in a call is skipped. */
   readonly skipBusy: boolean;
+  /** hu_checkoffline: a member with no registered phone is skipped outright (its follow-me numbers too). */
+  readonly skipOffline: boolean;
+  /** hu_requestconfirm: a member that answers must press a key before it is connected. */
+  readonly requestConfirm: boolean;
+  /** hu_confirmmessage_id: what it hears (a media file); undefined = the system prompt. */
+  readonly confirmMessageId: number | undefined;
+  /** hu_usemoh: the caller hears its tenant's music on hold instead of ringback while members ring. */
+  readonly useMoh: boolean;
+  /** hu_allowfmfm: members' follow-me numbers ring with them. */
+  readonly allowFollowMe: boolean;
+  /** hu_allowredirect, hu_allowadditionaldestinations: asked for, not built (members' forwards never take the call). */
+  readonly notBuilt: readonly string[];
 }
 
 export interface HuntlistDirectory {
@@ -26,6 +38,9 @@ const STRATEGIES = new Set<string>(['RINGALL', 'SEQUENCE', 'CYCLE', 'RINGALLLOOP
 const DEFAULT_RING_S = 20;
 const MAX_RING_S = 300;
 const MAX_TOTAL_S = 3600;
+
+/** MiRTA's flags are 'on' or empty; the catalogue also takes yes/1/true. */
+const on = (value: unknown): boolean => ['on', 'yes', '1', 'true'].includes(String(value ?? '').toLowerCase());
 
 export function huntlistSettings(row: ObjectRow): HuntlistSettings {
   const seconds = (value: unknown, max: number): number | undefined => {
@@ -39,7 +54,13 @@ export function huntlistSettings(row: ObjectRow): HuntlistSettings {
     strategy: STRATEGIES.has(type) ? (type as HuntStrategy) : 'RINGALL',
     ringSeconds: seconds(row.hu_ringtime, MAX_RING_S) ?? DEFAULT_RING_S,
     totalSeconds: seconds(row.hu_dialtimeout, MAX_TOTAL_S),
-    skipBusy: row.hu_checkinuse === 'on',
+    skipBusy: on(row.hu_checkinuse),
+    skipOffline: on(row.hu_checkoffline),
+    requestConfirm: on(row.hu_requestconfirm),
+    confirmMessageId: Number.isInteger(Number(row.hu_confirmmessage_id)) && Number(row.hu_confirmmessage_id) > 0 ? Number(row.hu_confirmmessage_id) : undefined,
+    useMoh: on(row.hu_usemoh),
+    allowFollowMe: on(row.hu_allowfmfm),
+    notBuilt: ['hu_allowredirect', 'hu_allowadditionaldestinations'].filter((column) => on(row[column])),
   };
 }
 

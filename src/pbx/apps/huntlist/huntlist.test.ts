@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../../../shared/index.ts';
 import type { ExtensionTarget } from '../../dialplan/index.ts';
 import type { Binding } from '../../registrar/index.ts';
-import { ChannelRegistry, type CallHandle, type RingOutcome, type RingRequest, type Target } from '../../calls/index.ts';
+import { ChannelRegistry, contactTargets, type CallHandle, type RingOutcome, type RingRequest, type Target } from '../../calls/index.ts';
+import type { CustomDestination } from '../../dialplan/index.ts';
+import type { FollowMeSettings } from '../ring-extension/index.ts';
 import type { DialOut } from '../dial-out/index.ts';
 import { HuntList } from './huntlist.ts';
 import { huntlistSettings } from './huntlist-settings.ts';
@@ -13,8 +15,9 @@ const ext = (id: number, extra: Partial<ExtensionTarget> = {}): ExtensionTarget 
 const contact = (id: number) => ({ contactUri: `sip:${100 + id}@10.0.0.${id}:5060`, source: { protocol: 'udp', address: `10.0.0.${id}`, port: 5060 }, flowId: null }) as unknown as Binding;
 
 /** The call: each ring answers as `answers` says for the extensions it rings (the first listed wins), time moves by the ring time. */
-function fakeCall(clock: FakeClock, answers: (request: RingRequest) => RingOutcome): CallHandle & { rings: Array<{ who: string[]; seconds: number | undefined }> } {
+function fakeCall(clock: FakeClock, answers: (request: RingRequest) => RingOutcome): CallHandle & { rings: Array<{ who: string[]; seconds: number | undefined }>; requests: RingRequest[] } {
   const rings: Array<{ who: string[]; seconds: number | undefined }> = [];
+  const requests: RingRequest[] = [];
   return {
     tenantId: 1,
     tenantCode: 'ACME',
@@ -25,8 +28,10 @@ function fakeCall(clock: FakeClock, answers: (request: RingRequest) => RingOutco
     callerAnswered: false,
     over: false,
     rings,
+    requests,
     attempt: () => undefined,
     ring: async (request) => {
+      requests.push(request);
       rings.push({ who: request.targets.map((t) => t.channel.account), seconds: request.ringSeconds });
       const outcome = answers(request);
       if (outcome.kind !== 'answered') clock.advance((request.ringSeconds ?? 0) * 1000);
@@ -39,7 +44,21 @@ function fakeCall(clock: FakeClock, answers: (request: RingRequest) => RingOutco
   };
 }
 
-function group(columns: Record<string, string | number>, clock: FakeClock, options: { members?: Target[]; timeoutSlot?: boolean; busy?: string[]; extensions?: ExtensionTarget[] } = {}): HuntList {
+interface GroupOptions {
+  members?: Target[];
+  timeoutSlot?: boolean;
+  busy?: string[];
+  extensions?: ExtensionTarget[];
+  /** Extension ids with no registered phone. */
+  offline?: number[];
+  followMe?: Record<number, FollowMeSettings>;
+  customs?: CustomDestination[];
+}
+
+/** A carrier for every outside number, named after it. */
+const carrierOf = (number: string) => ({ target: { ...contactTargets(ext(9), [contact(9)], { number: '200', name: 'Caller' }, 'pbx.test')[0]!, requestUri: `sip:${number}@carrier.test`, channel: { base: 'Carrier', extension: '', account: '', callerIdNum: number, callerIdName: '', exten: number } }, codecs: ['alaw'] });
+
+function group(columns: Record<string, string | number>, clock: FakeClock, options: GroupOptions = {}): HuntList {
   const extensions = options.extensions ?? [ext(1), ext(2), ext(3)];
   const channels = new ChannelRegistry();
   for (const account of options.busy ?? []) channels.add({ name: `PJSIP/${account}-1`, tenantId: 1, uniqueId: 'u', linkedId: `busy-${account}`, node: 'n', direction: 'OUT', extension: '', account, callerIdNum: '', callerIdName: '', connectedNum: '', connectedName: '', exten: '', context: '', state: 'Up', createdAt: new Date(0), answeredAt: undefined, bridgedTo: undefined, sipCallId: '', originateId: '' }, { hangup: () => undefined, blindTransfer: async () => undefined });
@@ -47,11 +66,14 @@ function group(columns: Record<string, string | number>, clock: FakeClock, optio
   return new HuntList({
     lists: { huntlist: async () => huntlistSettings({ hu_id: 9, hu_number: '600', ...columns }) },
     slots: { slotTargets: async (_t, slot) => (slot === 'HUNTLIST' ? members : slot === 'HUNTLIST-TIMEOUT' && options.timeoutSlot ? [{ tag: 'VOICEMAIL', id: 1 }] : []) },
-    directory: { extensionById: async (_t, id) => extensions.find((e) => e.extensionId === id), contacts: async (_t, id) => [contact(id)] },
-    customs: { customs: async () => [] },
+    directory: { extensionById: async (_t, id) => extensions.find((e) => e.extensionId === id), contacts: async (_t, id) => (options.offline?.includes(id) ? [] : [contact(id)]) },
+    customs: { customs: async () => options.customs ?? [] },
     channels,
-    dialOut: {} as DialOut,
+    dialOut: { firstTarget: async (_call: CallHandle, number: string) => carrierOf(number), dial: async () => ({ kind: 'next', reason: 'noanswer' }) } as unknown as DialOut,
     clock,
+    media: { audioPath: async (_t, id) => `/media/${String(id)}.8k.wav` },
+    followMe: { followMe: async (_t, id) => options.followMe?.[id] },
+    confirmSeconds: 7,
   });
 }
 
@@ -103,5 +125,50 @@ describe('hunt lists', () => {
     const timed = fakeCall(clock, () => ({ kind: 'noanswer' }));
     await group({ hu_type: 'SEQUENCE', hu_ringtime: 20, hu_dialtimeout: 30 }, clock).run(timed, { tag: 'HUNTLIST', id: 9 });
     assert.deepEqual(timed.rings.map((r) => r.seconds), [20, 10]);
+  });
+
+  test('hu_requestconfirm asks every member to confirm (hu_confirmmessage_id as the prompt); hu_usemoh has the caller hear music', async () => {
+    const clock = new FakeClock();
+    const call = fakeCall(clock, () => ({ kind: 'noanswer' }));
+    await group({ hu_type: 'RINGALL', hu_requestconfirm: 'on', hu_confirmmessage_id: 44, hu_usemoh: 'on' }, clock).run(call, { tag: 'HUNTLIST', id: 9 });
+    assert.deepEqual(call.requests[0]?.confirm, { prompt: [{ kind: 'file', path: '/media/44.8k.wav' }], timeoutSeconds: 7 });
+    assert.equal(call.requests[0]?.callerHears, 'music');
+    const plain = fakeCall(clock, () => ({ kind: 'noanswer' }));
+    await group({ hu_type: 'SEQUENCE', hu_requestconfirm: 'on' }, clock).run(plain, { tag: 'HUNTLIST', id: 9 });
+    assert.deepEqual(plain.requests.map((r) => r.confirm), [{ timeoutSeconds: 7 }, { timeoutSeconds: 7 }, { timeoutSeconds: 7 }], 'the system prompt when the list names none');
+    assert.deepEqual(plain.requests.map((r) => r.callerHears), [undefined, undefined, undefined]);
+  });
+
+  test('an outside member in a sequence with confirmation is rung through its first carrier, with the carrier codecs', async () => {
+    const clock = new FakeClock();
+    const call = fakeCall(clock, (request) => (request.targets[0]?.requestUri.includes('0612') ? { kind: 'answered' } : { kind: 'noanswer' }));
+    const customs: CustomDestination[] = [{ customId: 5, typeCode: 'EXTERNALNUMBER', params: ['0612', '', ''] }];
+    const outcome = await group({ hu_type: 'SEQUENCE', hu_requestconfirm: 'on' }, clock, { members: [{ tag: 'EXT', id: 1 }, { tag: 'CUSTOM', id: 5 }], customs }).run(call, { tag: 'HUNTLIST', id: 9 });
+    assert.deepEqual(outcome, { kind: 'connected' });
+    assert.equal(call.requests[1]?.targets[0]?.requestUri, 'sip:0612@carrier.test');
+    assert.deepEqual(call.requests[1]?.codecs, ['alaw']);
+    assert.deepEqual(call.requests[1]?.confirm, { timeoutSeconds: 7 });
+  });
+
+  test('hu_checkoffline skips a member without phones, its follow-me too; hu_allowfmfm rings members\' follow-me numbers', async () => {
+    const clock = new FakeClock();
+    const followMe: FollowMeSettings = { numbers: ['0799'], ringSeconds: 10, method: 'together', delaySeconds: 4, confirm: true, confirmMessageId: undefined, conditionId: undefined };
+    const allowed = fakeCall(clock, () => ({ kind: 'noanswer' }));
+    await group({ hu_type: 'RINGALL', hu_allowfmfm: 'on' }, clock, { followMe: { 1: followMe } }).run(allowed, { tag: 'HUNTLIST', id: 9 });
+    const fm = allowed.requests[0]?.targets.find((t) => t.requestUri === 'sip:0799@carrier.test');
+    assert.deepEqual([fm?.delaySeconds, fm?.confirm], [4, { timeoutSeconds: 7 }]);
+    const notAllowed = fakeCall(clock, () => ({ kind: 'noanswer' }));
+    await group({ hu_type: 'RINGALL' }, clock, { followMe: { 1: followMe } }).run(notAllowed, { tag: 'HUNTLIST', id: 9 });
+    assert.deepEqual(notAllowed.rings[0]?.who, ['101-ACME', '102-ACME', '103-ACME'], 'no follow-me without hu_allowfmfm');
+    const offline = fakeCall(clock, () => ({ kind: 'noanswer' }));
+    await group({ hu_type: 'RINGALL', hu_allowfmfm: 'on', hu_checkoffline: 'on' }, clock, { followMe: { 1: followMe }, offline: [1] }).run(offline, { tag: 'HUNTLIST', id: 9 });
+    assert.deepEqual(offline.rings[0]?.who, ['102-ACME', '103-ACME']);
+    const reachable = fakeCall(clock, () => ({ kind: 'noanswer' }));
+    await group({ hu_type: 'RINGALL', hu_allowfmfm: 'on' }, clock, { followMe: { 1: followMe }, offline: [1] }).run(reachable, { tag: 'HUNTLIST', id: 9 });
+    const only = reachable.requests[0]?.targets.find((t) => t.requestUri === 'sip:0799@carrier.test');
+    assert.equal(only?.delaySeconds, undefined, 'a member with no phone rings its follow-me at once');
+    const nofollow = { ...fakeCall(clock, () => ({ kind: 'noanswer' })), followMe: false };
+    await group({ hu_type: 'RINGALL', hu_allowfmfm: 'on' }, clock, { followMe: { 1: followMe } }).run(nofollow, { tag: 'HUNTLIST', id: 9 });
+    assert.equal(nofollow.requests[0]?.targets.length, 3, 'DIAL nofollow keeps follow-me off');
   });
 });

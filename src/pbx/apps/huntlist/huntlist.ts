@@ -4,12 +4,16 @@
 // rings one member after another, each for hu_ringtime; CYCLE does the same starting after the member that took the
 // last call. The members not chosen are cancelled "completed elsewhere"; members' own forwarding is not followed (one
 // member's voicemail must not take the group's call). When nobody answers: HUNTLIST-TIMEOUT, else the list goes on.
-import type { Clock } from '../../../shared/index.ts';
+// Options: hu_requestconfirm (members confirm with a key, answer-confirmation.ts), hu_usemoh (the caller hears music),
+// hu_checkoffline (unregistered members skipped), hu_allowfmfm (members' follow-me numbers ring with them).
+import type { Clock, Logger } from '../../../shared/index.ts';
 import type { Binding } from '../../registrar/index.ts';
 import type { ExtensionTarget } from '../../dialplan/index.ts';
 import { describeTarget, type CustomDestination } from '../../dialplan/index.ts';
-import { contactTargets, type Application, type CallHandle, type ChannelRegistry, type RingTarget, type SlotDirectory, type StepOutcome, type Target } from '../../calls/index.ts';
+import { contactTargets, type Application, type CallHandle, type ChannelRegistry, type RingOutcome, type RingRequest, type RingTarget, type SlotDirectory, type StepOutcome, type Target } from '../../calls/index.ts';
 import type { DialOut } from '../dial-out/index.ts';
+import type { MediaFileDirectory } from '../playback/index.ts';
+import { confirmationOf, followMeTargets, type FollowMeDeps, type FollowMeDirectory } from '../ring-extension/index.ts';
 import type { HuntlistDirectory, HuntlistSettings } from './huntlist-settings.ts';
 
 export interface HuntlistDeps {
@@ -23,7 +27,17 @@ export interface HuntlistDeps {
   readonly channels: ChannelRegistry;
   readonly dialOut: DialOut;
   readonly clock: Clock;
+  /** Confirmation prompts (hu_confirmmessage_id). */
+  readonly media?: MediaFileDirectory;
+  /** Members' follow-me (hu_allowfmfm); none = not rung from hunt lists on this node. */
+  readonly followMe?: FollowMeDirectory;
+  /** How long a member has to confirm; undefined = the engine's 15 s. */
+  readonly confirmSeconds?: number;
+  readonly logger?: Logger;
 }
+
+/** What every ring of one list asks beside its parties: confirmation and the caller's music. */
+type RingOptions = Pick<RingRequest, 'confirm' | 'callerHears'>;
 
 /** A member as the group rings it. */
 type Member = { readonly kind: 'extension'; readonly extension: ExtensionTarget } | { readonly kind: 'number'; readonly number: string; readonly ringSeconds: number | undefined };
@@ -41,21 +55,26 @@ export class HuntList implements Application {
   async run(call: CallHandle, target: Target): Promise<StepOutcome> {
     const list = await this.deps.lists.huntlist(call.tenantId, target.id);
     if (list === undefined) return { kind: 'next', reason: 'unavailable', status: 404, text: 'Not Found' };
+    if (list.notBuilt.length > 0) this.deps.logger?.warn({ tenantId: call.tenantId, huntlistId: list.id, columns: list.notBuilt }, 'call: hunt list options not implemented; members\' own forwarding stays off');
     const members = await this.members(call, list);
     const deadline = this.deps.clock.now().getTime() + this.totalMs(list, members.length);
-    const outcome = list.strategy === 'RINGALL' || list.strategy === 'RINGALLLOOP' ? await this.ringAll(call, list, members, deadline) : await this.hunt(call, list, members, deadline);
+    const options: RingOptions = {
+      ...(list.requestConfirm ? { confirm: await confirmationOf(call, list.confirmMessageId, this.deps) } : {}),
+      ...(list.useMoh ? { callerHears: 'music' as const } : {}),
+    };
+    const outcome = list.strategy === 'RINGALL' || list.strategy === 'RINGALLLOOP' ? await this.ringAll(call, list, members, deadline, options) : await this.hunt(call, list, members, deadline, options);
     if (outcome !== undefined) return outcome;
     if ((await this.deps.slots.slotTargets(call.tenantId, 'HUNTLIST-TIMEOUT', list.id)).length > 0) return { kind: 'goto', slot: { slot: 'HUNTLIST-TIMEOUT', ownerId: list.id } };
     return { kind: 'next', reason: 'noanswer' };
   }
 
   /** Everyone at once, once (RINGALL) or round after round until the deadline (RINGALLLOOP). */
-  private async ringAll(call: CallHandle, list: HuntlistSettings, members: readonly Member[], deadline: number): Promise<StepOutcome | undefined> {
+  private async ringAll(call: CallHandle, list: HuntlistSettings, members: readonly Member[], deadline: number, options: RingOptions): Promise<StepOutcome | undefined> {
     call.attempt({ destination: list.number || call.dialled, peerAccount: '', landed: { kind: 'HUNTLIST', label: String(list.id) } });
     do {
       const ringing = await this.targetsOf(call, list, members);
       if (ringing.targets.length === 0) return undefined;
-      const outcome = await call.ring({ targets: ringing.targets, ringSeconds: this.ringFor(list.ringSeconds, deadline), ...(ringing.codecs ? { codecs: ringing.codecs } : {}) });
+      const outcome = await call.ring({ targets: ringing.targets, ringSeconds: this.ringFor(list.ringSeconds, deadline), ...(ringing.codecs ? { codecs: ringing.codecs } : {}), ...options });
       if (outcome.kind === 'answered') return { kind: 'connected' };
       if (outcome.kind === 'caller-gone' || call.over) return { kind: 'caller-gone' };
     } while (list.strategy === 'RINGALLLOOP' && this.deps.clock.now().getTime() < deadline - 1000);
@@ -63,7 +82,7 @@ export class HuntList implements Application {
   }
 
   /** One member after another (SEQUENCE), starting after the last member that answered (CYCLE). */
-  private async hunt(call: CallHandle, list: HuntlistSettings, members: readonly Member[], deadline: number): Promise<StepOutcome | undefined> {
+  private async hunt(call: CallHandle, list: HuntlistSettings, members: readonly Member[], deadline: number, options: RingOptions): Promise<StepOutcome | undefined> {
     const key = `${call.tenantId}:${list.id}`;
     const start = list.strategy === 'CYCLE' ? (this.cycle.get(key) ?? 0) % Math.max(1, members.length) : 0;
     for (let i = 0; i < members.length; i++) {
@@ -72,7 +91,7 @@ export class HuntList implements Application {
       const index = (start + i) % members.length;
       const member = members[index];
       if (member === undefined) continue;
-      const answered = await this.ringOne(call, list, member, deadline);
+      const answered = await this.ringOne(call, list, member, deadline, options);
       if (answered.kind === 'caller-gone') return answered;
       if (answered.kind === 'connected') {
         if (list.strategy === 'CYCLE') this.remember(key, index + 1);
@@ -82,13 +101,22 @@ export class HuntList implements Application {
     return undefined;
   }
 
-  private async ringOne(call: CallHandle, list: HuntlistSettings, member: Member, deadline: number): Promise<StepOutcome> {
+  private async ringOne(call: CallHandle, list: HuntlistSettings, member: Member, deadline: number, options: RingOptions): Promise<StepOutcome> {
     const ringSeconds = this.ringFor(member.kind === 'number' ? (member.ringSeconds ?? list.ringSeconds) : list.ringSeconds, deadline);
-    if (member.kind === 'number') return this.deps.dialOut.dial(call, { number: member.number, ringSeconds });
-    const targets = await this.extensionTargets(call, list, member.extension);
-    if (targets.length === 0) return { kind: 'next', reason: 'unavailable' };
-    call.attempt({ destination: member.extension.number, peerAccount: member.extension.account, landed: { kind: 'EXT', label: member.extension.number } });
-    const outcome = await call.ring({ targets, ringSeconds });
+    let outcome: RingOutcome;
+    if (member.kind === 'number') {
+      // The carriers' failover (dial-out) when nothing else is asked; a confirmation or music needs one ring request.
+      if (options.confirm === undefined && options.callerHears === undefined) return this.deps.dialOut.dial(call, { number: member.number, ringSeconds });
+      const carrier = await this.deps.dialOut.firstTarget(call, member.number);
+      if (carrier === undefined) return { kind: 'next', reason: 'unavailable' };
+      call.attempt({ destination: member.number, peerAccount: '', landed: { kind: 'PROVIDER', label: member.number } });
+      outcome = await call.ring({ targets: [carrier.target], ringSeconds, ...(carrier.codecs.length > 0 ? { codecs: carrier.codecs } : {}), ...options });
+    } else {
+      const ringing = await this.extensionTargets(call, list, member.extension);
+      if (ringing.targets.length === 0) return { kind: 'next', reason: 'unavailable' };
+      call.attempt({ destination: member.extension.number, peerAccount: member.extension.account, landed: { kind: 'EXT', label: member.extension.number } });
+      outcome = await call.ring({ targets: ringing.targets, ringSeconds, ...(ringing.codecs ? { codecs: ringing.codecs } : {}), ...options });
+    }
     if (outcome.kind === 'answered') return { kind: 'connected' };
     if (outcome.kind === 'caller-gone') return outcome;
     return { kind: 'next', reason: outcome.kind === 'busy' ? 'busy' : 'noanswer' };
@@ -100,7 +128,9 @@ export class HuntList implements Application {
     let codecs: readonly string[] | undefined;
     for (const member of members) {
       if (member.kind === 'extension') {
-        targets.push(...(await this.extensionTargets(call, list, member.extension)));
+        const ringing = await this.extensionTargets(call, list, member.extension);
+        targets.push(...ringing.targets);
+        if (ringing.codecs) codecs = ringing.codecs;
         continue;
       }
       const carrier = await this.deps.dialOut.firstTarget(call, member.number);
@@ -112,13 +142,27 @@ export class HuntList implements Application {
     return { targets, ...(codecs ? { codecs } : {}) };
   }
 
-  /** An extension's registered phones; none when it is in DND, or busy and the list skips busy members. */
-  private async extensionTargets(call: CallHandle, list: HuntlistSettings, extension: ExtensionTarget): Promise<RingTarget[]> {
-    if (extension.dnd) return [];
-    if (list.skipBusy && this.deps.channels.countCallsOf(call.tenantId, extension.account) > 0) return [];
+  /**
+   * An extension's registered phones, and its follow-me numbers when the list allows them (hu_allowfmfm, not for a
+   * DIAL with nofollow); none when it is in DND, busy and the list skips busy members, or offline and it skips those.
+   */
+  private async extensionTargets(call: CallHandle, list: HuntlistSettings, extension: ExtensionTarget): Promise<{ targets: RingTarget[]; codecs?: readonly string[] }> {
+    if (extension.dnd) return { targets: [] };
+    if (list.skipBusy && this.deps.channels.countCallsOf(call.tenantId, extension.account) > 0) return { targets: [] };
     const contacts = await this.deps.directory.contacts(call.tenantId, extension.extensionId);
+    if (list.skipOffline && contacts.length === 0) return { targets: [] };
     const caller = call.callerParty;
-    return contactTargets(extension, contacts, { number: caller.number, name: caller.name }, call.domain);
+    const phones = contactTargets(extension, contacts, { number: caller.number, name: caller.name }, call.domain);
+    const followMe = list.allowFollowMe && call.followMe !== false ? await this.deps.followMe?.followMe(call.tenantId, extension.extensionId) : undefined;
+    // Follow-me on a condition is not built (ring-extension.ts says why it is then not rung).
+    if (followMe === undefined || followMe.conditionId !== undefined) return { targets: phones };
+    const numbers = await followMeTargets(call, followMe, this.followMeDeps(), phones.length === 0 ? 0 : followMe.delaySeconds);
+    return { targets: [...phones, ...numbers.targets], ...(numbers.codecs ? { codecs: numbers.codecs } : {}) };
+  }
+
+  private followMeDeps(): FollowMeDeps {
+    const { dialOut, media, confirmSeconds, logger } = this.deps;
+    return { dialOut, ...(media ? { media } : {}), ...(confirmSeconds === undefined ? {} : { confirmSeconds }), ...(logger ? { logger } : {}) };
   }
 
   /** The HUNTLIST slot's targets as members, in order; targets of other kinds are not members. */

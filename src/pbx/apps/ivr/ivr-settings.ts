@@ -18,6 +18,10 @@ export interface IvrSettings {
   readonly welcomeOnce: boolean;
   /** iv_allowanyextension: a caller may dial any of the tenant's extensions. */
   readonly anyExtension: boolean;
+  /** iv_allowfeatures: a caller may dial the tenant's feature codes. */
+  readonly allowFeatures: boolean;
+  /** iv_allowdisa: a caller may dial any number of the tenant's dialplan, outside numbers included. */
+  readonly allowDisa: boolean;
 }
 
 export interface IvrDirectory {
@@ -48,6 +52,8 @@ export function ivrSettings(row: ObjectRow): IvrSettings {
     maxLoops: Number.isInteger(loops) && loops > 0 ? Math.min(loops, MAX_LOOPS) : DEFAULT_LOOPS,
     welcomeOnce: row.iv_loopplaymessageonce === 'on',
     anyExtension: row.iv_allowanyextension === 'on',
+    allowFeatures: row.iv_allowfeatures === 'on',
+    allowDisa: row.iv_allowdisa === 'on',
   };
 }
 

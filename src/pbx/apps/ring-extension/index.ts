@@ -1,2 +1,3 @@
-// Ringing an extension (EXT-<id>) with its forwarding slots. Other modules import from here only.
+// Ringing an extension (EXT-<id>, RINGMUSICONHOLD-<id>) with its forwarding slots and follow-me numbers. Other modules import from here only.
 export { RingExtension, type RingExtensionDeps } from './ring-extension.ts';
+export { StoreFollowMeDirectory, confirmationOf, followMeSettings, followMeTargets, type FollowMeDeps, type FollowMeDirectory, type FollowMeMethod, type FollowMeSettings } from './follow-me.ts';

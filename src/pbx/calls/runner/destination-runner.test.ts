@@ -155,3 +155,54 @@ describe('destination runner', () => {
     assert.deepEqual(call.refused, []);
   });
 });
+
+describe('destination runner: a hang-up slot', () => {
+  /** A step that records what it saw of the call: whether it was over, and what ringing answered. */
+  function recorder(log: string[], outcomes: Record<number, StepOutcome> = {}): Application {
+    return {
+      run: async (call, target) => {
+        const rang = await call.ring({ targets: [] });
+        log.push(`${target.tag}-${target.id} over=${call.over} ring=${rang.kind} tenant=${call.tenantId}`);
+        return outcomes[target.id] ?? { kind: 'next', reason: 'failed' };
+      },
+    };
+  }
+
+  test("the caller leaving with `then` runs that slot's list with the call over; outcomes are ignored, gotos followed", async () => {
+    const log: string[] = [];
+    const menu: Application = { run: async () => ({ kind: 'caller-gone', then: { slot: 'IVR_HANGUP', ownerId: 7 } }) };
+    const { runner: r } = runner(
+      { IVR: menu, FLOW: recorder(log, { 1: { kind: 'failed', status: 500, text: 'x' }, 2: { kind: 'goto', slot: { slot: 'CONDITION', ownerId: 3 } } }) },
+      { 'IVR_HANGUP:7': [{ tag: 'FLOW', id: 1 }, { tag: 'FLOW', id: 2 }, { tag: 'FLOW', id: 9 }], 'CONDITION:3': [{ tag: 'FLOW', id: 4 }] },
+    );
+    const call = fakeCall();
+    let attempts = 0;
+    let hungUp = 0;
+    const watched = { ...call, attempt: () => void attempts++, hangup: () => void hungUp++ };
+    assert.deepEqual(await r.run(watched, [{ tag: 'IVR', id: 7 }]), { kind: 'caller-gone' });
+    assert.deepEqual(log, ['FLOW-1 over=true ring=caller-gone tenant=1', 'FLOW-2 over=true ring=caller-gone tenant=1', 'FLOW-4 over=true ring=caller-gone tenant=1']);
+    assert.deepEqual(watched.refused, [], 'nobody is refused after the caller left');
+    assert.deepEqual([attempts, hungUp], [0, 0], "the hang-up steps cannot relabel the call's CDR or hang it up again");
+  });
+
+  test('without `then` nothing more runs; a hang-up list that loops back on itself stops', async () => {
+    const log: string[] = [];
+    const { runner: r } = runner({ IVR: { run: async () => ({ kind: 'caller-gone' }) }, FLOW: recorder(log) }, { 'IVR_HANGUP:7': [{ tag: 'FLOW', id: 1 }] });
+    await r.run(fakeCall(), [{ tag: 'IVR', id: 7 }]);
+    assert.deepEqual(log, []);
+    const looping = runner(
+      { IVR: { run: async () => ({ kind: 'caller-gone', then: { slot: 'IVR_HANGUP', ownerId: 7 } }) }, FLOW: recorder(log, { 1: { kind: 'goto', slot: { slot: 'IVR_HANGUP', ownerId: 7 } } }) },
+      { 'IVR_HANGUP:7': [{ tag: 'FLOW', id: 1 }] },
+    );
+    assert.deepEqual(await looping.runner.run(fakeCall(), [{ tag: 'IVR', id: 7 }]), { kind: 'caller-gone' });
+    assert.equal(log.length, 1);
+  });
+
+  test('a hang-up list of jumps is cut by MAX_STEPS', async () => {
+    let rounds = 0;
+    const again: Application = { run: async () => (++rounds, { kind: 'jump', targets: [{ tag: 'AGAIN', id: 1 }] }) };
+    const { runner: r } = runner({ IVR: { run: async () => ({ kind: 'caller-gone', then: { slot: 'IVR_HANGUP', ownerId: 7 } }) }, AGAIN: again }, { 'IVR_HANGUP:7': [{ tag: 'AGAIN', id: 1 }] });
+    await r.run(fakeCall(), [{ tag: 'IVR', id: 7 }]);
+    assert.equal(rounds, MAX_STEPS - 1);
+  });
+});

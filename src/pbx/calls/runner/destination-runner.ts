@@ -1,7 +1,8 @@
 // The destination runner (ARCHITECTURE "Calls as destination lists"): runs a call's ordered targets one step at a
 // time, each by the application of its tag, and follows the outcomes: the next target, another slot's list, or the
 // end. Every entry point (a phone's INVITE, a DID, DIAL, TRANSFER, forwarding) hands its list here; nothing else
-// resolves destinations. Loops (A forwards to B, B to A) end the call cleanly.
+// resolves destinations. Loops (A forwards to B, B to A) end the call cleanly. A step the caller left may name a
+// hang-up slot (IVR_HANGUP): its list runs after, with the call over.
 import type { Logger } from '../../../shared/index.ts';
 import type { Applications, CallHandle, NextReason, SlotRef, StepOutcome, Target } from './step.ts';
 
@@ -58,8 +59,10 @@ export class DestinationRunner {
       switch (outcome.kind) {
         case 'connected':
         case 'done':
-        case 'caller-gone':
           return { kind: outcome.kind };
+        case 'caller-gone':
+          if (outcome.then !== undefined) await this.afterCaller(call, outcome.then, MAX_STEPS - steps - 1);
+          return { kind: 'caller-gone' };
         case 'failed':
           return this.end(call, { status: outcome.status, text: outcome.text, why: `${target.tag}-${target.id} failed` });
         case 'continue':
@@ -90,6 +93,39 @@ export class DestinationRunner {
           break;
         }
       }
+    }
+  }
+
+  /**
+   * A hang-up slot's list (IVR_HANGUP), run once the caller has left: each target in turn, gotos and jumps followed,
+   * every other outcome ignored (nobody is left to hear a refusal). The steps see the call as over and cannot ring,
+   * answer or relabel its CDR, so only steps that need no caller do anything. Bounded by what is left of MAX_STEPS.
+   */
+  private async afterCaller(call: CallHandle, slot: SlotRef, budget: number): Promise<void> {
+    const gone = callerLeft(call);
+    const visited = new Set([slotKey(slot)]);
+    try {
+      let list: readonly Target[] = await this.deps.slots.slotTargets(call.tenantId, slot.slot, slot.ownerId);
+      let index = 0;
+      for (let steps = 0; ; steps++) {
+        const target = list[index];
+        if (target === undefined) return;
+        if (steps >= budget) return void this.deps.logger.warn({ tenantId: call.tenantId, linkedId: call.linkedId, slot: slotKey(slot) }, 'call: hang-up list cut after too many steps');
+        const outcome = await this.step(gone, target);
+        if (outcome.kind === 'jump') {
+          list = outcome.targets;
+          index = 0;
+        } else if (outcome.kind === 'goto') {
+          const key = slotKey(outcome.slot);
+          if (visited.has(key)) return void this.deps.logger.warn({ tenantId: call.tenantId, linkedId: call.linkedId, why: `${key} reached twice` }, 'call: hang-up list loops');
+          visited.add(key);
+          list = await this.deps.slots.slotTargets(call.tenantId, outcome.slot.slot, outcome.slot.ownerId);
+          index = 0;
+        } else index++;
+      }
+    } catch (error) {
+      // The call is over and its run promise is not awaited by anyone: nothing may escape from here.
+      this.deps.logger.error({ err: error, tenantId: call.tenantId, linkedId: call.linkedId, slot: slotKey(slot) }, 'call: hang-up list failed');
     }
   }
 
@@ -128,6 +164,28 @@ export class DestinationRunner {
     await call.refuse(last.status, last.text);
     return { kind: 'failed', ...last };
   }
+}
+
+/** What the steps of a hang-up list may do to a call whose caller has left: nothing that needs the caller. */
+const LEFT: Pick<CallHandle, 'attempt' | 'ring' | 'answer' | 'recordCall' | 'hangup' | 'refuse'> = {
+  attempt: () => undefined,
+  ring: async () => ({ kind: 'caller-gone' }),
+  answer: async () => undefined,
+  recordCall: () => undefined,
+  hangup: () => undefined,
+  refuse: async () => undefined,
+};
+
+/** The call as the hang-up list's steps see it: over, its CDR closed as it ended; everything else read through. */
+function callerLeft(call: CallHandle): CallHandle {
+  return new Proxy(call, {
+    get(target, property) {
+      if (property === 'over') return true;
+      if (typeof property === 'string' && Object.hasOwn(LEFT, property)) return LEFT[property as keyof typeof LEFT];
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 function slotKey(slot: SlotRef): string {

@@ -2,7 +2,7 @@
 // the application of its tag, and every step ends in a typed outcome the destination runner acts on. Applications
 // (src/pbx/apps/<app>/) depend on these types and on the CallHandle; the runner never knows what a tag does.
 import type { Landing } from '../../cdr/index.ts';
-import type { PbxMedia } from './pbx-media.ts';
+import type { PbxMedia, PlayItem } from './pbx-media.ts';
 
 /** One target of a list: a §3.3 tag and id (EXT-29379), or a number for the engine's own tags (OUT, FEATURECODE). */
 export interface Target {
@@ -34,8 +34,11 @@ export type StepOutcome =
   | { readonly kind: 'goto'; readonly slot: SlotRef }
   /** Continue with these targets instead of this list (a number dialled inside an IVR). */
   | { readonly kind: 'jump'; readonly targets: readonly Target[] }
-  /** The caller hung up (or cancelled) while the step ran. */
-  | { readonly kind: 'caller-gone' }
+  /**
+   * The caller hung up (or cancelled) while the step ran. `then`: a slot whose targets run now, with the call over
+   * (IVR_HANGUP); only steps that need no caller can do anything there (a flow toggle, a DID forward change).
+   */
+  | { readonly kind: 'caller-gone'; readonly then?: SlotRef }
   /** The call ends here: the caller gets `status` (or, when already answered, a tone and BYE). */
   | { readonly kind: 'failed'; readonly status: number; readonly text: string };
 
@@ -62,6 +65,24 @@ export interface RingTarget {
   readonly channel: { readonly base: string; readonly extension: string; readonly account: string; readonly callerIdNum: string; readonly callerIdName: string; readonly exten: string };
   /** What the channel may be asked by the API: the called party's ATXTRANSFER (extensions only). */
   readonly attendedTransfer?: boolean;
+  /** This party must confirm before it is connected (a follow-me number); overrides the request's `confirm`. */
+  readonly confirm?: AnswerConfirmation;
+  /** Seconds after the others this party starts ringing (follow-me's ex_fmfmdelay); the ring time still counts from the start. */
+  readonly delaySeconds?: number;
+}
+
+/**
+ * Confirm to answer: a party that answers is not bridged to the caller yet; it hears `prompt` and must press one of
+ * `keys` within `timeoutSeconds`, or its leg is ended (BYE) while the others go on ringing (a voicemail that answers
+ * an outside number must not take the call). answer-confirmation.ts runs it.
+ */
+export interface AnswerConfirmation {
+  /** What the party hears, repeated until it presses a key; undefined = the system prompt "Press 1". */
+  readonly prompt?: readonly PlayItem[];
+  /** The keys that accept the call; undefined = any key (0-9, *, #). */
+  readonly keys?: string;
+  /** How long the party may take once the prompt starts (the ring time still ends it); undefined = 15 s. */
+  readonly timeoutSeconds?: number;
 }
 
 export interface RingRequest {
@@ -70,6 +91,10 @@ export interface RingRequest {
   readonly ringSeconds?: number;
   /** The codecs the parties accept (a carrier's allow list); empty = whatever the caller offers. */
   readonly codecs?: readonly string[];
+  /** Every party must confirm before it is connected (hu_requestconfirm); a target's own `confirm` wins. */
+  readonly confirm?: AnswerConfirmation;
+  /** What the caller hears while the parties ring: ringback (the default) or its tenant's music on hold (hu_usemoh). */
+  readonly callerHears?: 'ringback' | 'music';
 }
 
 /** What this attempt is, for the CDR row and the caller's channel (connected line). */
@@ -79,6 +104,8 @@ export interface AttemptLabel {
   readonly landed: Landing;
   /** The application that ran the leg (CDR lastapp): Dial by default, Playback, VoiceMail... */
   readonly app?: string;
+  /** What the live channel shows as the application's Data (Asterisk's); default: Dial's parties, the files played. */
+  readonly data?: string;
 }
 
 /** The call as a step sees it. The B2BUA's Call implements it; unit tests use a fake. */
@@ -96,6 +123,8 @@ export interface CallHandle {
   readonly callerAnswered: boolean;
   /** The caller hung up, or the call ended otherwise. */
   readonly over: boolean;
+  /** False when the call asked not to follow extensions' follow-me numbers (DIAL nofollow=yes); undefined = follow. */
+  readonly followMe?: boolean;
   /** Starts the CDR attempt this step is (the first step relabels the call's first attempt). */
   attempt(label: AttemptLabel): void;
   /** Rings SIP parties at once; resolves when one answered (the caller is then talking to it) or all failed. */
@@ -104,6 +133,8 @@ export interface CallHandle {
   answer(): Promise<PbxMedia | undefined>;
   /** Records the call (what the caller says and what it hears) from its answer on; asking again changes nothing. */
   recordCall(): void;
+  /** MUSICONHOLD-<id>: the class a party put on hold hears for the rest of the call (absent: the call has no music). */
+  useMusicOnHold?(classId: number): void;
   /** Ends the call from the PBX side. */
   hangup(cause: string): void;
   /**
@@ -111,6 +142,12 @@ export interface CallHandle {
    * it, a tone (busy, congestion) then BYE (a 486 is no longer possible after a 200).
    */
   refuse(status: number, text: string): Promise<void>;
+  /**
+   * Changes who is calling for the rest of the call (CALLERIDMOD, CLIDNAMEBYPHONEBOOK): the parties rung later, the
+   * caller's channel and the CDR show it. A field left out keeps its value. Optional so that test fakes of the handle
+   * need not implement it; the B2BUA's Call always does, and a step without it says so in the log.
+   */
+  setCaller?(update: { readonly number?: string; readonly name?: string }): void;
 }
 
 /** One application: runs its step of the call and says how it ended. Never throws (the runner treats a throw as failed). */

@@ -10,6 +10,7 @@ import { infoDids } from './info-dids.ts';
 import { infoCall, infoExtstate } from './info-calls.ts';
 import { infoFlow, infoPincodes, infoQueues, infoVariable } from './info-lists.ts';
 import { infoPlayRecording, infoRecording, infoRecordingAudio, infoRecordings } from './info-recordings.ts';
+import { infoIvrLogs } from './info-ivrlogs.ts';
 
 export const INFO_TYPES = {
   queues: infoQueues,
@@ -39,7 +40,7 @@ export const INFO_TYPES = {
   cdrs: infoCdrs,
   simplecdrs: infoSimpleCdrs,
   queuelogs: laterInfo('queuelogs', 'calls processed by queues: queue, start, end, format=csv', 'required', ['plain', 'json', 'csv']),
-  ivrlogs: laterInfo('ivrlogs', 'actions taken in IVRs: start, end'),
+  ivrlogs: infoIvrLogs,
   balance: infoBalance,
   flow: infoFlow,
   variable: infoVariable,

@@ -5,6 +5,7 @@ import type { ChannelView } from '../../../../services/index.ts';
 import { PbxError, formatDateTime } from '../../../../shared/index.ts';
 import { plainTable } from '../../format.ts';
 import { tenantOf } from '../../handler.ts';
+import { channelApplication } from '../calls.ts';
 import type { InfoType } from './info-type.ts';
 
 const EXTSTATE_KEYS = ['UniqueID', 'LinkedID', 'Connected Line ID', 'Connected Line ID Name', 'Context', 'Extension', 'Direction', 'OtherParty'] as const;
@@ -34,15 +35,16 @@ export const infoExtstate: InfoType = {
   },
 };
 
-export const CALL_COLUMNS = ['Status', 'OriginateID', 'UniqueID', 'LinkedID', 'Channel', 'Source', 'Destination', 'State', 'Start', 'Answer', 'End', 'Duration', 'Billsec', 'Disposition'] as const;
+export const CALL_COLUMNS = ['Status', 'OriginateID', 'UniqueID', 'LinkedID', 'Channel', 'Source', 'Destination', 'State', 'Start', 'Answer', 'End', 'Duration', 'Billsec', 'Disposition', 'Application', 'Data'] as const;
 type CallRow = Record<(typeof CALL_COLUMNS)[number], string>;
 
 function liveRow(v: ChannelView): CallRow {
   const c = v.channel;
+  const [app, data] = channelApplication(v);
   return {
     Status: 'ACTIVE', OriginateID: c.originateId, UniqueID: c.uniqueId, LinkedID: c.linkedId, Channel: c.name, Source: c.callerIdNum, Destination: c.exten,
     State: c.state, Start: formatDateTime(c.createdAt), Answer: c.answeredAt ? formatDateTime(c.answeredAt) : '', End: '',
-    Duration: String(v.seconds), Billsec: String(v.billSeconds), Disposition: '',
+    Duration: String(v.seconds), Billsec: String(v.billSeconds), Disposition: '', Application: app, Data: data,
   };
 }
 
@@ -50,6 +52,8 @@ function cdrRow(c: CdrRecord): CallRow {
   return {
     Status: 'ENDED', OriginateID: c.originateid, UniqueID: c.uniqueid, LinkedID: c.linkedid, Channel: c.dstchannel, Source: c.src, Destination: c.dst,
     State: 'Down', Start: c.start, Answer: c.answer ?? '', End: c.end ?? '', Duration: String(c.duration), Billsec: String(c.billsec), Disposition: c.disposition,
+    // An ended call shows the application its leg ended in (CDR lastapp); Asterisk's CDR keeps no Data we could show.
+    Application: c.lastapp, Data: '',
   };
 }
 

@@ -35,6 +35,8 @@ export const MANAGED_OBJECTS = {
   destination: storedObject('destination', false, ['list', 'replace'], destinationActions),
   ivr: storedObject('ivr', false, [...CRUD, 'getdestinations'], ivrActions),
   calleridblacklist: storedObject('calleridblacklist', false, CRUD),
+  // Callgrid's object for CALLERIDMOD-<id> rules (MiRTA's is not published).
+  calleridmodification: storedObject('calleridmodification', false, CRUD),
   condition: storedObject('condition', false, [...CRUD, 'getdestinations', 'getextendedinfos', 'replaceextendedinfos'], conditionActions),
   sipregs: sipregsObject,
   phonephonebook: storedObject('phonephonebook', false, CRUD),
