@@ -10,8 +10,7 @@ import { createApp, createHttpListener } from './api/index.ts';
 import type { Config } from './config.ts';
 import { MediaRelay, ThreadedMediaRelay, type MediaRelayControl } from './media/index.ts';
 import { SystemPrompts } from './media/index.ts';
-import { StoreDisaDirectory } from './pbx/index.ts';
-import { CdrWriter, ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreFeatureActions, StoreHuntlistDirectory, StoreIvrDirectory, StoreMohDirectory, StoreRecordingSettings, StoreRoutingDirectory, StoreTrunkDirectory, storeRoutingStepPorts } from './pbx/index.ts';
+import { CdrWriter, ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreDisaDirectory, StoreFeatureActions, StoreFollowMeDirectory, StoreHuntlistDirectory, StoreIvrDirectory, StoreMohDirectory, StoreRecordingSettings, StoreRoutingDirectory, StoreTrunkDirectory, storeRoutingStepPorts } from './pbx/index.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
 import { createLogger, systemClock, type Clock, type Logger } from './shared/index.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -133,6 +132,7 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
     // Asterisk's prompts when installed, else the generated set under sounds/ (looked up once, here).
     prompts: await SystemPrompts.load(),
     huntlists: new StoreHuntlistDirectory(runtime.store),
+    followMe: new StoreFollowMeDirectory(runtime.store),
     conditions: new StoreConditionDirectory(runtime.store),
     moh: new StoreMohDirectory(runtime.store, routing, runtime.services.media),
     routingSteps: storeRoutingStepPorts(runtime.store),

@@ -45,6 +45,7 @@ export { StoreFeatureActions, matchFeatureCode, DEFAULT_FEATURE_CODES, type Feat
 export { StoreIvrDirectory } from './apps/ivr/index.ts';
 export { StoreDisaDirectory } from './apps/disa/index.ts';
 export { StoreHuntlistDirectory } from './apps/huntlist/index.ts';
+export { StoreFollowMeDirectory } from './apps/ring-extension/index.ts';
 export { StoreConditionDirectory } from './apps/condition/index.ts';
 export { StoreMohDirectory } from './apps/music-on-hold/index.ts';
 export { storeRoutingStepPorts, type RoutingStepPorts } from './routing-step-applications.ts';

@@ -5,7 +5,8 @@ import type { CallDirectory } from './calls/call-ports.ts';
 import type { CustomDestination, ForwardingDirectory, OutboundDirectory } from './dialplan/index.ts';
 import { CustomDestinationStep, DialNumber, DialOut } from './apps/dial-out/index.ts';
 import { FeatureCodeStep, looksLikeFeatureCode, matchFeatureCode, type FeatureActions, type FeatureCodeDirectory } from './apps/feature-codes/index.ts';
-import { ConditionStep, type ConditionDirectory, type ExtensionStateSource } from './apps/condition/index.ts';
+import { ConditionStep, type ConditionDirectory, type ConditionStepDeps, type ExtensionStateSource } from './apps/condition/index.ts';
+import { callerNumberSpellings } from './apps/phonebook-route/index.ts';
 import { HuntList, type HuntlistDirectory } from './apps/huntlist/index.ts';
 import { Ivr, type IvrDirectory, type IvrLog } from './apps/ivr/index.ts';
 import { Disa, type DisaDirectory } from './apps/disa/index.ts';
@@ -72,7 +73,7 @@ export function nodeApplications(ports: ApplicationPorts, counters: { providerLi
     ...routingStepApplications(ports, new CustomDestinationStep(ports.routing, dialOut)),
     ...(ports.conditions === undefined
       ? {}
-      : { CONDITION: new ConditionStep({ conditions: ports.conditions, slots: ports.routing, clock: ports.clock, logger: ports.logger, ...(ports.extensionStates === undefined ? {} : { extensionStates: ports.extensionStates }) }) }),
+      : { CONDITION: new ConditionStep({ conditions: ports.conditions, slots: ports.routing, clock: ports.clock, logger: ports.logger, ...conditionLookups(ports) }) }),
     ...(ports.huntlists === undefined
       ? {}
       : {
@@ -131,5 +132,16 @@ function followMeOf(ports: ApplicationPorts, dialOut: DialOut): { followMe?: Non
       ...(ports.mediaFiles === undefined ? {} : { media: ports.mediaFiles }),
       ...(ports.confirmSeconds === undefined ? {} : { confirmSeconds: ports.confirmSeconds }),
     },
+  };
+}
+
+/** What CONDITION steps look up beyond the conditions: live extension states, and the caller in phonebooks as EXACTPHONEBOOK finds it. */
+function conditionLookups(ports: ApplicationPorts): Pick<ConditionStepDeps, 'extensionStates' | 'phonebooks'> {
+  const phonebooks = ports.routingSteps?.phonebooks;
+  return {
+    ...(ports.extensionStates === undefined ? {} : { extensionStates: ports.extensionStates }),
+    ...(phonebooks === undefined
+      ? {}
+      : { phonebooks: { callerListed: async (tenantId: number, phonebookId: number, number: string) => (await phonebooks.byNumber(tenantId, phonebookId, callerNumberSpellings(number))).length > 0 } }),
   };
 }

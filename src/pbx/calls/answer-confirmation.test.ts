@@ -49,12 +49,14 @@ let relay: MediaRelay;
 let phones: SipPhone[] = [];
 /** The carrier behind route ^0799$: a scripted phone that answers whatever INVITE comes. */
 let carrier: SipPhone;
+let tenantId = 0;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'callgrid-confirm-'));
   store = openStore(`sqlite:${join(dir, 'callgrid.db')}`);
   await store.migrate();
   const tenant = await store.tenants.create({ te_code: 'ACME', te_name: 'Acme' }, '2026-01-01 00:00:00');
+  tenantId = tenant.te_id;
   const ids: number[] = [];
   for (const account of ACCOUNTS) ids.push(Number((await store.objects('extension').insert(tenant.te_id, { ex_number: account.number, ex_username: account.username, ex_secret: account.password, ex_tech: 'PJSIP', ex_name: account.number })).ex_id));
   // 101 follows its calls to 0799 after ringing its phone alone for a second; whoever answers there must confirm.
@@ -191,6 +193,18 @@ describe('follow-me (ex_fmfm*)', () => {
     const dialog = await calling;
     caller.talk(dialog, CALLER_AUDIO);
     await assertTalking(caller, carrier, M2_AUDIO);
+  });
+
+  test('DIAL with nofollow=yes (SETNOFOLLOWEXTENSION) rings 101 without its follow-me number', T, async () => {
+    const [source, m1] = await phones3();
+    const answered = source.answer();
+    const started = await node.b2bua.originate({ tenantId, source: '100', destination: '101', dialTimeoutMs: 10_000, autoAnswer: false, variables: { SETNOFOLLOWEXTENSION: 'yes' }, originateId: 'nofollow-1' });
+    assert.deepEqual(started, { ok: true });
+    await answered;
+    await m1.nextRequest((m) => m.method === 'INVITE');
+    // Past ex_fmfmdelay (1 s) with room to spare: the number would have been sent its INVITE by now.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    assert.equal(carrier.received.filter((m) => m.method === 'INVITE').length, 0, 'the follow-me number is not rung');
   });
 });
 

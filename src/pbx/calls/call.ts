@@ -178,6 +178,12 @@ export class Call implements CallHandle {
     return this.parties.noFollow !== true;
   }
 
+  sipHeader(name: string): string | undefined {
+    const { leg } = this.caller;
+    // Only a caller's own INVITE counts: an API call's source leg is the PBX's INVITE out, which says nothing of a caller.
+    return 'invite' in leg ? leg.invite.headers.get(name) : undefined;
+  }
+
   attempt(label: AttemptLabel): void {
     const now = this.context.clock.now();
     if (!this.attemptStarted) {

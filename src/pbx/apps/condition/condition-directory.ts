@@ -1,5 +1,5 @@
 // What the CONDITION step reads of a tenant: conditions with their extended infos, the tenant's time zone, flows'
-// states and variables' values. Read from the store per call, as menus are: a schedule edited at noon applies at noon.
+// states, variables' values and which phonebooks it has. Read from the store per call, as menus are: a schedule edited at noon applies at noon.
 import { effectiveFlowState, flowHintName, isFlowState } from '../../../domain/index.ts';
 import type { Store } from '../../../store/index.ts';
 import type { FlowFacts } from './condition-verdict.ts';
@@ -14,6 +14,8 @@ export interface ConditionDirectory {
   flow(tenantId: number, number: string): Promise<FlowFacts | undefined>;
   /** A variable's value, '' when unset: digits are a tenant variable (tv_al_id), a name a flow's fl_variable_name. */
   variable(tenantId: number, name: string): Promise<string>;
+  /** The ids of the tenant's phonebooks in id order (PHONEBOOK checks a named one is the tenant's, or searches them all). */
+  phonebookIds(tenantId: number): Promise<number[]>;
 }
 
 export class StoreConditionDirectory implements ConditionDirectory {
@@ -51,5 +53,9 @@ export class StoreConditionDirectory implements ConditionDirectory {
     const flows = await this.store.objects('flow').list(tenantId, { fl_variable_name: name });
     const [flow] = flows;
     return flow === undefined || flows.length > 1 ? '' : String(flow.fl_value ?? '');
+  }
+
+  async phonebookIds(tenantId: number): Promise<number[]> {
+    return (await this.store.phonebooks.list(tenantId)).map((book) => book.pb_id).sort((a, b) => a - b);
   }
 }

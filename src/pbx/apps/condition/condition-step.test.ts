@@ -10,8 +10,9 @@ import { ConditionStep, type ConditionStepDeps } from './condition-step.ts';
 import { cond } from './condition.test-support.ts';
 import type { StoredCondition } from './stored-condition.ts';
 
-function fakeCall(number = '+390612345678', tenantId = 1): CallHandle {
+function fakeCall(number = '+390612345678', tenantId = 1, headers?: Record<string, string>): CallHandle {
   return {
+    ...(headers === undefined ? {} : { sipHeader: (name: string) => headers[name.toLowerCase()] }),
     tenantId,
     tenantCode: 'ACME',
     callerParty: { number, name: 'Mario Rossi', account: '' },
@@ -35,6 +36,7 @@ function directory(conditions: readonly StoredCondition[], tenantZone = 'Europe/
     timeZone: async () => tenantZone,
     flow: async () => undefined,
     variable: async (_tenant, name) => (name === 'MODE' ? 'night' : ''),
+    phonebookIds: async (tenantId) => (tenantId === 1 ? [4] : [9]),
   };
 }
 
@@ -96,6 +98,32 @@ describe('CONDITION step', () => {
     const extensionStates = { extensionState: async (tenantId: number, number: string) => (seen.push([tenantId, number]), 'INUSE') };
     assert.deepEqual(await step([busy], { deps: { extensionStates } }).run(fakeCall(), target), { kind: 'goto', slot: { slot: 'CONDITION', ownerId: 7 } });
     assert.deepEqual(seen, [[1, '101']]);
+  });
+
+  test("SIPHEADER reads the caller's INVITE through the handle; a handle that cannot tell: not built", async () => {
+    const trunk = cond({ id: 7, type: 'SIPHEADER', params: ['X-Trunk', '^gold$'] });
+    assert.deepEqual(await step([trunk]).run(fakeCall('+390612345678', 1, { 'x-trunk': 'gold' }), target), { kind: 'goto', slot: { slot: 'CONDITION', ownerId: 7 } });
+    assert.deepEqual(await step([trunk]).run(fakeCall('+390612345678', 1, { 'x-trunk': 'silver' }), target), { kind: 'goto', slot: { slot: 'NOTCONDITION', ownerId: 7 } });
+    assert.deepEqual(await step([trunk]).run(fakeCall('+390612345678', 1, {}), target), { kind: 'goto', slot: { slot: 'NOTCONDITION', ownerId: 7 } });
+    assert.equal((await step([trunk]).run(fakeCall(), target)).kind, 'next');
+  });
+
+  test("PHONEBOOK through the port the node fills, bound to the call's tenant; without it not built", async () => {
+    const known = cond({ id: 7, type: 'PHONEBOOK', params: ['4'] });
+    const seen: Array<[number, number, string]> = [];
+    const phonebooks = { callerListed: async (tenantId: number, id: number, number: string) => (seen.push([tenantId, id, number]), number === '+390612345678') };
+    assert.deepEqual(await step([known], { deps: { phonebooks } }).run(fakeCall(), target), { kind: 'goto', slot: { slot: 'CONDITION', ownerId: 7 } });
+    assert.deepEqual(await step([known], { deps: { phonebooks } }).run(fakeCall('+4930123'), target), { kind: 'goto', slot: { slot: 'NOTCONDITION', ownerId: 7 } });
+    assert.deepEqual(seen, [[1, 4, '+390612345678'], [1, 4, '+4930123']]);
+    assert.equal((await step([known]).run(fakeCall(), target)).kind, 'next');
+  });
+
+  test('GLOBAL: not built while no global conditions are stored; with the port, a global condition decides', async () => {
+    const shared = cond({ id: 7, type: 'GLOBAL', params: ['50'] });
+    assert.deepEqual(await step([shared]).run(fakeCall(), target), { kind: 'next', reason: 'not-built', status: 501, text: 'condition type GLOBAL is not implemented yet' });
+    const globalConditions = { globalCondition: async (id: number) => (id === 50 ? office : undefined) };
+    // Monday 08:30 UTC is 09:30 in Rome, the tenant's zone: the global office hours hold.
+    assert.deepEqual(await step([shared], { deps: { globalConditions } }).run(fakeCall(), target), { kind: 'goto', slot: { slot: 'CONDITION', ownerId: 7 } });
   });
 
   test('bad stored parameters: never a throw, NOTCONDITION, and the problem logged once however many calls', async () => {

@@ -7,11 +7,23 @@ import type { ConditionDirectory } from './condition-directory.ts';
 import { evaluateCondition } from './condition-eval.ts';
 import type { ConditionVerdict, EvalContext } from './condition-verdict.ts';
 import { OnceLog } from './once-log.ts';
+import type { StoredCondition } from './stored-condition.ts';
 
 /** Live extension states (the presence tracker's device states), for EXTENSIONSTATUS; a port the node fills. */
 export interface ExtensionStateSource {
   /** The device state of the tenant's extension with this number (NOT_INUSE, INUSE, UNAVAILABLE...); undefined when none. */
   extensionState(tenantId: number, number: string): Promise<string | undefined>;
+}
+
+/** PHONEBOOK conditions' lookup: phonebook-route's exact one (the caller's number in its usual spellings), which the node passes in. */
+export interface CallerPhonebookLookup {
+  /** Whether an entry of the tenant's phonebook has the number among its phone items. */
+  callerListed(tenantId: number, phonebookId: number, number: string): Promise<boolean>;
+}
+
+/** Global conditions (no tenant's, every tenant's to use) for GLOBAL; Callgrid does not store them yet, so no node fills it. */
+export interface GlobalConditionSource {
+  globalCondition(conditionId: number): Promise<StoredCondition | undefined>;
 }
 
 export interface ConditionStepDeps {
@@ -20,8 +32,12 @@ export interface ConditionStepDeps {
   /** The time the time conditions read (a FakeClock in tests). */
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Without it EXTENSIONSTATUS answers not built. */
+  /** Without it EXTENSIONSTATUS and MULTIEXTENSIONSTATUS answer not built. */
   readonly extensionStates?: ExtensionStateSource;
+  /** Without it PHONEBOOK answers not built. */
+  readonly phonebooks?: CallerPhonebookLookup;
+  /** Without it GLOBAL answers not built. */
+  readonly globalConditions?: GlobalConditionSource;
 }
 
 /** The slot a verdict leads to; a condition that cannot be evaluated does not hold. */
@@ -56,7 +72,7 @@ export class ConditionStep implements Application {
   /** The call's facts and the tenant's ports, bound to the call's tenant (another tenant's objects read as missing). */
   private context(call: CallHandle): EvalContext {
     const { tenantId } = call;
-    const { conditions, extensionStates } = this.deps;
+    const { conditions, extensionStates, phonebooks, globalConditions } = this.deps;
     return {
       caller: { number: call.callerParty.number, name: call.callerParty.name },
       now: this.deps.clock.now(),
@@ -65,6 +81,12 @@ export class ConditionStep implements Application {
       flow: (number) => conditions.flow(tenantId, number),
       variable: (name) => conditions.variable(tenantId, name),
       ...(extensionStates === undefined ? {} : { extensionState: (number: string) => extensionStates.extensionState(tenantId, number) }),
+      ...(phonebooks === undefined
+        ? {}
+        : { phonebooks: { ids: () => conditions.phonebookIds(tenantId), listed: (phonebookId: number, number: string) => phonebooks.callerListed(tenantId, phonebookId, number) } }),
+      // Global rows belong to no tenant, so reading one by id leaks nothing of another tenant's.
+      ...(globalConditions === undefined ? {} : { globalCondition: (id: number) => globalConditions.globalCondition(id) }),
+      ...(call.sipHeader === undefined ? {} : { sipHeader: (name: string) => call.sipHeader?.(name) }),
     };
   }
 }

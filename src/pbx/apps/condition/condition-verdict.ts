@@ -1,5 +1,5 @@
 // What evaluating a condition comes to, and what one type's evaluator is given: the call's facts, the tenant's state
-// through ports, the condition's local time, and a way to evaluate the conditions it names (all/any/negate).
+// through ports, the condition's local time, and a way to evaluate the conditions it names (all/any/negate/global).
 import type { FlowState } from '../../../domain/index.ts';
 import type { Result } from '../../../shared/index.ts';
 import type { LocalTime } from './local-time.ts';
@@ -43,6 +43,17 @@ export interface EvalContext {
   variable(name: string): Promise<string>;
   /** An extension's live device state (NOT_INUSE, INUSE, UNAVAILABLE...); absent when this node cannot see them. */
   readonly extensionState?: (number: string) => Promise<string | undefined>;
+  /** A global condition (shared by every tenant, evaluated as the tenant's); absent while global conditions are not stored. */
+  readonly globalCondition?: (id: number) => Promise<StoredCondition | undefined>;
+  /** The tenant's phonebooks, for PHONEBOOK; absent when this node has no phonebook lookup. */
+  readonly phonebooks?: {
+    /** The ids of the tenant's phonebooks, in id order. */
+    ids(): Promise<readonly number[]>;
+    /** Whether an entry of the tenant's phonebook has this number (in its usual spellings) as one of its phones. */
+    listed(phonebookId: number, number: string): Promise<boolean>;
+  };
+  /** The first value of a header of the caller's INVITE; undefined when it had none or the call came from no INVITE. Absent: the call cannot tell. */
+  readonly sipHeader?: (name: string) => string | undefined;
 }
 
 /** What one type's evaluator gets beside its condition. */
@@ -50,8 +61,10 @@ export interface EvalScope {
   readonly context: EvalContext;
   /** The condition's wall clock: co_timezone, else the tenant's, else UTC. */
   localTime(): Promise<Result<LocalTime>>;
-  /** Evaluates a condition this one names, with cycles and depth refused. */
+  /** Evaluates a condition this one names (a tenant's, or a global one's inside a global condition), with cycles and depth refused. */
   nested(conditionId: number): Promise<ConditionVerdict>;
+  /** Evaluates a global condition as if it were the tenant's, with the same guards. */
+  nestedGlobal(conditionId: number): Promise<ConditionVerdict>;
 }
 
 export type TypeEvaluator = (condition: StoredCondition, scope: EvalScope) => ConditionVerdict | Promise<ConditionVerdict>;

@@ -1,5 +1,5 @@
 // Builders for the condition tests: a stored condition from its columns, and an evaluation context over plain maps
-// (conditions, flows, variables, extension states) on a FakeClock. No store, no call.
+// (conditions, flows, variables, extension states, global conditions, phonebooks, INVITE headers) on a FakeClock. No store, no call.
 import { FakeClock } from '../../../shared/index.ts';
 import type { EvalContext, FlowFacts } from './condition-verdict.ts';
 import type { StoredCondition } from './stored-condition.ts';
@@ -28,6 +28,12 @@ export interface ContextSpec {
   readonly flows?: Readonly<Record<string, FlowFacts>>;
   readonly variables?: Readonly<Record<string, string>>;
   readonly extensions?: Readonly<Record<string, string>>;
+  /** Global conditions (GLOBAL); absent: the port is absent. */
+  readonly globals?: readonly StoredCondition[];
+  /** The tenant's phonebooks: id -> the numbers listed in it; absent: the port is absent. */
+  readonly phonebooks?: Readonly<Record<number, readonly string[]>>;
+  /** The caller's INVITE headers (lower-case names); absent: the call cannot tell. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A context, counting the condition reads it answers (`reads.n`). */
@@ -47,5 +53,22 @@ export function context(spec: ContextSpec = {}): EvalContext & { reads: { n: num
     flow: async (number) => spec.flows?.[number],
     variable: async (name) => spec.variables?.[name] ?? '',
     ...(spec.extensions === undefined ? {} : { extensionState: async (number: string) => spec.extensions?.[number] }),
+    ...(spec.globals === undefined
+      ? {}
+      : {
+          globalCondition: async (id: number) => {
+            reads.n++;
+            return spec.globals?.find((c) => c.id === id);
+          },
+        }),
+    ...(spec.phonebooks === undefined
+      ? {}
+      : {
+          phonebooks: {
+            ids: async () => Object.keys(spec.phonebooks ?? {}).map(Number),
+            listed: async (id: number, number: string) => (spec.phonebooks?.[id] ?? []).includes(number),
+          },
+        }),
+    ...(spec.headers === undefined ? {} : { sipHeader: (name: string) => spec.headers?.[name.toLowerCase()] }),
   };
 }

@@ -148,6 +148,11 @@ export interface CallHandle {
    * need not implement it; the B2BUA's Call always does, and a step without it says so in the log.
    */
   setCaller?(update: { readonly number?: string; readonly name?: string }): void;
+  /**
+   * Read only: the first value of a header of the caller's INVITE (any case, compact forms too); undefined when it
+   * carried none, or the call started from no INVITE (an API call). Optional so test fakes need not implement it.
+   */
+  sipHeader?(name: string): string | undefined;
 }
 
 /** One application: runs its step of the call and says how it ended. Never throws (the runner treats a throw as failed). */

@@ -79,3 +79,50 @@ describe('ALL, ANY, NEGATE', () => {
     assert.ok(ctx.reads.n <= MAX_CONDITIONS_EVALUATED, `read ${ctx.reads.n}`);
   });
 });
+
+describe('GLOBAL', () => {
+  const globalOffice = cond({ id: 10, type: 'HOURS', params: ['9:00', '17:00'] });
+  const globalAll = cond({ id: 11, type: 'ALL', params: ['10', '12'] });
+  const tenantTwelve = cond({ id: 12, type: 'WEEKDAY', params: ['sun'] });
+  const globalTwelve = cond({ id: 12, type: 'WEEKDAY', params: ['mon'] });
+  const use = (id: number) => cond({ id: 1, type: 'GLOBAL', params: [String(id)] });
+
+  test("a global condition evaluated as the tenant's: the tenant's time zone applies", async () => {
+    // Monday 08:30 UTC: 09:30 in Rome (open), 08:30 in UTC (closed).
+    const at = '2026-01-12T08:30:00Z';
+    assert.equal((await evaluateCondition(use(10), context({ at, tenantZone: 'Europe/Rome', globals: [globalOffice] }))).kind, 'holds');
+    assert.equal((await evaluateCondition(use(10), context({ at, globals: [globalOffice] }))).kind, 'fails');
+  });
+
+  test("ids a global condition names are global ones, never the tenant's with the same id", async () => {
+    const ctx = context({ at: AT, tenantZone: 'Europe/Rome', conditions: [tenantTwelve], globals: [globalOffice, globalAll, globalTwelve] });
+    assert.equal((await evaluateCondition(use(11), ctx)).kind, 'holds');
+    // The tenant's own 12 (sunday) would make it fail; the tenant's 10 does not exist among its conditions.
+    assert.equal((await evaluateCondition(cond({ id: 1, type: 'ALL', params: ['10'] }), ctx)).kind, 'bad');
+  });
+
+  test("a missing global condition is bad; a tenant's condition id is not a global one", async () => {
+    const ctx = context({ conditions: [monday], globals: [globalOffice] });
+    const missing = await evaluateCondition(use(99), ctx);
+    assert.match(missing.kind === 'bad' ? missing.problem : '', /global 99/);
+    assert.equal((await evaluateCondition(use(monday.id), context({ conditions: [monday], globals: [] }))).kind, 'bad');
+    assert.equal((await evaluateCondition(cond({ id: 1, type: 'GLOBAL', params: ['x'] }), ctx)).kind, 'bad');
+    assert.equal((await evaluateCondition(cond({ id: 1, type: 'GLOBAL' }), ctx)).kind, 'bad');
+  });
+
+  test('cycles among global conditions are refused and depth is bounded as for ALL / ANY', async () => {
+    const loopA = cond({ id: 30, type: 'GLOBAL', params: ['31'] });
+    const loopB = cond({ id: 31, type: 'NEGATE', params: ['30'] });
+    const ctx = context({ globals: [loopA, loopB] });
+    const answer = await evaluateCondition(use(30), ctx);
+    assert.match(answer.kind === 'bad' ? answer.problem : '', /global 30 -> global 31 -> global 30/);
+    assert.ok(ctx.reads.n <= 3);
+    const chain = Array.from({ length: MAX_CONDITION_DEPTH + 1 }, (_, i) => cond({ id: 400 + i, type: 'GLOBAL', params: [String(401 + i)] }));
+    const deep = await evaluateCondition(use(400), context({ at: AT, globals: [...chain, cond({ id: 400 + MAX_CONDITION_DEPTH + 1, type: 'WEEKDAY', params: ['mon'] })] }));
+    assert.match(deep.kind === 'bad' ? deep.problem : '', /nest deeper/);
+  });
+
+  test('without global conditions stored (no port), GLOBAL is not built', async () => {
+    assert.deepEqual(await evaluateCondition(use(10), context()), { kind: 'not-built', type: 'GLOBAL' });
+  });
+});

@@ -1,5 +1,5 @@
-// Conditions of conditions: every one holds (ALL), at least one (ANY), not (NEGATE). They name other conditions of
-// the tenant by id; the evaluation (condition-eval.ts) refuses cycles and bounds depth and fan-out. A named condition
+// Conditions of conditions: every one holds (ALL), at least one (ANY), not (NEGATE), a shared one (GLOBAL). They name
+// other conditions of the tenant (GLOBAL: a global condition) by id; the evaluation (condition-eval.ts) refuses cycles and bounds depth and fan-out. A named condition
 // that cannot be evaluated (bad, not built) makes the whole one so: NEGATE of an unreadable schedule is not "open".
 import { bad, HOLDS, FAILS, verdict, type ConditionVerdict, type EvalScope, type TypeEvaluator } from '../condition-verdict.ts';
 import { param, type StoredCondition } from '../stored-condition.ts';
@@ -39,8 +39,18 @@ const negate: TypeEvaluator = async (condition, scope) => {
   return inner.kind === 'holds' ? FAILS : inner.kind === 'fails' ? HOLDS : inner;
 };
 
+/** GLOBAL: the global condition co_param1, evaluated as if it were the tenant's (its time zone, flows, variables). */
+const useGlobal: TypeEvaluator = async (condition, scope) => {
+  const named = namedIds(condition, 1);
+  if ('problem' in named) return bad(named.problem);
+  const [id] = named.ids;
+  if (id === undefined) return bad('names no global condition (co_param1)');
+  return scope.nestedGlobal(id);
+};
+
 export const LOGIC_TYPES: Readonly<Record<string, TypeEvaluator>> = {
   ALL: (condition, scope) => combine(condition, scope, 'fails'),
   ANY: (condition, scope) => combine(condition, scope, 'holds'),
   NEGATE: negate,
+  GLOBAL: useGlobal,
 };

@@ -57,3 +57,34 @@ describe('EXTENSIONSTATUS', () => {
     assert.equal((await evaluateCondition(cond({ type: 'EXTENSIONSTATUS', params: ['101'] }), ctx)).kind, 'bad');
   });
 });
+
+describe('MULTIEXTENSIONSTATUS', () => {
+  const extensions = { '101': 'INUSE', '102': 'RINGING', '103': 'NOT_INUSE', '104': 'UNAVAILABLE' };
+  const multi = (...params: string[]) => cond({ type: 'MULTIEXTENSIONSTATUS', params });
+
+  test('all (the default): every listed extension is in one of the states; any: at least one is', async () => {
+    const ctx = context({ extensions });
+    assert.equal((await evaluateCondition(multi('101,102', 'INUSE,RINGING'), ctx)).kind, 'holds');
+    assert.equal((await evaluateCondition(multi('101, 102 ,103', 'INUSE,RINGING'), ctx)).kind, 'fails');
+    assert.equal((await evaluateCondition(multi('101,102,103', 'INUSE,RINGING', 'ALL'), ctx)).kind, 'fails');
+    assert.equal((await evaluateCondition(multi('103,104,101', 'INUSE', 'any'), ctx)).kind, 'holds');
+    assert.equal((await evaluateCondition(multi('103,104', 'INUSE', 'any'), ctx)).kind, 'fails');
+    assert.equal((await evaluateCondition(multi('103,104', 'unregistered,idle'), ctx)).kind, 'holds');
+  });
+
+  test('bad lists, states, modes and unknown extensions name the parameter; not built without the live-state port', async () => {
+    const ctx = context({ extensions });
+    for (const [params, problem] of [
+      [['', 'INUSE'], /co_param1/],
+      [['101,105', 'INUSE'], /105/],
+      [['101'], /co_param2/],
+      [['101', 'OPEN'], /co_param2/],
+      [['101', 'INUSE', 'most'], /co_param3/],
+      [[Array.from({ length: 51 }, (_, i) => String(200 + i)).join(','), 'INUSE'], /co_param1 lists 51/],
+    ] as const) {
+      const answer = await evaluateCondition(multi(...params), ctx);
+      assert.match(answer.kind === 'bad' ? answer.problem : `not bad: ${answer.kind}`, problem);
+    }
+    assert.deepEqual(await evaluateCondition(multi('101', 'INUSE'), context()), { kind: 'not-built', type: 'MULTIEXTENSIONSTATUS' });
+  });
+});

@@ -1,7 +1,8 @@
 // The types that read the tenant's state: a flow's lamp (FLOWSTATE), a variable's value (VARIABLE, and MULTIVARIABLE
-// with one branch per value) and an extension's live status (EXTENSIONSTATUS, through a port the node fills).
+// with one branch per value) and extensions' live status (EXTENSIONSTATUS, MULTIEXTENSIONSTATUS, through a port the
+// node fills).
 import { compileUserPattern, FLOW_STATES } from '../../../../domain/index.ts';
-import { bad, FAILS, MAX_BRANCHES, verdict, type ConditionVerdict, type TypeEvaluator } from '../condition-verdict.ts';
+import { bad, FAILS, HOLDS, MAX_BRANCHES, verdict, type ConditionVerdict, type TypeEvaluator } from '../condition-verdict.ts';
 import { parseNames } from '../schedule-parse.ts';
 import { param, type StoredCondition } from '../stored-condition.ts';
 
@@ -71,9 +72,38 @@ const extensionStatus: TypeEvaluator = async (condition, scope) => {
   return verdict(states.value.has(state));
 };
 
+/** How many extensions MULTIEXTENSIONSTATUS may list: a ring group's worth, each one a live-state read. */
+export const MAX_LISTED_EXTENSIONS = 50;
+
+/**
+ * MULTIEXTENSIONSTATUS: the extensions co_param1 (comma separated) against the states co_param2; co_param3 `all`
+ * (the default: every one is in one of them, "all operators busy") or `any` (at least one is).
+ */
+const multiExtensionStatus: TypeEvaluator = async (condition, scope) => {
+  const lookUp = scope.context.extensionState;
+  if (lookUp === undefined) return { kind: 'not-built', type: condition.type };
+  const numbers = [...new Set(param(condition, 1).split(/[\s,]+/).filter((n) => n !== ''))];
+  if (numbers.length === 0) return bad('no extension numbers (co_param1)');
+  if (numbers.length > MAX_LISTED_EXTENSIONS) return bad(`co_param1 lists ${numbers.length} extensions, more than ${MAX_LISTED_EXTENSIONS}`);
+  const states = parseNames(param(condition, 2), DEVICE_STATES, DEVICE_ALIASES);
+  if (!states.ok) return bad(`co_param2: ${states.error}`);
+  const mode = (param(condition, 3) || 'all').toLowerCase();
+  if (mode !== 'all' && mode !== 'any') return bad(`co_param3 '${param(condition, 3)}' is neither all nor any`);
+  // In list order, stopping at the first decisive extension (as ALL / ANY stop at the first decisive condition).
+  for (const number of numbers) {
+    const state = await lookUp(number);
+    if (state === undefined) return bad(`no extension numbered ${number}`);
+    const inOne = states.value.has(state);
+    if (mode === 'any' && inOne) return HOLDS;
+    if (mode === 'all' && !inOne) return FAILS;
+  }
+  return verdict(mode === 'all');
+};
+
 export const STATE_TYPES: Readonly<Record<string, TypeEvaluator>> = {
   FLOWSTATE: flowState,
   VARIABLE: variableValue,
   MULTIVARIABLE: multiVariable,
   EXTENSIONSTATUS: extensionStatus,
+  MULTIEXTENSIONSTATUS: multiExtensionStatus,
 };
