@@ -25,8 +25,13 @@ export interface HuntlistSettings {
   readonly useMoh: boolean;
   /** hu_allowfmfm: members' follow-me numbers ring with them. */
   readonly allowFollowMe: boolean;
-  /** hu_allowredirect, hu_allowadditionaldestinations: asked for, not built (members' forwards never take the call). */
-  readonly notBuilt: readonly string[];
+  /** hu_allowredirect: members' own forwards ring in their place (phones and numbers only, never a voicemail). */
+  readonly allowRedirect: boolean;
+  /**
+   * hu_allowadditionaldestinations: members' additional destinations ring with them. Callgrid stores none apart from
+   * the follow-me numbers (what DIAL nofollow, MiRTA's SETNOFOLLOWEXTENSION, also calls so), so it rings those as hu_allowfmfm.
+   */
+  readonly allowAdditionalDestinations: boolean;
 }
 
 export interface HuntlistDirectory {
@@ -60,7 +65,8 @@ export function huntlistSettings(row: ObjectRow): HuntlistSettings {
     confirmMessageId: Number.isInteger(Number(row.hu_confirmmessage_id)) && Number(row.hu_confirmmessage_id) > 0 ? Number(row.hu_confirmmessage_id) : undefined,
     useMoh: on(row.hu_usemoh),
     allowFollowMe: on(row.hu_allowfmfm),
-    notBuilt: ['hu_allowredirect', 'hu_allowadditionaldestinations'].filter((column) => on(row[column])),
+    allowRedirect: on(row.hu_allowredirect),
+    allowAdditionalDestinations: on(row.hu_allowadditionaldestinations),
   };
 }
 

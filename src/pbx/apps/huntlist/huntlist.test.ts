@@ -5,7 +5,7 @@ import { FakeClock } from '../../../shared/index.ts';
 import type { ExtensionTarget } from '../../dialplan/index.ts';
 import type { Binding } from '../../registrar/index.ts';
 import { ChannelRegistry, contactTargets, type CallHandle, type RingOutcome, type RingRequest, type Target } from '../../calls/index.ts';
-import type { CustomDestination } from '../../dialplan/index.ts';
+import type { CustomDestination, ExtensionSituation } from '../../dialplan/index.ts';
 import type { FollowMeSettings } from '../ring-extension/index.ts';
 import type { DialOut } from '../dial-out/index.ts';
 import { HuntList } from './huntlist.ts';
@@ -14,7 +14,7 @@ import { huntlistSettings } from './huntlist-settings.ts';
 const ext = (id: number, extra: Partial<ExtensionTarget> = {}): ExtensionTarget => ({ tenantId: 1, extensionId: id, number: String(100 + id), account: `${100 + id}-ACME`, name: `E${id}`, dnd: false, ringSeconds: undefined, ...extra });
 const contact = (id: number) => ({ contactUri: `sip:${100 + id}@10.0.0.${id}:5060`, source: { protocol: 'udp', address: `10.0.0.${id}`, port: 5060 }, flowId: null }) as unknown as Binding;
 
-/** The call: each ring answers as `answers` says for the extensions it rings (the first listed wins), time moves by the ring time. */
+/** The call: each ring answers as `answers` says for the extensions it rings (the first listed wins), time moves by the ring time when nobody answers. */
 function fakeCall(clock: FakeClock, answers: (request: RingRequest) => RingOutcome): CallHandle & { rings: Array<{ who: string[]; seconds: number | undefined }>; requests: RingRequest[] } {
   const rings: Array<{ who: string[]; seconds: number | undefined }> = [];
   const requests: RingRequest[] = [];
@@ -34,7 +34,8 @@ function fakeCall(clock: FakeClock, answers: (request: RingRequest) => RingOutco
       requests.push(request);
       rings.push({ who: request.targets.map((t) => t.channel.account), seconds: request.ringSeconds });
       const outcome = answers(request);
-      if (outcome.kind !== 'answered') clock.advance((request.ringSeconds ?? 0) * 1000);
+      // Only ringing out takes the ring time: an answer or a busy phone comes at once.
+      if (outcome.kind === 'noanswer') clock.advance((request.ringSeconds ?? 0) * 1000);
       return outcome;
     },
     answer: async () => undefined,
@@ -53,6 +54,8 @@ interface GroupOptions {
   offline?: number[];
   followMe?: Record<number, FollowMeSettings>;
   customs?: CustomDestination[];
+  /** Extensions' switched-on forwarding slots and their targets, by extension id. */
+  forwards?: Record<number, Partial<Record<ExtensionSituation, Target[]>>>;
 }
 
 /** A carrier for every outside number, named after it. */
@@ -65,7 +68,14 @@ function group(columns: Record<string, string | number>, clock: FakeClock, optio
   const members = options.members ?? extensions.map((e) => ({ tag: 'EXT', id: e.extensionId }));
   return new HuntList({
     lists: { huntlist: async () => huntlistSettings({ hu_id: 9, hu_number: '600', ...columns }) },
-    slots: { slotTargets: async (_t, slot) => (slot === 'HUNTLIST' ? members : slot === 'HUNTLIST-TIMEOUT' && options.timeoutSlot ? [{ tag: 'VOICEMAIL', id: 1 }] : []) },
+    slots: {
+      slotTargets: async (_t, slot) => (slot === 'HUNTLIST' ? members : slot === 'HUNTLIST-TIMEOUT' && options.timeoutSlot ? [{ tag: 'VOICEMAIL', id: 1 }] : []),
+      forwarding: async (_t, id) => {
+        const slots = options.forwards?.[id] ?? {};
+        const enabled = { incoming: false, busy: false, noanswer: false, offline: false, ...Object.fromEntries(Object.keys(slots).map((k) => [k, true])) };
+        return { enabled, slots, customs: new Map((options.customs ?? []).map((c) => [c.customId, c] as const)) };
+      },
+    },
     directory: { extensionById: async (_t, id) => extensions.find((e) => e.extensionId === id), contacts: async (_t, id) => (options.offline?.includes(id) ? [] : [contact(id)]) },
     customs: { customs: async () => options.customs ?? [] },
     channels,
@@ -170,5 +180,46 @@ describe('hunt lists', () => {
     const nofollow = { ...fakeCall(clock, () => ({ kind: 'noanswer' })), followMe: false };
     await group({ hu_type: 'RINGALL', hu_allowfmfm: 'on' }, clock, { followMe: { 1: followMe } }).run(nofollow, { tag: 'HUNTLIST', id: 9 });
     assert.equal(nofollow.requests[0]?.targets.length, 3, 'DIAL nofollow keeps follow-me off');
+  });
+
+  const customs: CustomDestination[] = [{ customId: 5, typeCode: 'EXTERNALNUMBER', params: ['0612', '', ''] }, { customId: 6, typeCode: 'EXTERNALNUMBER', params: ['0677', 'INCOMINGDID', ''] }];
+  const uris = (request: RingRequest | undefined) => request?.targets.map((t) => t.requestUri) ?? [];
+
+  test('hu_allowredirect: the unconditional forward rings in the member\'s place (numbers, phones), a forward to voicemail leaves it out, DND takes the busy forward', async () => {
+    const clock = new FakeClock();
+    const extensions = [ext(1), ext(2), ext(3, { dnd: true }), ext(4)];
+    const forwards = { 1: { incoming: [{ tag: 'CUSTOM', id: 6 }] }, 2: { incoming: [{ tag: 'VOICEMAIL', id: 1 }] }, 3: { busy: [{ tag: 'EXT', id: 4 }, { tag: 'VOICEMAIL', id: 1 }] } };
+    const members = [1, 2, 3].map((id) => ({ tag: 'EXT', id }));
+    const redirect = fakeCall(clock, () => ({ kind: 'noanswer' }));
+    await group({ hu_type: 'RINGALL', hu_allowredirect: 'on' }, clock, { extensions, members, forwards, customs }).run(redirect, { tag: 'HUNTLIST', id: 9 });
+    assert.deepEqual(uris(redirect.requests[0]), ['sip:0677@carrier.test', 'sip:104@10.0.0.4:5060']);
+    assert.match(redirect.requests[0]?.targets[0]?.from ?? '', /<sip:600@/, 'INCOMINGDID: the number sees the number the call was made to');
+    const plain = fakeCall(clock, () => ({ kind: 'noanswer' }));
+    await group({ hu_type: 'RINGALL' }, clock, { extensions, members, forwards, customs }).run(plain, { tag: 'HUNTLIST', id: 9 });
+    assert.deepEqual(plain.rings[0]?.who, ['101-ACME', '102-ACME'], 'without hu_allowredirect forwards are not followed');
+  });
+
+  test('hu_allowredirect: the no-answer forward joins after the member\'s own ring time; offline and (SEQUENCE) busy phones take their forwards', async () => {
+    const clock = new FakeClock();
+    const forwards = { 1: { noanswer: [{ tag: 'CUSTOM', id: 5 }] }, 2: { offline: [{ tag: 'CUSTOM', id: 6 }] }, 3: { busy: [{ tag: 'CUSTOM', id: 5 }] } };
+    const extensions = [ext(1, { ringSeconds: 8 }), ext(2), ext(3)];
+    const all = fakeCall(clock, () => ({ kind: 'noanswer' }));
+    await group({ hu_type: 'RINGALL', hu_ringtime: 20, hu_allowredirect: 'on' }, clock, { extensions, forwards, customs, offline: [2] }).run(all, { tag: 'HUNTLIST', id: 9 });
+    assert.deepEqual(all.requests[0]?.targets.map((t) => [t.requestUri, t.delaySeconds]), [['sip:101@10.0.0.1:5060', undefined], ['sip:0612@carrier.test', 8], ['sip:0677@carrier.test', undefined], ['sip:103@10.0.0.3:5060', undefined]]);
+    const short = fakeCall(clock, () => ({ kind: 'noanswer' }));
+    await group({ hu_type: 'RINGALL', hu_ringtime: 8, hu_allowredirect: 'on' }, clock, { extensions, forwards, customs }).run(short, { tag: 'HUNTLIST', id: 9 });
+    assert.ok(!uris(short.requests[0]).includes('sip:0612@carrier.test'), 'the group moves on before the member\'s own ring time ends');
+    const sequence = fakeCall(clock, (request) => (uris(request)[0] === 'sip:103@10.0.0.3:5060' ? { kind: 'busy' } : uris(request)[0] === 'sip:0612@carrier.test' ? { kind: 'answered' } : { kind: 'noanswer' }));
+    const outcome = await group({ hu_type: 'SEQUENCE', hu_ringtime: 10, hu_allowredirect: 'on' }, clock, { extensions, forwards: { 3: forwards[3] }, customs, members: [{ tag: 'EXT', id: 3 }] }).run(sequence, { tag: 'HUNTLIST', id: 9 });
+    assert.deepEqual(outcome, { kind: 'connected' });
+    assert.deepEqual(sequence.requests.map(uris), [['sip:103@10.0.0.3:5060'], ['sip:0612@carrier.test']]);
+  });
+
+  test('hu_allowadditionaldestinations rings members\' follow-me numbers as hu_allowfmfm does', async () => {
+    const clock = new FakeClock();
+    const followMe: FollowMeSettings = { numbers: ['0799'], ringSeconds: 10, method: 'together', delaySeconds: 0, confirm: false, confirmMessageId: undefined, conditionId: undefined };
+    const call = fakeCall(clock, () => ({ kind: 'noanswer' }));
+    await group({ hu_type: 'RINGALL', hu_allowadditionaldestinations: 'on' }, clock, { followMe: { 2: followMe } }).run(call, { tag: 'HUNTLIST', id: 9 });
+    assert.deepEqual(uris(call.requests[0]), ['sip:101@10.0.0.1:5060', 'sip:102@10.0.0.2:5060', 'sip:0799@carrier.test', 'sip:103@10.0.0.3:5060']);
   });
 });

@@ -2,23 +2,26 @@
 // tenant's extensions (every registered phone of each) and custom external numbers (CUSTOM EXTERNALNUMBER, dialled
 // out). RINGALL rings everyone at once for hu_ringtime; RINGALLLOOP does so again until hu_dialtimeout; SEQUENCE
 // rings one member after another, each for hu_ringtime; CYCLE does the same starting after the member that took the
-// last call. The members not chosen are cancelled "completed elsewhere"; members' own forwarding is not followed (one
-// member's voicemail must not take the group's call). When nobody answers: HUNTLIST-TIMEOUT, else the list goes on.
-// Options: hu_requestconfirm (members confirm with a key, answer-confirmation.ts), hu_usemoh (the caller hears music),
-// hu_checkoffline (unregistered members skipped), hu_allowfmfm (members' follow-me numbers ring with them).
+// last call. The members not chosen are cancelled "completed elsewhere". Members' own forwards ring only with
+// hu_allowredirect, and then only phones and numbers (member-parties.ts): one member's voicemail must not take the
+// group's call. When nobody answers: HUNTLIST-TIMEOUT, else the list goes on. Options: hu_requestconfirm (members
+// confirm with a key, answer-confirmation.ts), hu_usemoh (the caller hears music), hu_checkoffline (unregistered
+// members skipped), hu_allowfmfm / hu_allowadditionaldestinations (members' follow-me numbers ring with them).
 import type { Clock, Logger } from '../../../shared/index.ts';
 import type { Binding } from '../../registrar/index.ts';
-import type { ExtensionTarget } from '../../dialplan/index.ts';
+import type { ExtensionTarget, ForwardingDirectory } from '../../dialplan/index.ts';
 import { describeTarget, type CustomDestination } from '../../dialplan/index.ts';
-import { contactTargets, type Application, type CallHandle, type ChannelRegistry, type RingOutcome, type RingRequest, type RingTarget, type SlotDirectory, type StepOutcome, type Target } from '../../calls/index.ts';
+import { type Application, type CallHandle, type ChannelRegistry, type RingOutcome, type RingRequest, type RingTarget, type SlotDirectory, type StepOutcome, type Target } from '../../calls/index.ts';
 import type { DialOut } from '../dial-out/index.ts';
 import type { MediaFileDirectory } from '../playback/index.ts';
-import { confirmationOf, followMeTargets, type FollowMeDeps, type FollowMeDirectory } from '../ring-extension/index.ts';
+import { confirmationOf, type FollowMeDeps, type FollowMeDirectory } from '../ring-extension/index.ts';
 import type { HuntlistDirectory, HuntlistSettings } from './huntlist-settings.ts';
+import { MemberParties, type Parties } from './member-parties.ts';
 
 export interface HuntlistDeps {
   readonly lists: HuntlistDirectory;
-  readonly slots: SlotDirectory;
+  /** The list's HUNTLIST and HUNTLIST-TIMEOUT slots, and members' forwarding slots (hu_allowredirect). */
+  readonly slots: SlotDirectory & ForwardingDirectory;
   readonly directory: {
     extensionById(tenantId: number, extensionId: number): Promise<ExtensionTarget | undefined>;
     contacts(tenantId: number, extensionId: number): Promise<Binding[]>;
@@ -49,13 +52,15 @@ const MAX_CYCLE_LISTS = 10_000;
 
 export class HuntList implements Application {
   private readonly cycle = new Map<string, number>();
+  private readonly parties: MemberParties;
 
-  constructor(private readonly deps: HuntlistDeps) {}
+  constructor(private readonly deps: HuntlistDeps) {
+    this.parties = new MemberParties({ ...deps, forwarding: deps.slots, followMeDeps: this.followMeDeps() });
+  }
 
   async run(call: CallHandle, target: Target): Promise<StepOutcome> {
     const list = await this.deps.lists.huntlist(call.tenantId, target.id);
     if (list === undefined) return { kind: 'next', reason: 'unavailable', status: 404, text: 'Not Found' };
-    if (list.notBuilt.length > 0) this.deps.logger?.warn({ tenantId: call.tenantId, huntlistId: list.id, columns: list.notBuilt }, 'call: hunt list options not implemented; members\' own forwarding stays off');
     const members = await this.members(call, list);
     const deadline = this.deps.clock.now().getTime() + this.totalMs(list, members.length);
     const options: RingOptions = {
@@ -72,9 +77,10 @@ export class HuntList implements Application {
   private async ringAll(call: CallHandle, list: HuntlistSettings, members: readonly Member[], deadline: number, options: RingOptions): Promise<StepOutcome | undefined> {
     call.attempt({ destination: list.number || call.dialled, peerAccount: '', landed: { kind: 'HUNTLIST', label: String(list.id) } });
     do {
-      const ringing = await this.targetsOf(call, list, members);
+      const ringSeconds = this.ringFor(list.ringSeconds, deadline);
+      const ringing = await this.targetsOf(call, list, members, ringSeconds);
       if (ringing.targets.length === 0) return undefined;
-      const outcome = await call.ring({ targets: ringing.targets, ringSeconds: this.ringFor(list.ringSeconds, deadline), ...(ringing.codecs ? { codecs: ringing.codecs } : {}), ...options });
+      const outcome = await call.ring({ targets: ringing.targets, ringSeconds, ...(ringing.codecs ? { codecs: ringing.codecs } : {}), ...options });
       if (outcome.kind === 'answered') return { kind: 'connected' };
       if (outcome.kind === 'caller-gone' || call.over) return { kind: 'caller-gone' };
     } while (list.strategy === 'RINGALLLOOP' && this.deps.clock.now().getTime() < deadline - 1000);
@@ -112,52 +118,45 @@ export class HuntList implements Application {
       call.attempt({ destination: member.number, peerAccount: '', landed: { kind: 'PROVIDER', label: member.number } });
       outcome = await call.ring({ targets: [carrier.target], ringSeconds, ...(carrier.codecs.length > 0 ? { codecs: carrier.codecs } : {}), ...options });
     } else {
-      const ringing = await this.extensionTargets(call, list, member.extension);
+      const ringing = await this.parties.ofExtension(call, list, member.extension, ringSeconds);
       if (ringing.targets.length === 0) return { kind: 'next', reason: 'unavailable' };
       call.attempt({ destination: member.extension.number, peerAccount: member.extension.account, landed: { kind: 'EXT', label: member.extension.number } });
-      outcome = await call.ring({ targets: ringing.targets, ringSeconds, ...(ringing.codecs ? { codecs: ringing.codecs } : {}), ...options });
+      outcome = await this.ringParties(call, ringing, ringSeconds, options);
+      // Its phones said busy: with hu_allowredirect its busy forward rings for what is left of its turn.
+      if (outcome.kind === 'busy' && !call.over && this.deps.clock.now().getTime() < deadline) {
+        const busy = await this.parties.afterBusy(call, list, member.extension);
+        if (busy.targets.length > 0) outcome = await this.ringParties(call, busy, this.ringFor(ringSeconds, deadline), options);
+      }
     }
     if (outcome.kind === 'answered') return { kind: 'connected' };
     if (outcome.kind === 'caller-gone') return outcome;
     return { kind: 'next', reason: outcome.kind === 'busy' ? 'busy' : 'noanswer' };
   }
 
+  private ringParties(call: CallHandle, parties: Parties, ringSeconds: number, options: RingOptions): Promise<RingOutcome> {
+    return call.ring({ targets: parties.targets, ringSeconds, ...(parties.codecs ? { codecs: parties.codecs } : {}), ...options });
+  }
+
   /** Every member's parties for a round of RINGALL: extensions' phones, and the first carrier of outside numbers. */
-  private async targetsOf(call: CallHandle, list: HuntlistSettings, members: readonly Member[]): Promise<{ targets: RingTarget[]; codecs?: readonly string[] }> {
+  private async targetsOf(call: CallHandle, list: HuntlistSettings, members: readonly Member[], ringSeconds: number): Promise<{ targets: RingTarget[]; codecs?: readonly string[] }> {
     const targets: RingTarget[] = [];
     let codecs: readonly string[] | undefined;
+    // A phone rung for two members (one forwards to the other) gets one INVITE.
+    const add = (more: readonly RingTarget[]) => targets.push(...more.filter((t) => !targets.some((o) => o.requestUri === t.requestUri && o.endpoint.address === t.endpoint.address && o.endpoint.port === t.endpoint.port)));
     for (const member of members) {
       if (member.kind === 'extension') {
-        const ringing = await this.extensionTargets(call, list, member.extension);
-        targets.push(...ringing.targets);
+        const ringing = await this.parties.ofExtension(call, list, member.extension, ringSeconds);
+        add(ringing.targets);
         if (ringing.codecs) codecs = ringing.codecs;
         continue;
       }
       const carrier = await this.deps.dialOut.firstTarget(call, member.number);
       if (carrier === undefined) continue;
-      targets.push(carrier.target);
+      add([carrier.target]);
       // One offer goes to every party: a carrier's allow list narrows it for all (the phones offer G.711 anyway).
       if (carrier.codecs.length > 0) codecs = carrier.codecs;
     }
     return { targets, ...(codecs ? { codecs } : {}) };
-  }
-
-  /**
-   * An extension's registered phones, and its follow-me numbers when the list allows them (hu_allowfmfm, not for a
-   * DIAL with nofollow); none when it is in DND, busy and the list skips busy members, or offline and it skips those.
-   */
-  private async extensionTargets(call: CallHandle, list: HuntlistSettings, extension: ExtensionTarget): Promise<{ targets: RingTarget[]; codecs?: readonly string[] }> {
-    if (extension.dnd) return { targets: [] };
-    if (list.skipBusy && this.deps.channels.countCallsOf(call.tenantId, extension.account) > 0) return { targets: [] };
-    const contacts = await this.deps.directory.contacts(call.tenantId, extension.extensionId);
-    if (list.skipOffline && contacts.length === 0) return { targets: [] };
-    const caller = call.callerParty;
-    const phones = contactTargets(extension, contacts, { number: caller.number, name: caller.name }, call.domain);
-    const followMe = list.allowFollowMe && call.followMe !== false ? await this.deps.followMe?.followMe(call.tenantId, extension.extensionId) : undefined;
-    // Follow-me on a condition is not built (ring-extension.ts says why it is then not rung).
-    if (followMe === undefined || followMe.conditionId !== undefined) return { targets: phones };
-    const numbers = await followMeTargets(call, followMe, this.followMeDeps(), phones.length === 0 ? 0 : followMe.delaySeconds);
-    return { targets: [...phones, ...numbers.targets], ...(numbers.codecs ? { codecs: numbers.codecs } : {}) };
   }
 
   private followMeDeps(): FollowMeDeps {

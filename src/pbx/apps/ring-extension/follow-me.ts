@@ -7,6 +7,7 @@ import type { Store } from '../../../store/index.ts';
 import type { CallHandle, RingRequest, RingTarget } from '../../calls/index.ts';
 import type { DialOut } from '../dial-out/index.ts';
 import type { MediaFileDirectory } from '../playback/index.ts';
+import { followMeCallerId, namePrefix, numberPrefix, presentFollowMe, type FollowMePresentation } from './follow-me-caller-id.ts';
 
 /** When the follow-me numbers ring: with the phones (after ex_fmfmdelay), or one after another once the phones gave up. */
 export type FollowMeMethod = 'together' | 'after';
@@ -25,6 +26,8 @@ export interface FollowMeSettings {
   readonly confirmMessageId: number | undefined;
   /** ex_fmfmonconditionid: follow-me only while a condition holds; not built, so such a follow-me is not rung. */
   readonly conditionId: number | undefined;
+  /** ex_fmfmcallerid, ex_fmfmnumprefix, ex_fmfmnameprefix: what the numbers see as the caller; absent = the route decides. */
+  readonly presentation?: FollowMePresentation;
 }
 
 export interface FollowMeDirectory {
@@ -41,7 +44,7 @@ export interface FollowMeDeps {
   readonly logger?: Logger;
 }
 
-const COLUMNS = ['ex_id', 'ex_fmfmstatus', 'ex_fmfmnumber', 'ex_fmfmdialtimeout', 'ex_fmfmdialmethod', 'ex_fmfmdelay', 'ex_fmfmconfirm', 'ex_fmfmconfirmmessage_id', 'ex_fmfmonconditionid'];
+const COLUMNS = ['ex_id', 'ex_fmfmstatus', 'ex_fmfmnumber', 'ex_fmfmdialtimeout', 'ex_fmfmdialmethod', 'ex_fmfmdelay', 'ex_fmfmconfirm', 'ex_fmfmconfirmmessage_id', 'ex_fmfmonconditionid', 'ex_number', 'ex_name', 'ex_fmfmcallerid', 'ex_fmfmnumprefix', 'ex_fmfmnameprefix'];
 const MAX_NUMBERS = 10;
 const MAX_SECONDS = 300;
 const on = (value: unknown): boolean => ['on', 'yes', '1', 'true'].includes(String(value ?? '').toLowerCase());
@@ -63,6 +66,12 @@ export function followMeSettings(row: ObjectRow): FollowMeSettings | undefined {
   const method = String(row.ex_fmfmdialmethod ?? '').toUpperCase();
   const message = Number(row.ex_fmfmconfirmmessage_id);
   const condition = Number(row.ex_fmfmonconditionid);
+  const presentation: FollowMePresentation = {
+    callerId: followMeCallerId(row.ex_fmfmcallerid, String(row.ex_number ?? ''), String(row.ex_name ?? '')),
+    numberPrefix: numberPrefix(row.ex_fmfmnumprefix),
+    namePrefix: namePrefix(row.ex_fmfmnameprefix),
+  };
+  const presents = presentation.callerId.kind !== 'route' || presentation.numberPrefix !== '' || presentation.namePrefix !== '';
   return {
     numbers,
     ringSeconds: seconds(row.ex_fmfmdialtimeout),
@@ -71,6 +80,7 @@ export function followMeSettings(row: ObjectRow): FollowMeSettings | undefined {
     confirm: on(row.ex_fmfmconfirm),
     confirmMessageId: Number.isInteger(message) && message > 0 ? message : undefined,
     conditionId: Number.isInteger(condition) && condition > 0 ? condition : undefined,
+    ...(presents ? { presentation } : {}),
   };
 }
 
@@ -103,7 +113,7 @@ export async function followMeTargets(call: CallHandle, followMe: FollowMeSettin
       deps.logger?.warn({ tenantId: call.tenantId, linkedId: call.linkedId }, 'call: a follow-me number has no route or no free carrier; skipped');
       continue;
     }
-    targets.push({ ...carrier.target, ...(confirm ? { confirm } : {}), ...(delaySeconds > 0 ? { delaySeconds } : {}) });
+    targets.push({ ...presentFollowMe(call, carrier.target, followMe.presentation), ...(confirm ? { confirm } : {}), ...(delaySeconds > 0 ? { delaySeconds } : {}) });
     // One offer goes to every party of a ring: a carrier's allow list narrows it for all.
     if (carrier.codecs.length > 0) codecs = carrier.codecs;
   }

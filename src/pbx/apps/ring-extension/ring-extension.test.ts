@@ -7,6 +7,7 @@ import type { AttemptLabel, CallHandle, RingOutcome, RingRequest } from '../../c
 import { contactTargets } from '../../calls/index.ts';
 import { RingExtension, type RingExtensionDeps } from './ring-extension.ts';
 import { followMeSettings, type FollowMeSettings } from './follow-me.ts';
+import { presentFollowMe } from './follow-me-caller-id.ts';
 
 const EXT: ExtensionTarget = { tenantId: 1, extensionId: 7, number: '101', account: '101-ACME', name: 'Bob', dnd: false, ringSeconds: 15 };
 const CONTACT = { contactUri: 'sip:101@10.0.0.2:5060', source: { protocol: 'udp', address: '10.0.0.2', port: 5060 }, flowId: null } as unknown as Binding;
@@ -131,5 +132,27 @@ describe('EXT: ring an extension', () => {
       numbers: ['+41441234567', '0612'], ringSeconds: 30, method: 'after', delaySeconds: 3, confirm: true, confirmMessageId: 12, conditionId: undefined,
     });
     assert.equal(followMeSettings({ ex_fmfmstatus: 'on', ex_fmfmnumber: '0612', ex_fmfmdialmethod: 'RINGALL' })?.method, 'together');
+  });
+
+  test('ex_fmfmcallerid, ex_fmfmnumprefix, ex_fmfmnameprefix: what the follow-me number sees', async () => {
+    const row = { ex_fmfmstatus: 'on', ex_fmfmnumber: '0612', ex_number: '101', ex_name: 'Bob' };
+    assert.equal(followMeSettings(row)?.presentation, undefined, 'nothing asked: the route decides, as before');
+    const fromOf = async (columns: Record<string, string>) => {
+      const call = fakeCall({ kind: 'noanswer' });
+      await app(EXT, [], {}, followMeSettings({ ...row, ...columns })).run(call, { tag: 'EXT', id: 7 });
+      return call.rung[0]?.targets[0]?.from;
+    };
+    assert.equal(await fromOf({ ex_fmfmcallerid: 'EXTENSION', ex_fmfmnumprefix: '00', ex_fmfmnameprefix: 'FM ' }), '"FM Bob" <sip:00101@pbx.test>');
+    assert.equal(await fromOf({ ex_fmfmcallerid: 'on', ex_fmfmnameprefix: 'FM:' }), '"FM:Ann" <sip:100@pbx.test>');
+    assert.equal(await fromOf({ ex_fmfmcallerid: '+41 44 000 11 22' }), '<sip:+41440001122@pbx.test>');
+    assert.equal(await fromOf({ ex_fmfmcallerid: 'INCOMINGDID' }), '"Ann" <sip:101@pbx.test>', 'the number the call was made to');
+    assert.equal(await fromOf({ ex_fmfmcallerid: 'nonsense', ex_fmfmnumprefix: 'x1' }), '"Ann" <sip:100@pbx.test>', 'unknown value and a bad prefix: unchanged');
+  });
+
+  test('the route\'s caller id keeps its host and identity headers when only prefixes are asked', () => {
+    const carrier = { ...contactTargets(EXT, [CONTACT], { number: '100', name: 'Ann' }, 'pbx.test')[0]!, from: '"Carol" <sip:0444@carrier.test>', extraHeaders: [['P-Asserted-Identity', '"Carol" <sip:0444@carrier.test>'], ['Remote-Party-ID', '"Carol" <sip:0444@carrier.test>;party=calling;screen=yes;privacy=off'], ['X-Other', 'kept']] as Array<[string, string]> };
+    const shown = presentFollowMe(fakeCall({ kind: 'noanswer' }), carrier, { callerId: { kind: 'route' }, numberPrefix: '9', namePrefix: 'FM ' });
+    assert.equal(shown.from, '"FM Carol" <sip:90444@carrier.test>');
+    assert.deepEqual(shown.extraHeaders, [['P-Asserted-Identity', '"FM Carol" <sip:90444@carrier.test>'], ['Remote-Party-ID', '"FM Carol" <sip:90444@carrier.test>;party=calling;screen=yes;privacy=off'], ['X-Other', 'kept']]);
   });
 });
