@@ -16,11 +16,17 @@ function columnDefault(spec: ColumnSpec) {
   };
 }
 
-async function createObjectTable(db: Kysely<unknown>, dialect: Dialect, schema: ObjectSchema): Promise<void> {
+/**
+ * One object's table from its schema. `ifNotExists`: a later migration adding an object that 0002 already built on
+ * a newer database (0002 reads the current catalogue) makes it only where it is missing.
+ */
+export async function createObjectTable(db: Kysely<unknown>, dialect: Dialect, schema: ObjectSchema, options: { readonly ifNotExists?: boolean } = {}): Promise<void> {
+  const table = options.ifNotExists === true ? db.schema.createTable(schema.table).ifNotExists() : db.schema.createTable(schema.table);
+  const index = (name: string) => (options.ifNotExists === true ? db.schema.createIndex(name).ifNotExists() : db.schema.createIndex(name));
   let builder =
     dialect === 'postgres'
-      ? db.schema.createTable(schema.table).addColumn(schema.idColumn, 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-      : db.schema.createTable(schema.table).addColumn(schema.idColumn, 'integer', (c) => c.primaryKey().autoIncrement());
+      ? table.addColumn(schema.idColumn, 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+      : table.addColumn(schema.idColumn, 'integer', (c) => c.primaryKey().autoIncrement());
   if (schema.tenantColumn) {
     // A tenant's objects go with it (MiRTA deletes a tenant's configuration with the tenant).
     builder = builder.addColumn(schema.tenantColumn, 'integer', (c) => c.notNull().references('te_tenants.te_id').onDelete('cascade'));
@@ -28,14 +34,14 @@ async function createObjectTable(db: Kysely<unknown>, dialect: Dialect, schema: 
   for (const [name, spec] of Object.entries(schema.columns)) builder = builder.addColumn(name, columnType(spec), columnDefault(spec));
   await builder.execute();
   if (schema.tenantColumn) {
-    await db.schema.createIndex(`${schema.table}_tenant`).on(schema.table).column(schema.tenantColumn).execute();
+    await index(`${schema.table}_tenant`).on(schema.table).column(schema.tenantColumn).execute();
   }
   for (const columns of schema.uniqueInTenant ?? []) {
     const scoped = schema.tenantColumn ? [schema.tenantColumn, ...columns] : [...columns];
-    await db.schema.createIndex(`${schema.table}_${columns.join('_')}_unique`).on(schema.table).columns(scoped).unique().execute();
+    await index(`${schema.table}_${columns.join('_')}_unique`).on(schema.table).columns(scoped).unique().execute();
   }
   for (const columns of schema.uniqueGlobally ?? []) {
-    await db.schema.createIndex(`${schema.table}_${columns.join('_')}_global`).on(schema.table).columns([...columns]).unique().execute();
+    await index(`${schema.table}_${columns.join('_')}_global`).on(schema.table).columns([...columns]).unique().execute();
   }
 }
 
