@@ -8,7 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DTMF_PAYLOAD_TYPE } from './timing-sink.ts';
 
-const invite = (cseq: number, auth: boolean, sinkPort: number) => `
+/** The INVITE (and its re-sent, authenticated form) offering PCMU and telephone-event at 127.0.0.1:`mediaPort`. */
+export const invite = (cseq: number, auth: boolean, mediaPort: number | string) => `
       INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
       From: <sip:[caller]@[remote_ip]:[remote_port]>;tag=[pid]P[call_number]
@@ -26,7 +27,7 @@ const invite = (cseq: number, auth: boolean, sinkPort: number) => `
       s=-
       c=IN IP4 127.0.0.1
       t=0 0
-      m=audio ${sinkPort} RTP/AVP 0 ${DTMF_PAYLOAD_TYPE}
+      m=audio ${mediaPort} RTP/AVP 0 ${DTMF_PAYLOAD_TYPE}
       a=rtpmap:0 PCMU/8000
       a=rtpmap:${DTMF_PAYLOAD_TYPE} telephone-event/8000
       a=fmtp:${DTMF_PAYLOAD_TYPE} 0-16
@@ -34,7 +35,7 @@ const invite = (cseq: number, auth: boolean, sinkPort: number) => `
       a=sendrecv
 `;
 
-const ack = (cseq: string, via: string, uri: string, routes: boolean) => `
+export const ack = (cseq: string, via: string, uri: string, routes: boolean) => `
       ACK ${uri} SIP/2.0
       ${via}
       From: <sip:[caller]@[remote_ip]:[remote_port]>;tag=[pid]P[call_number]

@@ -92,21 +92,10 @@ export interface PlayingOptions {
 export async function callgridPlaying(side: CallgridSide, options: PlayingOptions): Promise<Driver> {
   const dir = join(options.dir, 'playing');
   mkdirSync(dir, { recursive: true });
-  const callerPorts: number[] = [];
-  for (const _ of options.callerScenarios) callerPorts.push(await freeSipPort());
-  const [hostPort, ...matchPorts] = callerPorts;
-  if (hostPort === undefined) throw new Error('no caller scenario');
-  await proxyapi(side.pbx, { reqtype: 'MANAGEDB', object: 'provider', action: 'add', jsondata: JSON.stringify({
-    pr_name: 'Bench SIPp callers', pr_tech: 'SIP', host: `127.0.0.1:${hostPort}`, match: matchPorts.map((port) => `127.0.0.1:${port}`).join(','),
-  }) });
+  const callerPorts = await carrierPorts(side, options.callerScenarios.length);
   const prompt = writeRepeatedPrompt(options.promptFile, options.longestCallSeconds * 1.1 + 10, dir, MEDIA_UPLOAD_MAX_BYTES);
-  const media = rowOf(await proxyapi(side.pbx, { tenant: CALLGRID_TENANT, reqtype: 'MANAGEDB', object: 'mediafile', action: 'add', jsondata: JSON.stringify({ me_name: 'bench-prompt' }) }), 'me_id');
-  const form = new FormData();
-  form.set('filename', new Blob([readFileSync(prompt.path)]), prompt.fileName);
-  const query = new URLSearchParams({ key: side.pbx.adminKey, tenant: CALLGRID_TENANT, reqtype: 'MANAGEDB', object: 'mediafile', action: 'updatebinary', objectid: media });
-  await answerOf(await fetch(`${side.pbx.httpBase}/pbx/proxyapi.php?${query.toString()}`, { method: 'POST', body: form }), 'mediafile updatebinary');
-  const did = rowOf(await proxyapi(side.pbx, { tenant: CALLGRID_TENANT, reqtype: 'MANAGEDB', object: 'did', action: 'add', jsondata: JSON.stringify({ di_number: PLAYING_DID }) }), 'di_id');
-  await proxyapi(side.pbx, { tenant: CALLGRID_TENANT, reqtype: 'MANAGEDB', object: 'destination', action: 'replace', typesrc: 'DID', typeidsrc: did, jsondata: JSON.stringify([`PLAYBACK-${media}`]) });
+  const media = await uploadMedia(side, 'bench-prompt', prompt.path, prompt.fileName);
+  await didTo(side, PLAYING_DID, `PLAYBACK-${media}`);
   console.log(
     `bench: Callgrid plays media file ${media} (${prompt.format}, ${prompt.seconds.toFixed(0)} s, ${(prompt.bytes / 1000).toFixed(0)} kB: the ${options.longestCallSeconds.toFixed(0)} s longest call and a margin) ` +
       `on DID ${PLAYING_DID}; callers from udp 127.0.0.1:${callerPorts.join(',')} are its provider`,
@@ -160,8 +149,60 @@ export async function callgridRecorded(side: CallgridSide, options: RecordedOpti
   return { driver, stop: () => setRecording('no').catch((error: unknown) => console.log(`bench: note: could not switch recording off again: ${(error as Error).message}`)) };
 }
 
+/** The source ports of the SIPp callers that are a carrier (a provider names them); made once per server start. */
+const carriers = new WeakMap<CallgridSide, Promise<number[]>>();
+
+/**
+ * `count` fixed source ports for SIPp callers, all of one provider (admin key, no tenant): `host` is the first as
+ * 127.0.0.1:<port>, `match` (pr_match) the others, so INVITEs from them are a carrier's calls to a DID (an
+ * IP-authenticated trunk: no digest). Every part with carrier callers shares them.
+ */
+export function carrierPorts(side: CallgridSide, count: number): Promise<number[]> {
+  const made = carriers.get(side);
+  if (made !== undefined) return made;
+  const making = (async () => {
+    const ports: number[] = [];
+    for (let i = 0; i < count; i++) ports.push(await freeSipPort());
+    const [hostPort, ...matchPorts] = ports;
+    if (hostPort === undefined) throw new Error('no caller scenario');
+    await proxyapi(side.pbx, { reqtype: 'MANAGEDB', object: 'provider', action: 'add', jsondata: JSON.stringify({
+      pr_name: 'Bench SIPp callers', pr_tech: 'SIP', host: `127.0.0.1:${hostPort}`, match: matchPorts.map((port) => `127.0.0.1:${port}`).join(','),
+    }) });
+    return ports;
+  })();
+  carriers.set(side, making);
+  making.catch(() => carriers.delete(side));
+  return making;
+}
+
+/** A media file of tenant APPS holding `path`'s audio (mediafile add, then updatebinary as multipart); its me_id. */
+export async function uploadMedia(side: CallgridSide, name: string, path: string, fileName: string): Promise<string> {
+  const media = rowOf(await proxyapi(side.pbx, { tenant: CALLGRID_TENANT, reqtype: 'MANAGEDB', object: 'mediafile', action: 'add', jsondata: JSON.stringify({ me_name: name }) }), 'me_id');
+  const form = new FormData();
+  form.set('filename', new Blob([readFileSync(path)]), fileName);
+  const query = new URLSearchParams({ key: side.pbx.adminKey, tenant: CALLGRID_TENANT, reqtype: 'MANAGEDB', object: 'mediafile', action: 'updatebinary', objectid: media });
+  await answerOf(await fetch(`${side.pbx.httpBase}/pbx/proxyapi.php?${query.toString()}`, { method: 'POST', body: form }), 'mediafile updatebinary');
+  return media;
+}
+
+/** A destination slot of tenant APPS (MANAGEDB destination replace): typesrc, its owner's id, the targets in order. */
+export async function setSlot(side: CallgridSide, typesrc: string, ownerId: string, targets: readonly string[]): Promise<void> {
+  await proxyapi(side.pbx, { tenant: CALLGRID_TENANT, reqtype: 'MANAGEDB', object: 'destination', action: 'replace', typesrc, typeidsrc: ownerId, jsondata: JSON.stringify(targets) });
+}
+
+/** A new row of tenant APPS (MANAGEDB <object> add); the row as the server answered it. */
+export async function addRow(side: CallgridSide, object: string, fields: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return JSON.parse(await proxyapi(side.pbx, { tenant: CALLGRID_TENANT, reqtype: 'MANAGEDB', object, action: 'add', jsondata: JSON.stringify(fields) })) as Record<string, unknown>;
+}
+
+/** DID `number` of tenant APPS whose slot is the one target given. */
+export async function didTo(side: CallgridSide, number: string, target: string): Promise<void> {
+  const did = rowOf(JSON.stringify(await addRow(side, 'did', { di_number: number })), 'di_id');
+  await setSlot(side, 'DID', did, [target]);
+}
+
 /** One proxyapi request with the admin key; the answer's text, or a throw naming the request and the server's words. */
-async function proxyapi(pbx: CallgridPbx, params: Record<string, string>): Promise<string> {
+export async function proxyapi(pbx: CallgridPbx, params: Record<string, string>): Promise<string> {
   const body = new URLSearchParams({ key: pbx.adminKey, ...params });
   return answerOf(await fetch(`${pbx.httpBase}/pbx/proxyapi.php`, { method: 'POST', body }), `${params.object ?? params.reqtype} ${params.action ?? ''}`.trim());
 }
@@ -175,7 +216,7 @@ async function answerOf(res: Response, what: string): Promise<string> {
 }
 
 /** The id column of a created row, as text. */
-function rowOf(text: string, column: string): string {
+export function rowOf(text: string, column: string): string {
   const row = JSON.parse(text) as Record<string, unknown>;
   const id = row[column];
   if (typeof id !== 'number' && typeof id !== 'string') throw new Error(`no ${column} in ${text.slice(0, 200)}`);

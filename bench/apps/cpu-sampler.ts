@@ -83,7 +83,8 @@ function cmdline(pid: number): string {
 /** What a process is, for the table; undefined for helpers not worth a column (tsx's esbuild service, shells). */
 function label(proc: Proc): string | undefined {
   if (proc.pid === process.pid) return 'bench';
-  if (proc.comm === 'sipp') return /uas\.xml/.test(cmdline(proc.pid)) ? 'SIPp callee' : 'SIPp caller';
+  // The callees: bench/calls' answering UAS, and the hunt list's member that only rings (app-scenarios.ts).
+  if (proc.comm === 'sipp') return /uas\.xml|ringing-member\.xml/.test(cmdline(proc.pid)) ? 'SIPp callee' : 'SIPp caller';
   if (proc.comm.startsWith('rtpengine')) return 'rtpengine';
   if (proc.comm.startsWith('kamailio')) return 'Kamailio';
   const line = cmdline(proc.pid);

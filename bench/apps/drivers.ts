@@ -1,6 +1,8 @@
 // What places one step's calls against one server and says, afterwards, what the server side did: a Driver per
 // (server, kind of call). Relayed and recorded calls are bench/calls' two-party calls (its SIPp caller, callee and
-// runner); calls a PBX answers itself are the caller scenario of caller-scenario.ts, one SIPp per sink port.
+// runner); calls a PBX answers itself are the caller scenario of caller-scenario.ts, one SIPp per sink port (and its
+// variants in app-scenarios.ts: a caller that hears music while its call rings, a caller that puts its call on hold).
+import { createSocket } from 'node:dgram';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerCallee, runCalls, startUas, type Account, type CallStepResult, type Target, type Uas } from '../calls/sipp-calls.ts';
@@ -9,7 +11,8 @@ import { freeSipPort } from '../sip/udp.ts';
 import type { MediaServerUas } from './media-server-uas.ts';
 import type { SinkMode } from './timing-sink.ts';
 
-export type CallKind = 'relayed' | 'playing' | 'recorded';
+export const CALL_KINDS = ['relayed', 'playing', 'recorded', 'ivr', 'huntmusic', 'hold'] as const;
+export type CallKind = (typeof CALL_KINDS)[number];
 
 export interface ServerCheck {
   /** What makes the step fail (a recording missing, a key not heard). */
@@ -27,6 +30,27 @@ export interface Driver {
   stop(): Promise<void>;
   /** What this server's check leaves out, printed beside its figure (e.g. a key that cannot be read back yet). */
   readonly caveat?: string;
+}
+
+/** True when `port` can be bound for UDP on `host` right now. */
+function udpFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => resolve(false));
+    socket.bind(port, host, () => socket.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A port for SIPp's -mp: SIPp binds it for audio and the port two above for video, and exits when either is taken
+ * ("Unable to bind video RTP socket", errno 98), failing a whole step for the bench's own reasons; so both are free.
+ */
+export async function freeMediaPort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await freeSipPort();
+    if (port + 2 < 65_536 && (await udpFree(port + 2, '0.0.0.0')) && (await udpFree(port + 2, '127.0.0.1'))) return port;
+  }
+  throw new Error('no media port free with the one two above it');
 }
 
 /** Thrown by the Callgrid side for calls its engine cannot take yet; the bench prints it and goes on. */
@@ -96,6 +120,8 @@ export interface TwoPartyOptions {
   readonly maxSeconds: number;
   /** Set for recorded calls: the server's recordings, checked after each step. */
   readonly recordings?: Recordings;
+  /** What the sink does with the callee's media; echo (a talking callee) unless said. */
+  readonly sinkMode?: SinkMode;
 }
 
 /** bench/calls' call: the callee registers and answers with a sink port; the caller streams with rtp_stream. */
@@ -103,16 +129,16 @@ export async function twoPartyDriver(options: TwoPartyOptions): Promise<Driver> 
   const uasPort = await freeSipPort();
   const registered = await registerCallee(options.target, options.callee, options.scenarios.register, uasPort, options.dir);
   if (registered !== undefined) throw new Error(`REGISTER of ${options.callee.authUser} failed: ${registered}`);
-  const uas: Uas = startUas({ scenario: options.scenarios.uas, localPort: uasPort, mediaPort: await freeSipPort(), aor: options.callee.user, sinkPorts: options.sinkPorts, dir: options.dir, maxSeconds: options.maxSeconds });
+  const uas: Uas = startUas({ scenario: options.scenarios.uas, localPort: uasPort, mediaPort: await freeMediaPort(), aor: options.callee.user, sinkPorts: options.sinkPorts, dir: options.dir, maxSeconds: options.maxSeconds });
   let lastCallSeconds = 0;
   return {
-    sinkMode: 'echo',
+    sinkMode: options.sinkMode ?? 'echo',
     run: async (calls, rate, callSeconds, label) => {
       options.recordings?.mark();
       lastCallSeconds = callSeconds;
       const result = await runCalls({
         target: options.target, scenario: options.scenarios.uac, caller: options.caller, callee: options.dial,
-        localPort: await freeSipPort(), mediaPort: await freeSipPort(), rate, calls, callSeconds, dir: options.dir, label,
+        localPort: await freeSipPort(), mediaPort: await freeMediaPort(), rate, calls, callSeconds, dir: options.dir, label,
       });
       const callee = uas.errors();
       return callee.length > 0 && result.failed > 0 ? { ...result, problems: [...result.problems, `callee saw: ${callee.join('; ')}`] } : result;
@@ -137,16 +163,21 @@ export async function runSplit(scenarios: readonly string[], calls: number, rate
   };
 }
 
-/** The rtpengine peer of "the PBX answers and plays": SIPp callers -> media-server-uas.ts -> rtpengine plays. */
-export function rtpenginePlayingDriver(options: { uas: MediaServerUas; callerScenarios: readonly string[]; caller: Account; dial: string; dir: string }): Driver {
+/**
+ * The rtpengine peer of "the PBX answers and plays": SIPp callers -> media-server-uas.ts -> rtpengine plays. With
+ * `keys` off (music: nobody presses anything) the sink only listens and no key is expected.
+ */
+export function rtpenginePlayingDriver(options: { uas: MediaServerUas; callerScenarios: readonly string[]; caller: Account; dial: string; dir: string; keys?: boolean; caveat?: string }): Driver {
   const target = { host: '127.0.0.1', port: options.uas.port };
+  const keys = options.keys ?? true;
   return {
-    sinkMode: 'dtmf',
+    sinkMode: keys ? 'dtmf' : 'listen',
+    ...(options.caveat ? { caveat: options.caveat } : {}),
     run: (calls, rate, callSeconds, label) => {
       options.uas.resetCounters();
       return runSplit(options.callerScenarios, calls, rate, async (scenario, part, partRate, index) =>
         runCalls({
-          target, scenario, caller: options.caller, callee: options.dial, localPort: await freeSipPort(), mediaPort: await freeSipPort(),
+          target, scenario, caller: options.caller, callee: options.dial, localPort: await freeSipPort(), mediaPort: await freeMediaPort(),
           rate: partRate, calls: part, callSeconds, dir: options.dir, label: `${label}-${index}`,
         }),
       );
@@ -155,8 +186,8 @@ export function rtpenginePlayingDriver(options: { uas: MediaServerUas; callerSce
       const c = options.uas.counters;
       const problems = [...c.problems.entries()].map(([text, count]) => `${count}x ${text}`);
       if (c.playing < calls) problems.push(`rtpengine played to ${c.playing} of ${calls} answered calls`);
-      if (c.dtmfHeard < calls) problems.push(`rtpengine heard the key in ${c.dtmfHeard} of ${calls} calls`);
-      return { problems, notes: [`key heard in ${c.dtmfHeard}/${calls}`] };
+      if (keys && c.dtmfHeard < calls) problems.push(`rtpengine heard the key in ${c.dtmfHeard} of ${calls} calls`);
+      return { problems, notes: keys ? [`key heard in ${c.dtmfHeard}/${calls}`] : [`played to ${c.playing}/${calls}`] };
     },
     stop: async () => undefined,
   };
@@ -170,20 +201,41 @@ export const CALLGRID_KEYS_NOT_CHECKED = 'keys: not checked (no per-call key cou
  * port, each caller always from its own port in `callerPorts` (the provider's host and pr_match name them, which is
  * what makes them a carrier). The sink presses the key as for rtpengine; Callgrid cannot say yet whether it heard it.
  */
-export function callgridPlayingDriver(options: { target: Target; callerScenarios: readonly string[]; callerPorts: readonly number[]; caller: Account; dial: string; dir: string }): Driver {
+export function callgridPlayingDriver(options: CarrierCallerOptions): Driver {
+  return carrierCallerDriver({ ...options, sinkMode: 'dtmf', check: async () => ({ problems: [], notes: [CALLGRID_KEYS_NOT_CHECKED] }), caveat: CALLGRID_KEYS_NOT_CHECKED });
+}
+
+export interface CarrierCallerOptions {
+  readonly target: Target;
+  /** One SIPp caller scenario per sink port. */
+  readonly callerScenarios: readonly string[];
+  /** Each caller's fixed source port: a provider's host and pr_match name them. */
+  readonly callerPorts: readonly number[];
+  readonly caller: Account;
+  readonly dial: string;
+  readonly dir: string;
+}
+
+/**
+ * Calls from a carrier (SIPp callers each on its own fixed port) to a number the server answers or rings itself,
+ * with the server's own check of each step (`check`, after the calls; `mark`, before them).
+ */
+export function carrierCallerDriver(options: CarrierCallerOptions & { sinkMode: SinkMode; check: (calls: number) => Promise<ServerCheck>; mark?: () => Promise<void>; caveat?: string }): Driver {
   return {
-    sinkMode: 'dtmf',
-    run: (calls, rate, callSeconds, label) =>
-      runSplit(options.callerScenarios, calls, rate, async (scenario, part, partRate, index) => {
+    sinkMode: options.sinkMode,
+    run: async (calls, rate, callSeconds, label) => {
+      await options.mark?.();
+      return runSplit(options.callerScenarios, calls, rate, async (scenario, part, partRate, index) => {
         const localPort = options.callerPorts[index];
         if (localPort === undefined) throw new Error(`no source port for caller #${index + 1}`);
         return runCalls({
-          target: options.target, scenario, caller: options.caller, callee: options.dial, localPort, mediaPort: await freeSipPort(),
+          target: options.target, scenario, caller: options.caller, callee: options.dial, localPort, mediaPort: await freeMediaPort(),
           rate: partRate, calls: part, callSeconds, dir: options.dir, label: `${label}-${index}`,
         });
-      }),
-    check: async () => ({ problems: [], notes: [CALLGRID_KEYS_NOT_CHECKED] }),
+      });
+    },
+    check: options.check,
     stop: async () => undefined,
-    caveat: CALLGRID_KEYS_NOT_CHECKED,
+    ...(options.caveat ? { caveat: options.caveat } : {}),
   };
 }

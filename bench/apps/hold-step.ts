@@ -58,6 +58,7 @@ function judge(level: number, sip: CallStepResult, media: TimingReport, callSeco
     `RTP ${media.received} pkts in ${media.streams} streams (min ${media.minPerStream}/stream), lost ${loss.toFixed(3)} %` +
     `${media.sinkDrops > 0 ? ` (${media.sinkDrops} dropped at the sink's socket)` : ''}, late ${late.toFixed(3)} % (worst ${media.maxLateMs.toFixed(0)} ms, ` +
     `most ahead ${media.maxEarlyMs.toFixed(0)} ms), ${coverage.toFixed(1)} % of nominal, peak ${media.peakActive}` +
+    `${media.talkspurts > 0 ? `, ${media.talkspurts} new talkspurts (longest pause ${media.maxPauseMs.toFixed(0)} ms)` : ''}` +
     `${server.notes.length > 0 ? `; ${server.notes.join(', ')}` : ''}; ${sip.elapsedSeconds.toFixed(1)} s`;
   return { passed, line, problems };
 }

@@ -4,19 +4,16 @@
 //   INVITE -> 100, ng `offer` (caller's SDP, from-tag = caller's tag) and ng `answer` (the PBX endpoint's SDP, whose
 //   media address is a discard socket here: the endpoint only plays and listens) -> 200 with rtpengine's SDP;
 //   ACK -> ng `play media` (file, repeat-times) to the caller's tag; BYE -> 200 and ng `delete`.
+// Early mode (a ring group's music as early media): 183 with rtpengine's SDP instead of the 200 and `play media` at
+// once; the caller's CANCEL -> 200, 487 for the INVITE (resent until its ACK) and ng `delete`.
 // DTMF the caller presses reaches rtpengine, which reports it to --dtmf-log-dest (a UDP socket here), so the bench
 // counts the calls whose key the "PBX" heard.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import type { NgClient } from './ng-client.ts';
 import { replySdp } from './ng-client.ts';
+import { parseRequest as parse, responseTo, tagOf, type SipRequest as Request } from './sip-request.ts';
 import { DTMF_EVENT } from './timing-sink.ts';
-
-interface Request {
-  readonly method: string;
-  readonly headers: ReadonlyMap<string, readonly string[]>;
-  readonly body: string;
-}
 
 interface Dialog {
   readonly fromTag: string;
@@ -26,6 +23,9 @@ interface Dialog {
   timer?: NodeJS.Timeout;
   acked: boolean;
   ended: boolean;
+  /** Early mode: the INVITE, answered 487 when the caller cancels. */
+  invite?: Request;
+  cancelled?: boolean;
 }
 
 export interface UasCounters {
@@ -40,29 +40,6 @@ export interface UasCounters {
   readonly problems: Map<string, number>;
 }
 
-// A compact-form header name and its full form (RFC 3261 §7.3.3); SIPp writes full names, but be lenient.
-const COMPACT: Readonly<Record<string, string>> = { v: 'via', f: 'from', t: 'to', i: 'call-id', m: 'contact', l: 'content-length', c: 'content-type' };
-
-function parse(data: Buffer): Request | undefined {
-  const text = data.toString('utf8');
-  const split = text.search(/\r?\n\r?\n/);
-  const head = split >= 0 ? text.slice(0, split) : text;
-  const body = split >= 0 ? text.slice(split).replace(/^\r?\n\r?\n/, '') : '';
-  const [first, ...lines] = head.split(/\r?\n/);
-  const method = /^([A-Z]+) \S+ SIP\/2\.0$/.exec(first ?? '')?.[1];
-  if (!method) return undefined; // a response, or not SIP
-  const headers = new Map<string, string[]>();
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const raw = line.slice(0, colon).trim().toLowerCase();
-    const name = COMPACT[raw] ?? raw;
-    headers.set(name, [...(headers.get(name) ?? []), line.slice(colon + 1).trim()]);
-  }
-  return { method, headers, body };
-}
-
-const tagOf = (header: string | undefined) => /;\s*tag=([^;\s]+)/i.exec(header ?? '')?.[1];
 
 export class MediaServerUas {
   readonly counters: UasCounters = { answered: 0, playing: 0, deleted: 0, dtmfHeard: 0, discarded: 0, problems: new Map() };
@@ -77,6 +54,8 @@ export class MediaServerUas {
     private readonly discard: Socket,
     private readonly dtmfLog: Socket,
     private readonly prompt: { readonly file: string; readonly repeatTimes: number },
+    /** Early mode: 183 and play at once, never 200 (see the header). */
+    private readonly early: boolean,
   ) {
     sip.on('message', (data, from) => {
       try {
@@ -90,7 +69,7 @@ export class MediaServerUas {
   }
 
   /** Binds the SIP socket (given port), the discard socket and the DTMF log socket, all on 127.0.0.1. */
-  static async start(options: { sipPort: number; promptFile: string; repeatTimes: number }): Promise<MediaServerUas> {
+  static async start(options: { sipPort: number; promptFile: string; repeatTimes: number; early?: boolean }): Promise<MediaServerUas> {
     const bind = (port: number) =>
       new Promise<Socket>((resolve, reject) => {
         const socket = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
@@ -104,7 +83,7 @@ export class MediaServerUas {
         });
       });
     const [sip, discard, dtmfLog] = await Promise.all([bind(options.sipPort), bind(0), bind(0)]);
-    return new MediaServerUas(sip, discard, dtmfLog, { file: options.promptFile, repeatTimes: options.repeatTimes });
+    return new MediaServerUas(sip, discard, dtmfLog, { file: options.promptFile, repeatTimes: options.repeatTimes }, options.early ?? false);
   }
 
   useRtpengine(ng: NgClient): void {
@@ -173,8 +152,13 @@ export class MediaServerUas {
         if (dialog && !dialog.acked) {
           dialog.acked = true;
           clearTimeout(dialog.timer);
-          this.play(callId, dialog).catch(this.failed);
+          if (dialog.cancelled) this.forget(callId, dialog);
+          else this.play(callId, dialog).catch(this.failed);
         }
+        return;
+      case 'CANCEL':
+        this.respond(request, from, dialog ? '200 OK' : '481 Call/Transaction Does Not Exist');
+        if (dialog?.invite && !dialog.cancelled && !dialog.acked) this.cancel(callId, dialog, dialog.invite, from).catch(this.failed);
         return;
       case 'BYE':
         // A resent BYE (our 200 was slow) finds the ended dialog, kept a while for that, and gets its 200 again.
@@ -211,27 +195,52 @@ export class MediaServerUas {
       const answered = await this.ng.request('answer', { 'call-id': callId, 'from-tag': fromTag, 'to-tag': dialog.toTag, sdp: endpoint, replace });
       if (dialog.ended) return;
       this.counters.answered++;
+      if (this.early) {
+        // Resent on each INVITE retransmission (onMessage) until the CANCEL: no reliable provisionals here.
+        dialog.invite = request;
+        dialog.last = this.respond(request, from, '183 Session Progress', replySdp(answered), dialog.toTag);
+        await this.play(callId, dialog);
+        return;
+      }
       dialog.last = this.respond(request, from, '200 OK', replySdp(answered), dialog.toTag);
-      // Resend the 200 at T1, 2*T1, ... capped at T2, until the ACK (§13.3.1.4); give up after 64*T1.
-      let interval = 500;
-      let spent = 0;
-      const resend = () => {
-        if (dialog.acked || dialog.ended || !dialog.last) return;
-        if (spent >= 32_000) {
-          this.problem('no ACK for the 200');
-          return;
-        }
-        this.sip.send(dialog.last, from.port, from.address);
-        spent += interval;
-        interval = Math.min(interval * 2, 4000);
-        dialog.timer = setTimeout(resend, interval);
-      };
-      dialog.timer = setTimeout(resend, interval);
+      this.resendUntilAck(dialog, from, '200');
     } catch (error) {
       this.problem((error as Error).message);
       dialog.last = this.respond(request, from, '500 Server Internal Error', undefined, dialog.toTag);
       this.dialogs.delete(callId);
       void this.ngClient?.request('delete', { 'call-id': callId }).catch(() => undefined);
+    }
+  }
+
+  /** Resends the last final response at T1, 2*T1, ... capped at T2, until the ACK (§13.3.1.4, §17.2.1); gives up after 64*T1. */
+  private resendUntilAck(dialog: Dialog, to: RemoteInfo, what: string): void {
+    let interval = 500;
+    let spent = 0;
+    const resend = () => {
+      if (dialog.acked || !dialog.last) return;
+      if (spent >= 32_000) {
+        this.problem(`no ACK for the ${what}`);
+        return;
+      }
+      this.sip.send(dialog.last, to.port, to.address);
+      spent += interval;
+      interval = Math.min(interval * 2, 4000);
+      dialog.timer = setTimeout(resend, interval);
+    };
+    dialog.timer = setTimeout(resend, interval);
+  }
+
+  /** Early mode: the caller gave up; its INVITE gets 487 (resent until the ACK) and rtpengine forgets the call. */
+  private async cancel(callId: string, dialog: Dialog, invite: Request, from: RemoteInfo): Promise<void> {
+    dialog.cancelled = true;
+    dialog.ended = true;
+    dialog.last = this.respond(invite, from, '487 Request Terminated', undefined, dialog.toTag);
+    this.resendUntilAck(dialog, from, '487');
+    try {
+      await this.ng.request('delete', { 'call-id': callId });
+      this.counters.deleted++;
+    } catch (error) {
+      this.problem((error as Error).message);
     }
   }
 
@@ -249,9 +258,7 @@ export class MediaServerUas {
   private async end(callId: string, dialog: Dialog): Promise<void> {
     dialog.ended = true;
     clearTimeout(dialog.timer);
-    // Forgotten after 64*T1, when no retransmission of the BYE can come any more.
-    dialog.timer = setTimeout(() => this.dialogs.delete(callId), 32_000);
-    dialog.timer.unref();
+    this.forget(callId, dialog);
     try {
       await this.ng.request('delete', { 'call-id': callId });
       this.counters.deleted++;
@@ -260,26 +267,16 @@ export class MediaServerUas {
     }
   }
 
+  /** Forgotten after 64*T1, when no retransmission of the BYE (or the INVITE) can come any more. */
+  private forget(callId: string, dialog: Dialog): void {
+    dialog.timer = setTimeout(() => this.dialogs.delete(callId), 32_000);
+    dialog.timer.unref();
+  }
+
   /** Sends a response built from the request (Via, From, To (+ tag), Call-ID, CSeq); returns it for resending. */
   private respond(request: Request, to: RemoteInfo, status: string, sdp?: string, toTag?: string): Buffer {
-    const header = (name: string) => request.headers.get(name) ?? [];
-    const toHeader = header('to')[0] ?? '';
-    const lines = [
-      `SIP/2.0 ${status}`,
-      ...header('via').map((via) => `Via: ${via}`),
-      `From: ${header('from')[0] ?? ''}`,
-      `To: ${toTag && !tagOf(toHeader) && !status.startsWith('100') ? `${toHeader};tag=${toTag}` : toHeader}`,
-      `Call-ID: ${header('call-id')[0] ?? ''}`,
-      `CSeq: ${header('cseq')[0] ?? ''}`,
-      ...header('record-route').map((route) => `Record-Route: ${route}`),
-      ...(status.startsWith('200') && request.method === 'INVITE' ? [`Contact: <sip:pbx@127.0.0.1:${this.port}>`] : []),
-      'Server: callgrid-bench-rtpengine-pbx',
-      ...(sdp ? ['Content-Type: application/sdp'] : []),
-      `Content-Length: ${Buffer.byteLength(sdp ?? '')}`,
-      '',
-      sdp ?? '',
-    ];
-    const packet = Buffer.from(lines.join('\r\n'), 'utf8');
+    const contact = status.startsWith('200') && request.method === 'INVITE' ? `<sip:pbx@127.0.0.1:${this.port}>` : undefined;
+    const packet = responseTo(request, status, { ...(sdp ? { sdp } : {}), ...(toTag ? { toTag } : {}), ...(contact ? { contact } : {}) });
     this.sip.send(packet, to.port, to.address);
     return packet;
   }

@@ -1,22 +1,26 @@
 // The media end of the apps bench: UDP sockets in forked processes (one port each) that a call's SDP names, so the
 // server under test sends its RTP here. Per stream (source port + SSRC) it counts packets, loss from sequence numbers
 // (RFC 3550 A.3, as bench/calls/rtp-sink.ts) and lateness: a packet is late when it arrives more than LATE_MS after
-// its schedule, first-packet arrival + (timestamp - first timestamp) / 8 ms (8 kHz G.711). Two modes per step:
+// its schedule, first-packet arrival + (timestamp - first timestamp) / 8 ms (8 kHz G.711). A packet with the marker
+// bit starts a new talkspurt (RFC 3551 §4.1: a menu's prompt cut by a key, then the choice's message), where a
+// receiver re-syncs its playout: the schedule starts again there, and the pause the timestamps did not cover is
+// reported on its own (longest pause), not as lateness of the rest of the stream. Modes per step:
 // - echo: every packet goes back to where it came from (a talking callee, as bench/calls' sink), for relayed calls;
 // - dtmf: no echo; once a stream has run DTMF_AFTER packets the sink presses one key back at its source (RFC 4733
-//   events, payload type 101), the little a caller sends to a PBX that plays a prompt and listens for keys.
+//   events, payload type 101), the little a caller sends to a PBX that plays a prompt and listens for keys;
+// - listen: nothing goes back (a caller hearing music while its call rings, a party on hold).
 import { fork, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { SinkReport } from '../calls/rtp-sink.ts';
+import { DTMF_PAYLOAD_TYPE, dtmfPacket, socketDrops } from './sink-packets.ts';
 
 export const LATE_MS = 40;
 /** The key pressed per stream in dtmf mode, and when: after half a second of the prompt. */
 export const DTMF_EVENT = 5;
 const DTMF_AFTER = 25;
-export const DTMF_PAYLOAD_TYPE = 101;
+export { DTMF_PAYLOAD_TYPE };
 
 export interface TimingReport extends SinkReport {
   /** Packets more than LATE_MS behind their timestamp schedule. */
@@ -29,9 +33,12 @@ export interface TimingReport extends SinkReport {
   readonly minPerStream: number;
   /** Streams the sink pressed a key on (dtmf mode). */
   readonly dtmfSent: number;
+  /** Talkspurts after a stream's first (marker bit), and the longest pause before one beyond its timestamps, ms. */
+  readonly talkspurts: number;
+  readonly maxPauseMs: number;
 }
 
-export type SinkMode = 'echo' | 'dtmf';
+export type SinkMode = 'echo' | 'dtmf' | 'listen';
 
 type Request = { readonly id: number; readonly cmd: 'reset'; readonly mode: SinkMode } | { readonly id: number; readonly cmd: 'report' };
 type Reply = { readonly id: number; readonly report?: TimingReport; readonly port?: number };
@@ -123,12 +130,13 @@ export class TimingSink {
 
   async report(): Promise<TimingReport> {
     const replies = await Promise.all(this.processes.map((one) => one.ask({ cmd: 'report' })));
-    const total = { streams: 0, sources: 0, received: 0, expected: 0, lost: 0, peakActive: 0, malformed: 0, sinkDrops: 0, late: 0, maxLateMs: 0, maxEarlyMs: 0, minPerStream: Number.POSITIVE_INFINITY, dtmfSent: 0 };
+    const total = { streams: 0, sources: 0, received: 0, expected: 0, lost: 0, peakActive: 0, malformed: 0, sinkDrops: 0, late: 0, maxLateMs: 0, maxEarlyMs: 0, minPerStream: Number.POSITIVE_INFINITY, dtmfSent: 0, talkspurts: 0, maxPauseMs: 0 };
     for (const reply of replies) {
       const report = reply.report;
       if (!report) throw new Error('the RTP sink sent no report');
-      for (const key of ['streams', 'sources', 'received', 'expected', 'lost', 'peakActive', 'malformed', 'sinkDrops', 'late', 'dtmfSent'] as const) total[key] += report[key];
+      for (const key of ['streams', 'sources', 'received', 'expected', 'lost', 'peakActive', 'malformed', 'sinkDrops', 'late', 'dtmfSent', 'talkspurts'] as const) total[key] += report[key];
       total.maxLateMs = Math.max(total.maxLateMs, report.maxLateMs);
+      total.maxPauseMs = Math.max(total.maxPauseMs, report.maxPauseMs);
       total.maxEarlyMs = Math.max(total.maxEarlyMs, report.maxEarlyMs);
       if (report.streams > 0) total.minPerStream = Math.min(total.minPerStream, report.minPerStream);
     }
@@ -157,34 +165,6 @@ interface Stream {
   dtmfSent: boolean;
 }
 
-/** Kernel drops at the socket bound to 127.0.0.1:port, as bench/calls' sink reads them. */
-function socketDrops(port: number): number {
-  try {
-    const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-    for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n')) {
-      const fields = line.trim().split(/\s+/);
-      if (fields[1] === local) return Number(fields[fields.length - 1]) || 0;
-    }
-  } catch {
-    // not Linux
-  }
-  return 0;
-}
-
-/** One RFC 4733 event packet: `key`, end bit, duration in timestamp units (RFC 4733 §2.3). */
-function dtmfPacket(ssrc: number, seq: number, timestamp: number, key: number, end: boolean, duration: number, marker: boolean): Buffer {
-  const packet = Buffer.alloc(16);
-  packet[0] = 0x80;
-  packet[1] = (marker ? 0x80 : 0) | DTMF_PAYLOAD_TYPE;
-  packet.writeUInt16BE(seq & 0xffff, 2);
-  packet.writeUInt32BE(timestamp >>> 0, 4);
-  packet.writeUInt32BE(ssrc >>> 0, 8);
-  packet[12] = key;
-  packet[13] = (end ? 0x80 : 0) | 10; // volume -10 dBm0
-  packet.writeUInt16BE(duration, 14);
-  return packet;
-}
-
 function runSink(): void {
   const socket = createSocket({ type: 'udp4', recvBufferSize: 8 * 1024 * 1024, sendBufferSize: 8 * 1024 * 1024 });
   let streams = new Map<number, Stream>();
@@ -197,6 +177,8 @@ function runSink(): void {
   let peakActive = 0;
   let dropsBase = 0;
   let dtmfSent = 0;
+  let talkspurts = 0;
+  let maxPauseMs = 0;
   const port = () => socket.address().port;
 
   /** The key pressed back at a stream's source: start, two updates, then the end packet three times (§2.5.1.4). */
@@ -239,7 +221,14 @@ function runSink(): void {
     // The 32-bit timestamp extended by its signed step from the last packet, so a wrap or a reordered packet lands right.
     stream.tsExtended += (timestamp - stream.lastTs) | 0;
     stream.lastTs = timestamp;
-    const behind = now - (stream.firstAt + (stream.tsExtended - stream.firstTs) / 8);
+    let behind = now - (stream.firstAt + (stream.tsExtended - stream.firstTs) / 8);
+    if (((packet[1] ?? 0) & 0x80) !== 0) {
+      talkspurts++;
+      if (behind > maxPauseMs) maxPauseMs = behind;
+      stream.firstAt = now;
+      stream.firstTs = stream.tsExtended;
+      behind = 0;
+    }
     if (behind > LATE_MS) late++;
     if (behind > maxLateMs) maxLateMs = behind;
     if (-behind > maxEarlyMs) maxEarlyMs = -behind;
@@ -268,6 +257,8 @@ function runSink(): void {
       maxEarlyMs = 0;
       peakActive = 0;
       dtmfSent = 0;
+      talkspurts = 0;
+      maxPauseMs = 0;
       dropsBase = socketDrops(port());
       process.send?.({ id: request.id } satisfies Reply);
       return;
@@ -297,6 +288,8 @@ function runSink(): void {
       maxEarlyMs,
       minPerStream: streams.size > 0 ? minPerStream : 0,
       dtmfSent,
+      talkspurts,
+      maxPauseMs,
     };
     process.send?.({ id: request.id, report } satisfies Reply);
   });

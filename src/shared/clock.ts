@@ -52,7 +52,8 @@ export class FakeClock implements Clock {
       const next = this.timers.filter((t) => t.due <= target).sort((a, b) => a.due - b.due || a.seq - b.seq)[0];
       if (!next) break;
       this.timers = this.timers.filter((t) => t !== next);
-      this.current = next.due;
+      // A timer already overdue (the time was set past it) fires now: time never runs backwards.
+      this.current = Math.max(this.current, next.due);
       next.callback();
     }
     this.current = target;

@@ -237,3 +237,23 @@ test('closing the session stops its playback; a play on a closed session is an e
   assert.deepEqual(late, { reason: 'error', error: 'relay session is closed', framesSent: 0 });
   assert.equal(clock.pendingTimers(), 0, 'no timer left');
 });
+
+test("a stall of the relay's thread: the frames skipped move the timestamp on and the next packet is marked", async () => {
+  const { clock, relay, side, phone } = await rig();
+  const done = side.play({ items: [{ kind: 'silence', ms: 60_000 }], format: PCMU });
+  await started(relay);
+  clock.advance(40); // frames at 0, 20, 40 ms
+  await heard(phone, 3);
+  // The thread is busy for a second: the media clock's timer runs that late and re-anchors its schedule.
+  clock.set(new Date(clock.now().getTime() + 1000));
+  clock.advance(0);
+  const packets = await heard(phone, 4);
+  const [, , third, fourth] = packets;
+  assert.ok(third && fourth);
+  assert.equal(fourth.sequenceNumber, (third.sequenceNumber + 1) & 0xffff, 'no packet is invented');
+  assert.equal(fourth.marker, true, 'a new talkspurt');
+  const gap = (fourth.timestamp - third.timestamp) >>> 0;
+  assert.ok(gap >= 160 * 50, `the timestamp moved on by the second that passed (moved ${gap})`);
+  side.stopPlayback();
+  assert.equal((await done).reason, 'stopped');
+});

@@ -9,6 +9,13 @@ import type { DtmfListener, DtmfMethod, PlaybackEnd, PlayRequest, RelayTone } fr
 import { SidePlayback, type PlaybackHost, type PlaybackOutput } from './side-playback.ts';
 
 const RTP_HEADER_BYTES = 12;
+/** 20 ms frames; a frame due this much later than the last one sent follows a pause in the stream. */
+const FRAME_MS = 20;
+/**
+ * A pause longer than this is not a stall but a new playback after idle time: its timestamps simply go on (the
+ * restamper or the far end treats it as a new talkspurt anyway).
+ */
+const MAX_GAP_FRAMES = 250;
 
 export class SidePlayer implements PlaybackOutput {
   onDtmf: DtmfListener | undefined = undefined;
@@ -20,6 +27,8 @@ export class SidePlayer implements PlaybackOutput {
   private readonly ssrc = randomBytes(4).readUInt32BE(0);
   private sequence = randomBytes(2).readUInt16BE(0);
   private timestamp = randomBytes(4).readUInt32BE(0);
+  /** When the last frame sent was due (the media clock's time line), to see frames the clock skipped in a stall. */
+  private lastDueMs: number | undefined = undefined;
   private isClosed = false;
 
   constructor(
@@ -96,6 +105,15 @@ export class SidePlayer implements PlaybackOutput {
       // the first one after the key as a new talkspurt, since another source spoke in between.
       this.counters.mutedByDtmf++;
       return false;
+    }
+    // Frames the media clock skipped (its thread stalled, or a key had the stream) are time that passed: the
+    // timestamp moves on by them and the packet opens a new talkspurt, so the phone's jitter buffer re-syncs instead
+    // of hearing every later frame that much late (RFC 3550 §5.1, RFC 3551 §4.1).
+    const skipped = this.lastDueMs === undefined ? 0 : Math.round((dueMs - this.lastDueMs) / FRAME_MS) - 1;
+    this.lastDueMs = dueMs;
+    if (skipped > 0 && skipped <= MAX_GAP_FRAMES) {
+      this.timestamp = (this.timestamp + skipped * payload.length) >>> 0;
+      marker = true;
     }
     // A new buffer per packet: the socket reads it after send() returns, and the payload may be a shared view.
     const packet = Buffer.allocUnsafe(RTP_HEADER_BYTES + payload.length);
