@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       sipRealm: 'callgrid',
       sipDomains: [],
       sipDigestAlgorithms: ['MD5'],
+      sipDigestUriStrict: false,
       sipNonceSecret: undefined,
       sipMinExpiresSeconds: 60,
       sipMaxExpiresSeconds: 3600,
@@ -80,6 +81,7 @@ describe('loadConfig', () => {
       authFailureWindowSeconds: 60,
       authBanSeconds: 300,
       shutdownTimeoutSeconds: 10,
+      drainSeconds: 300,
     });
   });
 
@@ -100,6 +102,7 @@ describe('loadConfig', () => {
         CALLGRID_AUTH_FAILURE_WINDOW_SECONDS: '30',
         CALLGRID_AUTH_BAN_SECONDS: '600',
         CALLGRID_SHUTDOWN_TIMEOUT_SECONDS: '3',
+        CALLGRID_DRAIN_SECONDS: '45',
       },
       cwd,
     );
@@ -118,6 +121,7 @@ describe('loadConfig', () => {
     assert.equal(config.authFailureWindowSeconds, 30);
     assert.equal(config.authBanSeconds, 600);
     assert.equal(config.shutdownTimeoutSeconds, 3);
+    assert.equal(config.drainSeconds, 45);
   });
 
   test('an explicit public URL is kept; a wildcard host gives localhost in the default one', () => {
@@ -247,4 +251,13 @@ test('SIP lists come as comma lists in the environment; bad values name the vari
   assert.deepEqual(config.sipDigestAlgorithms, ['MD5', 'SHA-256']);
   assert.throws(() => loadConfig({ CALLGRID_SIP_DIGEST_ALGORITHMS: 'SHA-1' }, '/tmp'), /CALLGRID_SIP_DIGEST_ALGORITHMS/);
   assert.throws(() => loadConfig({ CALLGRID_SIP_REALM: 'has space' }, '/tmp'), /CALLGRID_SIP_REALM/);
+});
+
+test('CALLGRID_SIP_DIGEST_URI_STRICT takes true/false words or a JSON boolean; anything else names the variable', () => {
+  assert.equal(loadConfig({ CALLGRID_SIP_DIGEST_URI_STRICT: 'true' }, '/tmp').sipDigestUriStrict, true);
+  assert.equal(loadConfig({ CALLGRID_SIP_DIGEST_URI_STRICT: 'no' }, '/tmp').sipDigestUriStrict, false);
+  const cwd = workDir();
+  writeFileSync(join(cwd, 'callgrid.json'), JSON.stringify({ sipDigestUriStrict: true }));
+  assert.equal(loadConfig({}, cwd).sipDigestUriStrict, true);
+  assert.throws(() => loadConfig({ CALLGRID_SIP_DIGEST_URI_STRICT: 'maybe' }, '/tmp'), invalidConfig('CALLGRID_SIP_DIGEST_URI_STRICT', 'expected true or false'));
 });

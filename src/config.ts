@@ -10,6 +10,8 @@ const port = z.coerce.number({ error: 'expected a port 0-65535' }).int('expected
 // A comma-separated list in the environment, or a JSON array in the config file.
 const list = z.union([z.array(z.string().trim().min(1)), z.string().transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))]);
 const seconds = z.coerce.number().int('expected a whole number of seconds').min(0, 'expected 0 or more');
+// true/false (also 1/0, yes/no, on/off) in the environment, or a JSON boolean in the config file.
+const flag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], 'expected true or false').transform((text) => ['true', '1', 'yes', 'on'].includes(text))], { error: 'expected true or false' });
 
 /** Each setting with its environment variable and default. */
 const SETTINGS = {
@@ -20,6 +22,8 @@ const SETTINGS = {
   sipWsPort: { env: 'CALLGRID_SIP_WS_PORT', schema: port, fallback: undefined },
   sipRealm: { env: 'CALLGRID_SIP_REALM', schema: z.string().regex(/^[^"\\\s]{1,128}$/, 'expected a realm without quotes, backslashes or spaces'), fallback: 'callgrid' },
   sipDomains: { env: 'CALLGRID_SIP_DOMAINS', schema: list, fallback: [] as readonly string[] },
+  // Refuse (400) digest credentials whose uri is not the Request-URI; off by default, as Kamailio, Asterisk and FreeSWITCH.
+  sipDigestUriStrict: { env: 'CALLGRID_SIP_DIGEST_URI_STRICT', schema: flag, fallback: false },
   sipNonceSecret: { env: 'CALLGRID_SIP_NONCE_SECRET', schema: z.string().min(16, 'expected at least 16 characters'), fallback: undefined },
   sipDigestAlgorithms: { env: 'CALLGRID_SIP_DIGEST_ALGORITHMS', schema: list.pipe(z.array(z.enum(['MD5', 'SHA-256'], 'expected MD5 and/or SHA-256')).min(1, 'expected MD5 and/or SHA-256')), fallback: ['MD5'] as ReadonlyArray<'MD5' | 'SHA-256'> },
   sipMinExpiresSeconds: { env: 'CALLGRID_SIP_MIN_EXPIRES', schema: seconds, fallback: 60 },
@@ -72,6 +76,8 @@ const SETTINGS = {
   authFailureWindowSeconds: { env: 'CALLGRID_AUTH_FAILURE_WINDOW_SECONDS', schema: seconds, fallback: 60 },
   authBanSeconds: { env: 'CALLGRID_AUTH_BAN_SECONDS', schema: seconds, fallback: 300 },
   shutdownTimeoutSeconds: { env: 'CALLGRID_SHUTDOWN_TIMEOUT_SECONDS', schema: seconds, fallback: 10 },
+  // SIGTERM / `callgrid drain`: how long calls in progress may go on before the rest are hung up and the node exits.
+  drainSeconds: { env: 'CALLGRID_DRAIN_SECONDS', schema: seconds, fallback: 300 },
 } as const;
 
 type Settings = typeof SETTINGS;

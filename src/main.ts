@@ -10,7 +10,8 @@ import { createApp, createHttpListener } from './api/index.ts';
 import type { Config } from './config.ts';
 import { MediaRelay, ThreadedMediaRelay, type MediaRelayControl } from './media/index.ts';
 import { SystemPrompts } from './media/index.ts';
-import { CdrWriter, ChannelRegistry, PbxNode, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreDisaDirectory, StoreFeatureActions, StoreFollowMeDirectory, StoreHuntlistDirectory, StoreIvrDirectory, StoreMohDirectory, StoreRecordingSettings, StoreRoutingDirectory, StoreTrunkDirectory, storeRoutingStepPorts } from './pbx/index.ts';
+import { CdrWriter, ChannelRegistry, NodeDrainer, PbxNode, SettlingCdrSink, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreDisaDirectory, StoreFeatureActions, StoreFollowMeDirectory, StoreHuntlistDirectory, StoreIdentitySettings, StoreIvrDirectory, StoreMohDirectory, StoreRecordingSettings, StoreRoutingDirectory, StoreTrunkDirectory, storeRoutingStepPorts } from './pbx/index.ts';
+import { StoreMessageStore } from './pbx/messaging/index.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
 import { createLogger, systemClock, type Clock, type Logger } from './shared/index.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -23,6 +24,8 @@ export interface Runtime {
   /** The live call registry of this node (filled by the B2BUA). */
   readonly channels: ChannelRegistry;
   readonly app: Hono;
+  /** What /healthz tells: set while the node drains. */
+  readonly health: { draining: boolean };
   /** Migrations applied by this start (empty when the schema was up to date). */
   readonly migrated: readonly string[];
   close(): Promise<void>;
@@ -50,8 +53,9 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       media: { dataDir: config.dataDir },
     },
   );
-  const app = createApp(services, { logger });
-  return { config, logger, store, services, channels, app, migrated, close: () => store.close() };
+  const health = { draining: false };
+  const app = createApp(services, { logger, health });
+  return { config, logger, store, services, channels, app, health, migrated, close: () => store.close() };
 }
 
 export interface RunningServer {
@@ -59,7 +63,15 @@ export interface RunningServer {
   readonly url: string;
   /** Keys made by this start, when it was the first one. */
   readonly firstStart: FirstStartCredentials | undefined;
+  /** Where SIP really listens: each transport's bound address and port (the banner tells these). */
+  readonly sipListeners: ReadonlyArray<{ readonly protocol: string; readonly address: string; readonly port: number }>;
+  /** Ends every call and stops (also ends a drain in progress at once). */
   stop(): Promise<void>;
+  /**
+   * Refuses new calls, lets those in progress end within CALLGRID_DRAIN_SECONDS (the rest are hung up), then stops
+   * as stop() does. Resolves once stopped.
+   */
+  drain(): Promise<void>;
 }
 
 export async function startServer(config: Config): Promise<RunningServer> {
@@ -68,7 +80,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   if (firstStart) writeCredentials(config, firstStart);
 
   const relay = createRelay(config, runtime.logger);
-  const sip = await startSip(config, runtime, relay);
+  // CDR rows of calls ended at shutdown are written before the store closes.
+  const cdrSink = new SettlingCdrSink(runtime.store.cdrs);
+  const sip = await startSip(config, runtime, relay, cdrSink);
+  const drainer = new NodeDrainer(sip.b2bua, runtime.logger);
   runtime.services.peers.attach(sip);
   runtime.services.calls.attach(sip.b2bua);
   runtime.services.blf.attach(sip.presence.tracker);
@@ -82,6 +97,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      drainer.interrupt();
       runtime.logger.info('shutting down: no new connections, finishing requests in flight');
       await closeServer(server, config.shutdownTimeoutSeconds * 1000);
       runtime.services.peers.attach(undefined);
@@ -89,11 +105,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
       runtime.services.blf.attach(undefined);
       runtime.services.flows.attach(undefined);
       await sip.stop();
+      await cdrSink.settled(config.shutdownTimeoutSeconds * 1000);
       await relay.close();
       await runtime.close();
       runtime.logger.info('stopped');
     })());
-  return { runtime, url, firstStart, stop };
+  const sipListeners = (['udp', 'tcp', 'tls', 'ws', 'wss'] as const).flatMap((protocol) => sip.stack.localEndpoint(protocol) ?? []);
+  const drain = async () => {
+    runtime.health.draining = true;
+    await drainer.run(config.drainSeconds * 1000);
+    await stop();
+  };
+  return { runtime, url, firstStart, sipListeners, stop, drain };
 }
 
 /** The node's SIP side on CALLGRID_SIP_HOST:CALLGRID_SIP_PORT (UDP and TCP), with store-backed accounts and bindings. */
@@ -112,18 +135,19 @@ function createRelay(config: Config, logger: Logger): MediaRelayControl {
   return config.rtpThread === 'worker' ? new ThreadedMediaRelay({ ...options, logLevel: config.logLevel }) : MediaRelay.create({ ...options, clock: systemClock });
 }
 
-async function startSip(config: Config, runtime: Runtime, relay: MediaRelayControl): Promise<PbxNode> {
+async function startSip(config: Config, runtime: Runtime, relay: MediaRelayControl, cdrSink: SettlingCdrSink): Promise<PbxNode> {
   const directory = new StoreAccountDirectory(runtime.store, systemClock, { realm: config.sipRealm, domains: config.sipDomains, tenantCacheMs: config.lookupCacheSeconds * 1000 });
   const bindings = new StoreBindingStore(runtime.store.registrations);
   const featureActions = new StoreFeatureActions(runtime.store, systemClock, { flows: runtime.services.flows });
   const routing = new StoreRoutingDirectory(runtime.store);
   const calls = {
     directory: new StoreCallDirectory(runtime.store, bindings, systemClock, config.lookupCacheSeconds * 1000),
+    identities: new StoreIdentitySettings(runtime.store),
     routing,
     carriers: new StoreCarrierDirectory(runtime.store, systemClock, config.lookupCacheSeconds * 1000),
     channels: runtime.channels,
     relay,
-    cdrs: new CdrWriter(runtime.store.cdrs, runtime.logger),
+    cdrs: new CdrWriter(cdrSink, runtime.logger),
     featureCodes: { actions: featureActions, directory: featureActions },
     mediaFiles: runtime.services.media,
     ivrs: new StoreIvrDirectory(runtime.store),
@@ -138,7 +162,7 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
     routingSteps: storeRoutingStepPorts(runtime.store),
   };
   const node = await PbxNode.start(
-    { accounts: directory, domains: directory, bindings, clock: systemClock, logger: runtime.logger, calls, flows: runtime.services.blf, trunks: new StoreTrunkDirectory(runtime.store) },
+    { accounts: directory, domains: directory, bindings, clock: systemClock, logger: runtime.logger, calls, flows: runtime.services.blf, trunks: new StoreTrunkDirectory(runtime.store), messages: new StoreMessageStore(runtime.store) },
     {
       nodeName: config.nodeName,
       host: config.sipHost,
@@ -147,6 +171,7 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
       realm: config.sipRealm,
       nonceSecret: config.sipNonceSecret ?? nonceSecret(config.dataDir),
       digestAlgorithms: config.sipDigestAlgorithms,
+      digestUriStrict: config.sipDigestUriStrict,
       limits: { minExpires: config.sipMinExpiresSeconds, maxExpires: config.sipMaxExpiresSeconds, maxContacts: config.sipMaxContacts },
       qualifyIntervalMs: config.sipQualifySeconds * 1000,
       ban: { maxFailures: config.sipBanFailures, windowMs: config.sipBanWindowSeconds * 1000, banMs: config.sipBanSeconds * 1000, trusted: config.sipTrustedNetworks },

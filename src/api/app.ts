@@ -1,10 +1,11 @@
-// The HTTP edge: MiRTA's proxyapi.php and openapi.php at their known paths, a health check, and
-// the single place where unexpected errors become a response.
+// The HTTP edge: MiRTA's proxyapi.php and openapi.php at their known paths, a health check, and the server's
+// own answers (no such path, a method refused, an unexpected error), all through the error funnel.
 import { Hono, type Context } from 'hono';
-import type { Logger } from '../shared/index.ts';
+import { PbxError, type Logger } from '../shared/index.ts';
 import type { Services } from '../services/index.ts';
 import { proxyApiEndpoint } from './proxyapi/endpoint.ts';
 import { honoRequest } from './proxyapi/hono-request.ts';
+import { knownError, methodNotAllowed, plainAnswer, type EdgeAnswer } from './error-answers.ts';
 import { logUrl } from './log-url.ts';
 import { mountOpenApi } from './openapi/mount.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, MAX_FORM_BYTES } from './request-body.ts';
@@ -15,7 +16,12 @@ export interface AppOptions {
   readonly logger: Logger;
   /** Largest multipart body accepted: the upload form (media, fax). Other bodies: MAX_FORM_BYTES. */
   readonly maxBodyBytes?: number;
+  /** The node's state for /healthz: draining (shutting down) answers 503 so a load balancer stops sending. */
+  readonly health?: { readonly draining: boolean };
 }
+
+const send = (c: Context, answer: EdgeAnswer) => c.body(answer.body, answer.status as 200, answer.headers);
+const proxyApiMethodRefused = (method: string): EdgeAnswer => plainAnswer(methodNotAllowed(`Method ${method} not allowed; use GET or POST`, ['GET', 'POST']));
 
 export function createApp(services: Services, options: AppOptions): Hono {
   const app = new Hono();
@@ -36,23 +42,26 @@ export function createApp(services: Services, options: AppOptions): Hono {
   const endpoint = proxyApiEndpoint(services, logger);
   const proxyApi = async (c: Context) => {
     // Hono routes HEAD to GET handlers; a HEAD must never run a reqtype (BALANCE would write).
-    if (c.req.method === 'HEAD') return c.text('Method HEAD not allowed; use GET or POST\n', 405, { Allow: 'GET, POST', 'X-Callgrid-Error': 'method_not_allowed' });
+    if (c.req.method === 'HEAD') return send(c, proxyApiMethodRefused('HEAD'));
     const answer = await endpoint(honoRequest(c, formLimits));
     return c.body(answer.body, answer.status, answer.headers);
   };
   for (const path of PROXYAPI_PATHS) {
     app.get(path, proxyApi);
     app.post(path, proxyApi);
-    app.all(path, (c) => c.text(`Method ${c.req.method} not allowed; use GET or POST\n`, 405, { Allow: 'GET, POST', 'X-Callgrid-Error': 'method_not_allowed' }));
+    app.all(path, (c) => send(c, proxyApiMethodRefused(c.req.method)));
   }
   // openapi.php (spec §5): the JSON REST endpoint and its OpenAPI document.
   mountOpenApi(app, services, logger);
-  app.get('/healthz', (c) => c.json({ status: 'ok', node: services.system.nodeName }));
+  app.get('/healthz', (c) =>
+    options.health?.draining ? c.json({ status: 'draining', node: services.system.nodeName }, 503) : c.json({ status: 'ok', node: services.system.nodeName }),
+  );
 
-  app.notFound((c) => c.text(`No such endpoint ${c.req.path}; the API is at ${PROXYAPI_PATHS[0]}\n`, 404, { 'X-Callgrid-Error': 'not_found' }));
+  app.notFound((c) => send(c, plainAnswer(new PbxError('not_found', `No such endpoint ${c.req.path}; the API is at ${PROXYAPI_PATHS[0]}`))));
+  // Hono's one error handler: the endpoints answer their own errors, so what arrives here was not expected.
   app.onError((error, c) => {
     logger.error({ err: error, url: logUrl(c.req.url, (name) => c.req.header(name)) }, 'unhandled request error');
-    return c.text('Internal error\n', 500, { 'X-Callgrid-Error': 'internal' });
+    return send(c, plainAnswer(knownError(error, () => undefined)));
   });
   return app;
 }

@@ -6,6 +6,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Logger } from '../shared/index.ts';
+import { knownError, plainAnswer } from './error-answers.ts';
 import { logUrl } from './log-url.ts';
 import type { Services } from '../services/index.ts';
 import { PROXYAPI_PATHS } from './app.ts';
@@ -34,8 +35,10 @@ export function createHttpListener(app: Hono, services: Services, logger: Logger
     if (request.method === 'GET' && FAST_PATHS.has(query < 0 ? url : url.slice(0, query))) {
       fast(request, response, url).catch((error: unknown) => {
         logger.error({ err: error, url: logUrl(url, (name) => headerOf(request, name)) }, 'unhandled request error');
-        if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain; charset=UTF-8', 'X-Callgrid-Error': 'internal' });
-        response.end('Internal error\n');
+        // The same answer as Hono's error handler (app.ts) gives.
+        const answer = plainAnswer(knownError(error, () => undefined));
+        if (!response.headersSent) response.writeHead(answer.status, answer.headers);
+        response.end(answer.body);
       });
       return;
     }

@@ -1,6 +1,8 @@
 // The `callgrid` command.
 import { Command } from 'commander';
 import { adminCommands } from './commands/admin.ts';
+import { backupCommands } from './commands/backup.ts';
+import { drainCommand } from './commands/drain.ts';
 import { startCommand } from './commands/start.ts';
 import { fail } from './output.ts';
 
@@ -10,6 +12,8 @@ const program = new Command('callgrid')
 
 program.command('start').description('run the PBX (HTTP API; settings from callgrid.json and CALLGRID_* variables)').action(startCommand);
 adminCommands(program);
+backupCommands(program);
+drainCommand(program);
 
 program.exitOverride((error) => process.exit(error.exitCode));
 program.parseAsync(process.argv).catch(fail);

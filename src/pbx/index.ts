@@ -4,6 +4,7 @@ export type { CallOriginator, OriginateOutcome, OriginateRequest } from './calls
 export type { CallDirectory, ExtensionTarget } from './calls/call-ports.ts';
 export { B2bua } from './calls/b2bua.ts';
 export { StoreCallDirectory } from './calls/store-call-directory.ts';
+export { StoreIdentitySettings } from './calls/store-identity-settings.ts';
 export { StoreRecordingSettings } from './calls/store-recording-settings.ts';
 export { StoreCarrierDirectory, type CarrierDirectory } from './calls/carrier-directory.ts';
 export { StoreRoutingDirectory } from './dialplan/index.ts';
@@ -38,6 +39,8 @@ export {
   type SipDomainPolicy,
 } from './registrar/index.ts';
 export { PbxNode, type PbxNodeOptions, type PbxNodePorts } from './pbx-node.ts';
+export { NodeDrainer, DRAIN_LIMIT_CAUSE, type DrainEnd, type DrainableCalls } from './drain.ts';
+export { SettlingCdrSink } from './drain-cdr-sink.ts';
 export { CdrWriter, cdrRows, type CallAttempt, type CallParty, type CallRecord, type CdrSink, type Landing, type LandingKind } from './cdr/index.ts';
 export { Presence, DeviceStateTracker, deviceState, asDeviceState, type DeviceSnapshot, type DeviceState, type FlowStateSource, type PresenceDirectory, type RegistrationEvents } from './presence/index.ts';
 export { StoreTrunkDirectory, TrunkRegistrar, type TrunkDirectory, type TrunkRegistrarDeps, type TrunkRegistrarOptions, type TrunkState, type TrunkStatus } from './trunks/index.ts';

@@ -18,9 +18,11 @@ import type { FollowMeDirectory } from './apps/ring-extension/index.ts';
 import type { ConditionDirectory } from './apps/condition/index.ts';
 import { MusicOnHold, type MohDirectory } from './calls/index.ts';
 import type { ChannelRegistry } from './calls/channel-registry.ts';
+import type { IdentitySettings } from './calls/connected-line.ts';
 import type { CdrWriter } from './cdr/index.ts';
 import { Presence, type FlowStateSource } from './presence/index.ts';
-import { DigestAuthenticator, SipStack, type ServerInviteTransaction, type SipStackOptions, type TransportFactory } from '../sip/index.ts';
+import { Messaging, type MessageStore, type MessagingLimits } from './messaging/index.ts';
+import { Dialog, DigestAuthenticator, SipStack, type ServerInviteTransaction, type SipStackOptions, type TransportFactory } from '../sip/index.ts';
 import {
   AuthBan,
   Qualifier,
@@ -48,6 +50,8 @@ export interface PbxNodePorts {
     readonly channels: ChannelRegistry;
     readonly relay: MediaRelayControl;
     readonly cdrs: CdrWriter;
+    /** Extensions' identity settings for connected-line updates after transfers (ex_applyalwaysrpid). */
+    readonly identities?: IdentitySettings;
     /** Star codes answered by the PBX (DND, flows). */
     readonly featureCodes?: FeatureCodePorts;
     /** Tenants' media files, for PLAYBACK steps and IVR prompts. */
@@ -77,6 +81,8 @@ export interface PbxNodePorts {
   readonly trunks?: TrunkDirectory;
   /** Numbered flows' lamps for subscribers of a flow number. */
   readonly flows?: FlowStateSource;
+  /** Where SIP MESSAGEs for offline phones are kept; none = MESSAGE between phones is not offered. */
+  readonly messages?: MessageStore;
 }
 
 export interface PbxNodeOptions {
@@ -95,6 +101,8 @@ export interface PbxNodeOptions {
    * SHA-256), so the default is MD5 alone, as Asterisk and Kamailio do.
    */
   readonly digestAlgorithms: ReadonlyArray<'MD5' | 'SHA-256'>;
+  /** Refuse digest credentials whose uri is not the Request-URI (DigestAuthenticatorOptions.strictUri); default off. */
+  readonly digestUriStrict?: boolean;
   readonly limits?: Partial<ExpiryLimits>;
   readonly qualifyIntervalMs: number;
   readonly ban: { readonly maxFailures: number; readonly windowMs: number; readonly banMs: number; readonly trusted: readonly string[] };
@@ -119,6 +127,8 @@ export interface PbxNodeOptions {
   readonly recordingLog?: B2buaOptions['recordingLog'];
   /** Replaces the sockets (tests). */
   readonly transports?: readonly TransportFactory[];
+  /** SIP MESSAGE limits (sizes, expiry, per-tenant store cap, per-sender rate); defaults in messaging/message-policy.ts. */
+  readonly messaging?: Partial<MessagingLimits>;
 }
 
 export class PbxNode {
@@ -131,14 +141,17 @@ export class PbxNode {
     /** Outbound registrations to carriers: `trunks.list()` tells their state. */
     readonly trunks: TrunkRegistrar | undefined,
     readonly nodeName: string,
+    /** SIP MESSAGE between phones; undefined when the node has no message store. */
+    readonly messaging?: Messaging,
   ) {}
 
   static async start(ports: PbxNodePorts, options: PbxNodeOptions): Promise<PbxNode> {
-    const authenticator = new DigestAuthenticator({ secret: options.nonceSecret, clock: ports.clock, algorithms: options.digestAlgorithms });
+    const authenticator = new DigestAuthenticator({ secret: options.nonceSecret, clock: ports.clock, algorithms: options.digestAlgorithms, strictUri: options.digestUriStrict ?? false });
     const ban = new AuthBan({ clock: ports.clock, ...options.ban });
     let registrar: Registrar | undefined;
     let b2bua: B2bua | undefined;
     let presence: Presence | undefined;
+    let messaging: Messaging | undefined;
     // The stack hands its `tcp` and `ws` options on to the transports whole (TcpTransportOptions, WsTransportOptions),
     // so the connection limits ride along, though SipStackOptions names only host, port and tls.
     const limits = options.connections ?? {};
@@ -150,7 +163,7 @@ export class PbxNode {
           ...(options.wsPort ? { ws: { host: options.host, port: options.wsPort, ...limits } } : {}),
         };
     const stack = await SipStack.start(
-      { ...sockets, clock: ports.clock, logger: ports.logger, allow: ['REGISTER', 'OPTIONS', 'INVITE', 'BYE', 'UPDATE', 'INFO', 'REFER', 'NOTIFY', 'SUBSCRIBE'],
+      { ...sockets, clock: ports.clock, logger: ports.logger, allow: ['REGISTER', 'OPTIONS', 'INVITE', 'BYE', 'UPDATE', 'INFO', 'REFER', 'NOTIFY', 'SUBSCRIBE', ...(ports.messages ? ['MESSAGE'] : [])],
         supported: ['replaces'], userAgent: options.userAgent, forceRport: options.forceRport ?? true },
       {
         onRequest(transaction, request, source) {
@@ -158,6 +171,8 @@ export class PbxNode {
           else if (request.method === 'INVITE' && b2bua) b2bua.handleInvite(transaction as ServerInviteTransaction, request, source);
           // SUBSCRIBE refreshes and unsubscribes come in-dialog too: they are presence's, never a call's.
           else if (request.method === 'SUBSCRIBE' && presence) presence.handleSubscribe(transaction, request, source);
+          // MESSAGE outside a dialog is an instant message between phones (RFC 3428); inside a call it stays the call's.
+          else if (request.method === 'MESSAGE' && messaging && Dialog.keyOfRequest(request) === undefined) messaging.handleMessage(transaction, request, source);
           else if (request.method !== 'OPTIONS' && b2bua) b2bua.handleInDialog(transaction, request);
           // An OPTIONS inside a call's dialog is the call's keep-alive (RFC 4028 style probes): answered the same way.
           // OPTIONS to the PBX itself: a keep-alive or a probe; §11.2 answers it like an INVITE would be, with 200.
@@ -243,9 +258,16 @@ export class PbxNode {
     registrar.start();
     qualifier.start();
     presence.start({ registrar, qualifier });
+    if (ports.messages) {
+      messaging = new Messaging(
+        { stack, authenticator, accounts: ports.accounts, domains: ports.domains, ban, directory: ports.calls.directory, store: ports.messages, clock: ports.clock, logger: ports.logger },
+        { realm: options.realm, nodeName: options.nodeName, ...(options.messaging === undefined ? {} : { limits: options.messaging }) },
+      );
+      messaging.start(registrar);
+    }
     const trunks = ports.trunks === undefined ? undefined : new TrunkRegistrar({ stack, directory: ports.trunks, clock: ports.clock, logger: ports.logger });
     await trunks?.start();
-    return new PbxNode(stack, registrar, qualifier, b2bua, presence, trunks, options.nodeName);
+    return new PbxNode(stack, registrar, qualifier, b2bua, presence, trunks, options.nodeName, messaging);
   }
 
   /** REBOOT: NOTIFY check-sync to a phone registered on this node. */
@@ -256,6 +278,7 @@ export class PbxNode {
   async stop(): Promise<void> {
     // Subscriptions end first (reason=deactivated), so the hang-ups below do not send a burst of NOTIFYs.
     this.presence.stop();
+    this.messaging?.stop();
     this.b2bua.hangupAll('node-shutdown');
     // Carriers are told (Expires: 0) while the stack is still open.
     await this.trunks?.stop();

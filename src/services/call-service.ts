@@ -6,6 +6,7 @@ import type { CdrRecord, ObjectRow } from '../domain/index.ts';
 import type { CallOriginator, ChannelRegistry, LiveChannel } from '../pbx/index.ts';
 import { PbxError, formatDateTime, type Clock } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
+import { parseDialCallerId } from './dial-caller-id.ts';
 import type { PeerService } from './peer-service.ts';
 
 /** A live channel with what the reports add: its tenant's code and its age. */
@@ -200,12 +201,17 @@ export class CallService {
     // The options MiRTA's dialplan reads, under its variable names, for the B2BUA and the CDR.
     variables.SETPEERNAME = account;
     if (order.maxDurationSeconds !== undefined) variables.SETTIMEOUT = String(order.maxDurationSeconds);
-    if (order.sourceCallerId !== undefined) variables.SETSOURCECLID = callerId('sourceclid', order.sourceCallerId);
-    if (order.destinationCallerId !== undefined) variables.SETDESTCLID = callerId('destclid', order.destinationCallerId);
+    // As MiRTA's dialplan sees them (the text as sent); the call gets the name and number Asterisk would read in it.
+    const sourceClid = order.sourceCallerId === undefined ? undefined : parseDialCallerId('sourceclid', order.sourceCallerId);
+    const destClid = order.destinationCallerId === undefined ? undefined : parseDialCallerId('destclid', order.destinationCallerId);
+    if (order.sourceCallerId !== undefined) variables.SETSOURCECLID = order.sourceCallerId;
+    if (order.destinationCallerId !== undefined) variables.SETDESTCLID = order.destinationCallerId;
     if (order.recording !== undefined) variables.SETRECORDING = order.recording;
     if (order.autoAnswer) variables.AUTOANSWER = 'yes';
     if (order.noFollow) variables.SETNOFOLLOWEXTENSION = 'yes';
-    if (order.logQueueOutbound) variables.SETLOGQUEUEOUTBOUND = 'yes';
+    // Queues are not built, so there is no queue log to write the outbound call in: refused rather than dropped.
+    if (order.logQueueOutbound) throw new PbxError('not_implemented', 'Not implemented: logqueueoutbound=yes (queue logs: queues are not built yet); send no or leave it out');
+    this.checkServer(order.server);
     const originator = this.originator;
     if (!originator) throw new PbxError('not_implemented', 'Calls are not available: the SIP side is not running on this node');
     const id = this.newOriginateId();
@@ -213,8 +219,8 @@ export class CallService {
       tenantId,
       source,
       destination,
-      ...(order.sourceCallerId === undefined ? {} : { sourceCallerId: order.sourceCallerId }),
-      ...(order.destinationCallerId === undefined ? {} : { destinationCallerId: order.destinationCallerId }),
+      ...(sourceClid === undefined ? {} : { sourceCallerId: sourceClid.name || sourceClid.number, ...(sourceClid.number === '' ? {} : { sourceCallerNumber: sourceClid.number }) }),
+      ...(destClid === undefined ? {} : { destinationCallerName: destClid.name || destClid.number, ...(destClid.number === '' ? {} : { destinationCallerId: destClid.number }) }),
       dialTimeoutMs: order.dialTimeoutSeconds * 1000,
       ...(order.maxDurationSeconds === undefined ? {} : { maxDurationMs: order.maxDurationSeconds * 1000 }),
       autoAnswer: order.autoAnswer,
@@ -224,6 +230,15 @@ export class CallService {
     if (!outcome.ok) throw new PbxError('conflict', `Error|${outcome.error.replace(/[|\r\n]+/g, ' ')}|`);
     this.remember(id, tenantId);
     return { id, source, destination, node: this.nodeName };
+  }
+
+  /**
+   * DIAL server=: the node to place the call from. Callgrid runs one node (no cluster yet), so this node's own name is
+   * accepted and any other is refused: a call silently placed elsewhere than asked would be worse.
+   */
+  private checkServer(server: string | undefined): void {
+    if (server === undefined || server.toLowerCase() === this.nodeName.toLowerCase()) return;
+    throw new PbxError('invalid_parameter', `Invalid server '${server}': this PBX runs one node, ${this.nodeName} (clusters are not built yet); give server=${this.nodeName} or leave it out`);
   }
 
   /** source=ACCOUNT takes the number of `account`; account=SOURCE (the default) the account of `source`. */
@@ -336,7 +351,3 @@ function number(parameter: string, value: string): string {
   return text;
 }
 
-function callerId(parameter: string, value: string): string {
-  if (value.length > 80 || /[\u0000-\u001f"<>]/.test(value)) throw new PbxError('invalid_parameter', `Invalid ${parameter}: at most 80 characters, no control characters, quotes or angle brackets`);
-  return value;
-}

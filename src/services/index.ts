@@ -25,6 +25,7 @@ import { CallService } from './call-service.ts';
 import { BlfService } from './blf-service.ts';
 import { RecordingService, type Mp3Encoder } from './recordings/index.ts';
 import { IvrLogService } from './ivr-logs/index.ts';
+import { DatabaseBackupService } from './backup/index.ts';
 
 export type { Caller, CallerRequest } from './access-service.ts';
 export type { IssuedKey, KeyListing } from './key-service.ts';
@@ -98,6 +99,8 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
     ivrLogs: new IvrLogService(deps.store, deps.clock),
     userGroups: new UserGroupService(deps.store),
     virtualExtensions: new VirtualExtensionService(deps.store),
+    /** The database copy of `callgrid backup` (SQLite online copy; PostgreSQL: pg_dump). */
+    backup: new DatabaseBackupService(deps.store),
     /** BLFS; `services.blf.attach(presence.tracker)` once SIP runs. Also the presence FlowStateSource. */
     blf: new BlfService(deps.store, deps.clock, deps.channels, new StoreBindingStore(deps.store.registrations), new FlowService(deps.store, deps.clock, objects)),
   };

@@ -20,18 +20,32 @@ export type ErrorCode =
   | 'not_implemented'
   | 'invalid_config'
   | 'method_not_allowed'
+  | 'payload_too_large' // a body over the cap of api/request-body.ts
+  // Refusals openapi.php names on their own (spec §5.6); proxyapi.php has its own words for them.
+  | 'missing_api_key'
+  | 'tenant_required'
+  | 'tenant_not_found'
+  | 'invalid_json'
+  | 'unknown_path' // an HTTP path that names no resource
+  | 'missing_user'
+  | 'invalid_validity'
+  | 'user_not_found'
+  | 'extension_not_found'
   | 'internal';
 
 export class PbxError extends Error {
   readonly code: ErrorCode;
   /** For refusals that end (a ban): when the caller may try again. */
   readonly retryAfterSeconds: number | undefined;
+  /** For a method refused (method_not_allowed): the methods that are allowed. */
+  readonly allow: readonly string[] | undefined;
 
-  constructor(code: ErrorCode, message: string, details: { retryAfterSeconds?: number } = {}) {
+  constructor(code: ErrorCode, message: string, details: { retryAfterSeconds?: number; allow?: readonly string[] } = {}) {
     super(message);
     this.name = 'PbxError';
     this.code = code;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.allow = details.allow;
   }
 }
 

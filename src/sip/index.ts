@@ -51,6 +51,7 @@ export {
   type PasswordLookup,
   type StaleReason,
   digestAuthorization,
+  digestRefusalPhrase,
   isStaleChallenge,
   pickChallenge,
 } from './auth/index.ts';

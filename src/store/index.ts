@@ -8,6 +8,7 @@ import type { Store } from './store.ts';
 
 export type * from './store.ts';
 export { dialectOf, type Dialect } from './dialect.ts';
+export { copySqliteDatabase } from './database-copy.ts';
 
 /** `postgres://...` opens PostgreSQL; `sqlite:PATH`, `sqlite::memory:` or a bare path open SQLite. */
 export function openStore(databaseUrl: string, options: PostgresOptions = {}): Store {

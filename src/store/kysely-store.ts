@@ -20,6 +20,7 @@ import { virtualExtensionRepository } from './repositories/virtual-extension-rep
 import { stateRepository } from './repositories/state-repository.ts';
 import { recordingRepository } from './repositories/recording-repository.ts';
 import { ivrLogRepository } from './repositories/ivr-log-repository.ts';
+import { messageRepository } from './repositories/message-repository.ts';
 import { objectTable, type ObjectTable } from './object-table.ts';
 import { schemaOf } from '../domain/index.ts';
 
@@ -50,6 +51,7 @@ export function kyselyStore(db: Kysely<unknown>, dialect: Dialect, onClose: () =
     states: stateRepository(loose),
     recordings: recordingRepository(loose),
     ivrLogs: ivrLogRepository(loose),
+    messages: messageRepository(loose),
     async migrate() {
       const migrator = new Migrator({ db, provider: migrationProvider(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
       const { error, results = [] } = await migrator.migrateToLatest();

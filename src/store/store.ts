@@ -276,6 +276,41 @@ export interface IvrLogRepository {
   list(tenantId: number, range: { readonly from?: string; readonly to?: string }): Promise<IvrLogRow[]>;
 }
 
+/** One ms_messages row: a SIP MESSAGE kept for an extension that was offline. Times 'YYYY-MM-DD HH:MM:SS' UTC. */
+export interface StoredMessageRow {
+  ms_id: number;
+  ms_te_id: number;
+  ms_from_ext: string;
+  ms_from_name: string;
+  ms_to_ext: string;
+  ms_to_ex_id: number;
+  ms_content_type: string;
+  /** The body's bytes, base64. */
+  ms_body: string;
+  ms_created: string;
+  ms_expires: string;
+  /** When a phone took it; null while it waits. */
+  ms_delivered: string | null;
+}
+
+export type NewStoredMessage = Omit<StoredMessageRow, 'ms_id' | 'ms_te_id' | 'ms_delivered'>;
+
+export interface MessageRepository {
+  /**
+   * Stores the message unless the tenant already holds `cap` waiting (undelivered, unexpired at `now`) ones:
+   * then undefined. Count and insert are two statements, so concurrent adds may pass the cap by their number.
+   */
+  add(tenantId: number, row: NewStoredMessage, limits: { readonly cap: number; readonly now: string }): Promise<StoredMessageRow | undefined>;
+  /** The extension's waiting messages (undelivered, expiring after `now`), oldest first, at most `limit`. */
+  pending(tenantId: number, extensionId: number, now: string, limit: number): Promise<StoredMessageRow[]>;
+  /** Marks a waiting message delivered; false when it was not waiting (delivered already, or another tenant's). */
+  markDelivered(tenantId: number, id: number, at: string): Promise<boolean>;
+  /** How many of the tenant's messages wait at `now`. */
+  countPending(tenantId: number, now: string): Promise<number>;
+  /** Deletes every delivered message and every one expired at `now`; how many went. */
+  purge(now: string): Promise<number>;
+}
+
 export interface Store {
   readonly dialect: Dialect;
   readonly tenants: TenantRepository;
@@ -294,6 +329,8 @@ export interface Store {
   readonly states: StateRepository;
   readonly recordings: RecordingRepository;
   readonly ivrLogs: IvrLogRepository;
+  /** SIP MESSAGEs kept for offline phones (pbx/messaging). */
+  readonly messages: MessageRepository;
   /** The table of a catalogue object (domain/objects) by its name. */
   objects(name: string): ObjectTable;
   /** Applies pending migrations; returns the names applied now. */

@@ -250,6 +250,11 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     await call('ACME', { reqtype: 'DND', action: 'set', number: '101', value: '' });
     await assert.rejects(phone('a100').call(uri('103'), { timeoutMs: 10_000 }), /480/);
     await assert.rejects(phone('a100').call(uri('555'), { timeoutMs: 10_000 }), /404/);
+    // Each refused call left its one CDR row (README: one row per call attempt), with the SIP answer in the userfield.
+    const refused = async () => (JSON.parse(await call('ACME', { reqtype: 'INFO', info: 'cdrs', format: 'json' })) as Array<Record<string, string>>).filter((r) => /\[sip:\d+\]/.test(r.userfield ?? ''));
+    await eventually(async () => (await refused()).length >= 3, 5_000, 'the rows of the refused calls');
+    const last = (await refused()).slice(-3).map((r) => [r.dst, r.disposition, r.lastapp, (r.userfield ?? '').replace(/^\[outbound\]/, '')]);
+    assert.deepEqual(last, [['101', 'BUSY', 'Dial', '[sip:486]'], ['103', 'FAILED', 'Dial', '[sip:480]'], ['555', 'FAILED', 'Hangup', '[sip:404]']]);
   });
 
   test('a call nobody answers ends after the ring time with 480', async () => {

@@ -173,6 +173,10 @@ describe('calls to and from a carrier played by SIPp', { skip: SKIP }, () => {
 
   test('a number without a route is refused with 404', async () => {
     await assert.rejects(phone!.call(`sip:555@${net.hostAddress}:${sipPort}`, { timeoutMs: 10_000 }), /404/);
+    // Placed nowhere, yet in the CDRs: one FAILED row with the SIP answer (docs/compatibility.md "Refused calls").
+    await eventually(async () => (await cdrs()).some((r) => r.dst === '555' && r.disposition === 'FAILED'), 5_000, 'the CDR of the refused call');
+    const row = (await cdrs()).find((r) => r.dst === '555' && r.disposition === 'FAILED');
+    assert.deepEqual([row?.lastapp, row?.wherelanded, row?.userfield], ['Hangup', '', '[outbound][sip:404]']);
   });
 
   test('a carrier that takes none of the phone\'s codecs is not sent the call: 488', async () => {

@@ -271,6 +271,19 @@ describe('callgrid CLI on SQLite', () => {
     assert.equal(result.stdout, '');
     assert.match(lines(result.stderr)[0] ?? '', /^callgrid: .*unknown command 'frobnicate'/);
   });
+
+  test('drain --wait: the server of this data directory drains (no calls: at once), exits 0 and removes its pid file', async () => {
+    assert.ok(server, 'server started');
+    const pidFile = join(data.path, 'callgrid.pid');
+    assert.ok(existsSync(pidFile), 'callgrid start wrote its pid file');
+    const drained = await cli(['drain', '--wait']);
+    assertOk(drained, 'drain');
+    assert.match(drained.stdout, /is draining[\s\S]*has stopped/);
+    assert.deepEqual(await server.child.waitForExit(15_000), { code: 0, signal: null });
+    assert.match(server.child.stdout(), /draining: new calls are refused/);
+    assert.ok(!existsSync(pidFile), 'the pid file is gone');
+    assertFails(await cli(['drain']), /No running node/);
+  });
 });
 
 const pgUrl = process.env.CALLGRID_TEST_PG_URL;

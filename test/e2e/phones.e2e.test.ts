@@ -3,7 +3,7 @@
 // UNREGISTER drops one; the bindings survive a server restart and the phones register again after it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { skipWithoutBaresip, startBaresip, type BaresipPhone } from '../support/baresip.ts';
 import { createTestNetwork, skipWithoutNetns, type TestNetwork } from '../support/netns.ts';
@@ -20,7 +20,7 @@ describe('phones register per tenant with the real server', { skip: SKIP }, () =
   let sipPort = 0;
   let adminKey = '';
   const keys: Record<'ACME' | 'GLOBEX', string> = { ACME: '', GLOBEX: '' };
-  const phones: Partial<Record<'ACME' | 'GLOBEX', BaresipPhone>> = {};
+  const phones: Partial<Record<'ACME' | 'GLOBEX' | 'SALES', BaresipPhone>> = {};
 
   const start = async (label: string): Promise<Child> => {
     const child = spawnChild(label, process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'start'], {
@@ -111,5 +111,35 @@ describe('phones register per tenant with the real server', { skip: SKIP }, () =
     await phones.ACME?.reregister();
     await phones.ACME?.waitForRegistration();
     assert.deepEqual((await peersOf('ACME')).map((p) => p.Name), ['100-ACME']);
+  });
+
+  // SIP MESSAGE (RFC 3428) with baresip 1.0's contact module: `message <text>` goes to the phone's current contact.
+  const messageFrom = async (phone: BaresipPhone | undefined, to: string, text: string): Promise<void> => {
+    assert.ok(phone);
+    writeFileSync(join(phone.dir, 'contacts'), `"To" <sip:${to}@${net.hostAddress}:${sipPort}>\n`);
+    // The module reads the contacts file when it loads; each phone here writes to one number only.
+    await phone.command('insmod', 'contact.so');
+    await phone.command('message', text);
+  };
+
+  test('MESSAGE: kept for an offline extension until it registers, then both ways; never to another tenant', async () => {
+    await post({ key: keys.ACME, tenant: 'ACME', reqtype: 'MANAGEDB', object: 'extension', action: 'add', jsondata: JSON.stringify({ ex_number: '101', ex_name: 'ACME sales', secret: 'acme-secret-101' }) });
+    await messageFrom(phones.ACME, '101', 'while you were out');
+    await eventually(async () => /SIP\/2\.0 202 Accepted/.test(phones.ACME?.log() ?? ''), 5_000, '202 Accepted: kept for the offline 101');
+    const sales = await startBaresip({
+      net,
+      name: 'acme-sales',
+      sipPort: 5086,
+      account: { username: '101-ACME', password: 'acme-secret-101', domain: net.hostAddress, port: sipPort, transport: 'udp', regint: 600 },
+    });
+    phones.SALES = sales;
+    await sales.waitForRegistration();
+    await eventually(async () => sales.log().includes('while you were out'), 5_000, 'the kept message on registering');
+    assert.match(sales.log(), /From: "ACME reception" <sip:100@/);
+    await messageFrom(sales, '100', 'hello back');
+    await eventually(async () => (phones.ACME?.log() ?? '').includes('hello back'), 5_000, 'the reply at 100');
+    await messageFrom(phones.GLOBEX, '101', 'to acme sales?');
+    await eventually(async () => /SIP\/2\.0 404 Not Found/.test(phones.GLOBEX?.log() ?? ''), 5_000, "404: GLOBEX has no 101, and ACME's is not its");
+    assert.ok(!sales.log().includes('to acme sales?'));
   });
 });

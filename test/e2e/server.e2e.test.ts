@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { request, Agent } from 'node:http';
-import { createServer, type Server } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import {
   BAD_KEY_TEXT,
@@ -61,6 +62,41 @@ function printedKey(stdout: string, label: RegExp): string {
   return match[1];
 }
 
+/** An out-of-dialog OPTIONS (RFC 3261 §11) from a probe at `via`. */
+function sipOptions(port: number, transport: 'UDP' | 'TCP', via: string): string {
+  const id = `banner-${transport}-${process.pid}`;
+  return [
+    `OPTIONS sip:127.0.0.1:${port} SIP/2.0`, `Via: SIP/2.0/${transport} ${via};branch=z9hG4bK${id};rport`, 'Max-Forwards: 70',
+    `From: <sip:probe@127.0.0.1>;tag=${id}`, `To: <sip:127.0.0.1:${port}>`, `Call-ID: ${id}`, 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', '',
+  ].join('\r\n');
+}
+
+/** The first line of the answer to an OPTIONS sent over UDP to 127.0.0.1:`port`. */
+function sipOptionsOverUdp(port: number): Promise<string> {
+  const socket = createSocket('udp4');
+  return new Promise<string>((resolve, reject) => {
+    setTimeout(() => reject(new Error(`no answer on UDP ${port}`)), 5_000).unref();
+    socket.once('error', reject);
+    socket.once('message', (data) => resolve(data.toString('latin1').split('\r\n')[0] ?? ''));
+    socket.bind(0, '127.0.0.1', () => socket.send(sipOptions(port, 'UDP', `127.0.0.1:${socket.address().port}`), port, '127.0.0.1'));
+  }).finally(() => socket.close());
+}
+
+/** The first line of the answer to an OPTIONS sent over a TCP connection to 127.0.0.1:`port`. */
+function sipOptionsOverTcp(port: number): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  return new Promise<string>((resolve, reject) => {
+    let received = '';
+    setTimeout(() => reject(new Error(`no answer on TCP ${port}`)), 5_000).unref();
+    socket.once('error', reject);
+    socket.once('connect', () => socket.write(sipOptions(port, 'TCP', `127.0.0.1:${socket.localPort ?? 0}`)));
+    socket.on('data', (data) => {
+      received += data.toString('latin1');
+      if (received.includes('\r\n')) resolve(received.split('\r\n')[0] ?? '');
+    });
+  }).finally(() => socket.destroy());
+}
+
 function postForm(base: string, body: Record<string, string>, query: Record<string, string> = {}, headers: Record<string, string> = {}) {
   const qs = new URLSearchParams(query).toString();
   return fetch(`${base}/pbx/proxyapi.php${qs ? `?${qs}` : ''}`, {
@@ -84,7 +120,8 @@ describe('npm start: first start, the HTTP API, shutdown and restart', () => {
   const acme = { full: '', readOnly: '' };
   const password = 'e2e-pass-Zq7!x';
 
-  const env = () => ({ CALLGRID_DATA_DIR: data.path, CALLGRID_HTTP_PORT: String(port), CALLGRID_HTTP_HOST: '127.0.0.1', CALLGRID_LOG_LEVEL: 'debug' });
+  // SIP on port 0: the system picks free ports (UDP and TCP apart), which only the running node knows; the banner must tell them.
+  const env = () => ({ CALLGRID_DATA_DIR: data.path, CALLGRID_HTTP_PORT: String(port), CALLGRID_HTTP_HOST: '127.0.0.1', CALLGRID_LOG_LEVEL: 'debug', CALLGRID_SIP_PORT: '0' });
 
   before(async () => {
     port = await freePort();
@@ -141,6 +178,16 @@ describe('npm start: first start, the HTTP API, shutdown and restart', () => {
 
   test('the banner names where credentials.json really is', () => {
     assert.ok(firstStdout.includes(credentialsPath), `the banner should name ${credentialsPath}:\n${firstStdout}`);
+  });
+
+  test('the banner tells where SIP really listens: an OPTIONS to each printed UDP and TCP port is answered 200', async () => {
+    const line = /^\s+SIP\s+(.+)$/m.exec(firstStdout)?.[1] ?? '';
+    const places = [...line.matchAll(/(\S+):(\d+) ([A-Z]+(?: and [A-Z]+)*)/g)].flatMap((m) => (m[3] ?? '').split(' and ').map((protocol) => ({ protocol, port: Number(m[2]) })));
+    const udp = places.find((p) => p.protocol === 'UDP');
+    const tcp = places.find((p) => p.protocol === 'TCP');
+    assert.ok(udp && tcp && udp.port > 0 && tcp.port > 0, `the banner's SIP line names the bound UDP and TCP ports:\n${line}`);
+    assert.match(await sipOptionsOverUdp(udp.port), /^SIP\/2\.0 200 /);
+    assert.match(await sipOptionsOverTcp(tcp.port), /^SIP\/2\.0 200 /);
   });
 
   test('INFO config as json with the DEMO full key', async () => {

@@ -66,9 +66,10 @@ describe('SIPp registers against the real server', { skip: skipWithoutSipp('SIPp
     data.remove();
   });
 
-  const sipp = async (file: string) => {
-    // -auth_uri: the digest uri is the Request-URI (RFC 2617 §3.2.2.5), not SIPp's default remote_ip:port.
-    const args = [`127.0.0.1:${sipPort}`, '-sf', file, '-m', '1', '-i', '127.0.0.1', '-t', 'u1', '-nostdin', '-timeout', '10s', '-timeout_error', '-auth_uri', DOMAIN];
+  const sipp = async (file: string, digestUri: 'request-uri' | 'sipp-default' = 'request-uri') => {
+    // -auth_uri: the digest uri is the Request-URI (RFC 2617 §3.2.2.5); without it SIPp sends sip:<remote ip>:<port>.
+    const uri = digestUri === 'request-uri' ? ['-auth_uri', DOMAIN] : [];
+    const args = [`127.0.0.1:${sipPort}`, '-sf', file, '-m', '1', '-i', '127.0.0.1', '-t', 'u1', '-nostdin', '-timeout', '10s', '-timeout_error', ...uri];
     const { code, output } = await runSipp(args, data.path);
     assert.equal(code, 0, `sipp ${file} failed (exit ${String(code)}):\n${output.slice(-2000)}`);
   };
@@ -108,6 +109,13 @@ describe('SIPp registers against the real server', { skip: skipWithoutSipp('SIPp
     await sipp('unregister.xml');
     assert.deepEqual(await peers(), []);
     await sipp('register.xml');
+    assert.deepEqual(await peers(), ['100-ACME@127.0.0.1']);
+  });
+
+  test("SIPp's default digest uri (its remote address, not the Request-URI) registers too", async () => {
+    await sipp('unregister.xml', 'sipp-default');
+    assert.deepEqual(await peers(), []);
+    await sipp('register.xml', 'sipp-default');
     assert.deepEqual(await peers(), ['100-ACME@127.0.0.1']);
   });
 });

@@ -4,9 +4,9 @@ import type { Context, Hono } from 'hono';
 import type { Services } from '../../services/index.ts';
 import type { Logger } from '../../shared/index.ts';
 import { openApiDocumentText } from './document.ts';
-import { OpenApiError, errorBody, methodNotAllowed } from './errors.ts';
+import { openApiAnswer } from '../error-answers.ts';
 import { HTML_CSP, htmlPage } from './html-page.ts';
-import { openApiRouter, type OpenApiAnswer } from './router.ts';
+import { openApiRouter, refusedMethod, type OpenApiAnswer } from './router.ts';
 import { MAX_FORM_BYTES, readBodyBytes } from '../request-body.ts';
 
 /** `/pbx/` in production, `/mirtapbx/` in the manual (§5.1, §7.2), and a plain REST base. */
@@ -30,8 +30,7 @@ const htmlAnswer = (base: string): OpenApiAnswer => ({
 /** The document and the page are public (no key), like MiRTA's spec URL; only GET reads them. */
 function publicAnswer(method: string, what: string, answer: () => OpenApiAnswer): OpenApiAnswer {
   if (method === 'GET' || method === 'HEAD') return answer();
-  const error: OpenApiError = methodNotAllowed(method, what, ['GET']);
-  return { status: error.status, headers: { 'Content-Type': 'application/json; charset=UTF-8', ...error.headers, 'X-Callgrid-Error': error.code }, body: errorBody(error) };
+  return openApiAnswer(refusedMethod(method, what, ['GET']), { 'Content-Type': 'application/json; charset=UTF-8' });
 }
 
 export function mountOpenApi(app: Hono, services: Services, logger: Logger): void {

@@ -2,7 +2,7 @@
 // the HTTP shapes only; validation, tenant scoping and references are the service's.
 import type { ObjectRow, ObjectSchema, Tenant } from '../../domain/index.ts';
 import type { Caller, Services } from '../../services/index.ts';
-import { OpenApiError } from './errors.ts';
+import { PbxError } from '../../shared/index.ts';
 import type { Resource } from './resource-table.ts';
 import { listItem, singleItem } from './row-shapes.ts';
 
@@ -36,7 +36,7 @@ function filtersOf(call: ObjectCall): Record<string, string | number | null> {
     const column = Object.hasOwn(columns, name) ? name : Object.hasOwn(aliases, name) ? aliases[name] : undefined;
     const spec = column !== undefined && Object.hasOwn(columns, column) ? columns[column] : undefined;
     if (column === undefined || !spec || spec.writeOnly) continue;
-    if (spec.kind === 'int' && !/^-?\d+$/.test(value)) throw new OpenApiError('invalid_field', `Invalid filter ${name}=${value}: expected a whole number`);
+    if (spec.kind === 'int' && !/^-?\d+$/.test(value)) throw new PbxError('invalid_parameter', `Invalid filter ${name}=${value}: expected a whole number`);
     where[column] = spec.kind === 'int' ? Number(value) : value;
   }
   return where;
@@ -46,7 +46,7 @@ function pageOf(query: URLSearchParams): { limit?: number; offset?: number } {
   const read = (name: string, max: number): number | undefined => {
     const value = query.get(name);
     if (value === null) return undefined;
-    if (!/^\d{1,9}$/.test(value) || Number(value) > max) throw new OpenApiError('invalid_field', `Invalid ${name} '${value}': expected a whole number from 0 to ${max}`);
+    if (!/^\d{1,9}$/.test(value) || Number(value) > max) throw new PbxError('invalid_parameter', `Invalid ${name} '${value}': expected a whole number from 0 to ${max}`);
     return Number(value);
   };
   const limit = read('limit', 100_000);
@@ -72,7 +72,7 @@ export async function getObject(call: ObjectCall, id: number): Promise<JsonAnswe
 /** `GET /extensions/number/{n}`: the extension with that number in the caller's tenant. */
 export async function getByLabel(call: ObjectCall, label: string): Promise<JsonAnswer> {
   const [row] = await call.services.objects.list(call.schema.name, scopeOf(call), { [call.schema.labelColumn]: label }, { limit: 2 });
-  if (!row) throw new OpenApiError('object_not_found', `${call.schema.title} ${label} not found`);
+  if (!row) throw new PbxError('not_found', `${call.schema.title} ${label} not found`);
   return single(call, 200, row);
 }
 

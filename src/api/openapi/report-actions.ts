@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { CDR_COLUMNS } from '../../domain/index.ts';
 import type { CdrFilterText, CdrScope, SimpleCdrFilterText } from '../../services/index.ts';
 import { PbxError } from '../../shared/index.ts';
-import { OpenApiError } from './errors.ts';
 import type { JsonAnswer } from './object-handlers.ts';
 import type { EntityCall } from './service-entity.ts';
 
@@ -54,11 +53,11 @@ async function cdrScope(call: EntityCall): Promise<CdrScope> {
 
 /** The report filters present in the query; `/{id}` is the `id` filter (§5.4). */
 function filtersOf<K extends string>(call: ActionCall, names: readonly K[]): Partial<Record<K, string>> {
-  if (call.rest.length > 1) throw new OpenApiError('not_found', `Not found: /${call.rest.join('/')}.`);
+  if (call.rest.length > 1) throw new PbxError('unknown_path', `Not found: /${call.rest.join('/')}.`);
   const format = call.query.get('format');
   // Template and XML output need one tenant's template language: proxyapi.php INFO cdrs serves them.
   if ((format !== null && format.toLowerCase() !== 'json') || call.query.has('template')) {
-    throw new OpenApiError('invalid_format', `Invalid format ${format ?? 'template'}: openapi.php answers JSON here; XML templates are served by proxyapi.php INFO cdrs format=xml.`);
+    throw new PbxError('unsupported_format', `Invalid format ${format ?? 'template'}: openapi.php answers JSON here; XML templates are served by proxyapi.php INFO cdrs format=xml.`);
   }
   const out: Partial<Record<K, string>> = {};
   for (const name of names) {
@@ -68,16 +67,6 @@ function filtersOf<K extends string>(call: ActionCall, names: readonly K[]): Par
   const [id] = call.rest;
   if (id !== undefined) out['id' as K] = id;
   return out;
-}
-
-/** CdrService's refusals name the parameter: on this endpoint they are invalid_field. */
-async function report<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (caught) {
-    if (caught instanceof PbxError && caught.code === 'invalid_parameter') throw new OpenApiError('invalid_field', caught.message);
-    throw caught;
-  }
 }
 
 const CDR_FILTERS = ['start', 'end', 'id', 'uniqueid', 'linkedid', 'src', 'firstdst', 'direction', 'disposition', 'phone'] as const;
@@ -102,7 +91,8 @@ export const cdrReport: Action = {
   },
   async handle(call) {
     const filters: CdrFilterText = filtersOf(call, CDR_FILTERS);
-    const rows = await report(async () => call.services.cdrs.cdrs(await cdrScope(call), filters));
+    // CdrService's refusals name the parameter: invalid_parameter, which openapi.php answers as invalid_field.
+    const rows = await call.services.cdrs.cdrs(await cdrScope(call), filters);
     return { status: 200, json: rows.map((row) => Object.fromEntries(CDR_COLUMNS.map((c) => [c, text(row[c])]))) };
   },
 };
@@ -126,7 +116,7 @@ export const simpleCdrReport: Action = {
   },
   async handle(call) {
     const filters: SimpleCdrFilterText = filtersOf(call, SIMPLE_FILTERS);
-    const rows = await report(async () => call.services.cdrs.simpleCdrs(await cdrScope(call), filters));
+    const rows = await call.services.cdrs.simpleCdrs(await cdrScope(call), filters);
     return { status: 200, json: rows.map((row) => ({ ...Object.fromEntries(SIMPLE_FIELDS.map((c) => [c, text(row[c])])), id: row.sc_id })) };
   },
 };

@@ -1,9 +1,9 @@
 // openapi.php (spec §5): path info -> resource -> method -> key, tenant and access -> ObjectService.
 // Framework-neutral like the proxyapi endpoint: an OpenApiRequest in, an OpenApiAnswer out.
 import type { Caller, Services } from '../../services/index.ts';
-import type { Logger } from '../../shared/index.ts';
+import { PbxError, type Logger } from '../../shared/index.ts';
 import { resolveCaller, type KeyedRequest } from './caller.ts';
-import { OpenApiError, errorBody, methodNotAllowed, toOpenApiError } from './errors.ts';
+import { knownError, methodNotAllowed, openApiAnswer } from '../error-answers.ts';
 import { createObject, deleteObject, getByLabel, getObject, joinListFields, listObjects, updateObject, type JsonAnswer, type ObjectCall } from './object-handlers.ts';
 import { queryRoute } from './query-form.ts';
 import { primaryPath, resourceAt, schemaFor, type Resource } from './resource-table.ts';
@@ -36,6 +36,10 @@ interface Route {
   readonly method: string;
 }
 
+/** A verb `what` does not take: 405 naming the verbs it does take, in the message and the Allow header. */
+export const refusedMethod = (method: string, what: string, allowed: readonly string[]): PbxError =>
+  methodNotAllowed(`Method ${method} is not allowed on ${what}; use ${allowed.join(', ')}`, allowed);
+
 export type OpenApiRouter = (request: OpenApiRequest) => Promise<OpenApiAnswer>;
 
 export function openApiRouter(services: Services, logger: Logger): OpenApiRouter {
@@ -44,10 +48,7 @@ export function openApiRouter(services: Services, logger: Logger): OpenApiRouter
       const answer = await serve(services, request);
       return { status: answer.status, headers: { ...JSON_HEADERS, ...answer.headers }, body: JSON.stringify(answer.json) };
     } catch (caught) {
-      const known = toOpenApiError(caught);
-      if (!known) logger.error({ err: caught, path: request.path }, 'openapi request failed');
-      const error = known ?? new OpenApiError('internal_error', 'Internal error.');
-      return { status: error.status, headers: { ...JSON_HEADERS, ...error.headers, 'X-Callgrid-Error': error.code }, body: errorBody(error) };
+      return openApiAnswer(knownError(caught, (unexpected) => logger.error({ err: unexpected, path: request.path }, 'openapi request failed')), JSON_HEADERS);
     }
   };
 }
@@ -61,19 +62,19 @@ async function serve(services: Services, request: OpenApiRequest): Promise<JsonA
   const schema = served ? undefined : schemaFor(route.resource);
   const global = schema ? schema.tenantColumn === null : route.resource.scope === 'global';
   if (global && caller.principal.kind !== 'admin') {
-    throw new OpenApiError('admin_required', `${primaryPath(route.resource)} needs the global (admin) API key.`);
+    throw new PbxError('admin_required', `${primaryPath(route.resource)} needs the global (admin) API key.`);
   }
   if (WRITES.has(route.method) && caller.principal.kind === 'tenant' && caller.principal.readOnly) {
-    throw new OpenApiError('read_only_api_key', `This API key is read-only: ${route.method} ${primaryPath(route.resource)} changes data.`);
+    throw new PbxError('read_only_key', `This API key is read-only: ${route.method} ${primaryPath(route.resource)} changes data.`);
   }
   if (request.query.get('global') === '1' && route.resource.scope === 'tenant+global') {
-    if (caller.principal.kind !== 'admin') throw new OpenApiError('admin_required', 'global=1 needs the global (admin) API key.');
-    throw new OpenApiError('not_implemented', `Not implemented: global=1 (the shared ${route.resource.object} rows).`);
+    if (caller.principal.kind !== 'admin') throw new PbxError('admin_required', 'global=1 needs the global (admin) API key.');
+    throw new PbxError('not_implemented', `Not implemented: global=1 (the shared ${route.resource.object} rows).`);
   }
   if (served) return serviceRequest(services, served, route, request, caller);
   if (!schema) {
     const why = route.resource.missing ? `: it needs ${route.resource.missing}` : '';
-    throw new OpenApiError('not_implemented', `Not implemented: ${primaryPath(route.resource)} (${route.resource.object}) is not served by Callgrid yet${why}.`);
+    throw new PbxError('not_implemented', `Not implemented: ${primaryPath(route.resource)} (${route.resource.object}) is not served by Callgrid yet${why}.`);
   }
   const call: ObjectCall = { services, caller, resource: route.resource, schema, query: request.query };
   return objectRequest(call, route, request, caller);
@@ -88,14 +89,14 @@ function routeOf(request: OpenApiRequest): Route {
   if (pair) return { resource: pair, rest: segments.slice(2), method };
   const single = segments[0] === undefined ? undefined : resourceAt(segments[0]);
   if (single) return { resource: single, rest: segments.slice(1), method };
-  throw new OpenApiError('not_found', `Not found: no resource ${request.path || '/'}; the resources are listed in openapi.json.`);
+  throw new PbxError('unknown_path', `Not found: no resource ${request.path || '/'}; the resources are listed in openapi.json.`);
 }
 
 function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new OpenApiError('not_found', `Not found: the path segment ${segment} is not valid percent-encoding.`);
+    throw new PbxError('unknown_path', `Not found: the path segment ${segment} is not valid percent-encoding.`);
   }
 }
 
@@ -104,14 +105,14 @@ function checkMethod(route: Route): void {
   const { resource, rest, method } = route;
   if (resource.kind !== 'object') {
     const allowed = resource.methods ?? ['GET'];
-    if (!allowed.includes(method)) throw methodNotAllowed(method, primaryPath(resource), allowed);
+    if (!allowed.includes(method)) throw refusedMethod(method, primaryPath(resource), allowed);
     return;
   }
   const byNumber = resource.object === 'extension' && rest[0] === 'number';
-  if (byNumber ? rest.length !== 2 : rest.length > 1) throw new OpenApiError('not_found', `Not found: ${primaryPath(resource)}/${rest.join('/')}.`);
+  if (byNumber ? rest.length !== 2 : rest.length > 1) throw new PbxError('unknown_path', `Not found: ${primaryPath(resource)}/${rest.join('/')}.`);
   const allowed = byNumber ? ['GET'] : rest.length === 0 ? COLLECTION : MEMBER;
   // PUT would promise a full replacement; MiRTA documents PATCH, which updates only the fields sent.
-  if (!allowed.includes(method)) throw methodNotAllowed(method, `${primaryPath(resource)}${rest.length ? '/{id}' : ''}`, allowed);
+  if (!allowed.includes(method)) throw refusedMethod(method, `${primaryPath(resource)}${rest.length ? '/{id}' : ''}`, allowed);
 }
 
 async function objectRequest(call: ObjectCall, route: Route, request: OpenApiRequest, caller: Caller): Promise<JsonAnswer> {
@@ -120,19 +121,19 @@ async function objectRequest(call: ObjectCall, route: Route, request: OpenApiReq
   if (first === undefined) {
     if (route.method === 'GET') return listObjects(call);
     // §5.2: writes to tenant objects name their tenant, even with the global key.
-    if (call.schema.tenantColumn && !caller.tenant) throw new OpenApiError('tenant_required', `Creating a ${call.schema.title} needs tenant=<tenant code>.`);
+    if (call.schema.tenantColumn && !caller.tenant) throw new PbxError('tenant_required', `Creating a ${call.schema.title} needs tenant=<tenant code>.`);
     return createObject(call, await jsonBody(call, request));
   }
   const id = idOf(call, first);
   if (route.method === 'GET') return getObject(call, id);
-  if (call.schema.tenantColumn && !caller.tenant) throw new OpenApiError('tenant_required', `Changing a ${call.schema.title} needs tenant=<tenant code>.`);
+  if (call.schema.tenantColumn && !caller.tenant) throw new PbxError('tenant_required', `Changing a ${call.schema.title} needs tenant=<tenant code>.`);
   if (route.method === 'PATCH') return updateObject(call, id, await jsonBody(call, request));
   return deleteObject(call, id);
 }
 
 function idOf(call: ObjectCall, text: string): number {
   if (!/^[1-9]\d{0,9}$/.test(text) || Number(text) > 2_147_483_647) {
-    throw new OpenApiError('object_not_found', `${call.schema.title} ${text} not found: ids are positive whole numbers.`);
+    throw new PbxError('not_found', `${call.schema.title} ${text} not found: ids are positive whole numbers.`);
   }
   return Number(text);
 }
@@ -157,10 +158,10 @@ async function readJsonObject(request: OpenApiRequest, what: string, optional = 
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new OpenApiError('invalid_json', text.trim() === '' ? 'Invalid JSON: the body is empty; send a JSON object.' : 'Invalid JSON: the body does not parse as JSON.');
+    throw new PbxError('invalid_json', text.trim() === '' ? 'Invalid JSON: the body is empty; send a JSON object.' : 'Invalid JSON: the body does not parse as JSON.');
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new OpenApiError('invalid_json', `Invalid JSON: expected an object of ${what}.`);
+    throw new PbxError('invalid_json', `Invalid JSON: expected an object of ${what}.`);
   }
   return parsed as Record<string, unknown>;
 }

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Caller, Services } from '../../services/index.ts';
 import { parseFields } from '../../services/index.ts';
-import { OpenApiError } from './errors.ts';
+import { PbxError } from '../../shared/index.ts';
 import type { JsonAnswer } from './object-handlers.ts';
 
 export interface EntityCall {
@@ -81,15 +81,15 @@ export function readBody(spec: WriteSpec, body: Record<string, unknown>, mode: '
       continue;
     }
     const earlier = given[column];
-    if (earlier !== undefined) throw new OpenApiError('invalid_field', `Fields ${earlier} and ${name} both set ${column}: send one`);
+    if (earlier !== undefined) throw new PbxError('invalid_parameter', `Fields ${earlier} and ${name} both set ${column}: send one`);
     given[column] = name;
-    if (mode === 'update' && spec.createOnly?.includes(column)) throw new OpenApiError('invalid_field', `${name} cannot be changed after creation`);
+    if (mode === 'update' && spec.createOnly?.includes(column)) throw new PbxError('invalid_parameter', `${name} cannot be changed after creation`);
     columns[column] = value;
   }
   if (mode === 'create') {
     for (const column of spec.required) {
       const value = columns[column];
-      if (value === undefined || value === null || value === '') throw new OpenApiError('missing_required_field', `Missing required field '${namesOf(spec, column).join("' or '")}' for ${spec.what}`);
+      if (value === undefined || value === null || value === '') throw new PbxError('missing_parameter', `Missing required field '${namesOf(spec, column).join("' or '")}' for ${spec.what}`);
     }
   }
   // Unknown names, wrong types and values outside the rules are refused here, naming the field.
@@ -130,7 +130,7 @@ export async function entityRequest(
   // §5.2: writes to tenant objects name their tenant, even with the global key.
   const writeTenant = (verb: string): number | null => {
     if (!entity.perTenant) return null;
-    if (call.scope === null) throw new OpenApiError('tenant_required', `${verb} a ${entity.title.toLowerCase()} needs tenant=<tenant code>.`);
+    if (call.scope === null) throw new PbxError('tenant_required', `${verb} a ${entity.title.toLowerCase()} needs tenant=<tenant code>.`);
     return call.scope;
   };
   if (first === undefined) {
@@ -148,7 +148,7 @@ export const entityVerbs = (rest: readonly string[]): readonly string[] | undefi
 
 function idOf(entity: Entity, text: string): number {
   if (!/^[1-9]\d{0,9}$/.test(text) || Number(text) > 2_147_483_647) {
-    throw new OpenApiError('object_not_found', `${entity.title} ${text} not found: ids are positive whole numbers.`);
+    throw new PbxError('not_found', `${entity.title} ${text} not found: ids are positive whole numbers.`);
   }
   return Number(text);
 }

@@ -1,7 +1,8 @@
 // The typed table of openapi.php resources served through a service instead of the object catalogue
 // (spec §5.3): objects as Entities, reports and actions as Actions. A resource in neither answers 501.
 import type { Resource } from './resource-table.ts';
-import { authTokenAction, extensionStateAction } from './live-actions.ts';
+import { extensionStateAction } from './extension-state-action.ts';
+import { authTokenAction } from './auth-token-action.ts';
 import { cdrReport, simpleCdrReport, type Action } from './report-actions.ts';
 import type { Entity } from './service-entity.ts';
 import { phonebookEntity, phonebookEntryEntity, settingEntity } from './setting-phonebook-entities.ts';

@@ -3,12 +3,12 @@
 import { z } from 'zod';
 import { PHONEBOOK_FIELDS, SETTING_FIELDS } from '../../services/index.ts';
 import type { Phonebook } from '../../domain/index.ts';
-import { OpenApiError } from './errors.ts';
+import { PbxError } from '../../shared/index.ts';
 import { readBody, textRow, textRowSchema, withObject, type Entity, type EntityCall, type WriteSpec } from './service-entity.ts';
 
 /** Writes name their tenant (checked by entityRequest); this only narrows the type. */
 const tenantOf = (tenantId: number | null): number => {
-  if (tenantId === null) throw new OpenApiError('tenant_required', 'This write needs tenant=<tenant code>.');
+  if (tenantId === null) throw new PbxError('tenant_required', 'This write needs tenant=<tenant code>.');
   return tenantId;
 };
 
@@ -17,7 +17,7 @@ function idFilter(call: EntityCall, ...names: string[]): number | undefined {
   for (const name of names) {
     const value = call.query.get(name);
     if (value === null) continue;
-    if (!/^[1-9]\d{0,9}$/.test(value)) throw new OpenApiError('invalid_field', `Invalid filter ${name}=${value}: expected a positive whole number`);
+    if (!/^[1-9]\d{0,9}$/.test(value)) throw new PbxError('invalid_parameter', `Invalid filter ${name}=${value}: expected a positive whole number`);
     return Number(value);
   }
   return undefined;
@@ -124,7 +124,7 @@ export const phonebookEntryEntity: Entity = {
   get: async (call, id) => entryOne(call, await call.services.phonebooks.entryById(call.scope, id)),
   async create(call, tenantId, body) {
     const { columns, extra } = readBody(entryCreate, body, 'create');
-    if (extra.values === undefined) throw new OpenApiError('missing_required_field', "Missing required field 'values' for phonebookentry: at least one value, such as {\"NAME\":\"Ross\"}");
+    if (extra.values === undefined) throw new PbxError('missing_parameter', "Missing required field 'values' for phonebookentry: at least one value, such as {\"NAME\":\"Ross\"}");
     return entryOne(call, await call.services.phonebooks.addEntry(tenantOf(tenantId), Number(columns.pe_pb_id), extra.values));
   },
   async update(call, tenantId, id, body) {

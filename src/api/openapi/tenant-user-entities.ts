@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Tenant } from '../../domain/index.ts';
 import { TENANT_COLUMNS, TENANT_FIELDS, TENANT_WRITE_ONLY, USER_FIELDS, type PublicWebUser, type Services } from '../../services/index.ts';
-import { OpenApiError } from './errors.ts';
+import { PbxError } from '../../shared/index.ts';
 import { readBody, textRow, textRowSchema, withObject, type Entity, type EntityCall, type WriteSpec } from './service-entity.ts';
 
 // ---- tenants ----
@@ -100,7 +100,7 @@ async function wantedTenants(services: Services, extra: Record<string, unknown>)
   if (ids === undefined) return undefined;
   const known = new Set((await services.tenants.list()).map((t) => t.te_id));
   const unknown = ids.find((id) => !known.has(id));
-  if (unknown !== undefined) throw new OpenApiError('invalid_field', `Invalid tenant_ids for user: tenant ${unknown} does not exist`);
+  if (unknown !== undefined) throw new PbxError('invalid_parameter', `Invalid tenant_ids for user: tenant ${unknown} does not exist`);
   return [...new Set(ids)];
 }
 

@@ -277,18 +277,34 @@ describe('live calls through the API', () => {
     test('maps every documented parameter and alias', async () => {
       const res = await h.post({
         key: h.acme.fullKey, tenant: 'ACME', reqtype: 'DIAL', exten: '101', phone: '+39055123456', account: '102-ACME', var: 'callid=453131,lead=a=b', vars: '{"campaign":"summer","n":42}',
-        dialtimeout: '45', timeout: '3600', sourceclid: '07377777', destclid: 'Sales 0612', recording: 'YesChange', server: 'node-b', autoanswer: 'yes', nofollow: 'on', logqueueoutbound: '1', format: 'json',
+        dialtimeout: '45', timeout: '3600', sourceclid: '07377777', destclid: 'Sales 0612', recording: 'YesChange', server: 'NODE-A', autoanswer: 'yes', nofollow: 'on', logqueueoutbound: 'no', format: 'json',
       });
       const answer = (await json(res)) as Record<string, string>;
       assert.deepEqual({ ...answer, ID: 'x' }, { Response: 'Success', Message: 'Originate successfully queued', ID: 'x', source: '101', dest: '+39055123456', server: 'node-a', node: 'node-a' });
       assert.deepEqual(originator.requests[0], {
-        tenantId: h.acme.id, source: '101', destination: '+39055123456', sourceCallerId: '07377777', destinationCallerId: 'Sales 0612', dialTimeoutMs: 45_000, maxDurationMs: 3_600_000, autoAnswer: true,
+        // A bare number is the number (shown as the name too); a bare name is the name, the number stays the default.
+        tenantId: h.acme.id, source: '101', destination: '+39055123456', sourceCallerId: '07377777', sourceCallerNumber: '07377777', destinationCallerName: 'Sales 0612', dialTimeoutMs: 45_000, maxDurationMs: 3_600_000, autoAnswer: true,
         variables: {
           'ACME-callid': '453131', 'ACME-lead': 'a=b', 'ACME-campaign': 'summer', 'ACME-n': '42', VARLIST: 'ACME-callid,ACME-lead,ACME-campaign,ACME-n',
-          SETPEERNAME: '102-ACME', SETTIMEOUT: '3600', SETSOURCECLID: '07377777', SETDESTCLID: 'Sales 0612', SETRECORDING: 'yeschange', AUTOANSWER: 'yes', SETNOFOLLOWEXTENSION: 'yes', SETLOGQUEUEOUTBOUND: 'yes',
+          SETPEERNAME: '102-ACME', SETTIMEOUT: '3600', SETSOURCECLID: '07377777', SETDESTCLID: 'Sales 0612', SETRECORDING: 'yeschange', AUTOANSWER: 'yes', SETNOFOLLOWEXTENSION: 'yes',
         },
         originateId: answer.ID,
       });
+    });
+
+    test('sourceclid and destclid in Asterisk CALLERID(all) syntax: name <number>, "name" <number>', async () => {
+      // A click-to-dial helper sends exactly this so the phone shows what it is about to dial.
+      await text(await as(h.acme, { reqtype: 'DIAL', source: '100', dest: '0475123456', sourceclid: '0475123456<Dial:>', destclid: '"Sales \\"EU\\"" <+39 0612>' }));
+      await text(await as(h.acme, { reqtype: 'DIAL', source: '100', dest: '200', sourceclid: 'Front desk <0612345>', destclid: '<0611>' }));
+      const [first, second] = originator.requests;
+      assert.deepEqual([first?.sourceCallerId, first?.sourceCallerNumber, first?.destinationCallerName, first?.destinationCallerId], ['0475123456', undefined, 'Sales "EU"', '+390612']);
+      assert.deepEqual([first?.variables.SETSOURCECLID, first?.variables.SETDESTCLID], ['0475123456<Dial:>', '"Sales \\"EU\\"" <+39 0612>'], 'the dialplan variables keep the text as sent');
+      assert.deepEqual([second?.sourceCallerId, second?.sourceCallerNumber, second?.destinationCallerName, second?.destinationCallerId], ['Front desk', '0612345', '0611', '0611']);
+    });
+
+    test('var: URL-encoded pairs separated by & as well as by commas; server= this node', async () => {
+      await text(await as(h.acme, { reqtype: 'DIAL', source: '100', dest: '200', var: 'callid=453131&lead=7,src=web', server: 'node-a' }));
+      assert.deepEqual(originator.requests[0]?.variables, { 'ACME-callid': '453131', 'ACME-lead': '7', 'ACME-src': 'web', VARLIST: 'ACME-callid,ACME-lead,ACME-src', SETPEERNAME: '100-ACME' });
     });
 
     test('source=ACCOUNT takes the number of account; account=SOURCE the account of source', async () => {
@@ -317,8 +333,11 @@ describe('live calls through the API', () => {
       await expectError(await dial({ var: 'callid' }), 'invalid_parameter', "Invalid var 'callid': expected name=value (several: a=1,b=2)");
       await expectError(await dial({ var: '1st=x' }), 'invalid_parameter', "Invalid var '1st': a name is a letter or _ then letters, digits or _ (at most 64)");
       await expectError(await dial({ vars: '[1]' }), 'invalid_parameter', 'Invalid vars: expected a JSON object of name: value');
-      await expectError(await dial({ sourceclid: '"Evil" <1>' }), 'invalid_parameter', 'Invalid sourceclid: at most 80 characters, no control characters, quotes or angle brackets');
+      await expectError(await dial({ sourceclid: 'Evil\r\nVia: x <1>' }), 'invalid_parameter', 'Invalid sourceclid: at most 80 characters, no control characters (a number, a name, or a name then the number in angle brackets)');
+      await expectError(await dial({ destclid: 'x'.repeat(81) }), 'invalid_parameter', 'Invalid destclid: at most 80 characters, no control characters (a number, a name, or a name then the number in angle brackets)');
       await expectError(await dial({ server: 'node a' }), 'invalid_parameter', "Invalid server 'node a': expected a node name");
+      await expectError(await dial({ server: 'node-b' }), 'invalid_parameter', "Invalid server 'node-b': this PBX runs one node, node-a (clusters are not built yet); give server=node-a or leave it out");
+      await expectError(await dial({ logqueueoutbound: 'yes' }), 'not_implemented', 'Not implemented: logqueueoutbound=yes (queue logs: queues are not built yet); send no or leave it out');
       await expectError(await admin({ reqtype: 'DIAL', source: '100', dest: '200' }), 'missing_parameter', 'No tenant specified');
       assert.equal((await h.get({ key: h.acme.readOnlyKey, tenant: 'ACME', reqtype: 'DIAL', source: '100', dest: '200' })).headers.get('x-callgrid-error'), 'read_only_key');
       assert.equal(originator.requests.length, 0);

@@ -20,7 +20,7 @@ import { userGroup } from './handlers/usergroup.ts';
 import { virtualExt } from './handlers/virtualext.ts';
 import { setting } from './handlers/setting.ts';
 import { countCalls, licenseDays } from './handlers/system.ts';
-import { attendedTransfer, channel, channels, countChannels, dial, getCurrentCalls, hangup, transfer } from './handlers/calls.ts';
+import { attendedTransfer, channel, channels, countChannels, dial, getCurrentCalls, hangup, transfer } from './handlers/calls/index.ts';
 
 export const HANDLERS: Readonly<Record<Reqtype, ReqtypeHandler>> = {
   ...laterHandlers,

@@ -1,14 +1,13 @@
 // The proxyapi.php endpoint: parameters, key and tenant, access rules, dispatch, rendering.
 import type { ApiAnswer, ApiRequest } from './api-request.ts';
-import { PbxError, isPbxError, type Logger } from '../../shared/index.ts';
+import { PbxError, type Logger } from '../../shared/index.ts';
 import type { Services } from '../../services/index.ts';
 import { HANDLERS } from './dispatch.ts';
-import { publicError, statusOf } from './errors.ts';
+import { knownError, mirtaAnswer } from '../error-answers.ts';
 import { parseCallback, parseFormat, render, renderError, type Rendering } from './format.ts';
 import { PLAIN_AND_JSON, resolveNeed, type RequestContext } from './handler.ts';
 import { translator } from './i18n.ts';
 import { readParams, readQueryParams, type Params, type QueryParams } from './params.ts';
-import { RequestTooLarge } from '../request-body.ts';
 import { toReqtype } from './reqtypes.ts';
 
 export type ProxyApiHandler = (request: ApiRequest) => Promise<ApiAnswer>;
@@ -32,12 +31,9 @@ export function proxyApiEndpoint(services: Services, logger: Logger): ProxyApiHa
       const { body, contentType, headers } = await answer(request, params, rendering, services);
       return { status: 200, headers: { ...answerHeaders(contentType), ...headers }, body };
     } catch (caught) {
-      const error = isPbxError(caught) ? publicError(caught) : new PbxError('internal', 'Internal error');
-      if (!isPbxError(caught)) logger.error({ err: caught }, 'proxyapi request failed');
-      const { body, contentType } = renderError(error, rendering);
-      const headers: Record<string, string> = { ...answerHeaders(contentType), 'X-Callgrid-Error': error.code };
-      if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.retryAfterSeconds);
-      return { status: caught instanceof RequestTooLarge ? 413 : statusOf(error.code), headers, body };
+      const failure = mirtaAnswer(knownError(caught, (unexpected) => logger.error({ err: unexpected }, 'proxyapi request failed')));
+      const { body, contentType } = renderError(failure.shown, rendering);
+      return { status: failure.status, headers: { ...answerHeaders(contentType), ...failure.headers }, body };
     }
   };
 }

@@ -117,8 +117,12 @@ function plainField(value: string | number | null): string {
   return String(value ?? '').replace(/[|\r\n]+/g, ' ');
 }
 
-/** RFC 4180 CSV with a header row; fields with separators, quotes or spaces are quoted. */
+/**
+ * RFC 4180 CSV with a header row; fields with separators, quotes or spaces are quoted. No rows is an empty body,
+ * not a header alone: MiRTA answers 0 bytes (spec §1.4, INFO cdrs) and clients test the body for a comma.
+ */
 export function csvTable(columns: readonly string[], rows: readonly Row[]): string {
+  if (rows.length === 0) return '';
   const field = (value: string | number | null) => {
     const text = String(value ?? '');
     return /[",\s]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

@@ -93,8 +93,24 @@ for (const engine of HARNESS_ENGINES) describe(`INFO cdrs and simplecdrs on ${en
     assert.match(line ?? '', /^ACME,\d+,"2026-11-27 09:00:00","2026-11-27 09:00:05",/);
     assert.match(line ?? '', /,"""Ann"" <100>",/);
     assert.equal(rest, '');
-    const empty = await (await get({ info: 'cdrs', format: 'csv', phone: 'nobody' })).text();
-    assert.equal(empty, `${CDR_COLUMNS.join(',')}\r\n`);
+  });
+
+  test('no rows (an empty day) answers an empty body in csv, plain and xml, as MiRTA does; json stays []', async () => {
+    const body = async (params: Record<string, string>) => {
+      const res = await get(params);
+      assert.equal(res.headers.get('x-callgrid-error'), null);
+      return res.text();
+    };
+    const day = { start: '2026-11-20', end: '2026-11-20' };
+    assert.equal(await body({ info: 'cdrs', format: 'csv', ...day }), '');
+    assert.equal(await body({ info: 'cdrs', format: 'csv', phone: 'nobody' }), '');
+    assert.equal(await body({ info: 'cdrs', ...day }), '');
+    assert.equal(await body({ info: 'cdrs', format: 'xml', template: 'Test_XML', ...day }), '');
+    assert.equal(await body({ info: 'simplecdrs', format: 'csv', ...day }), '');
+    assert.equal(await body({ info: 'simplecdrs', ...day }), '');
+    assert.equal(await body({ info: 'cdrs', format: 'json', ...day }), '[]');
+    // With rows the plain table keeps its header line.
+    assert.match(await body({ info: 'cdrs', uniqueid: 'n1-1.1' }), /^accountcode\|ID\|/);
   });
 
   test('format=xml renders the tenant template with te_id and direction, values escaped', async () => {
@@ -123,10 +139,14 @@ for (const engine of HARNESS_ENGINES) describe(`INFO cdrs and simplecdrs on ${en
   test('simplecdrs: the 11 named fields, filters, csv header', async () => {
     const [first, ...others] = await rows({ info: 'simplecdrs', direction: 'out' });
     assert.equal(others.length, 0);
-    assert.deepEqual(first, {
+    const named = {
       sc_te_id: String(acme.te_id), tenantcode: 'ACME', sc_start: '2026-11-27 09:00:00', sc_direction: 'OUT', sc_calleridnum: '100', sc_calleridname: 'Ann',
       sc_dialednum: '5551234', sc_disposition: 'ANSWERED', sc_duration: '60', sc_uniqueid: 'n1-1.1', sc_whoanswered: '',
-    });
+    };
+    // Each value also under "0".."10" (spec §2.12), interleaved as PHP's fetch_array(BOTH) writes them.
+    assert.deepEqual(first, { ...named, ...Object.fromEntries(Object.values(named).map((value, i) => [String(i), value])) });
+    const text = await (await get({ info: 'simplecdrs', direction: 'out', format: 'json' })).text();
+    assert.ok(text.startsWith(`[{"0":"${acme.te_id}","sc_te_id":"${acme.te_id}","1":"ACME","tenantcode":"ACME","2":"2026-11-27 09:00:00",`), text);
     assert.deepEqual((await rows({ info: 'simplecdrs', phone: '101' })).map((r) => r.sc_uniqueid), ['n1-1.2'], 'phone matches who answered');
     assert.deepEqual((await rows({ info: 'simplecdrs', calleridnum: '100,5559999' })).length, 2);
     const csv = await (await get({ info: 'simplecdrs', format: 'csv' })).text();

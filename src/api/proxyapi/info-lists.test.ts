@@ -51,8 +51,9 @@ describe('INFO lists', () => {
     assert.equal(await (await info(h.acme, 'variable', { id: String(variable.tv_id) }, h.acme.readOnlyKey)).text(), 'night|mode');
   });
 
-  test('dids: plain header and rows with the tenant code; json DID rows with te_ columns by name, no positional keys, no secrets', async () => {
-    await create('did', h.acme, { di_country: '39', di_area: '02', di_number: '12345', di_comment: 'Main', di_recording: 'yes', di_maxchannels: 4, di_smsemail: 's@acme.example' });
+  test('dids: plain header and rows with the tenant code; json DID rows with te_ columns by name and by MiRTA position, no secrets', async () => {
+    await create('did', h.acme, { di_country: '39', di_area: '02', di_number: '12345', di_comment: 'Main', di_recording: 'yes', di_fax_store: 'no', di_maxchannels: 4, di_smsemail: 's@acme.example' });
+    await h.runtime.services.tenants.update(h.acme.id, { te_recordingpassword: 's3cret-rec' });
     await create('did', h.globex, { di_number: '12346', di_comment: 'Globex main' });
     const lines = (await (await info(h.acme, 'dids')).text()).split('\n');
     assert.deepEqual(lines, ['Country|Area|Number|Tenant|Comment|Recording|Faxstation ID|FAX Email|Max Channels|Recording EMail|SMS Email|', '39|02|12345|ACME|Main|yes|||4||s@acme.example|', '']);
@@ -64,7 +65,17 @@ describe('INFO lists', () => {
     assert.equal(row?.te_name, 'ACME Inc.');
     assert.equal(row?.di_maxchannels, '4');
     assert.ok(!('te_recordingpassword' in (row ?? {})), 'write-only tenant columns stay hidden');
-    assert.ok(Object.keys(row ?? {}).every((key) => /^(di|te)_/.test(key)), 'named keys only');
+    assert.ok(!Object.values(row ?? {}).includes('s3cret-rec'), 'not under a position either');
+    // A real dashboard reads [2][3][4] (country+area+number), [5] (comment) and [13] (di_fax_store): MiRTA's order.
+    assert.deepEqual([row?.['0'], row?.['1'], row?.['2'], row?.['3'], row?.['4'], row?.['5'], row?.['6'], row?.['13'], row?.['16']], [row?.di_id, String(h.acme.id), '39', '02', '12345', 'Main', 'yes', 'no', '4']);
+    const named = Object.keys(row ?? {}).filter((key) => !/^\d+$/.test(key));
+    assert.ok(named.every((key) => /^(di|te)_/.test(key)), named.join());
+    const positions = Object.keys(row ?? {}).filter((key) => /^\d+$/.test(key));
+    assert.equal(positions.length, named.length, 'every value twice');
+    for (const key of positions) assert.ok(named.some((name) => row?.[name] === row?.[key]));
+    // Key order as PHP's fetch_array(BOTH) writes it: "0","di_id","1","di_te_id",...
+    const text = await (await info(h.acme, 'dids', { format: 'json' })).text();
+    assert.ok(text.startsWith(`[{"0":"${row?.di_id}","di_id":"${row?.di_id}","1":"${h.acme.id}","di_te_id":"${h.acme.id}","2":"39","di_country":"39",`), text.slice(0, 120));
   });
 
   test('dids with the admin key: every tenant without tenant, one tenant with it, a pattern with tenant=GLO%', async () => {

@@ -49,4 +49,15 @@ describe('HTTP edge', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { status: 'ok', node: h.runtime.config.nodeName });
   });
+
+  test('/healthz while the node drains: 503 with status draining, so a load balancer stops sending', async () => {
+    h.runtime.health.draining = true;
+    try {
+      const res = await h.runtime.app.request('/healthz');
+      assert.equal(res.status, 503);
+      assert.deepEqual(await res.json(), { status: 'draining', node: h.runtime.config.nodeName });
+    } finally {
+      h.runtime.health.draining = false;
+    }
+  });
 });

@@ -206,6 +206,18 @@ describe('follow-me (ex_fmfm*)', () => {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     assert.equal(carrier.received.filter((m) => m.method === 'INVITE').length, 0, 'the follow-me number is not rung');
   });
+
+  test("DIAL's caller ids reach the phones' From: sourceclid's name on the source, destclid's name and number on the destination", T, async () => {
+    const [source, m1] = await phones3();
+    // What the call service makes of sourceclid=0475123456<Dial:> and destclid="Sales \"EU\"" <0612> (services/dial-caller-id.ts).
+    const started = await node.b2bua.originate({ tenantId, source: '100', destination: '101', sourceCallerId: '0475123456', destinationCallerName: 'Sales "EU"', destinationCallerId: '0612', dialTimeoutMs: 10_000, autoAnswer: false, variables: { SETNOFOLLOWEXTENSION: 'yes' }, originateId: 'clid-1' });
+    assert.deepEqual(started, { ok: true });
+    assert.ok(await waitFor(() => source.received.some((m) => m.method === 'INVITE'), 5000), 'the source is rung');
+    assert.match(source.received.find((m) => m.method === 'INVITE')?.header('from') ?? '', /^"0475123456" <sip:101@/);
+    await source.answer();
+    const invite = await m1.nextRequest((m) => m.method === 'INVITE');
+    assert.match(invite.header('from') ?? '', /^"Sales \\"EU\\"" <sip:0612@/);
+  });
 });
 
 describe('the confirmation step on its own', () => {

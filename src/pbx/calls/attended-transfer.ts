@@ -3,6 +3,7 @@
 import type { MediaRelayControl } from '../../media/index.ts';
 import type { Call } from './call.ts';
 import { transferTarget, type TransferDeps, type TransferOptions } from './blind-transfer.ts';
+import { tellEachOther } from './connected-line.ts';
 import { ringExtension } from './fork.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
 
@@ -49,6 +50,8 @@ export async function attendedTransfer(deps: TransferDeps & { readonly relay: Me
     destination: target.extension.number,
     peerAccount: target.extension.account,
     startedAt: options.context.clock.now(),
+    // The caller saw the called party, the target was shown the called party's connected line: now each other.
+    handedOver: () => tellEachOther(deps, { call, side: 'a' }, { call, side: 'b' }),
   });
   if (started === undefined) {
     for (const fork of forks) {

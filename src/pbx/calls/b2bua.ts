@@ -18,11 +18,13 @@ import { attendedTransfer } from './attended-transfer.ts';
 import { transferCaller } from './blind-transfer.ts';
 import { Call, type CallContext } from './call.ts';
 import { DEFAULT_ADMISSION, type AdmissionPolicy } from './call-admission.ts';
+import { CallDrain } from './admission-drain.ts';
 import { CallIds } from './call-ids.ts';
 import { CallSetup } from './call-setup.ts';
 import type { DialogEntry } from './dialog-entry.ts';
 import { replacesOf } from './replaces-header.ts';
 import { transferWithReplaces } from './replaces-transfer.ts';
+import type { IdentitySettings } from './connected-line.ts';
 import type { CallCounters, SetupDeps, SetupHooks } from './call-setup-types.ts';
 import { InboundLeg } from './inbound-leg.ts';
 import type { CallOriginator, OriginateOutcome, OriginateRequest } from './originate-request.ts';
@@ -38,6 +40,8 @@ export interface B2buaDeps extends Omit<SetupDeps, 'counters'> {
   readonly clock: Clock;
   /** The node's applications by tag (pbx-node.ts builds them; they count on the B2BUA's counters). */
   readonly applications: (counters: CallCounters) => Applications;
+  /** Which identity headers each extension's phone reads in connected line updates; none = P-Asserted-Identity. */
+  readonly identities?: IdentitySettings;
 }
 
 export interface B2buaOptions {
@@ -70,6 +74,8 @@ export class B2bua implements CallOriginator {
   /** Destination steps of tags not built yet, loops cut, steps that threw. */
   readonly runnerCounters: RunnerCounters = { notBuilt: 0, loops: 0, stepErrors: 0 };
   private readonly originator: Originator;
+  /** Begun when the node drains: new INVITEs and originates are refused (admission-drain.ts). */
+  readonly drain = new CallDrain();
   private readonly hooks: SetupHooks & { transfer(call: Call, destination: string, beforeRelease?: () => void): Promise<string | undefined> };
 
   constructor(private readonly deps: B2buaDeps, options: B2buaOptions) {
@@ -132,6 +138,7 @@ export class B2bua implements CallOriginator {
   /** A new INVITE (no To tag) starts a call; one with a To tag is a re-INVITE in an existing dialog. */
   handleInvite(transaction: ServerInviteTransaction, request: SipRequest, source: InboundSource): void {
     if (Dialog.keyOfRequest(request) !== undefined) return this.handleInDialog(transaction, request);
+    if (this.drain.refuseInvite(this.deps.stack, transaction)) return;
     const leg = new InboundLeg(this.deps.stack, transaction, request, source, this.deps.clock, this.deps.logger, () => {
       const call = this.invites.get(transaction);
       call?.hangup('no-ack');
@@ -217,6 +224,8 @@ export class B2bua implements CallOriginator {
   }
 
   originate(request: OriginateRequest): Promise<OriginateOutcome> {
+    const draining = this.drain.refuseOriginate();
+    if (draining !== undefined) return Promise.resolve({ ok: false, error: draining });
     return this.originator.originate(request);
   }
 
@@ -237,7 +246,7 @@ export class B2bua implements CallOriginator {
     if (target === undefined || !target.ok) return void stack.respond(transaction, 400, 'Bad Refer-To');
     // With Replaces the dialog it names is the target, whatever the URI's user part (phones put C's Contact there).
     const replaces = replacesOf(target.value.headers);
-    if (replaces !== undefined) return transferWithReplaces({ stack, logger: this.deps.logger, dialogs: this.dialogs, notify: (d, status, state) => this.notifyRefer(d, status, state) }, transaction, entry, replaces);
+    if (replaces !== undefined) return transferWithReplaces({ stack, logger: this.deps.logger, identities: this.deps.identities, dialogs: this.dialogs, notify: (d, status, state) => this.notifyRefer(d, status, state) }, transaction, entry, replaces);
     if (target.value.user === undefined) return void stack.respond(transaction, 400, 'Bad Refer-To');
     if (entry.side !== 'b' || entry.leg.dialog === undefined) return void stack.respond(transaction, 403, 'Only The Called Party Can Transfer');
     const dialog = entry.leg.dialog;

@@ -5,6 +5,7 @@ import type { Logger } from '../../shared/index.ts';
 import type { SipStack } from '../../sip/index.ts';
 import { resolveDialled, targetsForNumber, type NumberDirectory } from '../dialplan/index.ts';
 import type { Call, CallContext } from './call.ts';
+import { identityOf, partyOf, tellConnectedLine, type IdentitySettings } from './connected-line.ts';
 import type { CallIds } from './call-ids.ts';
 import type { CallDirectory, ExtensionTarget } from './call-ports.ts';
 import type { Binding } from '../registrar/index.ts';
@@ -18,6 +19,8 @@ export interface TransferDeps {
   readonly directory: CallDirectory;
   readonly channels: ChannelRegistry;
   readonly logger: Logger;
+  /** Which identity headers each extension's phone reads (connected-line.ts); none = P-Asserted-Identity. */
+  readonly identities?: IdentitySettings | undefined;
 }
 
 export interface TransferOptions {
@@ -54,6 +57,12 @@ export async function transferCaller(deps: TransferDeps & { readonly numbers: Nu
   }
   if (!call.detachCallee(destination, '', { kind: 'EXT', label: destination }, beforeRelease)) return 'the call changed meanwhile';
   deps.logger.info({ linkedId: call.linkedId, destination }, 'call: blind transfer');
-  void hooks.run(call, targets);
+  void hooks.run(call, targets).then((end) => {
+    // The party that stayed still shows the one released; once the destination answered it shows who did. The new
+    // party needs nothing: its INVITE's From named the caller.
+    const answered = identityOf(call.channelOf('b'));
+    if (end.kind !== 'connected' || answered === undefined || call.over) return;
+    return tellConnectedLine(deps, partyOf(call, 'a'), answered);
+  }).catch((error: unknown) => deps.logger.warn({ err: error }, 'call: connected line update after a blind transfer failed'));
   return undefined;
 }

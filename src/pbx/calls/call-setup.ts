@@ -10,6 +10,7 @@ import type { SetupDeps, SetupHooks, SetupOptions } from './call-setup-types.ts'
 import { startCall, type InviteCall } from './call-start.ts';
 import type { InboundLeg } from './inbound-leg.ts';
 import { readSdp } from './media-plan.ts';
+import { refusedCallRecord, type RefusedCall } from './refused-call.ts';
 
 export type { SetupDeps, SetupHooks, SetupOptions } from './call-setup-types.ts';
 
@@ -56,7 +57,7 @@ export class CallSetup {
     if (auth.kind === 'challenge') return void leg.reject(407, 'Proxy Authentication Required', this.challenge(realm, auth.stale, source.address));
     if (auth.kind === 'failed') {
       this.deps.ban?.recordFailure(source.address);
-      return void (auth.reason === 'malformed' ? leg.reject(400, 'Bad Request') : leg.reject(407, 'Proxy Authentication Required', this.challenge(realm, false, source.address)));
+      return void (auth.reason === 'malformed' ? leg.reject(400, auth.phrase) : leg.reject(407, 'Proxy Authentication Required', this.challenge(realm, false, source.address)));
     }
     const { tenantId, extensionId } = auth.account;
     const [extension, tenantCode] = await Promise.all([this.deps.directory.extensionById(tenantId, extensionId), this.deps.directory.tenantCode(tenantId)]);
@@ -68,7 +69,10 @@ export class CallSetup {
     // A star code for the PBX itself (docs/feature-codes.md) is checked before the dialplan, as Asterisk's are.
     const feature = (await this.deps.featureCodes?.isFeatureCode(tenantId, dialled)) === true;
     const targets = feature ? [{ tag: 'FEATURECODE', id: 0, number: dialled }] : await targetsForNumber(this.deps.numbers, tenantId, dialled);
-    if (targets.length === 0) return void leg.reject(404, 'Not Found');
+    if (targets.length === 0) {
+      this.refused({ tenantId, tenantCode, caller: party, dialled, direction: 'LOCAL', sipCallId, status: 404 });
+      return void leg.reject(404, 'Not Found');
+    }
     const direction = targets[0]?.tag === 'OUT' ? 'OUT' : 'LOCAL';
     return this.begin(leg, offer, { tenantId, tenantCode, caller: party, callerExtensionId: extensionId, sipCallId, domain: requestUri.value.host, dialled, direction, targets, recording: extension.recording === true });
   }
@@ -78,10 +82,14 @@ export class CallSetup {
     const offer = this.offer(leg);
     if (offer === undefined) return undefined;
     const decision = await routeInbound(this.deps.routing, { called: dialled, caller: caller.number });
+    const inbound = { caller: { number: caller.number, name: caller.name, extension: '', account: '' }, direction: 'IN' as const, sipCallId: leg.invite.headers.get('call-id') ?? '' };
     if (!decision.ok) {
       this.deps.logger.info({ carrier: carrier.name, dialled, reason: decision.reason }, 'call: inbound call refused');
-      if (decision.reason === 'blacklisted') return void leg.reject(603, 'Decline');
-      return void leg.reject(decision.reason === 'no-destination' ? 480 : 404, decision.reason === 'no-destination' ? 'Temporarily Unavailable' : 'Not Found');
+      const [status, text] = decision.reason === 'blacklisted' ? [603, 'Decline'] : decision.reason === 'no-destination' ? [480, 'Temporarily Unavailable'] : [404, 'Not Found'];
+      // A number no tenant holds (or a disabled tenant's) has nobody whose CDRs could show it: only the log does.
+      leg.reject(status, text);
+      if (decision.tenantId !== undefined) this.refusedOf(decision.tenantId, { ...inbound, dialled, status });
+      return undefined;
     }
     // di_maxchannels: the DID's own limit, counted over the live calls that came in on its number.
     const didLimit = decision.did.maxCalls;
@@ -89,7 +97,9 @@ export class CallSetup {
       const onDid = new Set(this.deps.channels.list(decision.tenantId).filter((c) => c.direction === 'IN' && c.exten === decision.did.number).map((c) => c.linkedId));
       if (onDid.size >= didLimit) {
         this.deps.counters.didLimit++;
-        return void leg.reject(503, 'Service Unavailable', [['Warning', `399 callgrid "the DID's limit of ${didLimit} simultaneous calls is reached"`]]);
+        leg.reject(503, 'Service Unavailable', [['Warning', `399 callgrid "the DID's limit of ${didLimit} simultaneous calls is reached"`]]);
+        this.refusedOf(decision.tenantId, { ...inbound, dialled: decision.did.number, status: 503 });
+        return undefined;
       }
     }
     const tenantCode = await this.deps.directory.tenantCode(decision.tenantId);
@@ -107,6 +117,21 @@ export class CallSetup {
       targets: decision.targets,
       recording: decision.did.recording === true,
     });
+  }
+
+  /** The one CDR row of a call refused before it started (refused-call.ts). */
+  private refused(call: RefusedCall): void {
+    this.hooks.record(refusedCallRecord(this.options.ids, this.options.context.clock, call));
+  }
+
+  /** The same once the tenant's code is read; the caller already has its answer, so nothing here may delay or fail it. */
+  private refusedOf(tenantId: number, call: Omit<RefusedCall, 'tenantId' | 'tenantCode'>): void {
+    this.deps.directory.tenantCode(tenantId).then(
+      (tenantCode) => {
+        if (tenantCode !== undefined) this.refused({ tenantId, tenantCode, ...call });
+      },
+      (error: unknown) => this.deps.logger.error({ err: error, tenantId }, 'call: the CDR of a refused call could not be written'),
+    );
   }
 
   private begin(leg: InboundLeg, offer: SessionDescription, request: InviteCall): Promise<Call | undefined> {

@@ -10,6 +10,7 @@ import { callerChannel } from './caller-channel.ts';
 import { InviteCaller } from './caller-side.ts';
 import type { SetupDeps, SetupHooks, SetupOptions } from './call-setup-types.ts';
 import type { InboundLeg } from './inbound-leg.ts';
+import { refusedCallRecord } from './refused-call.ts';
 import type { Target } from './runner/step.ts';
 
 /** A phone's or a carrier's INVITE with its caller and destination list known. */
@@ -40,11 +41,13 @@ export async function startCall(deps: SetupDeps, options: SetupOptions, hooks: S
   if (refused !== undefined) {
     deps.counters[LIMIT_COUNTERS[refused.limit]]++;
     deps.logger.warn({ tenantId: request.tenantId, account: request.caller.account, limit: refused.limit }, 'call: refused at a limit');
+    refusedRow(options, hooks, request);
     return void leg.reject(503, 'Service Unavailable', [['Warning', `399 callgrid "${refused.reason}"`]]);
   }
   const session = await deps.relay.openSession();
   if (!session.ok) {
     deps.logger.warn({ error: session.error }, 'call: no relay ports');
+    refusedRow(options, hooks, request);
     return void leg.reject(503, 'Service Unavailable', [['Retry-After', '5']]);
   }
   // A CANCEL may have come while the ports were being bound: the caller already has its 487.
@@ -93,4 +96,10 @@ export async function startCall(deps: SetupDeps, options: SetupOptions, hooks: S
   if (request.recording === true) call.recordCall();
   void hooks.run(call, request.targets);
   return call;
+}
+
+/** A call refused with 503 before it started (a limit, no relay ports): its one CONGESTION row (refused-call.ts). */
+function refusedRow(options: SetupOptions, hooks: SetupHooks, request: InviteCall): void {
+  const { tenantId, tenantCode, caller, dialled, direction, sipCallId } = request;
+  hooks.record(refusedCallRecord(options.ids, options.context.clock, { tenantId, tenantCode, caller, dialled, direction, sipCallId, status: 503 }));
 }

@@ -160,6 +160,7 @@ export class CallTransfers {
     this.channels.update(answered.channel.name, { bridgedTo: callerChannel.name });
     this.channels.update(callerChannel.name, { bridgedTo: answered.channel.name, connectedNum: consultation.destination });
     this.call.calleeReplaced(answered.leg);
+    consultation.handedOver?.();
   }
 
   private closeAttempt(disposition: Disposition, dstChannel: LiveChannel | undefined): void {

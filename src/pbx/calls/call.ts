@@ -26,6 +26,7 @@ import type { OutboundLeg } from './outbound-leg.ts';
 import type { CallerSide } from './caller-side.ts';
 import type { Disposition } from './call-outcome.ts';
 import { PbxAnswer, type PbxAnsweredCall } from './pbx-answer.ts';
+import { refusedRecord } from './call-refusal.ts';
 import type { PbxMedia } from './runner/pbx-media.ts';
 import type { AttemptLabel, CallHandle, RingOutcome, RingRequest } from './runner/step.ts';
 
@@ -57,6 +58,10 @@ export class Call implements CallHandle {
   private readonly transfers: CallTransfers;
   /** How the caller's, the callee's or the PBX's hangup ends the call. */
   private readonly hangups: CallHangups;
+  /** The SIP answer the caller was refused with: the last attempt's CDR row keeps it (cdr-rows.ts sipMark). */
+  private refusedWith: number | undefined;
+  /** A step named an attempt (rang, answered, landed somewhere): without one a refused call was placed nowhere. */
+  private stepAttempted = false;
 
   constructor(
     private readonly context: CallContext,
@@ -143,7 +148,13 @@ export class Call implements CallHandle {
     return this.identity.sipHeader(name);
   }
 
+  variable(name: string): string | undefined {
+    const variables = this.parties.variables;
+    return variables !== undefined && Object.hasOwn(variables, name) ? variables[name] : undefined;
+  }
+
   attempt(label: AttemptLabel): void {
+    this.stepAttempted = true;
     this.ringing.attempt(label);
   }
 
@@ -159,6 +170,7 @@ export class Call implements CallHandle {
 
   /** The list ended with nobody for the caller: an error answer, or once answered a tone and BYE (pbx-answer.ts). */
   refuse(status: number, text: string): Promise<void> {
+    if (this.phase === 'ringing' && !this.media.callerConnected) this.refusedWith = status;
     return this.pbxAnswer.refuse(status, text);
   }
 
@@ -362,10 +374,11 @@ export class Call implements CallHandle {
     for (const fork of this.forks.all) this.context.channels.remove(fork.channel.name);
     this.attempts.close(disposition, join?.channel ?? this.forks.answered?.channel ?? this.forks.first?.channel, this.context.clock.now());
     const { destination: _destination, calleeAccount: _account, landed: _landed, ...call } = this.record;
-    const record: CallRecord = { ...call, endedAt: this.context.clock.now(), attempts: [...this.attempts.all] };
+    const record: CallRecord = { ...call, endedAt: this.context.clock.now(), ...refusedRecord(this.attempts.all, this.refusedWith, this.stepAttempted) };
     if (this.hangups.cause) this.context.logger.debug({ cause: this.hangups.cause, linkedId: this.callerChannel.linkedId }, 'call: hung up by the PBX');
     this.context.finished(this, record);
     // Either party of a joined pair hanging up ends the other call's leg too.
     join?.partner.hangup('transfer-joined-party-left');
   }
 }
+

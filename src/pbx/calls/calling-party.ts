@@ -20,6 +20,8 @@ export interface CallParties {
   readonly domain: string;
   /** DIAL's nofollow=yes: extensions rung in this call do not ring their follow-me numbers. */
   readonly noFollow?: boolean;
+  /** Channel variables the call was placed with (DIAL var=); conditions read them. */
+  readonly variables?: Readonly<Record<string, string>>;
 }
 
 export class CallingParty {

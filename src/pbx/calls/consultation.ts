@@ -15,6 +15,8 @@ export interface Consultation {
   readonly destination: string;
   readonly peerAccount: string;
   readonly startedAt: Date;
+  /** The caller was handed over to the target (call-transfers.ts): both are told whom they talk to now. */
+  readonly handedOver?: () => void;
 }
 
 /** The target's fork that answered, and when. */

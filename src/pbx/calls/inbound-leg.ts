@@ -100,7 +100,7 @@ export class InboundLeg {
   }
 
   private contact(): string {
-    return localContact(this.stack, this.source.endpoint.protocol);
+    return localContact(this.stack, this.source.endpoint.protocol, this.source.local);
   }
 
   // §13.3.1.4: "the 2xx response is passed to the transport with an interval that starts at T1 seconds and doubles

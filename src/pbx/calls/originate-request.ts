@@ -11,6 +11,10 @@ export interface OriginateRequest {
   readonly sourceCallerId?: string;
   /** Caller id presented to the destination (default: the source extension). */
   readonly destinationCallerId?: string;
+  /** The number shown on the source phone with sourceCallerId (DIAL sourceclid `name <number>`); default: the destination. */
+  readonly sourceCallerNumber?: string;
+  /** The name presented to the destination (DIAL destclid `name <number>`); default: destinationCallerId. */
+  readonly destinationCallerName?: string;
   /** How long the source may ring, in ms. */
   readonly dialTimeoutMs: number;
   /** Longest call once connected, in ms; undefined = no limit. */

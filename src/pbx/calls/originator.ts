@@ -97,7 +97,7 @@ export class Originator {
         this.deps.stack,
         {
           target: { requestUri: contact.contactUri, endpoint: contact.source, flowId: contact.flowId ?? undefined },
-          from: callerNameAddr(request.sourceCallerId ?? request.destination, request.destination, contact.source.address),
+          from: callerNameAddr(request.sourceCallerId ?? request.destination, request.sourceCallerNumber ?? request.destination, contact.source.address),
           to: `<sip:${callerUser(source.number)}@${contact.source.address}>`,
           sdp: offer,
           ...(request.autoAnswer ? { extraHeaders: AUTO_ANSWER } : {}),
@@ -153,7 +153,10 @@ export class Originator {
   private newCall(side: OriginatedCaller, session: RelaySessionControl, channel: ReturnType<typeof callerChannel>, request: OriginateRequest, tenantCode: string, source: ExtensionTarget, domain: string): Call {
     const account = source.account;
     // The destination sees DIAL's destcallerid when given, else the source extension.
-    const presented = request.destinationCallerId === undefined ? { number: request.source, name: channel.callerIdName } : { number: request.destinationCallerId, name: request.destinationCallerId };
+    const presented =
+      request.destinationCallerId === undefined && request.destinationCallerName === undefined
+        ? { number: request.source, name: channel.callerIdName }
+        : { number: request.destinationCallerId ?? request.source, name: request.destinationCallerName ?? request.destinationCallerId ?? channel.callerIdName };
     return new Call(this.options.context, side, session, channel, {
       tenantId: request.tenantId,
       tenantCode,
@@ -167,7 +170,7 @@ export class Originator {
       destination: request.destination,
       calleeAccount: '',
       landed: { kind: 'EXT', label: request.destination },
-    }, { presented, callerExtensionId: source.extensionId, domain, ...(noFollowOf(request) ? { noFollow: true } : {}) }, request.maxDurationMs);
+    }, { presented, callerExtensionId: source.extensionId, domain, variables: request.variables, ...(noFollowOf(request) ? { noFollow: true } : {}) }, request.maxDurationMs);
   }
 }
 

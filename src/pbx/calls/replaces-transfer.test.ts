@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { SipPhone, type PhoneDialog } from '../../../test/support/sip-phone.ts';
 import type { CdrRecord } from '../../domain/index.ts';
 import { CALLEE, CALLER, TENANT, startCallRig, waitFor, type CallRig } from './b2bua-sipp.test-support.ts';
+import { answerUpdate, nextUpdate } from './connected-line.test-support.ts';
 
 const T = { timeout: 20_000 };
 const OTHER = 'GLOBEX';
@@ -92,8 +93,17 @@ test("X (called by A, calling C) refers A to C with Replaces: 202, NOTIFY 200, A
   assert.equal(answer.status, 202);
   assert.equal(await finalNotify(x, p.callee), 'SIP/2.0 200 OK');
   await assertTalking(a, c);
-  // No re-INVITE reached A or C: their media already went to the relay.
-  assert.equal(a.received.filter((m) => m.method === 'INVITE').length + c.received.filter((m) => m.method === 'INVITE').length, 0);
+  // Each is told whom it talks to now (connected line): one re-INVITE in its own dialog naming the other in
+  // P-Asserted-Identity, offering the media it already has (the relay's port it sends to), ACKed once answered.
+  const [toA, toC] = await Promise.all([nextUpdate(a, p.caller.callId), nextUpdate(c, q.callee.callId)]);
+  assert.match(toA.header('p-asserted-identity') ?? '', /^"Carol" <sip:102@/);
+  assert.match(toC.header('p-asserted-identity') ?? '', /^"Alice" <sip:100@/);
+  assert.equal(toA.header('remote-party-id'), undefined, 'P-Asserted-Identity alone by default');
+  for (const update of [toA, toC]) assert.match(update.body, /m=audio [1-9]\d* RTP\/AVP/);
+  const acks = await Promise.all([answerUpdate(a, toA, rig.pbxPort), answerUpdate(c, toC, rig.pbxPort)]);
+  assert.deepEqual(acks.map((ack) => ack?.header('cseq')), [toA.header('cseq')?.replace('INVITE', 'ACK'), toC.header('cseq')?.replace('INVITE', 'ACK')]);
+  await assertTalking(a, c);
+  assert.equal(a.received.filter((m) => m.method === 'INVITE').length + c.received.filter((m) => m.method === 'INVITE').length, 0, 'one update each');
 
   // RFC 5589 §6.1: the transferor ends both of its dialogs; A and C go on talking.
   assert.equal((await x.request(p.callee, 'BYE')).status, 200);

@@ -1,8 +1,10 @@
 // A phone's own attended transfer: REFER (RFC 3515) whose Refer-To carries Replaces (RFC 3891). The phone talks with
 // A in one call and with C in another, both through us, and asks us to put A in its place in its dialog with C.
-// A and C already send their RTP to our relay ports, so the relay pairs their two sides and nobody is re-INVITEd.
+// A and C already send their RTP to our relay ports, so the relay pairs their two sides; each is then told whom it
+// talks to now (connected-line.ts), the only request either gets.
 import type { Logger } from '../../shared/index.ts';
 import { dialogKey, type Dialog, type ServerTransaction, type SipStack } from '../../sip/index.ts';
+import { tellEachOther, type IdentitySettings } from './connected-line.ts';
 import type { DialogEntry } from './dialog-entry.ts';
 import { parseReplaces, type ReplacesTarget } from './replaces-header.ts';
 
@@ -11,6 +13,8 @@ export interface ReplacesDeps {
   readonly logger: Logger;
   /** The B2BUA's dialogs: searched for the one Replaces names, and updated when the phone leaves both calls. */
   readonly dialogs: Map<string, DialogEntry>;
+  /** Which identity headers each extension's phone reads; none = P-Asserted-Identity. */
+  readonly identities?: IdentitySettings | undefined;
   /** Sends the REFER's implicit subscription a NOTIFY with a sipfrag status line (RFC 3515 §2.4.5). */
   notify(dialog: Dialog, status: string, state: string): void;
 }
@@ -86,6 +90,8 @@ function join(deps: ReplacesDeps, referring: PartyEntry, replaced: PartyEntry): 
     if (dialog !== undefined) deps.dialogs.set(dialog.id, { call: entry.call, side: 'released', leg: entry.leg });
   }
   deps.logger.info({ linkedId: p.callerChannel.linkedId, transferee: transferee.name, target: target.name }, 'call: attended transfer by the phone, parties joined');
+  // A's screen showed the phone, C's the phone too: each now shows the other.
+  tellEachOther(deps, { call: p, side: pStays }, { call: q, side: qStays });
 }
 
 function isParty(entry: DialogEntry): entry is PartyEntry {

@@ -38,6 +38,11 @@ export type CallAttempt = AttemptOutcome & {
   readonly app?: string;
   readonly startedAt: Date;
   readonly endedAt: Date;
+  /**
+   * The SIP answer the caller got when this leg ended the call unanswered (404, 480, 486, 503...). Asterisk keeps
+   * no such column: the row's userfield carries it as `[sip:<status>]`, beside the direction marker.
+   */
+  readonly sipStatus?: number;
 };
 
 export interface CallParty {
@@ -69,4 +74,18 @@ export interface CallRecord {
   readonly endedAt: Date;
   /** The legs in the order they were started; empty when the call was placed nowhere. */
   readonly attempts: readonly CallAttempt[];
+  /**
+   * A call refused before any leg was placed (an unknown number, a DID without destination, a blacklisted caller,
+   * a limit): how its one row reads. Without it a call placed nowhere is FAILED, `Hangup`, with no SIP answer.
+   * Ignored when there are attempts: their rows already tell the story.
+   */
+  readonly refusal?: CallRefusal;
+}
+
+export interface CallRefusal {
+  readonly disposition: FailedDisposition;
+  /** The Asterisk application that gives this answer: `Hangup`, `Busy`, `Congestion`. */
+  readonly app: string;
+  /** The SIP answer the caller got. */
+  readonly sipStatus: number;
 }

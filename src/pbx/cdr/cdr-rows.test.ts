@@ -200,4 +200,23 @@ describe('cdrRows', () => {
     assert.equal(cdrs[0]?.clid?.length, 255);
     assert.equal(simple.sc_calleridname?.length, 255);
   });
+
+  test('a call refused before any leg: its one row says how (disposition, application, SIP answer in the userfield)', () => {
+    const refusal = { disposition: 'CONGESTION', app: 'Congestion', sipStatus: 503 } as const;
+    const { cdrs, simple } = cdrRows(localCall({ direction: 'IN', attempts: [], refusal }));
+    assert.equal(cdrs.length, 1);
+    assert.deepEqual([cdrs[0]?.disposition, cdrs[0]?.lastapp, cdrs[0]?.userfield, cdrs[0]?.wherelanded, cdrs[0]?.dst], ['CONGESTION', 'Congestion', '[inbound][sip:503]', '', '101']);
+    assert.equal(cdrDirection(cdrs[0]?.userfield ?? ''), 'IN', 'the SIP answer does not hide the direction marker');
+    assert.equal(simple.sc_disposition, 'CONGESTION');
+    // Without a refusal: FAILED, Hangup, no SIP answer (as before).
+    const nowhere = cdrRows(localCall({ attempts: [] })).cdrs[0];
+    assert.deepEqual([nowhere?.disposition, nowhere?.lastapp, nowhere?.userfield], ['FAILED', 'Hangup', '']);
+  });
+
+  test("attempts win over a refusal (no second row); only an unanswered attempt's row shows its SIP answer", () => {
+    const refusal = { disposition: 'FAILED', app: 'Hangup', sipStatus: 480 } as const;
+    const attempts = [ext101({ disposition: 'BUSY', endedAt: at('10:00:03'), sipStatus: 486 } as Partial<CallAttempt>), ext101({ uniqueId: 'n1-1777000000.2', sipStatus: 480 })];
+    const { cdrs } = cdrRows(localCall({ direction: 'OUT', attempts, refusal }));
+    assert.deepEqual(cdrs.map((r) => [r.disposition, r.userfield]), [['BUSY', '[outbound][sip:486]'], ['ANSWERED', '[outbound]']]);
+  });
 });

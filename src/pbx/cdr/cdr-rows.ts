@@ -29,6 +29,15 @@ function directionMark(direction: CallDirection): string {
   return direction === 'IN' ? INBOUND_MARK : direction === 'OUT' ? OUTBOUND_MARK : '';
 }
 
+/**
+ * The SIP answer of a refused leg, in the userfield after the direction marker (`[inbound][sip:404]`): the 30
+ * columns have no hangup cause, and Asterisk sites keep ${HANGUPCAUSE} in the userfield. Bracketed like the
+ * markers, so INFO cdrs' direction filter (a LIKE on the markers) and CDR UPDATE's appends are unaffected.
+ */
+export function sipMark(status: number | undefined): string {
+  return status === undefined ? '' : `[sip:${status}]`;
+}
+
 // The column widths of migration 0004: PostgreSQL refuses a longer value, so text is cut to fit rather than
 // losing the row (a caller name is the only field that plausibly runs long).
 const clip = (text: string, width: number): string => (text.length > width ? text.slice(0, width) : text);
@@ -48,16 +57,17 @@ export function cdrRows(record: CallRecord): CdrRows {
     lastdst,
     src: clip(record.caller.number, NUM),
     dcontext: clip(record.tenantCode, LONG),
-    userfield: directionMark(record.direction),
     srcCallID: clip(record.sipCallId, LONG),
     linkedid: clip(record.linkedId, NUM),
     originateid: clip(record.originateId, NUM),
   };
 
+  const marker = directionMark(record.direction);
   const cdrs: CdrRow[] = attempts.map((attempt, index) => {
     const answer = attempt.disposition === 'ANSWERED' ? attempt.answeredAt : undefined;
     return {
       ...common,
+      userfield: marker + sipMark(answer === undefined ? attempt.sipStatus : undefined),
       start: formatDateTime(attempt.startedAt),
       answer: answer === undefined ? null : formatDateTime(answer),
       end: formatDateTime(attempt.endedAt),
@@ -74,30 +84,32 @@ export function cdrRows(record: CallRecord): CdrRows {
     };
   });
 
-  // A call placed nowhere (unknown number, no route) still leaves one row, as Asterisk does for a channel that
-  // never dialled: the caller's leg, FAILED, landed nowhere.
+  // A call placed nowhere (unknown number, no route, refused at a limit) still leaves one row, as Asterisk does for
+  // a channel that never dialled: the caller's leg, landed nowhere, FAILED unless the refusal says otherwise.
+  const { refusal } = record;
   if (cdrs.length === 0) {
     cdrs.push({
       ...common,
+      userfield: marker + sipMark(refusal?.sipStatus),
       start: formatDateTime(record.startedAt),
       answer: null,
       end: formatDateTime(record.endedAt),
       duration: wholeSeconds(record.startedAt, record.endedAt),
       billsec: 0,
-      disposition: 'FAILED',
+      disposition: refusal?.disposition ?? 'FAILED',
       dstchannel: '',
       uniqueid: clip(record.linkedId, NUM),
       prevuniqueid: '',
       wherelanded: '',
       dst: firstdst,
-      lastapp: 'Hangup',
+      lastapp: refusal?.app ?? 'Hangup',
       peeraccount: '',
     });
   }
 
   const answered = attempts.filter((a): a is CallAttempt & { disposition: 'ANSWERED' } => a.disposition === 'ANSWERED');
   const lastAnswered = answered[answered.length - 1];
-  const disposition: AttemptDisposition = lastAnswered ? 'ANSWERED' : (last?.disposition ?? 'FAILED');
+  const disposition: AttemptDisposition = lastAnswered ? 'ANSWERED' : (last?.disposition ?? refusal?.disposition ?? 'FAILED');
   const simple: NewSimpleCdr = {
     sc_start: formatDateTime(record.startedAt),
     sc_direction: record.direction,

@@ -112,7 +112,7 @@ export class SubscriptionManager {
     if (auth.kind === 'challenge') return respond(407, 'Proxy Authentication Required', challenge(auth.stale));
     if (auth.kind === 'failed') {
       this.deps.ban?.recordFailure(source.endpoint.address);
-      return auth.reason === 'malformed' ? respond(400, 'Bad Request') : respond(407, 'Proxy Authentication Required', challenge(false));
+      return auth.reason === 'malformed' ? respond(400, auth.phrase) : respond(407, 'Proxy Authentication Required', challenge(false));
     }
 
     // The target is a number of the subscriber's own tenant, never another's: 101 means this tenant's 101.
@@ -120,8 +120,8 @@ export class SubscriptionManager {
     const snapshot = await this.target(tenantId, decodeURIComponent(requestUri.value.user));
     if (snapshot === undefined) return respond(404, 'Not Found');
 
-    const dialog = Dialog.fromIncomingInvite(request, stack.toTag(transaction), localContact(stack, source.endpoint.protocol), { endpoint: source.endpoint, flowId: source.flowId });
-    if (!dialog.ok) return respond(400, 'Bad Request', [['Warning', `399 callgrid "${dialog.error}"`]]);
+    const dialog = Dialog.fromIncomingInvite(request, stack.toTag(transaction), localContact(stack, source.endpoint.protocol, source.local), { endpoint: source.endpoint, flowId: source.flowId });
+    if (!dialog.ok) return respond(400, 'Cannot Create Dialog', [['Warning', `399 callgrid "${dialog.error}"`]]);
     dialog.value.confirm();
     // §4.2.1.1: 2xx responses to SUBSCRIBE "MUST contain an Expires header field" and, as dialog creators, a Contact.
     respond(200, 'OK', [['Expires', String(expires)], ['Contact', dialog.value.localContact]]);

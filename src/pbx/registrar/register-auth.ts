@@ -1,7 +1,7 @@
 // Authentication of a REGISTER (RFC 3261 §10.3 step 3, §22.4): picks the credentials for our realm, verifies
 // them with the stack's DigestAuthenticator against the account directory, and says what to answer and whether a
 // failure may count against the source (only an answer to a fresh nonce we sent to that very address may).
-import type { DigestAuthenticator, SipRequest } from '../../sip/index.ts';
+import { digestRefusalPhrase, type DigestAuthenticator, type SipRequest } from '../../sip/index.ts';
 import type { SipAccount, SipAccountDirectory } from './ports.ts';
 
 export type AuthOutcome =
@@ -11,8 +11,11 @@ export type AuthOutcome =
    * sent to another address): challenge again, count nothing.
    */
   | { readonly kind: 'challenge'; readonly stale: boolean }
-  /** A failed answer to a fresh challenge we sent to this source: counted against it. */
-  | { readonly kind: 'failed'; readonly reason: 'wrong-credentials' | 'malformed'; readonly username: string | undefined };
+  /**
+   * A failed answer to a fresh challenge we sent to this source: counted against it. `phrase` is the reason phrase
+   * of the 400 a malformed answer gets (what was wrong, e.g. "Digest uri does not match").
+   */
+  | { readonly kind: 'failed'; readonly reason: 'wrong-credentials' | 'malformed'; readonly username: string | undefined; readonly phrase: string };
 
 export interface AuthContext {
   readonly authenticator: DigestAuthenticator;
@@ -29,6 +32,9 @@ export interface AuthContext {
    */
   readonly source?: string;
 }
+
+// Never sent as a 400: a wrong password is answered with a fresh challenge (so no one learns which part was wrong).
+const WRONG = 'Unauthorized';
 
 export async function authenticateRegister(request: SipRequest, context: AuthContext): Promise<AuthOutcome> {
   const authorization = credentialsFor(request.headers.getAll(context.header ?? 'authorization'), context.realm);
@@ -53,18 +59,18 @@ export async function authenticateRegister(request: SipRequest, context: AuthCon
   });
   switch (verification.outcome) {
     case 'ok':
-      return account === undefined ? { kind: 'failed', reason: 'wrong-credentials', username: verification.username } : { kind: 'ok', account, username: verification.username };
+      return account === undefined ? { kind: 'failed', reason: 'wrong-credentials', username: verification.username, phrase: WRONG } : { kind: 'ok', account, username: verification.username };
     // RFC 2617 §3.2.1 stale: "the client may wish to simply retry the request with a new encrypted response, without
     // reprompting the user for a new username and password". Either the digest was right on a replayed nonce-count,
     // or the nonce was not usable (not ours, expired, sent to another address) and went unchecked: no failure.
     case 'stale':
       return { kind: 'challenge', stale: true };
     case 'wrong-credentials':
-      return { kind: 'failed', reason: 'wrong-credentials', username: verification.username };
+      return { kind: 'failed', reason: 'wrong-credentials', username: verification.username, phrase: WRONG };
     // Broken credentials count only when they answer a fresh nonce sent to this source: made-up ones from a forged
     // address get a challenge, like any request without usable credentials.
     case 'malformed':
-      return verification.countable ? { kind: 'failed', reason: 'malformed', username: undefined } : { kind: 'challenge', stale: false };
+      return verification.countable ? { kind: 'failed', reason: 'malformed', username: undefined, phrase: digestRefusalPhrase(verification.reason) } : { kind: 'challenge', stale: false };
   }
 }
 

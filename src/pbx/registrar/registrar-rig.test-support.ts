@@ -57,6 +57,8 @@ export interface RigOptions {
   readonly ban?: AuthBan;
   readonly registrar?: Partial<RegistrarOptions>;
   readonly nonceLifetimeMs?: number;
+  /** Refuse digest uris other than the Request-URI (DigestAuthenticatorOptions.strictUri). */
+  readonly strictUri?: boolean;
 }
 
 export interface Rig {
@@ -75,7 +77,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const clock = options.clock ?? new FakeClock();
   const fake = new FakeTransport(PBX);
   const store = options.store ?? new InMemoryBindingStore();
-  const authenticator = new DigestAuthenticator({ secret: 'registrar tests: a secret of enough bytes', clock, nonceLifetimeMs: options.nonceLifetimeMs ?? 300_000 });
+  const authenticator = new DigestAuthenticator({ secret: 'registrar tests: a secret of enough bytes', clock, nonceLifetimeMs: options.nonceLifetimeMs ?? 300_000, strictUri: options.strictUri ?? false });
   let registrar: Registrar | undefined;
   const stack = await SipStack.start(
     { transports: [(listener) => fake.attach(listener)], clock, logger: silentLogger, allow: ['REGISTER', 'OPTIONS'], userAgent: 'callgrid-test' },
@@ -141,6 +143,10 @@ export interface SendOptions {
   /** The AOR user in To (default the username). */
   readonly toUser?: string;
   readonly cseq?: number;
+  /** The digest uri directive (default the Request-URI), e.g. SIPp's default sip:<server ip>:<port>. */
+  readonly digestUri?: string;
+  /** Rewrites the Authorization value before it is sent (broken answers). */
+  readonly mangle?: (authorization: string) => string;
 }
 
 interface Challenge {
@@ -182,7 +188,10 @@ export class FakePhone {
       ...(options.contacts ?? [this.contact]).map((contact) => `Contact: ${contact}`),
       ...(options.expires === undefined ? [] : [`Expires: ${options.expires}`]),
     ];
-    if ((options.authorize ?? true) && this.challenge !== undefined) lines.push(`Authorization: ${this.answer(this.challenge, uri, options.password ?? this.options.password)}`);
+    if ((options.authorize ?? true) && this.challenge !== undefined) {
+      const authorization = this.answer(this.challenge, options.digestUri ?? uri, options.password ?? this.options.password);
+      lines.push(`Authorization: ${options.mangle?.(authorization) ?? authorization}`);
+    }
     const before = this.rig.fake.sent.length;
     this.rig.fake.inject([...lines, 'Content-Length: 0', '', ''].join('\r\n'), this.source);
     return this.await(before);

@@ -158,7 +158,7 @@ export class Registrar {
       this.events.emit('authFailed', { source: source.endpoint, username: auth.username, reason: auth.reason, banned: outcome === 'banned' });
       if (outcome === 'banned') this.deps.logger.warn({ source: source.endpoint.address }, 'registrar: source banned after failed digest answers');
       // Unknown user and wrong password get the same fresh challenge, so the answer tells no one which it was.
-      return auth.reason === 'malformed' ? reply(400, 'Bad Request') : reply(401, 'Unauthorized', this.challenge(realm, false, from));
+      return auth.reason === 'malformed' ? reply(400, auth.phrase) : reply(401, 'Unauthorized', this.challenge(realm, false, from));
     }
 
     // Step 4: "If the authenticated user is not authorized to modify bindings, the registrar MUST return a 403
@@ -169,7 +169,7 @@ export class Registrar {
 
     const cseq = parseCSeq(request.headers.get('cseq') ?? '');
     const callId = request.headers.get('call-id');
-    if (!cseq.ok || callId === undefined) return reply(400, 'Bad Request');
+    if (!cseq.ok || callId === undefined) return reply(400, cseq.ok ? 'Missing Call-ID' : 'Bad CSeq');
     const { tenantId, extensionId } = auth.account;
     const answer = await this.exclusive(tenantId, extensionId, async (): Promise<RegisterPlan> => {
       const current = this.live(await this.deps.store.listForAccount(tenantId, extensionId));

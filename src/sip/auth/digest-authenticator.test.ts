@@ -11,13 +11,14 @@ const URI = 'sip:acme.example.com';
 const USERS: Record<string, string> = { alice: 's3cret', bob: 'hunter2' };
 const lookup = (username: string, realm: string) => (realm === REALM ? USERS[username] : undefined);
 
-function setup(options: { lifetime?: number; maxTracked?: number } = {}) {
+function setup(options: { lifetime?: number; maxTracked?: number; strictUri?: boolean } = {}) {
   const clock = new FakeClock();
   const auth = new DigestAuthenticator({
     secret: 'a test secret of enough bytes',
     clock,
     nonceLifetimeMs: options.lifetime ?? 60_000,
     maxTrackedNonces: options.maxTracked ?? 100,
+    strictUri: options.strictUri ?? false,
   });
   return { clock, auth };
 }
@@ -159,8 +160,8 @@ test('the RFC 2617 §3.5 Authorization: a nonce that is not ours is stale, right
   assert.equal(looked, false, 'a made-up nonce costs no account lookup');
 });
 
-test('the digest uri must name the Request-URI, loosely', async () => {
-  const { auth } = setup();
+test('strict mode: the digest uri must name the Request-URI, loosely; a mismatch is refused with a reason', async () => {
+  const { auth } = setup({ strictUri: true });
   const [challenge] = auth.challenge(REALM);
   assert.ok(challenge);
   const verify = async (uri: string, requestUri: string, nc: number) =>
@@ -170,6 +171,23 @@ test('the digest uri must name the Request-URI, loosely', async () => {
   assert.equal(await verify('sip:100@acme.example.com', 'sip:200@acme.example.com', 3), 'malformed');
   assert.equal(await verify('sips:100@acme.example.com', 'sip:100@acme.example.com', 4), 'malformed');
   assert.equal(await verify('sip:100@acme.example.com:5080', 'sip:100@acme.example.com', 5), 'malformed');
+  const refused = await auth.verify(request(answer(challenge, { uri: 'sip:127.0.0.1:5060', nc: 6 })));
+  assert.deepEqual(refused, { outcome: 'malformed', reason: 'uri does not match', countable: true });
+});
+
+test('by default a digest uri other than the Request-URI is accepted (SIPp, SBCs), hashed as the client sent it', async () => {
+  const { auth } = setup();
+  const [challenge] = auth.challenge(REALM, { source: '192.0.2.20' });
+  assert.ok(challenge);
+  const sippDefault = answer(challenge, { uri: 'sip:127.0.0.1:5060' });
+  const verify = async (authorization: string, source = '192.0.2.20') => auth.verify(request(authorization, { requestUri: 'sip:acme.example.com', source }));
+  assert.deepEqual(await verify(sippDefault), { outcome: 'ok', username: 'alice', algorithm: 'MD5' });
+  // The response is bound to the uri it was computed over: the same answer with another uri is a wrong digest.
+  const swapped = answer(challenge, { uri: 'sip:127.0.0.1:5060', nc: 2 }).replace('uri="sip:127.0.0.1:5060"', 'uri="sip:acme.example.com"');
+  assert.equal((await verify(swapped)).outcome, 'wrong-credentials');
+  // Nonces stay single-use per count and tied to the address they were sent to.
+  assert.deepEqual(await verify(sippDefault), { outcome: 'stale', username: 'alice', reason: 'replayed' });
+  assert.deepEqual(await verify(answer(challenge, { uri: 'sip:127.0.0.1:5060', nc: 3 }), '198.51.100.9'), { outcome: 'stale', username: 'alice', reason: 'other-source' });
 });
 
 test('malformed credentials', async () => {

@@ -18,6 +18,13 @@ export interface DigestAuthenticatorOptions {
   readonly maxTrackedNonces?: number;
   /** Challenges to offer, in this order. Default MD5 first for phones that read only the first, then SHA-256. */
   readonly algorithms?: readonly DigestAlgorithm[];
+  /**
+   * Refuse credentials whose digest `uri` is not the Request-URI's resource (RFC 2617 §3.2.2.5 "SHOULD return a 400").
+   * Default false, as Kamailio, Asterisk and FreeSWITCH: SIPp's default uri, phones behind an SBC and requests whose
+   * Request-URI a dispatcher rewrote all name another uri. The response is hashed over the uri the client sent
+   * either way, so it stays bound to that uri, and the nonce stays single-use and tied to the source address.
+   */
+  readonly strictUri?: boolean;
 }
 
 /** The password of a user in a realm, or undefined when there is no such user. */
@@ -53,6 +60,8 @@ export type DigestVerification =
   | { readonly outcome: 'wrong-credentials'; readonly username: string }
   | { readonly outcome: 'malformed'; readonly reason: string; readonly countable: boolean };
 
+/** The malformed reason (and, behind "Digest ", the 400's reason phrase) of a uri refused in strict mode. */
+export const URI_MISMATCH = 'uri does not match';
 const DEFAULT_LIFETIME_MS = 5 * 60_000;
 // Hashed for unknown users, so they cost what a wrong password costs.
 const NO_PASSWORD = '\0no such user\0';
@@ -63,6 +72,7 @@ export class DigestAuthenticator {
   private readonly clock: Clock;
   private readonly lifetimeMs: number;
   private readonly algorithms: readonly DigestAlgorithm[];
+  private readonly strictUri: boolean;
 
   constructor(options: DigestAuthenticatorOptions) {
     const secret = typeof options.secret === 'string' ? Buffer.from(options.secret, 'utf8') : options.secret;
@@ -72,6 +82,7 @@ export class DigestAuthenticator {
     this.clock = options.clock;
     this.lifetimeMs = options.nonceLifetimeMs ?? DEFAULT_LIFETIME_MS;
     this.algorithms = options.algorithms ?? ['MD5', 'SHA-256'];
+    this.strictUri = options.strictUri ?? false;
   }
 
   /**
@@ -93,8 +104,9 @@ export class DigestAuthenticator {
     const credentials = parsed.value;
     const { username, nonce, opaque } = credentials;
     if (credentials.response.length !== DIGEST_HEX_LENGTH[credentials.algorithm]) return this.malformed('response has the wrong length', nonce, opaque, request);
-    // §3.2.2.5: "if they are not [the same resource], the server SHOULD return a 400 Bad Request error".
-    if (!sameResource(credentials.uri, request.requestUri)) return this.malformed('uri does not match the Request-URI', nonce, opaque, request);
+    // §3.2.2.5: "if they are not [the same resource], the server SHOULD return a 400 Bad Request error". Only in
+    // strict mode: otherwise the uri is just hashed as sent (computeDigestResponse below), so it cannot be swapped.
+    if (this.strictUri && !sameResource(credentials.uri, request.requestUri)) return this.malformed(URI_MISMATCH, nonce, opaque, request);
     // Credentials for another realm answer no challenge of ours.
     if (credentials.realm !== request.realm) return { outcome: 'stale', username, reason: 'unknown-nonce' };
 

@@ -6,8 +6,10 @@ export {
   type DigestVerifyRequest,
   type PasswordLookup,
   type StaleReason,
+  URI_MISMATCH,
 } from './digest-authenticator.ts';
 export { computeDigestResponse, type DigestAlgorithm, type DigestInput } from './digest-algorithm.ts';
 export { credentialsForRealm, parseCredentials, type DigestCredentials } from './digest-credentials.ts';
 export { parseDigestParams } from './digest-params.ts';
+export { digestRefusalPhrase } from './digest-refusal.ts';
 export { digestAuthorization, isStaleChallenge, pickChallenge } from './digest-client.ts';

@@ -1,10 +1,12 @@
 // SIP over UDP (RFC 3261 §18.1, §18.2): one datagram is one message. IPv4 or IPv6
-// by the bind address; a socket bound to `::` also serves IPv4 peers.
+// by the bind address; a socket bound to `::` also serves IPv4 peers. On a wildcard bind each datagram's
+// `local` is the address the peer reaches (local-routes.ts), so Contact and SDP name it, not the host's main one.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIPv4, isIPv6 } from 'node:net';
 import { silentLogger, type Logger } from '../../shared/index.ts';
 import type { Endpoint } from './endpoint.ts';
 import { normalizeAddress } from './flow-table.ts';
+import { LocalRoutes, WILDCARD_ADDRESSES } from './local-routes.ts';
 import type { Transport, TransportCounters, TransportListener } from './transport.ts';
 import { describeError, TransportStats } from './transport-stats.ts';
 
@@ -32,6 +34,8 @@ export class UdpTransport implements Transport {
   private readonly maxDatagramSize: number;
   private readonly ipv6: boolean;
   private localEndpoint: Endpoint;
+  /** Set when bound to a wildcard address: our address towards each peer. */
+  private routes: LocalRoutes | undefined;
   private closed = false;
 
   /** Binds host:port and starts receiving. */
@@ -94,6 +98,7 @@ export class UdpTransport implements Transport {
     });
     const address = this.socket.address();
     this.localEndpoint = { protocol: 'udp', address: normalizeAddress(address.address), port: address.port };
+    if (WILDCARD_ADDRESSES.has(this.localEndpoint.address)) this.routes = new LocalRoutes();
   }
 
   /** An IPv6 socket reaches IPv4 peers through their mapped address. */
@@ -112,6 +117,19 @@ export class UdpTransport implements Transport {
       return;
     }
     const source: Endpoint = { protocol: 'udp', address: normalizeAddress(rinfo.address), port: rinfo.port };
-    this.stats.deliver({ data, source, local: this.localEndpoint, flowId: undefined });
+    const routes = this.routes;
+    if (routes === undefined) return this.stats.deliver({ data, source, local: this.localEndpoint, flowId: undefined });
+    const known = routes.cached(source.address);
+    if (known !== undefined) return this.stats.deliver({ data, source, local: this.reached(known), flowId: undefined });
+    // A new peer waits for one route lookup. Datagrams from it arriving meanwhile wait on the same promise and are
+    // delivered in arrival order; without an answer the wildcard endpoint stands (the stack's advertised address).
+    void routes.lookup(source.address).then((address) => {
+      if (this.closed) return;
+      this.stats.guard('udp message', () => this.stats.deliver({ data, source, local: address === undefined ? this.localEndpoint : this.reached(address), flowId: undefined }));
+    });
+  }
+
+  private reached(address: string): Endpoint {
+    return { protocol: 'udp', address, port: this.localEndpoint.port };
   }
 }

@@ -114,7 +114,7 @@ export class WsTransport implements Transport {
     this.wss.on('wsClientError', (error, socket) =>
       this.stats.guard('ws handshake error', () => {
         this.stats.report({ kind: 'refused', message: `WebSocket handshake: ${describeError(error)}` });
-        refuseUpgrade(socket, '400 Bad Request');
+        refuseUpgrade(socket, '400 Bad WebSocket Handshake');
       }),
     );
     // Plain HTTP gets told that only WebSocket is spoken here.
@@ -212,7 +212,7 @@ export class WsTransport implements Transport {
     // does not answer with it would make the client fail the connection, so refuse outright.
     if (!offeredProtocols(request.headers['sec-websocket-protocol']).includes(SUBPROTOCOL)) {
       this.stats.report({ kind: 'refused', message: `upgrade without the '${SUBPROTOCOL}' subprotocol from ${request.socket.remoteAddress ?? '?'}` });
-      refuseUpgrade(socket, '400 Bad Request');
+      refuseUpgrade(socket, '400 Missing sip WebSocket Subprotocol');
       return;
     }
     const max = this.options.maxConnections ?? DEFAULTS.maxConnections;

@@ -13,6 +13,7 @@ import { providerMatch } from './0009-provider-match.ts';
 import { recordings } from './0010-recordings.ts';
 import { ivrLogs } from './0011-ivr-logs.ts';
 import { callerIdMods } from './0012-callerid-mods.ts';
+import { messages } from './0013-messages.ts';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0010-recordings': recordings(dialect),
     '0011-ivr-logs': ivrLogs(dialect),
     '0012-callerid-mods': callerIdMods(dialect),
+    '0013-messages': messages(dialect),
   };
   return { getMigrations: async () => migrations };
 }

@@ -69,6 +69,16 @@ describe('CONDITION step', () => {
     assert.deepEqual(await step([office], { slots: {} }).run(fakeCall(), target), { kind: 'continue' });
   });
 
+  test("VARIABLE reads the call's own variables (DIAL var=, as ACME-<name>) before the tenant's", async () => {
+    const withVars = (vars: Record<string, string>): CallHandle => ({ ...fakeCall(), variable: (name: string) => vars[name] });
+    const lead = cond({ id: 7, type: 'VARIABLE', params: ['lead', 'web'] });
+    assert.deepEqual(await step([lead]).run(withVars({ 'ACME-lead': 'web' }), target), { kind: 'goto', slot: { slot: 'CONDITION', ownerId: 7 } });
+    assert.deepEqual(await step([lead]).run(withVars({ 'ACME-lead': 'phone' }), target), { kind: 'goto', slot: { slot: 'NOTCONDITION', ownerId: 7 } });
+    const mode = cond({ id: 7, type: 'VARIABLE', params: ['MODE', 'day'] });
+    assert.deepEqual(await step([mode]).run(withVars({ MODE: 'day' }), target), { kind: 'goto', slot: { slot: 'CONDITION', ownerId: 7 } }, 'the call wins over the tenant (night)');
+    assert.deepEqual(await step([mode]).run(withVars({}), target), { kind: 'goto', slot: { slot: 'NOTCONDITION', ownerId: 7 } }, 'unset on the call: the tenant decides');
+  });
+
   test('the caller decides a caller condition', async () => {
     const vip = cond({ id: 7, type: 'CALLERID', params: ['^\\+39'] });
     assert.equal((await step([vip]).run(fakeCall('+390612345678'), target)).kind, 'goto');

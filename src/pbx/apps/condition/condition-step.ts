@@ -79,7 +79,9 @@ export class ConditionStep implements Application {
       tenantTimeZone: () => conditions.timeZone(tenantId),
       condition: (id) => conditions.condition(tenantId, id),
       flow: (number) => conditions.flow(tenantId, number),
-      variable: (name) => conditions.variable(tenantId, name),
+      // The call's own variables first (DIAL var=callid=1 is kept as ACME-callid, MiRTA's name: both spellings read
+      // it), then the tenant's variables and flows.
+      variable: async (name) => call.variable?.(name) ?? call.variable?.(`${call.tenantCode}-${name}`) ?? conditions.variable(tenantId, name),
       ...(extensionStates === undefined ? {} : { extensionState: (number: string) => extensionStates.extensionState(tenantId, number) }),
       ...(phonebooks === undefined
         ? {}

@@ -153,6 +153,11 @@ export interface CallHandle {
    * carried none, or the call started from no INVITE (an API call). Optional so test fakes need not implement it.
    */
   sipHeader?(name: string): string | undefined;
+  /**
+   * Read only: a channel variable the call was given (DIAL var=, kept as MiRTA names it, `<TENANT>-<name>`, beside the
+   * SET* variables of its options); undefined when unset. Optional so test fakes need not implement it.
+   */
+  variable?(name: string): string | undefined;
 }
 
 /** One application: runs its step of the call and says how it ended. Never throws (the runner treats a throw as failed). */

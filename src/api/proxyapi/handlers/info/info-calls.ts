@@ -5,7 +5,7 @@ import type { ChannelView } from '../../../../services/index.ts';
 import { PbxError, formatDateTime } from '../../../../shared/index.ts';
 import { plainTable } from '../../format.ts';
 import { tenantOf } from '../../handler.ts';
-import { channelApplication } from '../calls.ts';
+import { channelApplication } from '../calls/index.ts';
 import type { InfoType } from './info-type.ts';
 
 const EXTSTATE_KEYS = ['UniqueID', 'LinkedID', 'Connected Line ID', 'Connected Line ID Name', 'Context', 'Extension', 'Direction', 'OtherParty'] as const;

@@ -3,11 +3,12 @@
 import { CDR_COLUMNS, SIMPLE_CDR_COLUMNS, cdrDirection, type CdrRecord, type SimpleCdrRecord } from '../../../../domain/index.ts';
 import { PbxError } from '../../../../shared/index.ts';
 import type { CdrFilterText, CdrScope, SimpleCdrFilterText } from '../../../../services/index.ts';
-import { renderTemplate } from '../../format.ts';
+import { csvTable, plainTable, renderTemplate } from '../../format.ts';
 import type { RequestContext } from '../../handler.ts';
 import type { Params } from '../../params.ts';
 import type { Reply } from '../../reply.ts';
 import type { InfoType } from './info-type.ts';
+import { withPositions } from './positional-row.ts';
 
 type Cell = string | null;
 
@@ -36,7 +37,9 @@ async function scopeOf(ctx: RequestContext): Promise<CdrScope> {
 const cells = <T extends object>(row: T, columns: readonly (keyof T & string)[]): Record<string, Cell> =>
   Object.fromEntries(columns.map((c) => [c, row[c] === null || row[c] === undefined ? null : String(row[c])]));
 
-const table = (columns: readonly string[], rows: Array<Record<string, Cell>>): Reply => ({ kind: 'table', columns, rows, header: true, formats: ['plain', 'json', 'csv'] });
+// No rows answers 0 bytes in plain, csv and xml as MiRTA does (spec §2.12 cdrs, §1.4), not a header alone: clients
+// test the body for a separator to decide whether there is data. json stays `[]` (docs/compatibility.md).
+const table = (columns: readonly string[], rows: Array<Record<string, Cell>>): Reply => ({ kind: 'table', columns, rows, header: rows.length > 0, formats: ['plain', 'json', 'csv'] });
 
 export const infoCdrs: InfoType = {
   syntax:
@@ -57,7 +60,7 @@ export const infoCdrs: InfoType = {
     if (!tenant) throw new PbxError('invalid_parameter', 'format=xml needs a single tenant: XML templates belong to one tenant');
     const template = await ctx.services.cdrs.template(tenant.te_id, ctx.params.require('template'));
     const rows = await ctx.services.cdrs.cdrs(scope, text);
-    const xml = renderTemplate(template, rows.map(templateRow));
+    const xml = rows.length === 0 ? '' : renderTemplate(template, rows.map(templateRow));
     return { kind: 'value', plain: xml, json: xml, xml };
   },
 };
@@ -76,7 +79,11 @@ export const infoSimpleCdrs: InfoType = {
   async handle(ctx) {
     const scope = await scopeOf(ctx);
     const text: SimpleCdrFilterText = filters(ctx.params, SIMPLE_FILTERS);
-    const rows: SimpleCdrRecord[] = await ctx.services.cdrs.simpleCdrs(scope, text);
-    return table(SIMPLE_CDR_COLUMNS, rows.map((row) => cells(row, SIMPLE_CDR_COLUMNS)));
+    const records: SimpleCdrRecord[] = await ctx.services.cdrs.simpleCdrs(scope, text);
+    const rows = records.map((row) => cells(row, SIMPLE_CDR_COLUMNS));
+    // json: the 11 fields also under "0".."10" as MiRTA sends them (spec §2.12 simplecdrs); plain and csv as cdrs.
+    const positioned = withPositions(rows, SIMPLE_CDR_COLUMNS);
+    const plain = plainTable(SIMPLE_CDR_COLUMNS, rows, rows.length > 0);
+    return { kind: 'value', plain, csv: csvTable(SIMPLE_CDR_COLUMNS, rows), json: positioned.json, jsonText: positioned.jsonText };
   },
 };
