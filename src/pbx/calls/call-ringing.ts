@@ -20,7 +20,7 @@ import { readSdp } from './media-plan.ts';
 import type { MusicOnHold } from './music-on-hold.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
 import { RingPlan, type RingingCall } from './ring-plan.ts';
-import type { AttemptLabel, RingOutcome, RingRequest, RingTarget } from './runner/step.ts';
+import type { AttemptLabel, NextReason, RingOutcome, RingRequest, RingTarget } from './runner/step.ts';
 
 export type CallPhase = 'ringing' | 'answered' | 'ended';
 
@@ -81,6 +81,13 @@ export class CallRinging {
   /** How the last ringing ended (undefined when a step since rang nobody). */
   get lastOutcome(): RingOutcome | undefined {
     return this.lastRing;
+  }
+
+  /** A step passed the call on without ringing anyone to say so: its reason stands for the ringing's outcome. */
+  stepPassed(reason: NextReason): void {
+    if (this.lastRing !== undefined) return;
+    if (reason === 'busy') this.lastRing = { kind: 'busy' };
+    else if (reason === 'noanswer') this.lastRing = { kind: 'noanswer' };
   }
 
   /** Starts the CDR attempt a step is (the first step relabels the call's first attempt). */

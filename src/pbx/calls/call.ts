@@ -28,7 +28,7 @@ import type { Disposition } from './call-outcome.ts';
 import { PbxAnswer, type PbxAnsweredCall } from './pbx-answer.ts';
 import { refusedRecord } from './call-refusal.ts';
 import type { PbxMedia } from './runner/pbx-media.ts';
-import type { AttemptLabel, CallHandle, RingOutcome, RingRequest } from './runner/step.ts';
+import type { AttemptLabel, CallHandle, NextReason, RingOutcome, RingRequest } from './runner/step.ts';
 
 export type { CallParties } from './calling-party.ts';
 export type { CallPhase } from './call-ringing.ts';
@@ -156,6 +156,10 @@ export class Call implements CallHandle {
   attempt(label: AttemptLabel): void {
     this.stepAttempted = true;
     this.ringing.attempt(label);
+  }
+
+  stepPassed(reason: NextReason): void {
+    this.ringing.stepPassed(reason);
   }
 
   /** Rings SIP parties for the current attempt (resolves when one answers or all failed). */
@@ -291,6 +295,7 @@ export class Call implements CallHandle {
   detachCallee(destination: string, peerAccount: string, landed: Landing, beforeRelease?: () => void): boolean {
     return this.transfers.detachCallee(destination, peerAccount, landed, beforeRelease);
   }
+
 
   // ---- The call's own phase changes ----
 

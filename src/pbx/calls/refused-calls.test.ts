@@ -24,6 +24,8 @@ const PHONE_AT: Endpoint = { protocol: 'udp', address: '192.0.2.10', port: 5062 
 const PHONE = { username: '100-ACME', password: 'acme-100-pw' };
 const DID_EMPTY = '41441234501';
 const DID_TWO = '41441234502';
+/** Busy (DND) 101 first, then offline 102. */
+const DID_THREE = '41441234503';
 const BLOCKED = '+15550000';
 const SDP = ['v=0', 'o=- 1 1 IN IP4 192.0.2.10', 's=-', 'c=IN IP4 192.0.2.10', 't=0 0', 'm=audio 40000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', ''].join('\r\n');
 
@@ -53,6 +55,11 @@ beforeEach(async () => {
   await store.objects('destination').insertMany(tenantId, [
     { de_type_src: 'DID', de_type_id_src: Number(two.di_id), de_type_dst: 'EXT', de_type_id_dst: Number(offline.ex_id), de_ord: 1 },
     { de_type_src: 'DID', de_type_id_src: Number(two.di_id), de_type_dst: 'EXT', de_type_id_dst: Number(dnd.ex_id), de_ord: 2 },
+  ]);
+  const three = await store.objects('did').insert(tenantId, { di_number: DID_THREE });
+  await store.objects('destination').insertMany(tenantId, [
+    { de_type_src: 'DID', de_type_id_src: Number(three.di_id), de_type_dst: 'EXT', de_type_id_dst: Number(dnd.ex_id), de_ord: 1 },
+    { de_type_src: 'DID', de_type_id_src: Number(three.di_id), de_type_dst: 'EXT', de_type_id_dst: Number(offline.ex_id), de_ord: 2 },
   ]);
   await store.objects('calleridblacklist').insert(tenantId, { bl_callerid: BLOCKED });
   await store.objects('provider').insert(null, { pr_name: 'Carrier', pr_tech: 'PJSIP', pr_host: CARRIER.address });
@@ -199,4 +206,13 @@ test('a list that refuses after its attempts keeps their rows and adds none: off
     { disposition: 'BUSY', lastapp: 'Dial', dst: '101', wherelanded: 'EXT:101', userfield: '[inbound][sip:486]', src: '+15551234' },
   ]);
   assert.equal(new Set(rows.map((r) => r.linkedid)).size, 1);
+});
+
+test('a DND extension that is not the last target still ends its attempt BUSY: DND 101, then offline 102', async () => {
+  assert.equal(await carrierCalls(DID_THREE), 480);
+  const rows = await rowsOnce(2);
+  assert.deepEqual(rows.map(columns), [
+    { disposition: 'BUSY', lastapp: 'Dial', dst: '101', wherelanded: 'EXT:101', userfield: '[inbound]', src: '+15551234' },
+    { disposition: 'FAILED', lastapp: 'Dial', dst: '102', wherelanded: 'EXT:102', userfield: '[inbound][sip:480]', src: '+15551234' },
+  ]);
 });

@@ -70,6 +70,8 @@ export class DestinationRunner {
           index++;
           break;
         case 'next': {
+          // The step's attempt ends as its reason says (a DND extension is BUSY) when the next one starts.
+          call.stepPassed?.(outcome.reason);
           const fallback = STATUS_OF[outcome.reason];
           last = { status: outcome.status ?? fallback.status, text: outcome.text ?? fallback.text, why: `${target.tag}-${target.id}: ${outcome.reason}` };
           index++;

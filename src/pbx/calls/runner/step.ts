@@ -135,6 +135,11 @@ export interface CallHandle {
   recordCall(): void;
   /** MUSICONHOLD-<id>: the class a party put on hold hears for the rest of the call (absent: the call has no music). */
   useMusicOnHold?(classId: number): void;
+  /**
+   * The step let the call go on (a 'next' outcome) for this reason: its CDR attempt ends BUSY or NO ANSWER when
+   * nothing it rang says otherwise (a DND extension rings nobody yet is busy).
+   */
+  stepPassed?(reason: NextReason): void;
   /** Ends the call from the PBX side. */
   hangup(cause: string): void;
   /**
