@@ -136,9 +136,13 @@ describe('confirm to answer (hu_requestconfirm) on real SIP', () => {
     const calling = caller.call('600');
     const d1 = await m1.answer();
     const silence = m1.talk(d1, M1_AUDIO);
-    const bye = await m1.nextRequest((m) => m.method === 'BYE' && m.header('call-id') === d1.callId);
-    // A phone stops its media with its dialog (all phones here share 127.0.0.1, where the relay would latch on to it).
+    const byeComing = m1.nextRequest((m) => m.method === 'BYE' && m.header('call-id') === d1.callId);
+    assert.ok(await waitFor(() => heardAny(m1) > 10, 3000), 'the member hears the prompt');
+    assert.equal(heard(caller, M1_AUDIO), 0, 'the caller does not hear the member while it is asked');
+    // The member falls silent well before its BYE: all phones here share 127.0.0.1, where its packets still in
+    // flight after the BYE could be taken for the next member's (a real phone's address would differ).
     silence();
+    const bye = await byeComing;
     assert.match(bye.header('reason') ?? '', /cause=19/);
     assert.equal(node.b2bua.activeCalls, 1, 'the call goes on');
     const d2 = await m2.answer();
