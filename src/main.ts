@@ -88,6 +88,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   runtime.services.calls.attach(sip.b2bua);
   runtime.services.blf.attach(sip.presence.tracker);
   runtime.services.flows.attach(sip.presence.tracker);
+  runtime.services.sms.attach(sip.messaging);
 
   const server = await listen(createHttpListener(runtime.app, runtime.services, runtime.logger), config.httpPort, config.httpHost);
   const port = (server.address() as AddressInfo).port;
@@ -104,6 +105,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       runtime.services.calls.attach(undefined);
       runtime.services.blf.attach(undefined);
       runtime.services.flows.attach(undefined);
+      runtime.services.sms.attach(undefined);
       await sip.stop();
       await cdrSink.settled(config.shutdownTimeoutSeconds * 1000);
       await relay.close();
@@ -162,7 +164,7 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
     routingSteps: storeRoutingStepPorts(runtime.store),
   };
   const node = await PbxNode.start(
-    { accounts: directory, domains: directory, bindings, clock: systemClock, logger: runtime.logger, calls, flows: runtime.services.blf, trunks: new StoreTrunkDirectory(runtime.store), messages: new StoreMessageStore(runtime.store) },
+    { accounts: directory, domains: directory, bindings, clock: systemClock, logger: runtime.logger, calls, flows: runtime.services.blf, trunks: new StoreTrunkDirectory(runtime.store), messages: new StoreMessageStore(runtime.store), liveCalls: runtime.store.liveCalls },
     {
       nodeName: config.nodeName,
       host: config.sipHost,

@@ -52,3 +52,6 @@ export { StoreFollowMeDirectory } from './apps/ring-extension/index.ts';
 export { StoreConditionDirectory } from './apps/condition/index.ts';
 export { StoreMohDirectory } from './apps/music-on-hold/index.ts';
 export { storeRoutingStepPorts, type RoutingStepPorts } from './routing-step-applications.ts';
+export { routeOutbound, type CallerRouting } from './dialplan/index.ts';
+export { smsDriverFor, measureSms, type HttpSmsOptions, type OutboundSms, type SmsDriver } from './messaging/sms/index.ts';
+export type { ExtensionMessenger, PbxMessageOrder, PbxMessageOutcome } from './messaging/index.ts';

@@ -20,6 +20,9 @@ import { MusicOnHold, type MohDirectory } from './calls/index.ts';
 import type { ChannelRegistry } from './calls/channel-registry.ts';
 import type { IdentitySettings } from './calls/connected-line.ts';
 import type { CdrWriter } from './cdr/index.ts';
+import type { LiveCallRepository } from '../store/index.ts';
+import { LiveCallJournal } from './calls/live-call-journal.ts';
+import { recoverOrphanedCalls } from './recovery/orphaned-calls.ts';
 import { Presence, type FlowStateSource } from './presence/index.ts';
 import { Messaging, type MessageStore, type MessagingLimits } from './messaging/index.ts';
 import { Dialog, DigestAuthenticator, SipStack, type ServerInviteTransaction, type SipStackOptions, type TransportFactory } from '../sip/index.ts';
@@ -83,6 +86,8 @@ export interface PbxNodePorts {
   readonly flows?: FlowStateSource;
   /** Where SIP MESSAGEs for offline phones are kept; none = MESSAGE between phones is not offered. */
   readonly messages?: MessageStore;
+  /** The live-call journal's table: calls in progress are kept there and, on start, the node's lost ones ended; none = not kept. */
+  readonly liveCalls?: LiveCallRepository;
 }
 
 export interface PbxNodeOptions {
@@ -125,6 +130,8 @@ export interface PbxNodeOptions {
   readonly recordings?: B2buaOptions['recordings'];
   /** Told of finished recordings (the recordings list the API serves). */
   readonly recordingLog?: B2buaOptions['recordingLog'];
+  /** How often the live-call journal's heartbeat is written while calls run; default 5 s (live-call-journal.ts). */
+  readonly heartbeatMs?: number;
   /** Replaces the sockets (tests). */
   readonly transports?: readonly TransportFactory[];
   /** SIP MESSAGE limits (sizes, expiry, per-tenant store cap, per-sender rate); defaults in messaging/message-policy.ts. */
@@ -143,6 +150,8 @@ export class PbxNode {
     readonly nodeName: string,
     /** SIP MESSAGE between phones; undefined when the node has no message store. */
     readonly messaging?: Messaging,
+    /** The live-call journal; undefined when the node keeps none. */
+    private readonly journal?: LiveCallJournal,
   ) {}
 
   static async start(ports: PbxNodePorts, options: PbxNodeOptions): Promise<PbxNode> {
@@ -198,9 +207,11 @@ export class PbxNode {
       { realm: options.realm, nodeName: options.nodeName, ...options.limits },
     );
     const qualifier = new Qualifier({ stack, store: ports.bindings, clock: ports.clock, logger: ports.logger }, { nodeName: options.nodeName, intervalMs: options.qualifyIntervalMs });
+    const journal = ports.liveCalls === undefined ? undefined : new LiveCallJournal(ports.liveCalls, ports.clock, ports.logger, { nodeName: options.nodeName, ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }) });
     b2bua = new B2bua(
       {
         stack,
+        ...(journal === undefined ? {} : { journal }),
         authenticator,
         accounts: ports.accounts,
         domains: ports.domains,
@@ -255,6 +266,9 @@ export class PbxNode {
       },
       { realm: options.realm },
     );
+    // The calls this node lost when it was last killed: CDRs and BYEs before it takes calls of its own.
+    if (ports.liveCalls !== undefined) await recoverLostCalls(ports.liveCalls, ports, options.nodeName, stack);
+    journal?.start();
     registrar.start();
     qualifier.start();
     presence.start({ registrar, qualifier });
@@ -267,7 +281,7 @@ export class PbxNode {
     }
     const trunks = ports.trunks === undefined ? undefined : new TrunkRegistrar({ stack, directory: ports.trunks, clock: ports.clock, logger: ports.logger });
     await trunks?.start();
-    return new PbxNode(stack, registrar, qualifier, b2bua, presence, trunks, options.nodeName, messaging);
+    return new PbxNode(stack, registrar, qualifier, b2bua, presence, trunks, options.nodeName, messaging, journal);
   }
 
   /** REBOOT: NOTIFY check-sync to a phone registered on this node. */
@@ -280,10 +294,21 @@ export class PbxNode {
     this.presence.stop();
     this.messaging?.stop();
     this.b2bua.hangupAll('node-shutdown');
+    // The ended calls' journal rows go once their CDRs are stored: a graceful stop leaves none to recover.
+    await this.journal?.stop();
     // Carriers are told (Expires: 0) while the stack is still open.
     await this.trunks?.stop();
     this.qualifier.stop();
     this.registrar.stop();
     await this.stack.close();
+  }
+}
+
+/** Recovery that fails (the store is down) is logged: the node still starts, and the rows wait for the next start. */
+async function recoverLostCalls(rows: LiveCallRepository, ports: PbxNodePorts, nodeName: string, stack: SipStack): Promise<void> {
+  try {
+    await recoverOrphanedCalls({ journal: rows, cdrs: ports.calls.cdrs, sip: stack, logger: ports.logger }, nodeName);
+  } catch (error) {
+    ports.logger.error({ err: error }, 'recovery: the calls lost at the last stop could not be read');
   }
 }

@@ -26,6 +26,7 @@ import { BlfService } from './blf-service.ts';
 import { RecordingService, type Mp3Encoder } from './recordings/index.ts';
 import { IvrLogService } from './ivr-logs/index.ts';
 import { DatabaseBackupService } from './backup/index.ts';
+import { SmsService } from './sms/index.ts';
 
 export type { Caller, CallerRequest } from './access-service.ts';
 export type { IssuedKey, KeyListing } from './key-service.ts';
@@ -48,6 +49,8 @@ export { LameMp3Encoder, type AudioFormat, type Mp3Encoder, type RecordedCall, t
 export type { RecordingRow } from '../store/index.ts';
 export type { IvrLogEntry } from './ivr-logs/index.ts';
 export type { IvrLogRow } from '../store/index.ts';
+export type { QueuedSms, SmsOrder } from './sms/index.ts';
+export type { SmsRow } from '../store/index.ts';
 
 export interface ServiceSettings {
   readonly nodeName: string;
@@ -101,6 +104,8 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
     virtualExtensions: new VirtualExtensionService(deps.store),
     /** The database copy of `callgrid backup` (SQLite online copy; PostgreSQL: pg_dump). */
     backup: new DatabaseBackupService(deps.store),
+    /** The SMS reqtype and INFO sms: sending through the SMS providers, the tenant's SMS log. */
+    sms: new SmsService(deps.store, deps.clock, { nodeName: settings.nodeName }),
     /** BLFS; `services.blf.attach(presence.tracker)` once SIP runs. Also the presence FlowStateSource. */
     blf: new BlfService(deps.store, deps.clock, deps.channels, new StoreBindingStore(deps.store.registrations), new FlowService(deps.store, deps.clock, objects)),
   };

@@ -21,6 +21,8 @@ import { stateRepository } from './repositories/state-repository.ts';
 import { recordingRepository } from './repositories/recording-repository.ts';
 import { ivrLogRepository } from './repositories/ivr-log-repository.ts';
 import { messageRepository } from './repositories/message-repository.ts';
+import { liveCallRepository } from './repositories/live-call-repository.ts';
+import { smsRepository } from './repositories/sms-repository.ts';
 import { objectTable, type ObjectTable } from './object-table.ts';
 import { schemaOf } from '../domain/index.ts';
 
@@ -52,6 +54,8 @@ export function kyselyStore(db: Kysely<unknown>, dialect: Dialect, onClose: () =
     recordings: recordingRepository(loose),
     ivrLogs: ivrLogRepository(loose),
     messages: messageRepository(loose),
+    liveCalls: liveCallRepository(loose),
+    sms: smsRepository(loose),
     async migrate() {
       const migrator = new Migrator({ db, provider: migrationProvider(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
       const { error, results = [] } = await migrator.migrateToLatest();

@@ -311,6 +311,62 @@ export interface MessageRepository {
   purge(now: string): Promise<number>;
 }
 
+/** One sm_sms row: an SMS sent or received (INFO sms). Times 'YYYY-MM-DD HH:MM:SS' UTC. */
+export interface SmsRow {
+  sm_id: number;
+  sm_te_id: number;
+  sm_direction: 'in' | 'out';
+  sm_from: string;
+  sm_to: string;
+  sm_text: string;
+  /** queued, sent, delivered, failed or received. */
+  sm_status: string;
+  /** The provider it went (or came) through; null = a tenant's own phone by SIP MESSAGE. */
+  sm_pr_id: number | null;
+  /** The provider's message ids, comma separated ('' until it answered). */
+  sm_provider_ids: string;
+  sm_parts: number;
+  sm_error: string;
+  sm_created: string;
+  sm_updated: string;
+}
+
+export type NewSms = Omit<SmsRow, 'sm_id' | 'sm_te_id'>;
+export type SmsChange = Partial<Pick<SmsRow, 'sm_status' | 'sm_pr_id' | 'sm_provider_ids' | 'sm_parts' | 'sm_error'>> & { readonly sm_updated: string };
+
+export interface SmsRepository {
+  add(tenantId: number, row: NewSms): Promise<SmsRow>;
+  /** The changed row; undefined when the tenant has no such SMS. */
+  update(tenantId: number, id: number, change: SmsChange): Promise<SmsRow | undefined>;
+  get(tenantId: number, id: number): Promise<SmsRow | undefined>;
+  /** A tenant's rows created within [from, to] (inclusive, either open), by creation then id. */
+  list(tenantId: number, range: { readonly from?: string; readonly to?: string }): Promise<SmsRow[]>;
+}
+
+/** One lc_livecalls row: a call in progress on a node (the live-call journal, migration 0015). */
+export interface LiveCallRow {
+  lc_linkedid: string;
+  lc_node: string;
+  lc_te_id: number;
+  /** JSON: the call's CDR record as it stood at the last write. */
+  lc_cdr: string;
+  /** JSON: the call's confirmed dialogs, enough to send each an in-dialog BYE. */
+  lc_legs: string;
+  /** Epoch ms: the last time the node knew the call alive. */
+  lc_heartbeat: number;
+}
+
+export interface LiveCallRepository {
+  /** Creates the call's row or replaces it whole. */
+  put(row: LiveCallRow): Promise<void>;
+  /** Sets the heartbeat of every row of `node` to `at`, in one statement; how many rows. */
+  beat(node: string, at: number): Promise<number>;
+  /** Deletes the call's row; false when there was none. */
+  remove(linkedId: string): Promise<boolean>;
+  /** The rows of `node`, by linkedid. */
+  ofNode(node: string): Promise<LiveCallRow[]>;
+}
+
 export interface Store {
   readonly dialect: Dialect;
   readonly tenants: TenantRepository;
@@ -331,6 +387,10 @@ export interface Store {
   readonly ivrLogs: IvrLogRepository;
   /** SIP MESSAGEs kept for offline phones (pbx/messaging). */
   readonly messages: MessageRepository;
+  /** Calls in progress per node, for recovery after a crash (pbx/calls/live-call-journal.ts). */
+  readonly liveCalls: LiveCallRepository;
+  /** The SMS log (services/sms). */
+  readonly sms: SmsRepository;
   /** The table of a catalogue object (domain/objects) by its name. */
   objects(name: string): ObjectTable;
   /** Applies pending migrations; returns the names applied now. */

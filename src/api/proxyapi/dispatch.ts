@@ -20,6 +20,7 @@ import { userGroup } from './handlers/usergroup.ts';
 import { virtualExt } from './handlers/virtualext.ts';
 import { setting } from './handlers/setting.ts';
 import { countCalls, licenseDays } from './handlers/system.ts';
+import { sms } from './handlers/sms.ts';
 import { attendedTransfer, channel, channels, countChannels, dial, getCurrentCalls, hangup, transfer } from './handlers/calls/index.ts';
 
 export const HANDLERS: Readonly<Record<Reqtype, ReqtypeHandler>> = {
@@ -54,5 +55,6 @@ export const HANDLERS: Readonly<Record<Reqtype, ReqtypeHandler>> = {
   CDR: cdr,
   CHECKAUTH: checkAuth,
   AUTHTOKEN: authToken,
+  SMS: sms,
   HELP: helpHandler(() => REQTYPES.map((name) => [name, HANDLERS[name].syntax] as const)),
 };

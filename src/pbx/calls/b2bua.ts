@@ -33,6 +33,7 @@ import { OutboundLeg } from './outbound-leg.ts';
 import { DestinationRunner, type RunnerCounters } from './runner/destination-runner.ts';
 import { dtmfOfInfo } from './dtmf-info.ts';
 import type { Applications } from './runner/step.ts';
+import type { LiveCallJournal } from './live-call-journal.ts';
 
 /** What call setup needs (its counters are the B2BUA's own), plus the CDR writer, the clock and the applications. */
 export interface B2buaDeps extends Omit<SetupDeps, 'counters'> {
@@ -42,6 +43,8 @@ export interface B2buaDeps extends Omit<SetupDeps, 'counters'> {
   readonly applications: (counters: CallCounters) => Applications;
   /** Which identity headers each extension's phone reads in connected line updates; none = P-Asserted-Identity. */
   readonly identities?: IdentitySettings;
+  /** Keeps each call in progress in the store, for recovery after a crash (live-call-journal.ts); none = not kept. */
+  readonly journal?: LiveCallJournal;
 }
 
 export interface B2buaOptions {
@@ -107,6 +110,7 @@ export class B2bua implements CallOriginator {
       finished: (call: Call, record: Parameters<CdrWriter['write']>[0]) => this.finished(call, record),
       calleeReplaced: (call: Call, leg: OutboundLeg) => {
         if (leg.dialog !== undefined) this.dialogs.set(leg.dialog.id, { call, side: 'b', leg });
+        deps.journal?.changed(call);
       },
       attendedTransfer: (call: Call, destination: string) =>
         attendedTransfer(deps, { ...options, ids, context }, {
@@ -119,7 +123,10 @@ export class B2bua implements CallOriginator {
         }, call, destination),
     };
     const hooks: B2bua['hooks'] = {
-      track: (call: Call) => this.calls.add(call),
+      track: (call: Call) => {
+        this.calls.add(call);
+        deps.journal?.opened(call);
+      },
       record: (record) => void this.deps.cdrs.write(record),
       trackLeg,
       established: (call: Call) => this.established(call),
@@ -288,6 +295,7 @@ export class B2bua implements CallOriginator {
     const b = call.answeredLeg?.dialog;
     if (a !== undefined) this.dialogs.set(a.id, { call, side: 'a', leg: call.caller.leg });
     if (b !== undefined && call.answeredLeg !== undefined) this.dialogs.set(b.id, { call, side: 'b', leg: call.answeredLeg });
+    this.deps.journal?.changed(call);
   }
 
   private finished(call: Call, record: Parameters<CdrWriter['write']>[0]): void {
@@ -296,7 +304,8 @@ export class B2bua implements CallOriginator {
     for (const [tx, c] of this.invites) if (c === call) this.invites.delete(tx);
     // The call's INVITE transactions stay mapped until they end: a 2xx crossing a CANCEL still needs its ACK and BYE.
     this.forgetEndedTransactions();
-    void this.deps.cdrs.write(record);
+    const written = this.deps.cdrs.write(record);
+    this.deps.journal?.closed(call.linkedId, written);
   }
 
   /** Drops the client transactions that reached Terminated (their legs are done with SIP answers). */

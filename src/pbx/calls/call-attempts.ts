@@ -74,6 +74,27 @@ export class CallAttempts {
     this.answeredAt = undefined;
   }
 
+  /**
+   * The attempts as they would read if the call ended at `at`, changing nothing (the live-call journal's record):
+   * the one in progress, if any, closed ANSWERED when it was answered, else NO ANSWER; `open` says it was there.
+   */
+  soFar(dstChannel: LiveChannel | undefined, at: Date): { readonly attempts: CallAttempt[]; readonly open: boolean } {
+    if (!this.open) return { attempts: [...this.done], open: false };
+    const answeredAt = this.answeredAt;
+    const current: CallAttempt = {
+      ...(answeredAt === undefined ? { disposition: 'NO ANSWER' as const } : { disposition: 'ANSWERED' as const, answeredAt }),
+      uniqueId: this.done.length === 0 ? this.callerChannel.uniqueId : (dstChannel?.uniqueId ?? this.callerChannel.uniqueId),
+      dstChannel: dstChannel?.name ?? '',
+      destination: this.current.destination,
+      landed: this.current.landed,
+      peerAccount: this.current.peerAccount,
+      ...(this.current.app === undefined ? {} : { app: this.current.app }),
+      startedAt: this.current.startedAt,
+      endedAt: at,
+    };
+    return { attempts: [...this.done, current], open: true };
+  }
+
   /** Closes the current attempt and opens none: whatever the call does next is recorded elsewhere. */
   closeLast(disposition: Disposition, dstChannel: LiveChannel | undefined, endedAt: Date): void {
     this.close(disposition, dstChannel, endedAt);

@@ -296,6 +296,16 @@ export class Call implements CallHandle {
     return this.transfers.detachCallee(destination, peerAccount, landed, beforeRelease);
   }
 
+  /**
+   * The call's CDR record as it would read if the call ended now, changing nothing: what the live-call journal keeps
+   * so a restarted node can end it (live-call-journal.ts). `openAttempt`: its last attempt was still in progress.
+   */
+  recordSoFar(): { readonly record: CallRecord; readonly openAttempt: boolean } {
+    const now = this.context.clock.now();
+    const { attempts, open } = this.attempts.soFar(this.forks.answered?.channel ?? this.forks.first?.channel, now);
+    const { destination: _destination, calleeAccount: _account, landed: _landed, ...call } = this.record;
+    return { record: { ...call, endedAt: now, attempts }, openAttempt: open };
+  }
 
   // ---- The call's own phase changes ----
 

@@ -80,6 +80,12 @@ export interface CallRecord {
    * Ignored when there are attempts: their rows already tell the story.
    */
   readonly refusal?: CallRefusal;
+  /**
+   * Why the record was ended by someone other than the call itself: `node-restart` when a node that was killed
+   * ends its lost calls on start (pbx/recovery). Every CDR row's userfield carries it as `[node-restart]` right
+   * after the direction marker.
+   */
+  readonly endedBy?: 'node-restart';
 }
 
 export interface CallRefusal {

@@ -62,7 +62,8 @@ export function cdrRows(record: CallRecord): CdrRows {
     originateid: clip(record.originateId, NUM),
   };
 
-  const marker = directionMark(record.direction);
+  // The direction marker first (INFO cdrs filters on it), then why a node ended the record, if it did.
+  const marker = directionMark(record.direction) + (record.endedBy === undefined ? '' : `[${record.endedBy}]`);
   const cdrs: CdrRow[] = attempts.map((attempt, index) => {
     const answer = attempt.disposition === 'ANSWERED' ? attempt.answeredAt : undefined;
     return {

@@ -31,7 +31,34 @@ export interface MessagingOptions {
 
 type Respond = (status: number, reason: string, headers?: Array<[string, string]>) => void;
 
-export class Messaging implements RegistrarListener {
+/** A text the PBX sends to a tenant's extension (Messaging.sendFromPbx). */
+export interface PbxMessageOrder {
+  readonly tenantId: number;
+  /** The extension's number, in `tenantId` only. */
+  readonly toExtension: string;
+  /** Shown as the From (sip:<fromNumber>@domain) and its display name. */
+  readonly fromNumber: string;
+  readonly fromName: string;
+  readonly text: string;
+}
+
+/** delivered: a contact took it; kept: waiting for the phone to register; refused: never will be, and why. */
+export type PbxMessageOutcome = { readonly kind: 'delivered' } | { readonly kind: 'kept' } | { readonly kind: 'refused'; readonly reason: string };
+
+/** The port through which the rest of the application sends texts to extensions (Messaging fits it). */
+export interface ExtensionMessenger {
+  sendFromPbx(order: PbxMessageOrder): Promise<PbxMessageOutcome>;
+}
+
+/** How one message fared; `failed` carries the SIP answer (status undefined: no contact was online, 480). */
+type RelayOutcome =
+  | { readonly kind: 'delivered' }
+  | { readonly kind: 'kept'; readonly id: number }
+  | { readonly kind: 'failed'; readonly status: number | undefined; readonly reason: string };
+
+const UNAVAILABLE: RelayOutcome = { kind: 'failed', status: undefined, reason: 'Temporarily Unavailable' };
+
+export class Messaging implements RegistrarListener, ExtensionMessenger {
   private readonly limits: MessagingLimits;
   private readonly rate: SenderRate;
   /** Extensions whose kept messages are being sent, and whether another REGISTER asked again meanwhile. */
@@ -118,29 +145,65 @@ export class Messaging implements RegistrarListener {
       contentType: request.headers.get('content-type') ?? type,
       body: request.body,
     };
-    const contacts = await deps.directory.contacts(sender.tenantId, target.extensionId);
-    const composing = isComposing(type);
-    if (contacts.length === 0) {
-      if (composing) respond(480, 'Temporarily Unavailable');
-      else await this.keep(sender.tenantId, target.extensionId, message, respond);
-      return;
-    }
-
-    const delivery = deliver(deps.stack, deps.clock, contacts, message, this.limits.answerTimeoutMs);
-    const first = await delivery.first;
-    if (first.kind === 'delivered') return respond(200, 'OK');
-    if (first.kind === 'refused') return respond(first.status, first.reason);
-    if (composing) return respond(480, 'Temporarily Unavailable');
-    const kept = await this.keep(sender.tenantId, target.extensionId, message, respond);
-    // A phone that answered after we stopped waiting took it after all: it must not get it twice.
-    if (kept !== undefined && (await delivery.eventually)) await deps.store.markDelivered(sender.tenantId, kept, deps.clock.now());
+    const outcome = await this.relay(sender.tenantId, target.extensionId, message, isComposing(type));
+    if (outcome.kind === 'delivered') return respond(200, 'OK');
+    if (outcome.kind === 'kept') return respond(202, 'Accepted');
+    return outcome.status === undefined ? respond(480, outcome.reason) : respond(outcome.status, outcome.reason);
   }
 
   /**
-   * Keeps the message for later and answers 202 Accepted (RFC 3428 §7: accepted, not yet delivered), or 480 when
-   * the tenant's store is full. The kept message's id, or undefined.
+   * A text the PBX itself sends to one of a tenant's extensions (the SMS reqtype to an own extension): delivered as
+   * a phone's MESSAGE is (forked to the contacts, kept for an offline phone, same limits and expiry), From being
+   * `fromNumber`/`fromName`. The number is looked up in `tenantId` only. Never throws for a refused message.
    */
-  private async keep(tenantId: number, extensionId: number, message: OutgoingMessage, respond: Respond): Promise<number | undefined> {
+  async sendFromPbx(order: PbxMessageOrder): Promise<PbxMessageOutcome> {
+    const body = Buffer.from(order.text, 'utf8');
+    if (body.length === 0) return { kind: 'refused', reason: 'the text is empty' };
+    if (body.length > this.limits.maxBodyBytes) return { kind: 'refused', reason: `the text takes ${body.length} bytes, over the limit of ${this.limits.maxBodyBytes}` };
+    const target = await this.deps.directory.findExtension(order.tenantId, order.toExtension);
+    if (target === undefined) return { kind: 'refused', reason: `extension ${order.toExtension} not found` };
+    const message: OutgoingMessage = {
+      // An alphanumeric sender (SMS allows "ACME Ltd") goes in the From URI's user part, where a space must be escaped.
+      fromNumber: order.fromNumber.replace(/[^A-Za-z0-9+\-_.!~*'()]/g, (c) => encodeURIComponent(c)),
+      fromName: order.fromName,
+      toNumber: target.number,
+      contentType: 'text/plain;charset=UTF-8',
+      body,
+    };
+    const outcome = await this.relay(order.tenantId, target.extensionId, message, false);
+    if (outcome.kind === 'delivered' || outcome.kind === 'kept') return { kind: outcome.kind };
+    return { kind: 'refused', reason: outcome.status === undefined ? outcome.reason : `${outcome.status} ${outcome.reason}` };
+  }
+
+  /**
+   * Forks the message to the extension's contacts, keeping it when none takes it (an is-composing indication is
+   * never kept). Shared by phones' MESSAGEs and the PBX's own texts so both are delivered the same way.
+   */
+  private async relay(tenantId: number, extensionId: number, message: OutgoingMessage, composing: boolean): Promise<RelayOutcome> {
+    const { deps } = this;
+    const contacts = await deps.directory.contacts(tenantId, extensionId);
+    if (contacts.length === 0) return composing ? UNAVAILABLE : this.keep(tenantId, extensionId, message);
+    const delivery = deliver(deps.stack, deps.clock, contacts, message, this.limits.answerTimeoutMs);
+    const first = await delivery.first;
+    if (first.kind === 'delivered') return { kind: 'delivered' };
+    if (first.kind === 'refused') return { kind: 'failed', status: first.status, reason: first.reason };
+    if (composing) return UNAVAILABLE;
+    const kept = await this.keep(tenantId, extensionId, message);
+    // A phone that answered after we stopped waiting took it after all: it must not get it twice. The sender has
+    // its answer already, so this runs on (until Timer F) without holding it.
+    if (kept.kind === 'kept') {
+      delivery.eventually
+        .then((taken) => (taken ? deps.store.markDelivered(tenantId, kept.id, deps.clock.now()) : false))
+        .catch((error: unknown) => deps.logger.error({ err: error }, 'messaging: marking a late delivery failed'));
+    }
+    return kept;
+  }
+
+  /**
+   * Keeps the message for later (the sender hears 202 Accepted, RFC 3428 §7: accepted, not yet delivered), or
+   * refuses it (480) when the tenant's store is full.
+   */
+  private async keep(tenantId: number, extensionId: number, message: OutgoingMessage): Promise<RelayOutcome> {
     const now = this.deps.clock.now();
     const kept = await this.deps.store.add(
       tenantId,
@@ -150,11 +213,9 @@ export class Messaging implements RegistrarListener {
     );
     if (kept === undefined) {
       this.deps.logger.warn({ tenantId }, 'messaging: the tenant holds too many waiting messages; one refused');
-      respond(480, 'Message Store Full');
-      return undefined;
+      return { kind: 'failed', status: 480, reason: 'Message Store Full' };
     }
-    respond(202, 'Accepted');
-    return kept.id;
+    return { kind: 'kept', id: kept.id };
   }
 
   private online(binding: Binding): void {

@@ -14,6 +14,8 @@ import { recordings } from './0010-recordings.ts';
 import { ivrLogs } from './0011-ivr-logs.ts';
 import { callerIdMods } from './0012-callerid-mods.ts';
 import { messages } from './0013-messages.ts';
+import { liveCalls } from './0015-live-calls.ts';
+import { sms } from './0014-sms.ts';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -30,6 +32,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0011-ivr-logs': ivrLogs(dialect),
     '0012-callerid-mods': callerIdMods(dialect),
     '0013-messages': messages(dialect),
+    '0015-live-calls': liveCalls(dialect),
+    '0014-sms': sms(dialect),
   };
   return { getMigrations: async () => migrations };
 }

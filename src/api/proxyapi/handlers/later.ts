@@ -13,7 +13,7 @@ function later(name: string, syntax: string, tenant: Need<'required' | 'optional
   return { syntax, tenant, writes, adminOnly, ...(formats ? { formats } : {}), handle: async () => notImplemented(name) };
 }
 
-type LaterReqtype = Exclude<Reqtype, 'BLFS' | 'HELP' | 'INFO' | 'MANAGEDB' | 'SETTING' | 'BALANCE' | 'LICENSEDAYS' | 'COUNTCALLS' | 'CHECKAUTH' | 'AUTHTOKEN' | 'COUNTPEERS' | 'CHANSIPPEERS' | 'REBOOT' | 'UNREGISTER' | 'DND' | 'PHONEBOOKS' | 'PHONEBOOK' | 'USERGROUP' | 'VIRTUALEXT' | 'CDR' | 'MEDIAFILE' | 'FLOWS' | 'SETFLOW' | 'COUNTCHANNELS' | 'CHANNEL' | 'CHANNELS' | 'GETCURRENTCALLS' | 'DIAL' | 'HANGUP' | 'TRANSFER' | 'ATXTRANSFER'>;
+type LaterReqtype = Exclude<Reqtype, 'BLFS' | 'HELP' | 'INFO' | 'MANAGEDB' | 'SETTING' | 'BALANCE' | 'LICENSEDAYS' | 'COUNTCALLS' | 'CHECKAUTH' | 'AUTHTOKEN' | 'COUNTPEERS' | 'CHANSIPPEERS' | 'REBOOT' | 'UNREGISTER' | 'DND' | 'PHONEBOOKS' | 'PHONEBOOK' | 'USERGROUP' | 'VIRTUALEXT' | 'CDR' | 'MEDIAFILE' | 'FLOWS' | 'SETFLOW' | 'COUNTCHANNELS' | 'CHANNEL' | 'CHANNELS' | 'GETCURRENTCALLS' | 'DIAL' | 'HANGUP' | 'TRANSFER' | 'ATXTRANSFER' | 'SMS'>;
 
 export const laterHandlers = {
   AGENT: later(
@@ -49,7 +49,6 @@ export const laterHandlers = {
     false,
     ['plain', 'json', 'xml'],
   ),
-  SMS: later('SMS', 'Send an SMS.\n  tenant, source (ACCOUNT = number of account), dest, account (SOURCE), destclid, server, message', 'required', true),
   VOICEMAIL: later(
     'VOICEMAIL',
     'Voicemail boxes and messages.\n  tenant, mailbox, msgid, action=list|messages|message|delete|markread|markunread',

@@ -11,6 +11,7 @@ import { infoCall, infoExtstate } from './info-calls.ts';
 import { infoFlow, infoPincodes, infoQueues, infoVariable } from './info-lists.ts';
 import { infoPlayRecording, infoRecording, infoRecordingAudio, infoRecordings } from './info-recordings.ts';
 import { infoIvrLogs } from './info-ivrlogs.ts';
+import { infoSms } from './info-sms.ts';
 
 export const INFO_TYPES = {
   queues: infoQueues,
@@ -32,7 +33,7 @@ export const INFO_TYPES = {
   voicemailtranscript: laterInfo('voicemailtranscript', 'transcript of a voicemail message: id'),
   dids: infoDids,
   pincodes: infoPincodes,
-  sms: laterInfo('sms', 'SMS sent and received: start, end'),
+  sms: infoSms,
   extensions: infoExtensions,
   extstate: infoExtstate,
   regstate: infoRegstate,
