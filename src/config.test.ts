@@ -82,6 +82,9 @@ describe('loadConfig', () => {
       authBanSeconds: 300,
       shutdownTimeoutSeconds: 10,
       drainSeconds: 300,
+      heartbeatSeconds: 5,
+      sipMessageExpiryDays: 7,
+      sipMessageTenantCap: 1000,
     });
   });
 
@@ -103,6 +106,9 @@ describe('loadConfig', () => {
         CALLGRID_AUTH_BAN_SECONDS: '600',
         CALLGRID_SHUTDOWN_TIMEOUT_SECONDS: '3',
         CALLGRID_DRAIN_SECONDS: '45',
+        CALLGRID_HEARTBEAT_SECONDS: '2',
+        CALLGRID_SIP_MESSAGE_EXPIRY_DAYS: '30',
+        CALLGRID_SIP_MESSAGE_TENANT_CAP: '50',
       },
       cwd,
     );
@@ -122,6 +128,16 @@ describe('loadConfig', () => {
     assert.equal(config.authBanSeconds, 600);
     assert.equal(config.shutdownTimeoutSeconds, 3);
     assert.equal(config.drainSeconds, 45);
+    assert.equal(config.heartbeatSeconds, 2);
+    assert.equal(config.sipMessageExpiryDays, 30);
+    assert.equal(config.sipMessageTenantCap, 50);
+  });
+
+  test('a heartbeat or a message limit out of range stops the start naming the variable', () => {
+    const cwd = workDir();
+    assert.throws(() => loadConfig({ CALLGRID_HEARTBEAT_SECONDS: '0' }, cwd), /CALLGRID_HEARTBEAT_SECONDS.*1-60/);
+    assert.throws(() => loadConfig({ CALLGRID_SIP_MESSAGE_EXPIRY_DAYS: '1000' }, cwd), /CALLGRID_SIP_MESSAGE_EXPIRY_DAYS.*1-365/);
+    assert.throws(() => loadConfig({ CALLGRID_SIP_MESSAGE_TENANT_CAP: 'lots' }, cwd), /CALLGRID_SIP_MESSAGE_TENANT_CAP/);
   });
 
   test('an explicit public URL is kept; a wildcard host gives localhost in the default one', () => {

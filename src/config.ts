@@ -78,6 +78,11 @@ const SETTINGS = {
   shutdownTimeoutSeconds: { env: 'CALLGRID_SHUTDOWN_TIMEOUT_SECONDS', schema: seconds, fallback: 10 },
   // SIGTERM / `callgrid drain`: how long calls in progress may go on before the rest are hung up and the node exits.
   drainSeconds: { env: 'CALLGRID_DRAIN_SECONDS', schema: seconds, fallback: 300 },
+  // How often the live-call journal marks this node's calls alive: a crash's CDRs end at most this much late.
+  heartbeatSeconds: { env: 'CALLGRID_HEARTBEAT_SECONDS', schema: z.coerce.number().int().min(1, 'expected 1-60').max(60, 'expected 1-60'), fallback: 5 },
+  // SIP MESSAGE between phones: how long one waits for an offline phone, and how many one tenant may keep waiting.
+  sipMessageExpiryDays: { env: 'CALLGRID_SIP_MESSAGE_EXPIRY_DAYS', schema: z.coerce.number().int().min(1, 'expected 1-365').max(365, 'expected 1-365'), fallback: 7 },
+  sipMessageTenantCap: { env: 'CALLGRID_SIP_MESSAGE_TENANT_CAP', schema: z.coerce.number().int().min(1, 'expected 1-100000').max(100_000, 'expected 1-100000'), fallback: 1000 },
 } as const;
 
 type Settings = typeof SETTINGS;

@@ -185,6 +185,8 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
       recordings: { pathFor: (tenantId, uniqueId, at) => recordingPath(config.dataDir, tenantId, uniqueId, at), settings: new StoreRecordingSettings(runtime.store) },
       recordingLog: recordingLog(runtime),
       ...(config.maxCallSeconds > 0 ? { maxCallMs: config.maxCallSeconds * 1000 } : {}),
+      heartbeatMs: config.heartbeatSeconds * 1000,
+      messaging: { expirySeconds: config.sipMessageExpiryDays * 86_400, maxStoredPerTenant: config.sipMessageTenantCap },
     },
   );
   runtime.logger.info({ host: config.sipHost, port: config.sipPort, ws: config.sipWsPort, realm: config.sipRealm }, 'SIP listening');
