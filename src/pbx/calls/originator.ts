@@ -19,6 +19,7 @@ import type { OriginateOutcome, OriginateRequest } from './originate-request.ts'
 import { OutboundLeg } from './outbound-leg.ts';
 import type { SetupHooks } from './call-setup-types.ts';
 import { recordingMode } from './recording-policy.ts';
+import { refusedCallRecord } from './refused-call.ts';
 
 export interface OriginatorDeps {
   readonly stack: SipStack;
@@ -53,14 +54,17 @@ export class Originator {
     const [source, tenantCode] = await Promise.all([directory.findExtension(request.tenantId, request.source), directory.tenantCode(request.tenantId)]);
     if (source === undefined || tenantCode === undefined) return { ok: false, error: `Extension ${request.source} does not exist` };
     const contacts = await directory.contacts(request.tenantId, source.extensionId);
-    if (contacts.length === 0) return { ok: false, error: `Extension ${request.source} is not registered` };
+    // From here the API has accepted the DIAL: each refusal leaves its one row, as a phone's refused call does.
+    const refuse = (status: number, error: string): OriginateOutcome => this.refused(request, tenantCode, source, status, error);
+    // No phone registered: nothing can ring, Asterisk's CHANUNAVAIL (480, FAILED).
+    if (contacts.length === 0) return refuse(480, `Extension ${request.source} is not registered`);
     const refused = await refuseCall(this.deps, this.options.admission, request.tenantId, source.account);
     if (refused !== undefined) {
       this.deps.counters[LIMIT_COUNTERS[refused.limit]]++;
-      return { ok: false, error: `${refused.reason[0]?.toUpperCase() ?? ''}${refused.reason.slice(1)}` };
+      return refuse(503, `${refused.reason[0]?.toUpperCase() ?? ''}${refused.reason.slice(1)}`);
     }
     const session = await this.deps.relay.openSession();
-    if (!session.ok) return { ok: false, error: `no media ports free: ${session.error}` };
+    if (!session.ok) return refuse(503, `no media ports free: ${session.error}`);
 
     const { ids, nodeName, context } = this.options;
     const channel = callerChannel(ids, nodeName, context.clock, {
@@ -112,7 +116,7 @@ export class Originator {
     }
     if (caller.leg === undefined) {
       session.value.close();
-      return { ok: false, error: `Extension ${request.source} could not be rung` };
+      return refuse(480, `Extension ${request.source} could not be rung`);
     }
     // The caller side of the call is whichever source contact answers; until then, the first one stands for all.
     const side = new OriginatedCaller(caller.leg);
@@ -148,6 +152,18 @@ export class Originator {
     const targets = await targetsForNumber(this.deps.numbers, request.tenantId, request.destination);
     if (targets.length === 0) return void (await call.refuse(404, 'Not Found'));
     void this.hooks.run(call, targets);
+  }
+
+  /**
+   * A DIAL refused before the source rang: its one CDR row (refused-call.ts), as the Call would have written it (no
+   * direction marker, the source as caller, DIAL's id in originateid) with the SIP answer in the userfield.
+   */
+  private refused(request: OriginateRequest, tenantCode: string, source: ExtensionTarget, status: number, error: string): OriginateOutcome {
+    this.deps.logger.warn({ tenantId: request.tenantId, source: request.source, status, reason: error }, 'dial: refused before the source rang');
+    const caller = { number: request.source, name: source.name, extension: request.source, account: source.account };
+    const { ids, context } = this.options;
+    this.hooks.record(refusedCallRecord(ids, context.clock, { tenantId: request.tenantId, tenantCode, caller, dialled: request.destination, direction: 'LOCAL', sipCallId: '', status, originateId: request.originateId }));
+    return { ok: false, error };
   }
 
   private newCall(side: OriginatedCaller, session: RelaySessionControl, channel: ReturnType<typeof callerChannel>, request: OriginateRequest, tenantCode: string, source: ExtensionTarget, domain: string): Call {

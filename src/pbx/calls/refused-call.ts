@@ -18,11 +18,13 @@ export interface RefusedCall {
   readonly sipCallId: string;
   /** The SIP answer the caller gets. */
   readonly status: number;
+  /** The id DIAL answered, for a click-to-call the PBX refused after the API accepted it (originator.ts); '' otherwise. */
+  readonly originateId?: string;
 }
 
 /** The record of a refused call: no attempts, one row (cdr-rows.ts), a fresh uniqueid that is also its linkedid. */
 export function refusedCallRecord(ids: CallIds, clock: Clock, call: RefusedCall): CallRecord {
   const now = clock.now();
-  const { status, ...rest } = call;
-  return { ...rest, linkedId: ids.uniqueId(now), originateId: '', startedAt: now, endedAt: now, attempts: [], refusal: refusalOf(status) };
+  const { status, originateId = '', ...rest } = call;
+  return { ...rest, linkedId: ids.uniqueId(now), originateId, startedAt: now, endedAt: now, attempts: [], refusal: refusalOf(status) };
 }
