@@ -180,6 +180,8 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
       connections: { maxConnections: config.sipMaxConnections, maxConnectionsPerAddress: config.sipMaxConnectionsPerAddress, firstMessageTimeoutMs: config.sipFirstRequestSeconds * 1000 },
       userAgent: 'Callgrid',
       ...(config.rtpAddress === undefined ? {} : { mediaAddress: config.rtpAddress }),
+      // A relay on every interface with no public address: each caller is told the address it reached.
+      ...(config.rtpAddress === undefined && ['0.0.0.0', '::'].includes(config.rtpHost ?? config.sipHost) ? { mediaAddressFromFlow: true } : {}),
       ringTimeoutMs: config.ringSeconds * 1000,
       admission: { tenantShare: config.tenantCallSharePercent / 100, extensionMaxCalls: config.extensionMaxCalls },
       recordings: { pathFor: (tenantId, uniqueId, at) => recordingPath(config.dataDir, tenantId, uniqueId, at), settings: new StoreRecordingSettings(runtime.store) },

@@ -120,6 +120,8 @@ export interface PbxNodeOptions {
   readonly forceRport?: boolean;
   /** The address our SDP gives for the RTP relay (what phones send media to). Default: the SIP Via address. */
   readonly mediaAddress?: string;
+  /** The relay listens on every interface with no public address set: callers get the address they reached (b2bua.ts). */
+  readonly mediaAddressFromFlow?: boolean;
   /** How long a callee rings before no answer. */
   readonly ringTimeoutMs?: number;
   /** Longest answered call; undefined = no limit. */
@@ -243,6 +245,7 @@ export class PbxNode {
         nodeName: options.nodeName,
         realm: options.realm,
         mediaAddress: options.mediaAddress ?? stack.sentBy('udp')?.host ?? options.host,
+        ...(options.mediaAddressFromFlow === true ? { mediaAddressFromFlow: true } : {}),
         ...(options.ringTimeoutMs === undefined ? {} : { ringTimeoutMs: options.ringTimeoutMs }),
         ...(options.maxCallMs === undefined ? {} : { maxDurationMs: options.maxCallMs }),
         ...(options.admission === undefined ? {} : { admission: options.admission }),

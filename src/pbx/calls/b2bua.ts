@@ -51,6 +51,11 @@ export interface B2buaOptions {
   readonly nodeName: string;
   /** The address our SDP names for the relay. */
   readonly mediaAddress: string;
+  /**
+   * The relay listens on every interface and no public address is set: the caller's SDP names the address its
+   * request reached (its flow's local address), which the caller can reach, instead of `mediaAddress`.
+   */
+  readonly mediaAddressFromFlow?: boolean;
   readonly realm: string;
   /** How long a callee may ring before the call counts as not answered. Default 60 s. */
   readonly ringTimeoutMs?: number;
@@ -102,6 +107,7 @@ export class B2bua implements CallOriginator {
       logger: deps.logger,
       channels: deps.channels,
       mediaAddress: options.mediaAddress,
+      ...(options.mediaAddressFromFlow === true ? { callerMediaAddress: flowMediaAddress } : {}),
       ringTimeoutMs: options.ringTimeoutMs ?? 60_000,
       maxDurationMs: options.maxDurationMs,
       ...(options.recordings === undefined ? {} : { recordings: options.recordings }),
@@ -312,4 +318,11 @@ export class B2bua implements CallOriginator {
   private forgetEndedTransactions(): void {
     for (const tx of this.clientLegs.keys()) if (tx.state === 'terminated') this.clientLegs.delete(tx);
   }
+}
+
+/** The local address a caller's request reached, when it names one interface (not a wildcard): what it can reach. */
+function flowMediaAddress(leg: InboundLeg | OutboundLeg): string | undefined {
+  if (!(leg instanceof InboundLeg)) return undefined;
+  const address = leg.source.local?.address.replace(/%.*$/, '');
+  return address === undefined || address === '' || address === '0.0.0.0' || address === '::' || address.includes(':') ? undefined : address;
 }

@@ -9,6 +9,7 @@ import type { RecordingLog, RecordingPaths } from './call-recording.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
 import type { MusicOnHold } from './music-on-hold.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
+import type { InboundLeg } from './inbound-leg.ts';
 
 export interface CallContextOf<TCall> {
   readonly clock: Clock;
@@ -16,6 +17,8 @@ export interface CallContextOf<TCall> {
   readonly channels: ChannelRegistry;
   /** The address written into our SDP (the relay's public address). */
   readonly mediaAddress: string;
+  /** The address written into the caller's SDP when it must follow the caller's flow (a wildcard bind); else undefined. */
+  readonly callerMediaAddress?: (leg: InboundLeg | OutboundLeg) => string | undefined;
   readonly ringTimeoutMs: number;
   readonly maxDurationMs: number | undefined;
   /** Called once when the call is over and every leg is released. */

@@ -28,6 +28,11 @@ export class CallMedia {
     private readonly caller: CallerSide,
     /** The address written into our SDP (the relay's public address). */
     private readonly address: string,
+    /**
+     * The address written into what the caller gets: on a node listening on every interface, the one the caller's
+     * request reached, since the node's main address may be one the caller cannot reach (docs/compatibility.md).
+     */
+    private readonly callerAddress: string = address,
   ) {
     this.offerForCallee = caller.offer;
     this.calleeSide = relay.side('b');
@@ -66,19 +71,19 @@ export class CallMedia {
 
   /** A ringing callee's early media, re-pointed at side a for the caller (a 183's SDP; not kept as an answer). */
   callerEarlyMedia(calleeDescription: SessionDescription): string {
-    return anchoredSdp(calleeDescription, this.address, this.relay.side('a').localPort, this.sdpVersion++);
+    return anchoredSdp(calleeDescription, this.callerAddress, this.relay.side('a').localPort, this.sdpVersion++);
   }
 
   /** The answering callee's description, re-pointed at side a: our answer to the caller (events kept for its keys). */
   callerAnswer(calleeDescription: SessionDescription): string {
-    const answer = anchoredSdp(withCallerEvents(calleeDescription, this.callerDescription), this.address, this.relay.side('a').localPort, this.sdpVersion++);
+    const answer = anchoredSdp(withCallerEvents(calleeDescription, this.callerDescription), this.callerAddress, this.relay.side('a').localPort, this.sdpVersion++);
     this.sentTo.a = answer;
     return answer;
   }
 
   /** The PBX answers the caller itself: our description (one G.711 law and telephone-event on side a), kept as the caller's. */
   pbxAnswer(): PbxFormat | undefined {
-    const format = pbxAnswer(this.callerDescription, this.address, this.relay.side('a').localPort, this.sdpVersion++);
+    const format = pbxAnswer(this.callerDescription, this.callerAddress, this.relay.side('a').localPort, this.sdpVersion++);
     if (format !== undefined && !this.connected) this.sentTo.a = format.sdp;
     return format;
   }

@@ -77,7 +77,7 @@ export class Call implements CallHandle {
     this.identity = new CallingParty(record, parties, caller, channels, callerChannel.name);
     this.forks = new CallForks(clock);
     this.recording = new CallRecording(context.recordings, logger, context.recordingLog, this.recordingHost());
-    this.media = new CallMedia(relay, caller, context.mediaAddress);
+    this.media = new CallMedia(relay, caller, context.mediaAddress, context.callerMediaAddress?.(caller.leg) ?? context.mediaAddress);
     this.attempts = new CallAttempts(callerChannel, { destination: record.destination, peerAccount: record.calleeAccount, landed: record.landed, startedAt: callerChannel.createdAt });
     this.live = new CallApplication(channels, callerChannel.name, Math.round(context.ringTimeoutMs / 1000));
     const inside = this.inside();
