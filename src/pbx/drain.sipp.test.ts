@@ -108,6 +108,10 @@ test('interrupted (a second SIGTERM, SIGINT): the drain ends at once with the ca
     { uas: ['-rtp_echo'] },
   );
   assert.ok(await answered(r), 'the call was answered');
+  // The node sees the call up when it sends its 200; SIPp's ACK and its next step follow. A BYE sent in that gap was
+  // lost once in four runs (the BYE-before-ACK case is noted for the call engine: RFC 3261 §15 wants the ACK first),
+  // which is not what this test is about: let the caller settle first.
+  await new Promise((resolve) => setTimeout(resolve, 300));
   const drained = drainer.run(15_000);
   drainer.interrupt();
   assert.equal(await drained, 'interrupted');
