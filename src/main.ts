@@ -44,7 +44,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
   const migrated = await store.migrate();
   const channels = new ChannelRegistry();
   const services = createServices(
-    { store, clock: overrides.clock ?? systemClock, channels },
+    { store, clock: overrides.clock ?? systemClock, channels, logger },
     {
       nodeName: config.nodeName,
       serviceEndDate: config.serviceEndDate,

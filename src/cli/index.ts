@@ -10,7 +10,7 @@ const program = new Command('callgrid')
   .description('Callgrid: a multi-tenant PBX that speaks the MiRTA PBX API')
   .configureOutput({ outputError: (text, write) => write(`callgrid: ${text.replace(/^error: /, '')}`) });
 
-program.command('start').description('run the PBX (HTTP API; settings from callgrid.json and CALLGRID_* variables)').action(startCommand);
+program.command('start').description('run the PBX (SIP, RTP relay and HTTP API; settings from callgrid.json and CALLGRID_* variables)').action(startCommand);
 adminCommands(program);
 backupCommands(program);
 drainCommand(program);

@@ -251,7 +251,10 @@ export class CallService {
       const [row] = (await this.store.objects('extension').list(tenantId, { ex_username: name })).filter((r) => String(r.ex_username) === name);
       if (!row) throw new PbxError('not_found', `Account ${name} not found`);
       if (fromAccount) return { source: String(row.ex_number), account: name };
-      return { source: String((await this.extension(tenantId, number('source', order.source))).ex_number), account: name };
+      const source = String((await this.extension(tenantId, number('source', order.source))).ex_number);
+      // The call is placed from the source's own phones: another extension's account would be accepted and ignored.
+      if (String(row.ex_number) !== source) throw new PbxError('invalid_parameter', `Invalid account ${name}: it is not extension ${source}'s (give account=SOURCE, or source=ACCOUNT to call from ${name})`);
+      return { source, account: name };
     }
     const row = await this.extension(tenantId, number('source', order.source));
     return { source: String(row.ex_number), account: String(row.ex_username ?? '') };

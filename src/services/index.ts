@@ -1,6 +1,6 @@
 // Use cases, one class per resource. No HTTP types here: the API adapts them.
 import type { CallOriginator, ChannelRegistry } from '../pbx/index.ts';
-import type { Clock } from '../shared/index.ts';
+import type { Clock, Logger } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
 import { AccessService } from './access-service.ts';
 import { AuthTokenService } from './auth-token-service.ts';
@@ -70,6 +70,8 @@ export interface ServiceDeps {
   readonly channels: ChannelRegistry;
   /** Places API calls (DIAL): the B2BUA, when SIP runs. Also settable later with `services.calls.attach()`. */
   readonly originator?: CallOriginator;
+  /** Where work done after an answer (an SMS sent in the background) reports failures; none = not reported. */
+  readonly logger?: Logger;
 }
 
 export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
@@ -105,7 +107,7 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
     /** The database copy of `callgrid backup` (SQLite online copy; PostgreSQL: pg_dump). */
     backup: new DatabaseBackupService(deps.store),
     /** The SMS reqtype and INFO sms: sending through the SMS providers, the tenant's SMS log. */
-    sms: new SmsService(deps.store, deps.clock, { nodeName: settings.nodeName }),
+    sms: new SmsService(deps.store, deps.clock, { nodeName: settings.nodeName, ...(deps.logger === undefined ? {} : { logger: deps.logger }) }),
     /** BLFS; `services.blf.attach(presence.tracker)` once SIP runs. Also the presence FlowStateSource. */
     blf: new BlfService(deps.store, deps.clock, deps.channels, new StoreBindingStore(deps.store.registrations), new FlowService(deps.store, deps.clock, objects)),
   };

@@ -276,7 +276,7 @@ describe('live calls through the API', () => {
 
     test('maps every documented parameter and alias', async () => {
       const res = await h.post({
-        key: h.acme.fullKey, tenant: 'ACME', reqtype: 'DIAL', exten: '101', phone: '+39055123456', account: '102-ACME', var: 'callid=453131,lead=a=b', vars: '{"campaign":"summer","n":42}',
+        key: h.acme.fullKey, tenant: 'ACME', reqtype: 'DIAL', exten: '101', phone: '+39055123456', account: '101-ACME', var: 'callid=453131,lead=a=b', vars: '{"campaign":"summer","n":42}',
         dialtimeout: '45', timeout: '3600', sourceclid: '07377777', destclid: 'Sales 0612', recording: 'YesChange', server: 'NODE-A', autoanswer: 'yes', nofollow: 'on', logqueueoutbound: 'no', format: 'json',
       });
       const answer = (await json(res)) as Record<string, string>;
@@ -286,7 +286,7 @@ describe('live calls through the API', () => {
         tenantId: h.acme.id, source: '101', destination: '+39055123456', sourceCallerId: '07377777', sourceCallerNumber: '07377777', destinationCallerName: 'Sales 0612', dialTimeoutMs: 45_000, maxDurationMs: 3_600_000, autoAnswer: true,
         variables: {
           'ACME-callid': '453131', 'ACME-lead': 'a=b', 'ACME-campaign': 'summer', 'ACME-n': '42', VARLIST: 'ACME-callid,ACME-lead,ACME-campaign,ACME-n',
-          SETPEERNAME: '102-ACME', SETTIMEOUT: '3600', SETSOURCECLID: '07377777', SETDESTCLID: 'Sales 0612', SETRECORDING: 'yeschange', AUTOANSWER: 'yes', SETNOFOLLOWEXTENSION: 'yes',
+          SETPEERNAME: '101-ACME', SETTIMEOUT: '3600', SETSOURCECLID: '07377777', SETDESTCLID: 'Sales 0612', SETRECORDING: 'yeschange', AUTOANSWER: 'yes', SETNOFOLLOWEXTENSION: 'yes',
         },
         originateId: answer.ID,
       });
@@ -337,6 +337,7 @@ describe('live calls through the API', () => {
       await expectError(await dial({ destclid: 'x'.repeat(81) }), 'invalid_parameter', 'Invalid destclid: at most 80 characters, no control characters (a number, a name, or a name then the number in angle brackets)');
       await expectError(await dial({ server: 'node a' }), 'invalid_parameter', "Invalid server 'node a': expected a node name");
       await expectError(await dial({ server: 'node-b' }), 'invalid_parameter', "Invalid server 'node-b': this PBX runs one node, node-a (clusters are not built yet); give server=node-a or leave it out");
+      await expectError(await dial({ account: '101-ACME' }), 'invalid_parameter', "Invalid account 101-ACME: it is not extension 100's (give account=SOURCE, or source=ACCOUNT to call from 101-ACME)");
       await expectError(await dial({ logqueueoutbound: 'yes' }), 'not_implemented', 'Not implemented: logqueueoutbound=yes (queue logs: queues are not built yet); send no or leave it out');
       await expectError(await admin({ reqtype: 'DIAL', source: '100', dest: '200' }), 'missing_parameter', 'No tenant specified');
       assert.equal((await h.get({ key: h.acme.readOnlyKey, tenant: 'ACME', reqtype: 'DIAL', source: '100', dest: '200' })).headers.get('x-callgrid-error'), 'read_only_key');

@@ -63,6 +63,7 @@ describe('SMS and INFO sms', () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ source: '999', dest: '+41791234567', message: 'x' }, /Invalid source: extension 999 not found/],
       [{ source: 'ACCOUNT', account: '100-NOPE', dest: '+41791234567', message: 'x' }, /Invalid account: 100-NOPE not found/],
+      [{ source: '100', account: '101-ACME', dest: '+41791234567', message: 'x' }, /Invalid account 101-ACME: it is not extension 100's/],
       [{ source: '100', dest: '+41791234567', message: '  ' }, /Missing message/],
       [{ source: '100', dest: '+41791234567', message: 'a'.repeat(1531) }, /Invalid message: 1531 GSM characters take 11 SMS, over the limit of 10/],
       [{ source: '100', dest: 'call me', message: 'x' }, /Invalid dest 'call me'/],

@@ -324,5 +324,5 @@ export class B2bua implements CallOriginator {
 function flowMediaAddress(leg: InboundLeg | OutboundLeg): string | undefined {
   if (!(leg instanceof InboundLeg)) return undefined;
   const address = leg.source.local?.address.replace(/%.*$/, '');
-  return address === undefined || address === '' || address === '0.0.0.0' || address === '::' || address.includes(':') ? undefined : address;
+  return address === undefined || address === '' || address === '0.0.0.0' || address.includes(':') ? undefined : address;
 }

@@ -303,8 +303,13 @@ export class Call implements CallHandle {
   recordSoFar(): { readonly record: CallRecord; readonly openAttempt: boolean } {
     const now = this.context.clock.now();
     const { attempts, open } = this.attempts.soFar(this.forks.answered?.channel ?? this.forks.first?.channel, now);
+    return { record: { ...this.callFields(), endedAt: now, attempts }, openAttempt: open };
+  }
+
+  /** The CDR record's fields of the call itself (the first attempt's labels live in its attempts). */
+  private callFields(): Omit<StartingRecord, 'destination' | 'calleeAccount' | 'landed'> {
     const { destination: _destination, calleeAccount: _account, landed: _landed, ...call } = this.record;
-    return { record: { ...call, endedAt: now, attempts }, openAttempt: open };
+    return call;
   }
 
   // ---- The call's own phase changes ----
@@ -388,8 +393,7 @@ export class Call implements CallHandle {
     this.context.channels.remove(this.callerChannel.name);
     for (const fork of this.forks.all) this.context.channels.remove(fork.channel.name);
     this.attempts.close(disposition, join?.channel ?? this.forks.answered?.channel ?? this.forks.first?.channel, this.context.clock.now());
-    const { destination: _destination, calleeAccount: _account, landed: _landed, ...call } = this.record;
-    const record: CallRecord = { ...call, endedAt: this.context.clock.now(), ...refusedRecord(this.attempts.all, this.refusedWith, this.stepAttempted) };
+    const record: CallRecord = { ...this.callFields(), endedAt: this.context.clock.now(), ...refusedRecord(this.attempts.all, this.refusedWith, this.stepAttempted) };
     if (this.hangups.cause) this.context.logger.debug({ cause: this.hangups.cause, linkedId: this.callerChannel.linkedId }, 'call: hung up by the PBX');
     this.context.finished(this, record);
     // Either party of a joined pair hanging up ends the other call's leg too.

@@ -77,7 +77,6 @@ export class LiveCallJournal {
     });
   }
 
-  /** Stops the heartbeat and waits for the queued writes (a graceful stop leaves no row behind). */
   /**
    * Waits for the writes still queued (a graceful stop leaves no row to recover), at most `limitMs`: a store that
    * hangs must not hang the shutdown; rows left behind are ended by the next start, as after a crash.

@@ -191,11 +191,7 @@ export class Messaging implements RegistrarListener, ExtensionMessenger {
     const kept = await this.keep(tenantId, extensionId, message);
     // A phone that answered after we stopped waiting took it after all: it must not get it twice. The sender has
     // its answer already, so this runs on (until Timer F) without holding it.
-    if (kept.kind === 'kept') {
-      delivery.eventually
-        .then((taken) => (taken ? deps.store.markDelivered(tenantId, kept.id, deps.clock.now()) : false))
-        .catch((error: unknown) => deps.logger.error({ err: error }, 'messaging: marking a late delivery failed'));
-    }
+    if (kept.kind === 'kept') this.markIfTakenLate(delivery, tenantId, kept.id);
     return kept;
   }
 
@@ -235,15 +231,24 @@ export class Messaging implements RegistrarListener, ExtensionMessenger {
       .finally(() => this.delivering.delete(key));
   }
 
+  /** A phone that answers after we stopped waiting took the kept message after all: it must not get it twice. */
+  private markIfTakenLate(delivery: { readonly eventually: Promise<boolean> }, tenantId: number, id: number): void {
+    const { deps } = this;
+    delivery.eventually
+      .then((taken) => (taken ? deps.store.markDelivered(tenantId, id, deps.clock.now()) : false))
+      .catch((error: unknown) => deps.logger.error({ err: error }, 'messaging: marking a late delivery failed'));
+  }
+
   /** Sends the kept messages in order, one at a time; stops at the first the phone does not take. */
   private async deliverKept(tenantId: number, extensionId: number): Promise<void> {
     const { deps } = this;
     for (;;) {
       const batch = await deps.store.pending(tenantId, extensionId, deps.clock.now(), this.limits.deliverBatch);
       if (batch.length === 0) return;
+      // The phone's contacts once per batch: one that went away meanwhile just does not answer.
+      const contacts = await deps.directory.contacts(tenantId, extensionId);
+      if (contacts.length === 0) return;
       for (const kept of batch) {
-        const contacts = await deps.directory.contacts(tenantId, extensionId);
-        if (contacts.length === 0) return;
         const delivery = deliver(deps.stack, deps.clock, contacts, { ...kept, date: kept.createdAt }, this.limits.answerTimeoutMs);
         const first = await delivery.first;
         if (first.kind === 'delivered' || first.kind === 'refused') {
@@ -251,7 +256,7 @@ export class Messaging implements RegistrarListener, ExtensionMessenger {
           await deps.store.markDelivered(tenantId, kept.id, deps.clock.now());
           continue;
         }
-        void delivery.eventually.then((taken) => (taken ? deps.store.markDelivered(tenantId, kept.id, deps.clock.now()) : false)).catch(() => undefined);
+        this.markIfTakenLate(delivery, tenantId, kept.id);
         return;
       }
       if (batch.length < this.limits.deliverBatch) return;

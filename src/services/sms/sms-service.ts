@@ -143,6 +143,11 @@ export class SmsService {
     if (order.source === '') throw new PbxError('missing_parameter', 'Missing source: the extension the SMS is sent from');
     const [row] = await table.list(tenantId, order.source.includes('-') ? { ex_username: order.source } : { ex_number: order.source });
     if (row === undefined) throw new PbxError('not_found', `Invalid source: extension ${order.source} not found`);
+    // The SMS goes out as the source: an account naming another extension would be accepted and ignored.
+    const account = order.account ?? '';
+    if (account !== '' && account.toUpperCase() !== 'SOURCE' && account !== text(row.ex_username)) {
+      throw new PbxError('invalid_parameter', `Invalid account ${account}: it is not extension ${text(row.ex_number)}'s (give account=SOURCE, or source=ACCOUNT to send from ${account})`);
+    }
     return row;
   }
 
