@@ -89,8 +89,8 @@ export class SipPhone {
     if (final.status !== 200) throw new Error(`${this.account.username}: REGISTER answered ${String(final.status)}`);
   }
 
-  /** Calls `number` through the PBX (answering its 407 once) and ACKs the 200; the new dialog. */
-  async call(number: string): Promise<PhoneDialog> {
+  /** Calls `number` through the PBX (answering its 407 once) and ACKs the 200 (unless `ack` is false); the new dialog. */
+  async call(number: string, options: { readonly ack?: boolean } = {}): Promise<PhoneDialog> {
     const uri = `sip:${number}@${HOST}:${String(this.pbxPort)}`;
     const callId = hex(8);
     const tag = hex(4);
@@ -116,8 +116,13 @@ export class SipPhone {
       localSeq: final.status === 200 && first.status === 407 ? 2 : 1,
       media: SipText.mediaOf(final.body),
     };
-    this.transmit(this.inDialog(dialog, 'ACK', [], undefined, dialog.localSeq));
+    if (options.ack !== false) this.ack(dialog);
     return dialog;
+  }
+
+  /** The ACK for the 2xx that confirmed `dialog` (§13.2.2.4), for a test that holds it back. */
+  ack(dialog: PhoneDialog): void {
+    this.transmit(this.inDialog(dialog, 'ACK', [], undefined, dialog.localSeq));
   }
 
   /** Waits for the PBX's INVITE, answers 180 then 200 with our SDP, and waits for the ACK. */

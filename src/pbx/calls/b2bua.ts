@@ -76,6 +76,8 @@ export class B2bua implements CallOriginator {
   private readonly invites = new Map<ServerInviteTransaction, Call>();
   private readonly clientLegs = new Map<ClientTransaction, OutboundLeg>();
   private readonly dialogs = new Map<string, DialogEntry>();
+  /** Callers whose BYE waits for the ACK of our 2xx after their call ended (RFC 3261 §15), by dialog key; at most 64*T1. */
+  private readonly heldByes = new Map<string, InboundLeg>();
   private readonly setup: CallSetup;
   /** Calls refused at a limit; read by the API and logs. */
   readonly counters: CallCounters = { tenantLimit: 0, providerLimit: 0, didLimit: 0, tenantShareLimit: 0, extensionLimit: 0 };
@@ -211,11 +213,15 @@ export class B2bua implements CallOriginator {
     }
   }
 
-  /** An ACK for a 2xx (§13.3.1.4): stops the 2xx retransmissions of the caller's leg. */
+  /** An ACK for a 2xx (§13.3.1.4): stops the 2xx retransmissions of the caller's leg (and releases a held BYE). */
   handleAck(request: SipRequest): void {
     const key = Dialog.keyOfRequest(request);
-    const entry = key === undefined ? undefined : this.dialogs.get(key);
-    if (entry?.leg instanceof InboundLeg) entry.leg.acked();
+    if (key === undefined) return;
+    const entry = this.dialogs.get(key);
+    if (entry?.leg instanceof InboundLeg) return entry.leg.acked();
+    const held = this.heldByes.get(key);
+    this.heldByes.delete(key);
+    held?.acked();
   }
 
   /** The caller cancelled its INVITE: the stack already answered 487 (§9.2). */
@@ -306,7 +312,13 @@ export class B2bua implements CallOriginator {
 
   private finished(call: Call, record: Parameters<CdrWriter['write']>[0]): void {
     this.calls.delete(call);
-    for (const [key, entry] of this.dialogs) if (entry.call === call) this.dialogs.delete(key);
+    for (const [key, held] of this.heldByes) if (!held.awaitingAckForBye) this.heldByes.delete(key);
+    for (const [key, entry] of this.dialogs) {
+      if (entry.call !== call) continue;
+      this.dialogs.delete(key);
+      // Its BYE waits for this ACK (§15): the ACK must still find the leg after the call is gone.
+      if (entry.leg instanceof InboundLeg && entry.leg.awaitingAckForBye) this.heldByes.set(key, entry.leg);
+    }
     for (const [tx, c] of this.invites) if (c === call) this.invites.delete(tx);
     // The call's INVITE transactions stay mapped until they end: a 2xx crossing a CANCEL still needs its ACK and BYE.
     this.forgetEndedTransactions();

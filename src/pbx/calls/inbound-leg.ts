@@ -9,8 +9,11 @@ export type InboundState = 'proceeding' | 'early' | 'confirmed' | 'terminated';
 export class InboundLeg {
   private state: InboundState = 'proceeding';
   private dialogValue: Dialog | undefined;
+  /** The 2xx retransmission timer (unreliable transports) or the plain ACK wait (reliable ones), until the ACK. */
   private stopRetransmit: CancelTimer | undefined;
   private sentRinging = false;
+  /** A BYE asked for before the ACK came (§15): sent when the ACK arrives or the wait for it ends. */
+  private heldBye: { readonly reason: string | undefined } | undefined;
 
   constructor(
     private readonly stack: SipStack,
@@ -65,7 +68,8 @@ export class InboundLeg {
     created.value.confirm();
     this.dialogValue = created.value;
     const response = this.transaction.lastResponse;
-    if (response !== undefined && !isReliable(this.source.endpoint.protocol)) this.retransmit(response, 500, 0);
+    // Over TCP or WS the transport carries the 2xx; only the wait for the ACK is timed.
+    this.retransmit(isReliable(this.source.endpoint.protocol) ? undefined : response, 500, 0);
     return true;
   }
 
@@ -76,27 +80,50 @@ export class InboundLeg {
     this.stack.respond(this.transaction, status, reason, headers);
   }
 
-  /** The ACK for our 2xx arrived: stop retransmitting. */
+  /** The ACK for our 2xx arrived: stop retransmitting, and send the BYE that waited for it. */
   acked(): void {
-    this.stopRetransmit?.();
-    this.stopRetransmit = undefined;
+    this.stopWaitingForAck();
+    this.releaseHeldBye();
+  }
+
+  /** True while a BYE waits for the caller's ACK: the B2BUA keeps routing that ACK here after the call ended. */
+  get awaitingAckForBye(): boolean {
+    return this.heldBye !== undefined;
   }
 
   /** Ends a confirmed leg with BYE (§15.1.1). */
   bye(reason?: string): void {
-    this.acked();
     if (this.state !== 'confirmed' || this.dialogValue === undefined) {
+      this.stopWaitingForAck();
       this.state = 'terminated';
       return;
     }
     this.state = 'terminated';
+    // §15: "the callee's UA MUST NOT send a BYE on a confirmed dialog until it has received an ACK for its 2xx
+    // response or until the server transaction times out." A BYE sent first can overtake the 2xx and be lost.
+    if (this.stopRetransmit !== undefined) {
+      this.heldBye = { reason };
+      return;
+    }
     sendInDialog(this.stack, this.dialogValue, 'BYE', reason);
   }
 
-  /** The far end ended the leg (its BYE, or CANCEL before the answer). */
+  /** The far end ended the leg (its BYE, or CANCEL before the answer): nothing more is sent to it. */
   ended(): void {
-    this.acked();
+    this.stopWaitingForAck();
+    this.heldBye = undefined;
     this.state = 'terminated';
+  }
+
+  private stopWaitingForAck(): void {
+    this.stopRetransmit?.();
+    this.stopRetransmit = undefined;
+  }
+
+  private releaseHeldBye(): void {
+    const held = this.heldBye;
+    this.heldBye = undefined;
+    if (held !== undefined && this.dialogValue !== undefined) sendInDialog(this.stack, this.dialogValue, 'BYE', held.reason);
   }
 
   private contact(): string {
@@ -106,14 +133,17 @@ export class InboundLeg {
   // §13.3.1.4: "the 2xx response is passed to the transport with an interval that starts at T1 seconds and doubles
   // for each retransmission until it reaches T2 seconds", and "If the server retransmits the 2xx response for 64*T1
   // seconds without receiving an ACK, the dialog is confirmed, but the session SHOULD be terminated."
-  private retransmit(response: SipResponse, interval: number, elapsed: number): void {
+  // Over a reliable transport `response` is undefined: the same timer only bounds the wait for the ACK.
+  private retransmit(response: SipResponse | undefined, interval: number, elapsed: number): void {
     this.stopRetransmit = this.clock.setTimer(interval, () => {
       if (elapsed + interval >= 64 * 500) {
         this.stopRetransmit = undefined;
+        // A BYE already decided goes now; otherwise the call ends for want of an ACK.
+        if (this.heldBye !== undefined) return this.releaseHeldBye();
         this.onAckTimeout();
         return;
       }
-      this.stack.respondWith(this.transaction, response);
+      if (response !== undefined) this.stack.respondWith(this.transaction, response);
       this.retransmit(response, Math.min(interval * 2, 4000), elapsed + interval);
     });
   }
