@@ -162,7 +162,7 @@ export class Originator {
     this.deps.logger.warn({ tenantId: request.tenantId, source: request.source, status, reason: error }, 'dial: refused before the source rang');
     const caller = { number: request.source, name: source.name, extension: request.source, account: source.account };
     const { ids, context } = this.options;
-    this.hooks.record(refusedCallRecord(ids, context.clock, { tenantId: request.tenantId, tenantCode, caller, dialled: request.destination, direction: 'LOCAL', sipCallId: '', status, originateId: request.originateId }));
+    this.hooks.record(refusedCallRecord(ids, context.clock, { tenantId: request.tenantId, tenantCode, caller, dialled: request.destination, direction: 'LOCAL', sipCallId: '', status, originateId: request.originateId, ...dialVariables(request) }));
     return { ok: false, error };
   }
 
@@ -186,6 +186,7 @@ export class Originator {
       destination: request.destination,
       calleeAccount: '',
       landed: { kind: 'EXT', label: request.destination },
+      ...dialVariables(request),
     }, { presented, callerExtensionId: source.extensionId, domain, variables: request.variables, ...(noFollowOf(request) ? { noFollow: true } : {}) }, request.maxDurationMs);
   }
 }
@@ -193,4 +194,10 @@ export class Originator {
 /** DIAL nofollow=yes, given as the request's flag or as the SETNOFOLLOWEXTENSION variable MiRTA's dialplan reads. */
 function noFollowOf(request: OriginateRequest): boolean {
   return request.noFollow ?? request.variables.SETNOFOLLOWEXTENSION?.toLowerCase() === 'yes';
+}
+
+/** The variables DIAL's caller gave (var=, listed in VARLIST), not the options MiRTA passes as variables: for the CDR. */
+function dialVariables(request: OriginateRequest): { readonly variables?: Readonly<Record<string, string>> } {
+  const names = (request.variables.VARLIST ?? '').split(',').filter((name) => name !== '' && Object.hasOwn(request.variables, name));
+  return names.length === 0 ? {} : { variables: Object.fromEntries(names.map((name) => [name, request.variables[name] ?? ''])) };
 }

@@ -20,6 +20,8 @@ export interface RefusedCall {
   readonly status: number;
   /** The id DIAL answered, for a click-to-call the PBX refused after the API accepted it (originator.ts); '' otherwise. */
   readonly originateId?: string;
+  /** DIAL's variables, for the row's userfield (CallRecord.variables). */
+  readonly variables?: Readonly<Record<string, string>>;
 }
 
 /** The record of a refused call: no attempts, one row (cdr-rows.ts), a fresh uniqueid that is also its linkedid. */

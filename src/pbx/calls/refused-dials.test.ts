@@ -70,8 +70,8 @@ afterEach(async () => {
   await store.close();
 });
 
-const dial = (source: string, originateId: string): Promise<{ ok: boolean; error?: string }> =>
-  node.b2bua.originate({ tenantId, source, destination: '555', dialTimeoutMs: 10_000, autoAnswer: false, variables: {}, originateId } satisfies OriginateRequest);
+const dial = (source: string, originateId: string, variables: Record<string, string> = {}): Promise<{ ok: boolean; error?: string }> =>
+  node.b2bua.originate({ tenantId, source, destination: '555', dialTimeoutMs: 10_000, autoAnswer: false, variables, originateId } satisfies OriginateRequest);
 
 /** Every CDR row once `count` are stored (the writer runs behind the refusal), after a few more turns for strays. */
 async function rowsOnce(count: number): Promise<CdrRecord[]> {
@@ -109,6 +109,13 @@ test('a DIAL whose source has no phone registered is refused and leaves one FAIL
   const rows = await rowsOnce(1);
   assert.equal(rows.length, 1, JSON.stringify(rows.map(columns)));
   assert.deepEqual(columns(rows[0]), { disposition: 'FAILED', lastapp: 'Hangup', src: '102', dst: '555', wherelanded: '', userfield: '[sip:480]', originateid: 'dial-offline-1' });
+});
+
+test("DIAL's var= variables are in the refused row's userfield (the options MiRTA passes as variables are not)", async () => {
+  const outcome = await dial('102', 'dial-vars-1', { 'ACME-callid': '453131', VARLIST: 'ACME-callid', SETPEERNAME: '102-ACME' });
+  assert.equal(outcome.ok, false);
+  const rows = await rowsOnce(1);
+  assert.equal(rows[0]?.userfield, '[sip:480][ACME-callid=453131]');
 });
 
 test('a DIAL that rings its source leaves only its own rows: the source busy is one BUSY row, no refusal row', async () => {

@@ -86,6 +86,11 @@ export interface CallRecord {
    * after the direction marker.
    */
   readonly endedBy?: 'node-restart';
+  /**
+   * The variables an API-placed call was given (DIAL var=, named with the tenant code as the dialplan sees them):
+   * every row's userfield carries them after the markers, `[ACME-callid=453131]`, so a CRM finds its call's CDR.
+   */
+  readonly variables?: Readonly<Record<string, string>>;
 }
 
 export interface CallRefusal {

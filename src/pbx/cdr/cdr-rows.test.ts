@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { cdrDirection } from '../../domain/index.ts';
 import type { CallAttempt, CallRecord } from './call-record.ts';
-import { callerIdText, cdrRows, wholeSeconds } from './cdr-rows.ts';
+import { callerIdText, cdrRows, variableMarks, wholeSeconds } from './cdr-rows.ts';
 
 const at = (time: string): Date => new Date(`2026-05-04T${time}Z`);
 
@@ -218,5 +218,15 @@ describe('cdrRows', () => {
     const attempts = [ext101({ disposition: 'BUSY', endedAt: at('10:00:03'), sipStatus: 486 } as Partial<CallAttempt>), ext101({ uniqueId: 'n1-1777000000.2', sipStatus: 480 })];
     const { cdrs } = cdrRows(localCall({ direction: 'OUT', attempts, refusal }));
     assert.deepEqual(cdrs.map((r) => [r.disposition, r.userfield]), [['BUSY', '[outbound][sip:486]'], ['ANSWERED', '[outbound]']]);
+  });
+
+  test("DIAL's variables follow the markers in every row's userfield, brackets encoded, cut to 255 with the markers kept", () => {
+    assert.equal(variableMarks({ 'ACME-callid': '453131', 'ACME-note': 'a]b[%' }), '[ACME-callid=453131][ACME-note=a%5Db%5B%25]');
+    const { cdrs } = cdrRows(localCall({ direction: 'OUT', variables: { 'ACME-callid': '453131' }, attempts: [ext101(), ext101({ disposition: 'BUSY', sipStatus: 486 } as Partial<CallAttempt>)] }));
+    assert.deepEqual(cdrs.map((r) => r.userfield), ['[outbound][ACME-callid=453131]', '[outbound][sip:486][ACME-callid=453131]']);
+    const long = cdrRows(localCall({ direction: 'OUT', variables: { 'ACME-x': 'v'.repeat(300) } })).cdrs[0]?.userfield ?? '';
+    assert.equal(long.length, 255);
+    assert.ok(long.startsWith('[outbound][ACME-x=vvv'));
+    assert.equal(cdrRows(localCall()).cdrs[0]?.userfield, '');
   });
 });

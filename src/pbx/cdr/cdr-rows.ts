@@ -38,6 +38,16 @@ export function sipMark(status: number | undefined): string {
   return status === undefined ? '' : `[sip:${status}]`;
 }
 
+/**
+ * DIAL's variables as userfield marks, `[ACME-callid=453131]`, bracketed like the markers. Brackets and % in a
+ * value are percent-encoded so a value can neither close its mark early nor forge a direction marker.
+ */
+export function variableMarks(variables: Readonly<Record<string, string>> | undefined): string {
+  if (variables === undefined) return '';
+  const escape = (text: string): string => text.replace(/[%[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return Object.entries(variables).map(([name, value]) => `[${escape(name)}=${escape(value)}]`).join('');
+}
+
 // The column widths of migration 0004: PostgreSQL refuses a longer value, so text is cut to fit rather than
 // losing the row (a caller name is the only field that plausibly runs long).
 const clip = (text: string, width: number): string => (text.length > width ? text.slice(0, width) : text);
@@ -64,11 +74,14 @@ export function cdrRows(record: CallRecord): CdrRows {
 
   // The direction marker first (INFO cdrs filters on it), then why a node ended the record, if it did.
   const marker = directionMark(record.direction) + (record.endedBy === undefined ? '' : `[${record.endedBy}]`);
+  // DIAL's variables come last: the userfield is 255 wide, and the markers and SIP answer must survive the cut.
+  const variables = variableMarks(record.variables);
+  const userfield = (mark: string): string => clip(mark + variables, LONG);
   const cdrs: CdrRow[] = attempts.map((attempt, index) => {
     const answer = attempt.disposition === 'ANSWERED' ? attempt.answeredAt : undefined;
     return {
       ...common,
-      userfield: marker + sipMark(answer === undefined ? attempt.sipStatus : undefined),
+      userfield: userfield(marker + sipMark(answer === undefined ? attempt.sipStatus : undefined)),
       start: formatDateTime(attempt.startedAt),
       answer: answer === undefined ? null : formatDateTime(answer),
       end: formatDateTime(attempt.endedAt),
@@ -91,7 +104,7 @@ export function cdrRows(record: CallRecord): CdrRows {
   if (cdrs.length === 0) {
     cdrs.push({
       ...common,
-      userfield: marker + sipMark(refusal?.sipStatus),
+      userfield: userfield(marker + sipMark(refusal?.sipStatus)),
       start: formatDateTime(record.startedAt),
       answer: null,
       end: formatDateTime(record.endedAt),
