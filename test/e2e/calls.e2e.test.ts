@@ -418,4 +418,28 @@ describe('phones call each other through the B2BUA', { skip: SKIP }, () => {
     await heard('a100', 425, { minSeconds: 0.5, minRatio: 0.05 });
     await heard('a101', TONES.a100, { minSeconds: 1.5 });
   });
+
+  test("openapi.php /dial places the same call from a JSON body; its vars are in the CDR's userfield", async () => {
+    await phone('a100').setAnswerMode('auto');
+    const response = await fetch(`${base}/pbx/openapi.php/dial?tenant=ACME`, {
+      method: 'POST',
+      headers: { 'X-API-Key': keys.ACME, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ source: '100', dest: 101, dialtimeout: 20, autoanswer: true, vars: { crm: 'lead-42' } }),
+    });
+    const answer = (await response.json()) as Record<string, string>;
+    assert.equal(response.status, 200, JSON.stringify(answer));
+    assert.deepEqual([answer.Response, answer.Message, answer.source, answer.dest], ['Success', 'Originate successfully queued', '100', '101']);
+    await phone('a100').waitForEstablished({ timeoutMs: 10_000 });
+    await phone('a101').accept({ timeoutMs: 10_000 });
+    await phone('a101').hangup();
+    await phone('a100').waitForClosed({ timeoutMs: 10_000 });
+    await phone('a100').setAnswerMode('manual');
+    const rows = async () => (JSON.parse(await call('ACME', { reqtype: 'INFO', info: 'cdrs', format: 'json' })) as Array<Record<string, string>>).filter((r) => r.originateid === answer.ID);
+    await eventually(async () => (await rows()).some((r) => r.disposition === 'ANSWERED'), 5_000, "the /dial call's CDR");
+    for (const row of await rows()) assert.match(row.userfield ?? '', /\[ACME-crm=lead-42\]$/, JSON.stringify(row));
+    // A body the DIAL parser refuses is answered with the parameter named, and nothing rings.
+    const bad = await fetch(`${base}/pbx/openapi.php/dial?tenant=ACME`, { method: 'POST', headers: { 'X-API-Key': keys.ACME, 'Content-Type': 'application/json' }, body: JSON.stringify({ source: '100', dest: '101', ring: 5 }) });
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /Unknown field 'ring'/);
+  });
 });

@@ -144,7 +144,7 @@ export const RESOURCES: readonly Resource[] = [
     methods: ['GET'],
     missing: 'AI agents (custom destinations that talk to callers), whose conversations these logs hold; Callgrid has none yet',
   },
-  { object: 'dial', kind: 'action', paths: ['dial'], scope: 'tenant', methods: ['POST'], missing: 'call origination in its openapi.php form (the JSON body and answer of §5.4); proxyapi.php reqtype=DIAL places calls today' },
+  { object: 'dial', kind: 'action', paths: ['dial'], scope: 'tenant', methods: ['POST'] },
   { object: 'auth token', kind: 'action', paths: ['auth/token'], scope: 'global', methods: ['POST', 'DELETE'] },
   { object: 'extension state', kind: 'action', paths: ['extensions/state'], scope: 'tenant', methods: ['GET'] },
 ];

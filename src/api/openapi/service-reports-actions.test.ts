@@ -1,5 +1,5 @@
 // openapi.php /cdrs, /simplecdrs (spec §5.4: INFO's rows, today by default), /auth/token and
-// /extensions/state (§5.4 shapes), and the 501 of /dial, /aianalysis and /ailogs naming what is missing.
+// /extensions/state (§5.4 shapes), /dial's checks, and the 501 of /aianalysis and /ailogs naming what is missing.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHarness, type Harness } from '../../../test/support/api-harness.ts';
@@ -121,8 +121,18 @@ describe('openapi.php reports and actions', () => {
     assert.equal((await openapi(h, 'GET', '/extensions/state?number=100&tenant=ACME', { key: h.adminKey })).status, 200);
   });
 
-  test('/dial, /aianalysis and /ailogs answer 501 naming what they wait for', async () => {
-    expectOpenApiError(await acme('POST', '/dial', { source: '100', dest: '200' }), 501, 'not_implemented', /call origination/);
+  test("/dial reads DIAL's fields from JSON and refuses bad ones by name; without SIP on the node it says so", async () => {
+    expectOpenApiError(await acme('POST', '/dial', { source: '100' }), 400, 'missing_required_field', /No dest specified/);
+    expectOpenApiError(await acme('POST', '/dial', { source: '100', dest: '200', ring: 3 }), 400, 'invalid_field', /Unknown field 'ring'/);
+    expectOpenApiError(await acme('POST', '/dial', { source: '100', dest: '200', dialtimeout: 9999 }), 400, 'invalid_field', /dialtimeout/);
+    expectOpenApiError(await acme('POST', '/dial', { source: '100', dest: '200', vars: ['x'] }), 400, 'invalid_field', /vars/);
+    expectOpenApiError(await acme('POST', '/dial', { source: '999', dest: '200' }), 404, 'object_not_found', /Extension 999 not found/);
+    expectOpenApiError(await openapi(h, 'POST', '/dial', { key: h.adminKey, body: { source: '100', dest: '200' } }), 400, 'tenant_required');
+    // The in-process API runs no SIP: a valid order is refused with why, not accepted and dropped.
+    expectOpenApiError(await acme('POST', '/dial', { source: '100', dest: '200', vars: { crm: 42 }, autoanswer: true }), 501, 'not_implemented', /SIP side is not running/);
+  });
+
+  test('/aianalysis and /ailogs answer 501 naming what they wait for', async () => {
     expectOpenApiError(await acme('GET', '/aianalysis?uniqueid=1'), 501, 'not_implemented', /transcripts and AI analysis/);
     expectOpenApiError(await acme('GET', '/ailogs'), 501, 'not_implemented', /AI agents/);
     expectOpenApiError(await acme('POST', '/dial', { source: '100' }, h.acme.readOnlyKey), 403, 'read_only_api_key');

@@ -3,6 +3,7 @@
 import type { Resource } from './resource-table.ts';
 import { extensionStateAction } from './extension-state-action.ts';
 import { authTokenAction } from './auth-token-action.ts';
+import { dialAction } from './dial-action.ts';
 import { cdrReport, simpleCdrReport, type Action } from './report-actions.ts';
 import type { Entity } from './service-entity.ts';
 import { phonebookEntity, phonebookEntryEntity, settingEntity } from './setting-phonebook-entities.ts';
@@ -24,6 +25,7 @@ const SERVED: Readonly<Record<string, ServedResource>> = {
   simplecdr: action(simpleCdrReport),
   'auth token': action(authTokenAction),
   'extension state': action(extensionStateAction),
+  dial: action(dialAction),
 };
 
 export function servedBy(resource: Resource): ServedResource | undefined {
