@@ -32,7 +32,7 @@ import { Originator } from './originator.ts';
 import { OutboundLeg } from './outbound-leg.ts';
 import { DestinationRunner, type RunnerCounters } from './runner/destination-runner.ts';
 import { dtmfOfInfo } from './dtmf-info.ts';
-import type { Applications } from './runner/step.ts';
+import type { Applications, RingTarget } from './runner/step.ts';
 import type { LiveCallJournal } from './live-call-journal.ts';
 
 /** What call setup needs (its counters are the B2BUA's own), plus the CDR writer, the clock and the applications. */
@@ -109,7 +109,7 @@ export class B2bua implements CallOriginator {
       logger: deps.logger,
       channels: deps.channels,
       mediaAddress: options.mediaAddress,
-      ...(options.mediaAddressFromFlow === true ? { callerMediaAddress: flowMediaAddress } : {}),
+      ...(options.mediaAddressFromFlow === true ? { callerMediaAddress: flowMediaAddress, calleeMediaAddress: (target: RingTarget) => usableAddress(deps.stack.localToward(target.endpoint, target.flowId)?.address) } : {}),
       ringTimeoutMs: options.ringTimeoutMs ?? 60_000,
       maxDurationMs: options.maxDurationMs,
       ...(options.recordings === undefined ? {} : { recordings: options.recordings }),
@@ -334,7 +334,11 @@ export class B2bua implements CallOriginator {
 
 /** The local address a caller's request reached, when it names one interface (not a wildcard): what it can reach. */
 function flowMediaAddress(leg: InboundLeg | OutboundLeg): string | undefined {
-  if (!(leg instanceof InboundLeg)) return undefined;
-  const address = leg.source.local?.address.replace(/%.*$/, '');
-  return address === undefined || address === '' || address === '0.0.0.0' || address.includes(':') ? undefined : address;
+  return leg instanceof InboundLeg ? usableAddress(leg.source.local?.address) : undefined;
+}
+
+/** An IPv4 address of one interface (a wildcard or an IPv6 address would need more than the c= line changed). */
+function usableAddress(address: string | undefined): string | undefined {
+  const bare = address?.replace(/%.*$/, '');
+  return bare === undefined || bare === '' || bare === '0.0.0.0' || bare.includes(':') ? undefined : bare;
 }

@@ -10,6 +10,7 @@ import type { ChannelRegistry } from './channel-registry.ts';
 import type { MusicOnHold } from './music-on-hold.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
 import type { InboundLeg } from './inbound-leg.ts';
+import type { RingTarget } from './runner/step.ts';
 
 export interface CallContextOf<TCall> {
   readonly clock: Clock;
@@ -19,6 +20,8 @@ export interface CallContextOf<TCall> {
   readonly mediaAddress: string;
   /** The address written into the caller's SDP when it must follow the caller's flow (a wildcard bind); else undefined. */
   readonly callerMediaAddress?: (leg: InboundLeg | OutboundLeg) => string | undefined;
+  /** The same for a party rung (its REGISTER's flow); else undefined. */
+  readonly calleeMediaAddress?: (target: RingTarget) => string | undefined;
   readonly ringTimeoutMs: number;
   readonly maxDurationMs: number | undefined;
   /** Called once when the call is over and every leg is released. */

@@ -162,6 +162,8 @@ export class CallMedia {
   /** The callee's description (early media, its answer) says where it wants its RTP; its media is taken from there or its signalling address. */
   pointCallee(sdp: SessionDescription, leg: OutboundLeg): void {
     this.calleeDescription = sdp;
+    // What this party was offered is what later answers to its re-INVITEs build on (its address may be its own).
+    this.sentTo.b = leg.offeredSdp;
     const address = mediaAddress(sdp);
     this.calleeSide.setRemote(address?.address ?? '', address?.port ?? 0, leg.signallingAddress);
   }

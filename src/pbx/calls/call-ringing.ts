@@ -35,6 +35,8 @@ export interface RingingDeps {
   readonly moh: MusicOnHold | undefined;
   /** The node's ring time, for a request that sets none. */
   readonly ringTimeoutMs: number;
+  /** Where a party reaches us on a wildcard bind (ForkDeps.calleeMediaAddress). */
+  readonly calleeMediaAddress?: ((target: RingTarget) => string | undefined) | undefined;
   /** A leg's INVITE transaction (the first, and a retry with credentials): its responses come to the leg. */
   trackLeg(leg: OutboundLeg): void;
 }
@@ -135,7 +137,7 @@ export class CallRinging {
     const carrier = request.targets.length === 1 && request.targets[0]?.channel.account === '' ? request.targets[0].channel.base : undefined;
     if (carrier !== undefined) call.attempts.ringsCarrier(carrier);
     const deps = this.deps;
-    const start = (targets: readonly RingTarget[]) => startForks({ stack: deps.stack, channels: deps.channels, logger: deps.logger }, { nodeName: deps.nodeName, ids: deps.ids, context: { clock: deps.clock } }, call.owner, {
+    const start = (targets: readonly RingTarget[]) => startForks({ stack: deps.stack, channels: deps.channels, logger: deps.logger, ...(deps.calleeMediaAddress === undefined ? {} : { calleeMediaAddress: deps.calleeMediaAddress }) }, { nodeName: deps.nodeName, ids: deps.ids, context: { clock: deps.clock } }, call.owner, {
       targets,
       offer,
       tenantId: call.tenantId,

@@ -84,7 +84,7 @@ export class Call implements CallHandle {
     this.transfers = new CallTransfers(inside, channels, clock);
     this.bridge = new CallBridge({ stack: context.legs.stack, clock, logger, moh: context.moh, tenantId: record.tenantId, linkedId: callerChannel.linkedId, maxDurationMs }, inside);
     const { stack, ids, nodeName } = context.legs;
-    this.ringing = new CallRinging({ stack, ids, nodeName, clock, logger, channels, moh: context.moh, ringTimeoutMs: context.ringTimeoutMs, trackLeg: (leg) => context.legs.trackLeg(leg) }, inside);
+    this.ringing = new CallRinging({ stack, ids, nodeName, clock, logger, channels, moh: context.moh, ringTimeoutMs: context.ringTimeoutMs, calleeMediaAddress: context.calleeMediaAddress, trackLeg: (leg) => context.legs.trackLeg(leg) }, inside);
     this.pbxAnswer = new PbxAnswer(inside);
     this.hangups = new CallHangups(inside);
     this.recording.readSettings(record.tenantId, { callerAccount: record.caller.account, ...(record.direction === 'IN' ? { did: record.dialled } : {}) });

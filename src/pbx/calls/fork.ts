@@ -8,6 +8,7 @@ import { callerNameAddr, callerUser } from './caller-identity.ts';
 import type { CallIds } from './call-ids.ts';
 import type { ExtensionTarget } from './call-ports.ts';
 import type { ChannelRegistry, LiveChannel } from './channel-registry.ts';
+import { readdressedSdp } from './media-plan.ts';
 import { OutboundLeg, type OutboundListener } from './outbound-leg.ts';
 import type { RingTarget } from './runner/step.ts';
 
@@ -15,6 +16,11 @@ export interface ForkDeps {
   readonly stack: SipStack;
   readonly channels: ChannelRegistry;
   readonly logger: Logger;
+  /**
+   * On a node listening on every interface: the address of ours a party reaches us at (its REGISTER's flow), written
+   * into the offer it gets instead of the node's main address; undefined = the offer as made.
+   */
+  readonly calleeMediaAddress?: (target: RingTarget) => string | undefined;
 }
 
 export interface ForkOptions {
@@ -55,7 +61,7 @@ export function startForks(deps: ForkDeps, options: ForkOptions, call: ForkOwner
         target: { requestUri: target.requestUri, endpoint: target.endpoint, flowId: target.flowId },
         from: target.from,
         to: target.to,
-        sdp: ring.offer,
+        sdp: offerFor(deps, ring.offer, target),
         ...(target.extraHeaders ? { extraHeaders: target.extraHeaders } : {}),
         ...(target.credentials ? { credentials: target.credentials } : {}),
       },
@@ -141,6 +147,12 @@ export interface RingRequest {
   readonly offer?: string;
   /** Extra headers for every fork (auto-answer for click-to-call). */
   readonly extraHeaders?: ReadonlyArray<readonly [string, string]>;
+}
+
+/** The offer as `target` gets it: at the address it reaches us at, when that differs from the node's. */
+function offerFor(deps: ForkDeps, offer: string, target: RingTarget): string {
+  const address = deps.calleeMediaAddress?.(target);
+  return address === undefined ? offer : readdressedSdp(offer, address);
 }
 
 /** Rings an extension's contacts outside a destination list: a consultation's target (ATXTRANSFER). */

@@ -1,6 +1,6 @@
 // Our SDP's address on a node whose SIP stack and relay listen on every interface with no public address set: the
 // caller is told the address its INVITE reached (it can reach that one), not the node's main address, which may be on
-// another network; the callee's offer keeps the node's address as before. Real SIP and RTP sockets on loopback.
+// another network; the callee is offered the address its REGISTER reached. Real SIP and RTP sockets on loopback.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -61,7 +61,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("on a wildcard bind the caller's SDP names the address its INVITE reached; the callee's offer the node's", async () => {
+test("on a wildcard bind the caller's SDP names the address its INVITE reached, the callee's offer the one its REGISTER reached", async () => {
   const port = node.stack.localEndpoint('udp')?.port ?? 0;
   const [caller, callee] = await Promise.all(ACCOUNTS.map((account) => SipPhone.open(account, port)));
   assert.ok(caller && callee);
@@ -73,5 +73,10 @@ test("on a wildcard bind the caller's SDP names the address its INVITE reached; 
   const dialog = await calling;
   assert.equal(dialog.media.address, '127.0.0.1', 'the caller reached the node on loopback and is answered with it');
   assert.ok(dialog.media.port > 0);
-  assert.equal(rung.media.address, NODE_ADDRESS, "the callee's offer keeps the node's address");
+  assert.equal(rung.media.address, '127.0.0.1', "the callee registered over loopback and is offered loopback, not the node's main address");
+  assert.notEqual(NODE_ADDRESS, '127.0.0.1');
+  // The callee's own re-INVITE (a hold) is answered at the address it was offered.
+  const held = await callee.hold(rung);
+  assert.equal(held.status, 200);
+  assert.match(held.body, /c=IN IP4 127\.0\.0\.1/);
 });

@@ -49,6 +49,12 @@ export function reanswer(previous: string, offer: SessionDescription | undefined
   return serializeSdp({ ...parsed.value, attributes: parsed.value.attributes.filter((a) => a.kind !== 'direction'), media, origin: { ...parsed.value.origin, sessionVersion: String(version) } });
 }
 
+/** Our description at another address, ports, codecs and version kept: what a party on another network is told. */
+export function readdressedSdp(sdp: string, address: string): string {
+  const parsed = parseSdp(sdp);
+  return parsed.ok ? serializeSdp(anchorMedia(parsed.value, { address, port: (_index, m) => m.port })) : sdp;
+}
+
 /** Our own offer (a call the PBX places first, e.g. click-to-call's source): G.711 both laws and RFC 4733 events. */
 export function ownOffer(address: string, port: number, sessionId: string): string {
   const ip = address.includes(':') ? 'IP6' : 'IP4';

@@ -71,6 +71,11 @@ export class OutboundLeg {
 
   /** The Call-ID of this leg's INVITE (its dialog's, once answered). */
   /** The IP this leg's SIP goes to: the relay also takes its media from there (a phone behind NAT). */
+  /** The SDP offer our INVITE carried (each party's may name a different address of ours: fork.ts). */
+  get offeredSdp(): string {
+    return this.request.sdp;
+  }
+
   get signallingAddress(): string {
     return this.request.target.endpoint.address;
   }

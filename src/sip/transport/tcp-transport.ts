@@ -116,6 +116,10 @@ export class TcpTransport implements Transport {
     return this.flows.size;
   }
 
+  localToward(destination: Endpoint, flowId?: string): Endpoint | undefined {
+    return this.flows.route(destination, flowId)?.local;
+  }
+
   async send(data: Buffer, destination: Endpoint, flowId?: string): Promise<void> {
     if (this.closing) throw this.stats.sendFailed(`${this.protocol} transport is closed`);
     const existing = this.flows.route(destination, flowId);

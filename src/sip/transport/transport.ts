@@ -61,6 +61,12 @@ export interface Transport {
    * is reused or opened. Rejects on a transport error (RFC 3261 §17.1.4, §18.4).
    */
   send(data: Buffer, destination: Endpoint, flowId?: string): Promise<void>;
+  /**
+   * Our end of the way to `destination` when it is known without waiting: a connection's local address, or on a UDP
+   * socket bound to a wildcard the address the kernel sends from towards that peer (cached when the peer last sent
+   * to us). Undefined when unknown, or when the transport is bound to one address (that address is the answer).
+   */
+  localToward?(destination: Endpoint, flowId?: string): Endpoint | undefined;
   close(): Promise<void>;
   /** A snapshot of the counters. */
   counters(): TransportCounters;

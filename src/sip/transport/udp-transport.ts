@@ -129,6 +129,11 @@ export class UdpTransport implements Transport {
     });
   }
 
+  localToward(destination: Endpoint): Endpoint | undefined {
+    const address = this.routes?.cached(normalizeAddress(destination.address));
+    return address === undefined ? undefined : this.reached(address);
+  }
+
   private reached(address: string): Endpoint {
     return { protocol: 'udp', address, port: this.localEndpoint.port };
   }

@@ -145,6 +145,10 @@ export class WsTransport implements Transport {
   }
 
   /** On the flow `flowId`, else on any flow from `destination`: a WS server cannot dial out. */
+  localToward(destination: Endpoint, flowId?: string): Endpoint | undefined {
+    return this.flows.route(destination, flowId)?.local;
+  }
+
   async send(data: Buffer, destination: Endpoint, flowId?: string): Promise<void> {
     const flow = this.flows.route(destination, flowId);
     if (!flow || flow.socket.readyState !== WebSocket.OPEN) {

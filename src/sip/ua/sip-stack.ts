@@ -136,6 +136,11 @@ export class SipStack {
     return this.transportSet?.get(protocol)?.local;
   }
 
+  /** Our end of the way to `destination` (Transport.localToward): what a multi-homed node should name to that peer. */
+  localToward(destination: Endpoint, flowId?: string): Endpoint | undefined {
+    return this.transportSet?.get(destination.protocol)?.localToward?.(destination, flowId);
+  }
+
   /** The sent-by we write into Via for a protocol, also fit for a Contact host:port. */
   sentBy(protocol: TransportProtocol): { readonly host: string; readonly port: number } | undefined {
     const transport = this.transportSet?.get(protocol);
