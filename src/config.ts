@@ -44,6 +44,8 @@ const SETTINGS = {
   rtpPortMin: { env: 'CALLGRID_RTP_PORT_MIN', schema: port, fallback: 10000 },
   rtpPortMax: { env: 'CALLGRID_RTP_PORT_MAX', schema: port, fallback: 20000 },
   rtpThread: { env: 'CALLGRID_RTP_THREAD', schema: z.enum(['worker', 'main'], 'expected worker or main'), fallback: 'worker' },
+  // Worker threads of the RTP relay (CALLGRID_RTP_THREAD=worker); unset: min(2, CPU cores), resolved in main.ts.
+  rtpWorkers: { env: 'CALLGRID_RTP_WORKERS', schema: z.coerce.number().int().min(1, 'expected 1 or more').max(64, 'expected 64 or fewer'), fallback: undefined },
   rtpTimeoutSeconds: { env: 'CALLGRID_RTP_TIMEOUT_SECONDS', schema: z.coerce.number().int().min(1, 'expected 1 or more'), fallback: 30 },
   ringSeconds: { env: 'CALLGRID_RING_SECONDS', schema: z.coerce.number().int().min(1, 'expected 1 or more'), fallback: 60 },
   maxCallSeconds: { env: 'CALLGRID_MAX_CALL_SECONDS', schema: seconds, fallback: 0 },
@@ -72,6 +74,9 @@ const SETTINGS = {
     emptyMeansNone: true,
   },
   lookupCacheSeconds: { env: 'CALLGRID_LOOKUP_CACHE_SECONDS', schema: seconds, fallback: 2 },
+  // A tenant's URL targets (an inbound SMS posted to a URL) may name loopback, private or link-local addresses only
+  // when this is on: off, a tenant cannot make the node post to its own or its network's internal services.
+  smsUrlInternalHosts: { env: 'CALLGRID_SMS_URL_INTERNAL_HOSTS', schema: flag, fallback: false },
   authFailureLimit: { env: 'CALLGRID_AUTH_FAILURE_LIMIT', schema: z.coerce.number().int().min(1, 'expected 1 or more'), fallback: 20 },
   authFailureWindowSeconds: { env: 'CALLGRID_AUTH_FAILURE_WINDOW_SECONDS', schema: seconds, fallback: 60 },
   authBanSeconds: { env: 'CALLGRID_AUTH_BAN_SECONDS', schema: seconds, fallback: 300 },

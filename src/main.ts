@@ -5,13 +5,15 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { Hono } from 'hono';
 import { createApp, createHttpListener } from './api/index.ts';
 import type { Config } from './config.ts';
-import { MediaRelay, ThreadedMediaRelay, type MediaRelayControl } from './media/index.ts';
+import { MediaRelay, MediaRelayPool, ThreadedMediaRelay, type MediaRelayControl } from './media/index.ts';
 import { SystemPrompts } from './media/index.ts';
 import { CdrWriter, ChannelRegistry, NodeDrainer, PbxNode, SettlingCdrSink, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreDisaDirectory, StoreFeatureActions, StoreFollowMeDirectory, StoreHuntlistDirectory, StoreIdentitySettings, StoreIvrDirectory, StoreMohDirectory, StoreRecordingSettings, StoreRoutingDirectory, StoreTrunkDirectory, storeRoutingStepPorts } from './pbx/index.ts';
 import { StoreMessageStore } from './pbx/messaging/index.ts';
+import { SubscriptionJournal } from './pbx/presence/subscription-journal.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
 import { createLogger, systemClock, type Clock, type Logger } from './shared/index.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -51,11 +53,17 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       lookupCacheMs: config.lookupCacheSeconds * 1000,
       throttle: { maxFailures: config.authFailureLimit, windowMs: config.authFailureWindowSeconds * 1000, banMs: config.authBanSeconds * 1000 },
       media: { dataDir: config.dataDir },
+      smsUrlInternalHosts: config.smsUrlInternalHosts,
     },
   );
   const health = { draining: false };
   const app = createApp(services, { logger, health });
-  return { config, logger, store, services, channels, app, health, migrated, close: () => store.close() };
+  const close = async (): Promise<void> => {
+    // SMPP sessions opened by a send (the CLI, in-process tests) are unbound before the store goes.
+    await services.sms.stop();
+    await store.close();
+  };
+  return { config, logger, store, services, channels, app, health, migrated, close };
 }
 
 export interface RunningServer {
@@ -83,12 +91,19 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // CDR rows of calls ended at shutdown are written before the store closes.
   const cdrSink = new SettlingCdrSink(runtime.store.cdrs);
   const sip = await startSip(config, runtime, relay, cdrSink);
+  // Active BLF/presence subscriptions are journaled: a node killed without warning ends them at its next start.
+  const subscriptionJournal = new SubscriptionJournal(runtime.store.liveCalls, systemClock, runtime.logger, { nodeName: config.nodeName });
+  sip.presence.subscriptions.attachJournal(subscriptionJournal);
   const drainer = new NodeDrainer(sip.b2bua, runtime.logger);
   runtime.services.peers.attach(sip);
   runtime.services.calls.attach(sip.b2bua);
   runtime.services.blf.attach(sip.presence.tracker);
   runtime.services.flows.attach(sip.presence.tracker);
   runtime.services.sms.attach(sip.messaging);
+  runtime.services.inboundSms.attach(sip.messaging);
+  // SIP MESSAGEs from carriers are inbound SMS on DIDs; carriers recognised as their INVITEs are.
+  sip.messaging?.attachTrunks({ carriers: new StoreCarrierDirectory(runtime.store, systemClock, config.lookupCacheSeconds * 1000), inbound: runtime.services.inboundSms });
+  const smppSync = keepSmppBound(runtime);
 
   const server = await listen(createHttpListener(runtime.app, runtime.services, runtime.logger), config.httpPort, config.httpHost);
   const port = (server.address() as AddressInfo).port;
@@ -101,12 +116,21 @@ export async function startServer(config: Config): Promise<RunningServer> {
       drainer.interrupt();
       runtime.logger.info('shutting down: no new connections, finishing requests in flight');
       await closeServer(server, config.shutdownTimeoutSeconds * 1000);
+      // Inbound SMS taken before the close reach their targets (each bounded: URL and phone answers time out).
+      await runtime.services.inboundSms.idle();
+      clearInterval(smppSync);
       runtime.services.peers.attach(undefined);
       runtime.services.calls.attach(undefined);
       runtime.services.blf.attach(undefined);
       runtime.services.flows.attach(undefined);
       runtime.services.sms.attach(undefined);
+      runtime.services.inboundSms.attach(undefined);
+      sip.messaging?.attachTrunks(undefined);
       await sip.stop();
+      await subscriptionJournal.stop();
+      // Bindings are written behind (within 100 ms): the queue goes to the store before it closes. Every
+      // StoreBindingStore over this repository shares one queue, so a new instance flushes the registrar's.
+      await new StoreBindingStore(runtime.store.registrations).flush();
       await cdrSink.settled(config.shutdownTimeoutSeconds * 1000);
       await relay.close();
       await runtime.close();
@@ -126,6 +150,27 @@ export async function startServer(config: Config): Promise<RunningServer> {
  * The node's RTP relay: in a worker thread by default, so media forwarding never delays SIP; CALLGRID_RTP_THREAD=main
  * keeps it on the main event loop (one thread fewer, for a small node).
  */
+/**
+ * SMPP providers bind at start and are read again every minute, so one added, changed or disabled through the API
+ * binds or unbinds without a restart; a provider that cannot bind is logged once per distinct reason.
+ */
+function keepSmppBound(runtime: Runtime): NodeJS.Timeout {
+  let told = new Set<string>();
+  const sync = (): void => {
+    runtime.services.sms.syncSmpp().then(
+      (problems) => {
+        for (const problem of problems) if (!told.has(problem)) runtime.logger.warn({ problem }, 'sms: an SMPP provider cannot bind');
+        told = new Set(problems);
+      },
+      (error: unknown) => runtime.logger.error({ err: error }, 'sms: reading the SMPP providers failed'),
+    );
+  };
+  sync();
+  const timer = setInterval(sync, 60_000);
+  timer.unref();
+  return timer;
+}
+
 function createRelay(config: Config, logger: Logger): MediaRelayControl {
   const options = {
     host: config.rtpHost ?? config.sipHost,
@@ -134,12 +179,15 @@ function createRelay(config: Config, logger: Logger): MediaRelayControl {
     inactivityMs: config.rtpTimeoutSeconds * 1000,
     logger,
   };
-  return config.rtpThread === 'worker' ? new ThreadedMediaRelay({ ...options, logLevel: config.logLevel }) : MediaRelay.create({ ...options, clock: systemClock });
+  if (config.rtpThread === 'main') return MediaRelay.create({ ...options, clock: systemClock });
+  // CALLGRID_RTP_WORKERS threads share the port range (relay-pool.ts); one is the plain ThreadedMediaRelay.
+  const workers = config.rtpWorkers ?? Math.min(2, availableParallelism());
+  return workers === 1 ? new ThreadedMediaRelay({ ...options, logLevel: config.logLevel }) : new MediaRelayPool({ ...options, logLevel: config.logLevel, workers });
 }
 
 async function startSip(config: Config, runtime: Runtime, relay: MediaRelayControl, cdrSink: SettlingCdrSink): Promise<PbxNode> {
   const directory = new StoreAccountDirectory(runtime.store, systemClock, { realm: config.sipRealm, domains: config.sipDomains, tenantCacheMs: config.lookupCacheSeconds * 1000 });
-  const bindings = new StoreBindingStore(runtime.store.registrations);
+  const bindings = new StoreBindingStore(runtime.store.registrations, { logger: runtime.logger });
   const featureActions = new StoreFeatureActions(runtime.store, systemClock, { flows: runtime.services.flows });
   const routing = new StoreRoutingDirectory(runtime.store);
   const calls = {

@@ -28,6 +28,9 @@
 //   lasts BENCH_HOLD_SECONDS + N / BENCH_SETUP_RATE, so all N are up with media at once for BENCH_HOLD_SECONDS
 //   (default 60). A level passes with no failed call, all N streams at the sink at the same time and loss below
 //   BENCH_MAX_LOSS_PERCENT (default 0.1 %); the figure is the highest passing level.
+// - Under each step: the server's CPU (all its processes and threads, from /proc) and, for Callgrid, its main
+//   thread's event-loop delay (/healthz?stats=1) and how long that thread ran and waited for a CPU (schedstat), which
+//   tells a loop starved by a busy box from one blocked by its own work (server-probe.ts).
 // - Everything (SIPp both sides, the sink, the server and its relay) shares this machine's CPUs: the figures are
 //   for comparison between the two servers on the same box, not absolute capacity.
 //
@@ -39,6 +42,8 @@
 //   BENCH_MAX_LOSS_PERCENT=0.1   BENCH_GOAL_RATE=100   BENCH_GOAL_CONCURRENT=500
 //   BENCH_KAMAILIO_CHILDREN=4   BENCH_RTPENGINE_THREADS=2   BENCH_SINK_PROCESSES=2 (RTP sink processes, ports dealt per call)
 //   BENCH_CALLGRID_NODE_ARGS='--cpu-prof ...'   BENCH_CALLGRID_ENV='CALLGRID_X=1,CALLGRID_Y=2' (extra settings)
+//     e.g. CALLGRID_RTP_WORKERS=1 (one relay worker, as before the pool); with --cpu-prof add CALLGRID_DRAIN_SECONDS=0,
+//     or the stop drains for 300 s, is killed and writes no profile (one .cpuprofile per thread, relay workers too)
 //   BENCH_SIPP_TRACE=1   SIPp writes every message (-trace_msg) and the work directory is kept and named at the end
 //
 // Needs the Debian packages sip-tester (SIPp 3.6.1 built with RTPSTREAM), kamailio, kamailio-sqlite-modules and
@@ -55,6 +60,7 @@ import { freeSipPort } from '../sip/udp.ts';
 import { createExtensions, createTenant, sipAnswers, startCallgridPbx, type CallgridPbx } from './callgrid-pbx.ts';
 import { startKamailioProxy, type KamailioProxy } from './kamailio-proxy.ts';
 import { RtpSink, type SinkReport } from './rtp-sink.ts';
+import { stepProbe, type StepProbe } from './server-probe.ts';
 import { writeScenarios, type Scenarios } from './scenarios.ts';
 import { registerCallee, runCalls, startUas, stopAllSipp, type Account, type CallStepResult, type Target } from './sipp-calls.ts';
 
@@ -138,6 +144,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 interface Server {
   readonly name: string;
+  /** The server's CPU (and Callgrid's event-loop delay) during each step. */
+  readonly probe?: StepProbe;
   readonly target: Target;
   readonly caller: Account;
   readonly callee: Account;
@@ -192,6 +200,7 @@ function judge(step: CallStepResult, media: SinkReport, extra: { callSeconds: nu
 async function step(server: Server, scenarios: Scenarios, dir: string, label: string, rate: number, calls: number, callSeconds: number, needPeak?: number): Promise<Judged> {
   if (!sink) throw new Error('no RTP sink');
   await sink.reset();
+  await server.probe?.start();
   const result = await runCalls({
     target: server.target,
     scenario: scenarios.uac,
@@ -205,9 +214,11 @@ async function step(server: Server, scenarios: Scenarios, dir: string, label: st
     dir,
     label,
   });
+  const probed = await server.probe?.end();
   // The last packets and echoes are in flight for a few ms after the last BYE.
   await sleep(300);
-  return judge(result, await sink.report(), needPeak === undefined ? { callSeconds } : { callSeconds, needPeak });
+  const judged = judge(result, await sink.report(), needPeak === undefined ? { callSeconds } : { callSeconds, needPeak });
+  return probed === undefined ? judged : { ...judged, line: `${judged.line}\n      ${probed}` };
 }
 
 /** One server: register the callee, start it, a single call as a smoke check, then the ramps. */
@@ -285,7 +296,9 @@ async function benchKamailio(scenarios: Scenarios): Promise<Outcome> {
   }
   console.log(`bench: ${kamailio.describe}; SIP on udp 127.0.0.1:${kamailio.port}`);
   try {
-    const outcome = await measure({ name: 'Kamailio', target: { host: kamailio.host, port: kamailio.port }, caller, callee, dial: '101' }, scenarios, dir);
+    const proxy = kamailio;
+    const probe = stepProbe(() => proxy.pids());
+    const outcome = await measure({ name: 'Kamailio', probe, target: { host: kamailio.host, port: kamailio.port }, caller, callee, dial: '101' }, scenarios, dir);
     if (outcome.kind === 'failed') console.log(kamailio.log());
     return outcome;
   } finally {
@@ -315,7 +328,8 @@ async function benchCallgrid(scenarios: Scenarios): Promise<Outcome> {
     if (!ext100 || !ext101) throw new Error('unreachable');
     if (!(await sipAnswers(pbx))) return { kind: 'failed', reason: `calls not working yet: no SIP answer on udp ${pbx.sipHost}:${pbx.sipPort}` };
     const account = (ext: typeof ext100): Account => ({ user: ext.username, authUser: ext.username, password: ext.password });
-    return await measure({ name: 'Callgrid', target: { host: pbx.sipHost, port: pbx.sipPort }, caller: account(ext100), callee: account(ext101), dial: '101' }, scenarios, join(dataDir));
+    const probe = stepProbe(() => (pbx.child.process.pid === undefined ? [] : [pbx.child.process.pid]), pbx.httpBase);
+    return await measure({ name: 'Callgrid', probe, target: { host: pbx.sipHost, port: pbx.sipPort }, caller: account(ext100), callee: account(ext101), dial: '101' }, scenarios, join(dataDir));
   } finally {
     const log = pbx.child.stderr();
     await pbx.stop();

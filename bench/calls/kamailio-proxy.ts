@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freeSipPort, sipPing } from '../sip/udp.ts';
 import { createDatabase, moduleDir } from '../sip/kamailio.ts';
+import { groupMembers } from './server-probe.ts';
 
 export const KAMAILIO_REALM = 'callgrid';
 /** rtpengine's media ports: below Linux's ephemeral range (32768+), where SIPp and the sink take theirs. */
@@ -30,6 +31,8 @@ export interface KamailioProxy {
   readonly describe: string;
   /** The tail of Kamailio's and rtpengine's logs, shown when something fails. */
   log(): string;
+  /** Kamailio's and rtpengine's processes (each runs in a process group of its own), for their CPU time. */
+  pids(): number[];
   stop(): Promise<void>;
 }
 
@@ -284,6 +287,7 @@ export async function startKamailioProxy(options: { dir: string; users: readonly
       port,
       describe: `Kamailio ${options.children} UDP workers + rtpengine (userspace, ${options.rtpengineThreads} threads, ng on 127.0.0.1:${ngPort})`,
       log: () => `--- kamailio ---\n${k.tail()}\n--- rtpengine ---\n${rtpengine.tail()}`,
+      pids: () => groupMembers([k.proc.pid, rtpengine.proc.pid].filter((pid): pid is number => pid !== undefined)),
       stop,
     };
   } catch (error) {

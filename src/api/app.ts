@@ -1,6 +1,7 @@
 // The HTTP edge: MiRTA's proxyapi.php and openapi.php at their known paths, a health check, and the server's
 // own answers (no such path, a method refused, an unexpected error), all through the error funnel.
 import { Hono, type Context } from 'hono';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { PbxError, type Logger } from '../shared/index.ts';
 import type { Services } from '../services/index.ts';
 import { proxyApiEndpoint } from './proxyapi/endpoint.ts';
@@ -8,6 +9,7 @@ import { honoRequest } from './proxyapi/hono-request.ts';
 import { knownError, methodNotAllowed, plainAnswer, type EdgeAnswer } from './error-answers.ts';
 import { logUrl } from './log-url.ts';
 import { mountOpenApi } from './openapi/mount.ts';
+import { mountSmsWebhook } from './sms-webhook.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, MAX_FORM_BYTES } from './request-body.ts';
 
 export const PROXYAPI_PATHS = ['/pbx/proxyapi.php', '/mirtapbx/proxyapi.php', '/proxyapi'] as const;
@@ -53,9 +55,15 @@ export function createApp(services: Services, options: AppOptions): Hono {
   }
   // openapi.php (spec §5): the JSON REST endpoint and its OpenAPI document.
   mountOpenApi(app, services, logger);
-  app.get('/healthz', (c) =>
-    options.health?.draining ? c.json({ status: 'draining', node: services.system.nodeName }, 503) : c.json({ status: 'ok', node: services.system.nodeName }),
-  );
+  // Inbound SMS from HTTP providers (sms-webhook.ts).
+  mountSmsWebhook(app, services, logger);
+  app.get('/healthz', (c) => {
+    // ?stats=1 adds the process figures the soak (bench/soak) watches for growth; the plain answer stays as it was.
+    const stats = c.req.query('stats') === '1' ? { process: processStats() } : {};
+    return options.health?.draining
+      ? c.json({ status: 'draining', node: services.system.nodeName, ...stats }, 503)
+      : c.json({ status: 'ok', node: services.system.nodeName, ...stats });
+  });
 
   app.notFound((c) => send(c, plainAnswer(new PbxError('not_found', `No such endpoint ${c.req.path}; the API is at ${PROXYAPI_PATHS[0]}`))));
   // Hono's one error handler: the endpoints answer their own errors, so what arrives here was not expected.
@@ -64,4 +72,20 @@ export function createApp(services: Services, options: AppOptions): Hono {
     return send(c, plainAnswer(knownError(error, () => undefined)));
   });
   return app;
+}
+
+// One event-loop delay histogram per process, started at the first stats read (10 ms resolution costs nothing).
+let loopDelay: IntervalHistogram | undefined;
+
+/** Memory and event-loop delay since the previous stats read (the histogram restarts at each read). */
+function processStats() {
+  const first = loopDelay === undefined;
+  loopDelay ??= monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  // The histogram records each whole timer interval: the delay is what exceeds the 10 ms it was set for.
+  const ms = (ns: number) => (Number.isFinite(ns) ? Math.max(0, Math.round(ns / 1e4 - 1000) / 100) : 0);
+  const delay = first || loopDelay.count === 0 ? undefined : { meanMs: ms(loopDelay.mean), p99Ms: ms(loopDelay.percentile(99)), maxMs: ms(loopDelay.max) };
+  loopDelay.reset();
+  const memory = process.memoryUsage();
+  return { pid: process.pid, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external, eventLoopDelay: delay ?? null };
 }

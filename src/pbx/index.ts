@@ -8,6 +8,7 @@ export { StoreIdentitySettings } from './calls/store-identity-settings.ts';
 export { StoreRecordingSettings } from './calls/store-recording-settings.ts';
 export { StoreCarrierDirectory, type CarrierDirectory } from './calls/carrier-directory.ts';
 export { StoreRoutingDirectory } from './dialplan/index.ts';
+export { pickDid, numberVariants, type DidEntry, type CustomDestination } from './dialplan/index.ts';
 export {
   AuthBan,
   InMemoryBindingStore,
@@ -54,4 +55,5 @@ export { StoreMohDirectory } from './apps/music-on-hold/index.ts';
 export { storeRoutingStepPorts, type RoutingStepPorts } from './routing-step-applications.ts';
 export { routeOutbound, type CallerRouting } from './dialplan/index.ts';
 export { smsDriverFor, measureSms, type HttpSmsOptions, type OutboundSms, type SmsDriver } from './messaging/sms/index.ts';
+export { SmppSessions, isSmppRow, normalizeMessageId, receiptIdCandidates, type InboundSms, type InboundSmsHandler, type SmppReceipt } from './messaging/sms/index.ts';
 export type { ExtensionMessenger, PbxMessageOrder, PbxMessageOutcome } from './messaging/index.ts';

@@ -15,6 +15,8 @@ import { MusicOnHoldStep } from './apps/music-on-hold/index.ts';
 import { Playback, type MediaFileDirectory } from './apps/playback/index.ts';
 import { RingExtension, type FollowMeDirectory } from './apps/ring-extension/index.ts';
 import { routingStepApplications, type RoutingStepPorts } from './routing-step-applications.ts';
+import { SmsStep } from './apps/sms/index.ts';
+import type { ExtensionMessenger } from './messaging/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
 
 /** Feature codes' state changes (DND, flows) and the tenant's code table. */
@@ -55,6 +57,8 @@ export interface ApplicationPorts {
   readonly moh?: MohDirectory;
   /** Flows, phonebooks and DIDs for FLOW, PHONEBOOK, EXACTPHONEBOOK, CLIDNAMEBYPHONEBOOK and the DID forward switches. */
   readonly routingSteps?: RoutingStepPorts;
+  /** The node's SIP messaging (texts to extensions); none = the SMS step is not built on this node. */
+  readonly messenger?: ExtensionMessenger;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -100,6 +104,7 @@ export function nodeApplications(ports: ApplicationPorts, counters: { providerLi
     ...(ports.disas === undefined || ports.mediaFiles === undefined || numbers === undefined
       ? {}
       : { DISA: new Disa({ disas: ports.disas, numbers, media: ports.mediaFiles, logger: ports.logger, ...(ports.prompts === undefined ? {} : { prompts: ports.prompts }) }) }),
+    ...(ports.messenger === undefined ? {} : { SMS: new SmsStep({ extensions: ports.directory, messenger: ports.messenger, logger: ports.logger }) }),
   };
 }
 

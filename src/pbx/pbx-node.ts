@@ -175,7 +175,7 @@ export class PbxNode {
         };
     const stack = await SipStack.start(
       { ...sockets, clock: ports.clock, logger: ports.logger, allow: ['REGISTER', 'OPTIONS', 'INVITE', 'BYE', 'UPDATE', 'INFO', 'REFER', 'NOTIFY', 'SUBSCRIBE', ...(ports.messages ? ['MESSAGE'] : [])],
-        supported: ['replaces'], userAgent: options.userAgent, forceRport: options.forceRport ?? true },
+        supported: ['replaces'], userAgent: options.userAgent, forceRport: options.forceRport ?? true, readPendingInputFirst: true },
       {
         onRequest(transaction, request, source) {
           if (request.method === 'REGISTER' && registrar) void registrar.handleRegister(transaction, request, source);
@@ -230,6 +230,10 @@ export class PbxNode {
               numbers: ports.calls.routing,
               logger: ports.logger,
               clock: ports.clock,
+              // Messaging too is started after the B2BUA: the SMS step reaches it through this closure.
+              messenger: {
+                sendFromPbx: (order) => messaging?.sendFromPbx(order) ?? Promise.resolve({ kind: 'refused', reason: 'SIP messaging is not running on this node' }),
+              },
               // Presence is started after the B2BUA; the closure reads it only while a call runs.
               extensionStates: {
                 extensionState: async (tenantId, number) => {

@@ -1,5 +1,5 @@
 // Use cases, one class per resource. No HTTP types here: the API adapts them.
-import type { CallOriginator, ChannelRegistry } from '../pbx/index.ts';
+import { SmppSessions, type CallOriginator, type ChannelRegistry } from '../pbx/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
 import { AccessService } from './access-service.ts';
@@ -27,6 +27,7 @@ import { RecordingService, type Mp3Encoder } from './recordings/index.ts';
 import { IvrLogService } from './ivr-logs/index.ts';
 import { DatabaseBackupService } from './backup/index.ts';
 import { SmsService } from './sms/index.ts';
+import { InboundSmsService } from './sms/inbound-sms-service.ts';
 
 export type { Caller, CallerRequest } from './access-service.ts';
 export type { IssuedKey, KeyListing } from './key-service.ts';
@@ -50,6 +51,8 @@ export type { RecordingRow } from '../store/index.ts';
 export type { IvrLogEntry } from './ivr-logs/index.ts';
 export type { IvrLogRow } from '../store/index.ts';
 export type { QueuedSms, SmsOrder } from './sms/index.ts';
+export type { InboundSms, InboundSmsReceipt } from './sms/inbound-sms-service.ts';
+export { flattenJson } from './sms/inbound-sms-fields.ts';
 export type { SmsRow } from '../store/index.ts';
 
 export interface ServiceSettings {
@@ -60,6 +63,8 @@ export interface ServiceSettings {
   readonly throttle: ThrottleSettings;
   /** Where media audio is stored, and the largest upload. */
   readonly media: MediaSettings;
+  /** Whether a tenant's SMS URL targets may name internal addresses (CALLGRID_SMS_URL_INTERNAL_HOSTS; default no). */
+  readonly smsUrlInternalHosts?: boolean;
   /** How recordings become MP3 (default: Debian's lame from PATH); recordings lie under media.dataDir. */
   readonly recordings?: { readonly encoder?: Mp3Encoder };
 }
@@ -80,6 +85,13 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
   const tokens = new AuthTokenService(deps.store, deps.clock);
   const objects = new ObjectService(deps.store, deps.clock, OBJECT_RULES);
   const peers = new PeerService(deps.store, new StoreBindingStore(deps.store.registrations), deps.clock, settings.nodeName);
+  const logged = deps.logger === undefined ? {} : { logger: deps.logger };
+  // One bound session per SMPP provider, opened on first use or by sms.syncSmpp(): receipts and inbound SMS arrive on it.
+  const smpp = new SmppSessions(logged);
+  const inboundSms = new InboundSmsService(deps.store, deps.clock, { throttle: settings.throttle, url: { allowInternalHosts: settings.smsUrlInternalHosts === true }, smpp, ...logged });
+  smpp.onInbound = async (providerId, sms) => {
+    await inboundSms.receive(providerId, sms);
+  };
   return {
     keys,
     tenants,
@@ -106,8 +118,10 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
     virtualExtensions: new VirtualExtensionService(deps.store),
     /** The database copy of `callgrid backup` (SQLite online copy; PostgreSQL: pg_dump). */
     backup: new DatabaseBackupService(deps.store),
-    /** The SMS reqtype and INFO sms: sending through the SMS providers, the tenant's SMS log. */
-    sms: new SmsService(deps.store, deps.clock, { nodeName: settings.nodeName, ...(deps.logger === undefined ? {} : { logger: deps.logger }) }),
+    /** The SMS reqtype and INFO sms: sending through the SMS providers (SMPP on `smpp`), receipts, the tenant's SMS log. */
+    sms: new SmsService(deps.store, deps.clock, { nodeName: settings.nodeName, smpp, ...logged }),
+    /** Inbound SMS on DIDs (webhook, SMPP, SIP MESSAGE trunks): DID-SMS targets; `attach(messaging)` once SIP runs. */
+    inboundSms,
     /** BLFS; `services.blf.attach(presence.tracker)` once SIP runs. Also the presence FlowStateSource. */
     blf: new BlfService(deps.store, deps.clock, deps.channels, new StoreBindingStore(deps.store.registrations), new FlowService(deps.store, deps.clock, objects)),
   };

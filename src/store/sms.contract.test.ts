@@ -56,4 +56,27 @@ onEveryEngine('SMS repository', (open) => {
     assert.equal((await store.sms.list(b, {})).length, 1);
     await assert.rejects(store.sms.add(999, sms('2026-12-05 10:00:00')), (e: Error) => (e as { code?: string }).code === 'invalid_parameter');
   });
+
+  it('parts: addParts keeps the provider ids, findPart answers the best candidate of any tenant, setPartStatus answers all parts', async (store) => {
+    const [a, b] = await twoTenants(store);
+    const row = await store.sms.add(a, sms('2026-12-05 10:00:00', { sm_parts: 2 }));
+    const other = await store.sms.add(b, sms('2026-12-05 10:00:00'));
+    await store.sms.addParts(a, row.sm_id, 3, ['a1b2c', '10'], '2026-12-05 10:00:01');
+    await store.sms.addParts(b, other.sm_id, 3, ['16'], '2026-12-05 10:00:01');
+    await store.sms.addParts(b, row.sm_id, 3, ['ffff'], '2026-12-05 10:00:01');
+    assert.equal(await store.sms.findPart(3, ['ffff']), undefined, "another tenant's SMS gets no parts");
+    assert.equal(await store.sms.findPart(4, ['a1b2c']), undefined, 'another provider');
+    assert.equal(await store.sms.findPart(3, ['nope']), undefined);
+    const first = await store.sms.findPart(3, ['662316', 'a1b2c']);
+    assert.deepEqual(first, { sp_sm_id: row.sm_id, sp_te_id: a, sp_pr_id: 3, sp_part: 1, sp_message_id: 'a1b2c', sp_status: '', sp_stat: '', sp_error: '', sp_updated: '2026-12-05 10:00:01' });
+    // A receipt's '16' may also stand for hex '10' (tenant a's part 2): tenant b's exact '16' comes first.
+    assert.equal((await store.sms.findPart(3, ['16', '10']))?.sp_sm_id, other.sm_id);
+    assert.equal((await store.sms.findPart(3, ['22', '10']))?.sp_part, 2);
+    const change = { sp_status: 'delivered', sp_stat: 'DELIVRD', sp_error: '000', sp_updated: '2026-12-05 10:00:05' };
+    assert.deepEqual(await store.sms.setPartStatus(b, row.sm_id, 1, change), [], "not the other tenant's");
+    const parts = await store.sms.setPartStatus(a, row.sm_id, 1, change);
+    assert.deepEqual(parts.map((p) => [p.sp_part, p.sp_status, p.sp_stat]), [[1, 'delivered', 'DELIVRD'], [2, '', '']]);
+    assert.equal(await store.tenants.delete(a), true);
+    assert.equal(await store.sms.findPart(3, ['a1b2c']), undefined, 'parts go with their SMS and tenant');
+  });
 });

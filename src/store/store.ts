@@ -341,7 +341,32 @@ export interface SmsRepository {
   get(tenantId: number, id: number): Promise<SmsRow | undefined>;
   /** A tenant's rows created within [from, to] (inclusive, either open), by creation then id. */
   list(tenantId: number, range: { readonly from?: string; readonly to?: string }): Promise<SmsRow[]>;
+  /** Records the provider's message ids of an SMS's parts (normalized by the caller, part i+1 = ids[i]), for its receipts. */
+  addParts(tenantId: number, smsId: number, providerId: number, messageIds: readonly string[], now: string): Promise<void>;
+  /**
+   * The part a provider's receipt names, of any tenant (a receipt names only the provider and its id): the part whose
+   * id is the first of `messageIds` (best first) the provider gave, the most recent one if it gave an id twice.
+   */
+  findPart(providerId: number, messageIds: readonly string[]): Promise<SmsPartRow | undefined>;
+  /** Records a part's receipt; answers every part of that SMS (empty when the tenant has no such SMS). */
+  setPartStatus(tenantId: number, smsId: number, part: number, change: SmsPartChange): Promise<SmsPartRow[]>;
 }
+
+/** One sp_sms_parts row: a part of an SMS sent through a provider, with the provider's id for it and its receipt. */
+export interface SmsPartRow {
+  sp_sm_id: number;
+  sp_te_id: number;
+  sp_pr_id: number;
+  sp_part: number;
+  sp_message_id: string;
+  /** '' until a receipt came; then delivered, undelivered or pending. */
+  sp_status: string;
+  sp_stat: string;
+  sp_error: string;
+  sp_updated: string;
+}
+
+export type SmsPartChange = Pick<SmsPartRow, 'sp_status' | 'sp_stat' | 'sp_error' | 'sp_updated'>;
 
 /** One lc_livecalls row: a call in progress on a node (the live-call journal, migration 0015). */
 export interface LiveCallRow {

@@ -2,7 +2,8 @@
 // and SIP port, it must send BYE to both phones (SIPp as caller 100 and callee 101) and INFO cdrs must hold the
 // call, ended at the last heartbeat: no longer than it was up, and no shorter than that less the heartbeat interval.
 // And its graceful twin: SIGTERM with a call up drains the node (new INVITEs 503, /healthz 503 draining) until the
-// caller hangs up, then it exits 0 and the call's CDR is an ordinary one.
+// caller hangs up, then it exits 0 and the call's CDR is an ordinary one. In the killed case a BLF subscription (100
+// watching 101, raw-subscriber.ts) is up too: the restarted node must NOTIFY it terminated;reason=deactivated.
 // Their own server starts: stopping the shared one (pbx-server.ts) would break every other case of its suite.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import { runSipp, skipWithoutSipp } from '../support/sipp.ts';
 import { DEFAULT_HEARTBEAT_MS } from '../../src/pbx/calls/live-call-journal.ts';
 import { CALLEE, CALLER } from '../../src/pbx/calls/b2bua-sipp.test-support.ts';
 import { byeReceived, calleeAnswers, calleeRings, callerAnswered, callerBye, callerSdp, challengedInvite, pause, scenario } from '../../src/pbx/calls/b2bua-scenarios.test-support.ts';
+import { expectDeactivated, subscribeRaw, type RawSubscriber } from './raw-subscriber.ts';
 import { api, cleanEnv, delay, eventually, freePort, spawnChild, stopAll, tempDir, REPO, type Child } from './process.ts';
 
 // Long enough for the phones to wait through the kill and the restart for their BYE.
@@ -51,6 +53,9 @@ interface NodeSetup {
 }
 
 type Row = Record<string, string | number>;
+
+/** The running node of each setup, by name (the killed test kills it). */
+const children = new Map<string, Child>();
 
 async function newSetup(data: string, name: string): Promise<NodeSetup> {
   return { data, httpPort: await freePort(), sipPort: await freePort(), name };
@@ -97,36 +102,47 @@ describe('a node killed mid-call ends the call when it starts again', { skip: sk
     // The same folder and ports each time: the restarted node is the one that was killed.
     const node = await newSetup(data.path, 'crashnode');
     const uasPort = await freePort();
-    const first = await startNode(node, 'callgrid (before the kill)');
+    children.set(node.name, await startNode(node, 'callgrid (before the kill)'));
     const key = await addPhones(node, uasPort);
-    const pbx = pbxOf(node);
-
-    const callee = runSipp(['-sf', file(node, 'uas.xml', scenario('callee', [...calleeRings(), ...calleeAnswers(), ...byeReceived()])), ...SIPP_BOUNDS, '-p', String(uasPort), '-mp', String(await freePort())], data.path, 32_000);
-    await delay(300);
-    const setUpAt = Date.now();
-    const caller = runSipp([pbx, '-sf', file(node, 'uac.xml', scenario('caller', [...challengedInvite({ body: callerSdp() }), ...callerAnswered(), ...byeReceived()])), ...SIPP_BOUNDS, '-p', String(await freePort()), '-mp', String(await freePort())], data.path, 32_000);
-    await delay(UP_MS);
-    first.signal('SIGKILL');
-    await first.waitForExit(5_000);
-    const upMs = Date.now() - setUpAt;
-
-    await startNode(node, 'callgrid (restarted)');
-    const [uas, uac] = await Promise.all([callee, caller]);
-    // SIPp exits 0 only when its whole scenario ran: the BYE came and was answered.
-    assert.equal(uac.code, 0, `caller got no BYE:\n${uac.output.slice(-2000)}`);
-    assert.equal(uas.code, 0, `callee got no BYE:\n${uas.output.slice(-2000)}`);
-
-    await eventually(async () => (await cdrsOf(node, key)).length > 0, 5_000, 'the CDR of the lost call');
-    const [row, ...others] = await cdrsOf(node, key);
-    assert.equal(others.length, 0, 'one call, one row');
-    assert.equal(row?.disposition, 'ANSWERED');
-    assert.match(String(row?.userfield), /\[node-restart\]/);
-    const duration = Number(row?.duration);
-    // Whole seconds, truncated; the call set up (challenge, ring, answer) within the first second of `upMs`.
-    assert.ok(duration <= Math.ceil(upMs / 1000), `duration ${String(duration)} s is longer than the ${String(upMs)} ms the call was up`);
-    assert.ok(duration >= Math.floor((upMs - DEFAULT_HEARTBEAT_MS) / 1000) - 2, `duration ${String(duration)} s lost more than a heartbeat of the ${String(upMs)} ms`);
+    const subscriber = await subscribeRaw(node.sipPort, CALLER, CALLEE.number);
+    try {
+      await killedMidCall(node, key, uasPort, subscriber);
+    } finally {
+      subscriber.close();
+    }
   });
 });
+
+async function killedMidCall(node: NodeSetup, key: string, uasPort: number, subscriber: RawSubscriber): Promise<void> {
+  const pbx = pbxOf(node);
+  const first = children.get(node.name);
+  assert.ok(first);
+  const callee = runSipp(['-sf', file(node, 'uas.xml', scenario('callee', [...calleeRings(), ...calleeAnswers(), ...byeReceived()])), ...SIPP_BOUNDS, '-p', String(uasPort), '-mp', String(await freePort())], node.data, 32_000);
+  await delay(300);
+  const setUpAt = Date.now();
+  const caller = runSipp([pbx, '-sf', file(node, 'uac.xml', scenario('caller', [...challengedInvite({ body: callerSdp() }), ...callerAnswered(), ...byeReceived()])), ...SIPP_BOUNDS, '-p', String(await freePort()), '-mp', String(await freePort())], node.data, 32_000);
+  await delay(UP_MS);
+  first.signal('SIGKILL');
+  await first.waitForExit(5_000);
+  const upMs = Date.now() - setUpAt;
+
+  await startNode(node, 'callgrid (restarted)');
+  const [uas, uac] = await Promise.all([callee, caller]);
+  // SIPp exits 0 only when its whole scenario ran: the BYE came and was answered.
+  assert.equal(uac.code, 0, `caller got no BYE:\n${uac.output.slice(-2000)}`);
+  assert.equal(uas.code, 0, `callee got no BYE:\n${uas.output.slice(-2000)}`);
+  await expectDeactivated(subscriber);
+
+  await eventually(async () => (await cdrsOf(node, key)).length > 0, 5_000, 'the CDR of the lost call');
+  const [row, ...others] = await cdrsOf(node, key);
+  assert.equal(others.length, 0, 'one call, one row');
+  assert.equal(row?.disposition, 'ANSWERED');
+  assert.match(String(row?.userfield), /\[node-restart\]/);
+  const duration = Number(row?.duration);
+  // Whole seconds, truncated; the call set up (challenge, ring, answer) within the first second of `upMs`.
+  assert.ok(duration <= Math.ceil(upMs / 1000), `duration ${String(duration)} s is longer than the ${String(upMs)} ms the call was up`);
+  assert.ok(duration >= Math.floor((upMs - DEFAULT_HEARTBEAT_MS) / 1000) - 2, `duration ${String(duration)} s lost more than a heartbeat of the ${String(upMs)} ms`);
+}
 
 /** How long the caller talks after its answer before hanging up: the drain checks below run well within it. */
 const HOLD_MS = 5_000;

@@ -87,7 +87,7 @@ describe('MANAGEDB routingprofile, route, provider, customtype', () => {
 
   test('customtype list answers the built-in types; custom destinations must name one', async () => {
     const types = (await ok(await admin('CUSTOMTYPES', 'list'))) as Row[];
-    assert.deepEqual(types.map((t) => [t.ct_id, t.ct_code]), [['1', 'EXTERNALNUMBER'], ['2', 'SIPURI'], ['3', 'HANGUP'], ['4', 'RANDOMDESTINATION'], ['5', 'PRIVACY']]);
+    assert.deepEqual(types.map((t) => [t.ct_id, t.ct_code]), [['1', 'EXTERNALNUMBER'], ['2', 'SIPURI'], ['3', 'HANGUP'], ['4', 'RANDOMDESTINATION'], ['5', 'PRIVACY'], ['6', 'URL']]);
     await expectError(await admin('customtype', 'add', { jsondata: '{}' }), 'unknown_action', 'Unknown action add for MANAGEDB customtype: expected one of list');
     const custom = (id: number) => h.post({ key: h.acme.fullKey, tenant: 'ACME', reqtype: 'MANAGEDB', object: 'custom', action: 'add', jsondata: JSON.stringify({ cu_name: 'X', cu_ct_id: id }) });
     await expectError(await custom(99), 'invalid_parameter', 'Invalid cu_ct_id for custom destination: custom type 99 does not exist');

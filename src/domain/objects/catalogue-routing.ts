@@ -34,6 +34,6 @@ export const ROUTING_OBJECTS: Readonly<Record<string, ObjectSchema>> = {
 
 // The routing vocabulary the services use (exported through domain/objects/index.ts).
 export { MAX_SLOT_TARGETS, parseTarget, slotOwner, slotTypesOf, targetObject, targetText, type DestinationTarget, type ParsedTarget } from './destination.ts';
-export { BUILT_IN_CUSTOM_TYPES } from './custom-type.ts';
+export { BUILT_IN_CUSTOM_TYPES, URL_CUSTOM_TYPE } from './custom-type.ts';
 export { MAX_EXTENDED_INFOS } from './condition.ts';
 export { MAX_CALLER_ID_STRIP } from './callerid-modification.ts';

@@ -20,6 +20,9 @@ export const customTypeSchema: ObjectSchema = {
   uniqueGlobally: [['ct_code']],
 };
 
+/** An inbound SMS posted to a URL (a DID-SMS target); added by migration 0017 to databases seeded before it. */
+export const URL_CUSTOM_TYPE: ObjectRow = { ct_code: 'URL', ct_name: 'URL', ct_description: 'Post an inbound SMS to a URL as JSON (DID-SMS targets)', ct_param1: 'URL (http:// or https://)', ct_param2: '', ct_param3: '', ct_param4: '', ct_param5: '' };
+
 /** Seeded once; id 1 is the external number of the spec's example (§3.2: number, INCOMINGDID, 30). */
 export const BUILT_IN_CUSTOM_TYPES: readonly ObjectRow[] = [
   { ct_code: 'EXTERNALNUMBER', ct_name: 'External number', ct_description: 'Call a number through the routing profile', ct_param1: 'Number', ct_param2: 'Caller id (INCOMINGDID, CALLERID or a number)', ct_param3: 'Ring time (s)', ct_param4: '', ct_param5: '' },
@@ -27,4 +30,5 @@ export const BUILT_IN_CUSTOM_TYPES: readonly ObjectRow[] = [
   { ct_code: 'HANGUP', ct_name: 'Hang up', ct_description: 'End the call with a cause code', ct_param1: 'Cause code (16 = normal)', ct_param2: '', ct_param3: '', ct_param4: '', ct_param5: '' },
   { ct_code: 'RANDOMDESTINATION', ct_name: 'Random destination', ct_description: 'Go to one of the RANDOMDESTINATION slots at random', ct_param1: '', ct_param2: '', ct_param3: '', ct_param4: '', ct_param5: '' },
   { ct_code: 'PRIVACY', ct_name: 'Privacy manager', ct_description: 'Ask anonymous callers for their number (slots PRIVACY-DONTCALL, PRIVACY-TORTURE)', ct_param1: 'Attempts', ct_param2: 'Minimum digits', ct_param3: '', ct_param4: '', ct_param5: '' },
+  URL_CUSTOM_TYPE,
 ];

@@ -8,6 +8,7 @@ export type { RelaySide, RelayTap, RelayChannelKind, SideName } from './relay-si
 export { RtpPortPool, DEFAULT_PORT_MIN, DEFAULT_PORT_MAX, type RtpPortPoolOptions, type RtpSocketPair } from './rtp-port-pool.ts';
 export type {
   MediaRelayControl,
+  OpenSessionOptions,
   RelaySessionControl,
   RelaySideControl,
   RelayTone,
@@ -25,3 +26,4 @@ export type {
 } from './relay-control.ts';
 export { MediaClock, type MediaClockStats, type FrameSink } from './media-clock.ts';
 export { ThreadedMediaRelay, type ThreadedMediaRelayOptions } from './threaded-relay.ts';
+export { MediaRelayPool, type MediaRelayPoolOptions } from './relay-pool.ts';

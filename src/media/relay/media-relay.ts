@@ -27,6 +27,8 @@ export interface MediaRelayOptions {
   readonly latchSilenceMs?: number;
   /** Memory for prompt files kept between plays (default 64 MiB). */
   readonly clipCacheBytes?: number;
+  /** Session ids are this followed by a number (default 'r'): a pool's workers each have their own. */
+  readonly sessionIdPrefix?: string;
 }
 
 /** The media endpoints' figures: the media clock, the prompt cache and each fan-out source. */
@@ -79,6 +81,7 @@ export class MediaRelay implements MediaRelayControl {
     private readonly inactivityMs: number,
     latchSilenceMs: number,
     clipCacheBytes: number | undefined,
+    private readonly idPrefix: string,
   ) {
     // Frames are paced on a monotonic time line: performance.now() in production (a wall clock can step under NTP);
     // an injected test clock's own time otherwise, so a FakeClock's advance() drives the media clock exactly.
@@ -110,7 +113,7 @@ export class MediaRelay implements MediaRelayControl {
       throw new PbxError('invalid_config', `media relay windows must be positive (inactivityMs ${inactivityMs}, latchSilenceMs ${latchSilenceMs})`);
     }
     if (options.clipCacheBytes !== undefined && !(options.clipCacheBytes >= 0)) throw new PbxError('invalid_config', `clipCacheBytes must be >= 0 (${options.clipCacheBytes})`);
-    return new MediaRelay(pool, options.clock ?? systemClock, options.logger ?? silentLogger, inactivityMs, latchSilenceMs, options.clipCacheBytes);
+    return new MediaRelay(pool, options.clock ?? systemClock, options.logger ?? silentLogger, inactivityMs, latchSilenceMs, options.clipCacheBytes, options.sessionIdPrefix ?? 'r');
   }
 
   get sessionCount(): number {
@@ -142,7 +145,7 @@ export class MediaRelay implements MediaRelayControl {
       return err('media relay is closed');
     }
     this.context.nowMs = this.clock.now().getTime();
-    const session = new RelaySession(`r${this.nextId++}`, a.value, b.value, this.pool.host, this.host);
+    const session = new RelaySession(`${this.idPrefix}${this.nextId++}`, a.value, b.value, this.pool.host, this.host);
     this.sessions.add(session);
     this.startTicking();
     return ok(session);

@@ -68,6 +68,8 @@ export class RelayChannel {
   private readonly minBytes: number;
   /** The same channel on the other side, where accepted packets go; wired by the session. */
   peer: RelayChannel | undefined = undefined;
+  /** Set instead of `peer` when the paired side lives in another relay worker: hands the packet over to it. */
+  foreign: ((packet: Buffer, media: boolean) => void) | undefined = undefined;
   /** RTP going out of this channel is one stream whoever sends it (see rtp-restamper.ts); none on RTCP channels. */
   readonly restamper: RtpRestamper | undefined;
 
@@ -146,35 +148,50 @@ export class RelayChannel {
     }
     if (side.onPacket !== undefined) side.tap(packet, this.kind);
     const peer = this.peer;
-    if (peer === undefined || peer.destAddress === undefined) {
-      side.dropped++;
-      counters.droppedUnroutable++;
+    if (peer !== undefined) {
+      if (peer.deliver(packet, media)) return;
+    } else if (this.foreign !== undefined) {
+      // Paired with a side in another relay worker (relay-links.ts): it goes out of that worker's socket.
+      this.foreign(packet, media);
       return;
     }
-    // The prompt wins: while the leg on the other side hears a playback, what its bridged party says is not sent to
-    // it (two streams interleaved under one SSRC would be noise). RTCP goes on: it describes the call, not the audio.
+    side.dropped++;
+    counters.droppedUnroutable++;
+  }
+
+  /**
+   * Sends what the paired side's leg said out of this channel to this side's leg; false when this leg has no address
+   * (unroutable: the caller counts it). Called by the peer channel, or for a peer in another worker by relay-links.ts.
+   */
+  deliver(packet: Buffer, media: boolean): boolean {
+    if (this.destAddress === undefined) return false;
+    const side = this.side;
+    const counters = this.context.counters;
+    // The prompt wins: while the leg on this side hears a playback, what its bridged party says is not sent to it
+    // (two streams interleaved under one SSRC would be noise). RTCP goes on: it describes the call, not the audio.
     // A key being sent to it holds the stream the same way (dtmf-sender.ts says why).
-    if (this.kind === 'rtp' && (peer.side.playing || peer.side.sendingDtmf)) {
-      if (peer.side.sendingDtmf) counters.mutedByDtmf++;
+    if (this.kind === 'rtp' && (side.playing || side.sendingDtmf)) {
+      if (side.sendingDtmf) counters.mutedByDtmf++;
       else counters.mutedByPlayback++;
-      return;
+      return true;
     }
-    if (media && peer.restamper !== undefined) {
+    if (media && this.restamper !== undefined) {
       // What a recorded caller hears (track 1), with its sender's own stream fields: the restamp rewrites them.
-      peer.side.recording?.heard(packet);
-      peer.restamper.restamp(packet);
-      const map = peer.side.payloadTypeMap;
+      side.recording?.heard(packet);
+      this.restamper.restamp(packet);
+      const map = side.payloadTypeMap;
       if (map !== undefined) {
         const header = packet[1] ?? 0;
         const mapped = map[header & 0x7f] ?? -1;
         if (mapped >= 0) packet[1] = (header & 0x80) | mapped;
       }
     }
-    peer.socket.send(packet, peer.destPort, peer.destAddress, peer.afterSend);
-    peer.side.packetsOut++;
-    peer.side.bytesOut += packet.length;
+    this.socket.send(packet, this.destPort, this.destAddress, this.afterSend);
+    side.packetsOut++;
+    side.bytesOut += packet.length;
     counters.packetsForwarded++;
     counters.bytesForwarded += packet.length;
+    return true;
   }
 
   private latch(source: RemoteInfo, replacing: boolean): void {

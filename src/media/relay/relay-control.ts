@@ -153,6 +153,8 @@ export interface RelaySessionControl {
   readonly id: string;
   /** Called once when neither side has sent RTP for the relay's inactivity window while watched. */
   onInactive: ((session: RelaySessionControl) => void) | undefined;
+  /** True once the session ended because its relay worker stopped (its media died with the thread), not for silence. */
+  readonly workerLost?: boolean;
   readonly closed: boolean;
   side(name: SideName): RelaySideControl;
   hold(side: SideName, held: boolean): void;
@@ -179,13 +181,22 @@ export interface RelaySessionControl {
   close(): void;
 }
 
+/** Where a new session should live (MediaRelayControl.openSession). */
+export interface OpenSessionOptions {
+  readonly near?: RelaySessionControl;
+}
+
 export interface MediaRelayControl {
   readonly localAddress: string;
   readonly sessionCount: number;
   /** How many sessions the port range holds (two port pairs each): what fair shares of the relay are taken of. */
   readonly sessionCapacity: number;
-  /** Two port pairs, one per side; an error value when the range is exhausted, binding fails or the relay is closed. */
-  openSession(): Promise<Result<RelaySessionControl, string>>;
+  /**
+   * Two port pairs, one per side; an error value when the range is exhausted, binding fails or the relay is closed.
+   * `near`: a session this one will be bridged with (a consultation beside its call): a relay of several workers
+   * opens it in the same one (relay-pool.ts). Sides of two workers can still be paired, at the cost of a hand-over.
+   */
+  openSession(options?: OpenSessionOptions): Promise<Result<RelaySessionControl, string>>;
   /**
    * Opens (or replaces the playlist of) a fan-out source that sides hear with `{ kind: 'source', name }`. Resolves
    * once its files are loaded, or with the error that stopped it (an unreadable file, a source item in it).

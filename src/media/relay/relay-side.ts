@@ -52,6 +52,10 @@ export interface RelaySide extends RelaySideControl {
    * tones): onDtmf hears it, and a playback whose stopOnDigits holds it ends with reason 'digit'.
    */
   digitHeard(digit: string, method: DtmfMethod): void;
+  /** Pairs this side with a side in another relay worker (relay-links.ts); undefined unpairs. */
+  bridgeForeign(rtp: ((packet: Buffer, media: boolean) => void) | undefined, rtcp: ((packet: Buffer, media: boolean) => void) | undefined): void;
+  /** Sends what a paired side's leg said (relay-links.ts: a side in another worker) out to this side's leg. */
+  deliverForeign(kind: RelayChannelKind, packet: Buffer, media: boolean): void;
 }
 
 /** A side's state. The session hands it out typed as RelaySide, so callers cannot write counters. */
@@ -104,6 +108,9 @@ export class SideState implements RelaySide {
 
   bridgeTo(other: RelaySideControl | undefined): void {
     const peer = other instanceof SideState ? other : undefined;
+    // A pairing with a side in another worker ends too (the PBX's thread unpairs that side there).
+    this.bridgeForeign(undefined, undefined);
+    if (peer !== undefined) peer.bridgeForeign(undefined, undefined);
     // Whoever was paired with this side stops sending here.
     if (this.rtp.peer !== undefined && this.rtp.peer.peer === this.rtp) this.rtp.peer.peer = undefined;
     if (this.rtcp.peer !== undefined && this.rtcp.peer.peer === this.rtcp) this.rtcp.peer.peer = undefined;
@@ -114,6 +121,21 @@ export class SideState implements RelaySide {
     if (peer.rtcp.peer !== undefined && peer.rtcp.peer !== this.rtcp && peer.rtcp.peer.peer === peer.rtcp) peer.rtcp.peer.peer = undefined;
     peer.rtp.peer = this.rtp;
     peer.rtcp.peer = this.rtcp;
+  }
+
+  /**
+   * Pairs this side with a side in another relay worker (relay-links.ts): what its leg sends goes to `rtp`/`rtcp`,
+   * which hand it to that worker. Whoever was paired with this side here stops sending to it. Undefined: unpaired.
+   */
+  bridgeForeign(rtp: ((packet: Buffer, media: boolean) => void) | undefined, rtcp: ((packet: Buffer, media: boolean) => void) | undefined): void {
+    if (rtp !== undefined) this.bridgeTo(undefined);
+    this.rtp.foreign = rtp;
+    this.rtcp.foreign = rtcp;
+  }
+
+  deliverForeign(kind: RelayChannelKind, packet: Buffer, media: boolean): void {
+    if (this.isClosed) return;
+    if (!(kind === 'rtp' ? this.rtp : this.rtcp).deliver(packet, media)) this.context.counters.droppedUnroutable++;
   }
 
   playTone(tone: RelayTone | undefined): void {

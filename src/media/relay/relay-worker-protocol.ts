@@ -2,6 +2,7 @@
 // sockets). Commands go one way in order, so a setRemote posted before a bridgeTo is applied before it; only
 // opening a session, opening a fan-out source, stopping a recording and reading counters wait for an answer; a
 // playback's end and a digit heard come back as events. Plain objects: they cross by structured clone.
+import type { MessagePort } from 'node:worker_threads';
 import type { RecordingResult } from '../recorder/index.ts';
 import type { RelaySnapshot } from './media-relay.ts';
 import type { DtmfDetection, DtmfMethod, DtmfSendOptions, PlaybackEnd, PlayRequest, RecordRequest, RelayTone, SideName, SourceRequest } from './relay-control.ts';
@@ -14,12 +15,19 @@ export interface RelayWorkerSettings {
   readonly latchSilenceMs: number | undefined;
   /** pino level for the worker's own log lines (they go to stdout, as the main thread's do). */
   readonly logLevel: string;
+  /** This worker's place in its pool (relay-pool.ts): other workers' sides name it to pair across (relay-links.ts). */
+  readonly index: number;
+  /** Prefixed to its session ids, so ids are unique across a pool's workers and their restarts. */
+  readonly sessionIdPrefix: string;
 }
 
 export type RelayCommand =
   | { readonly op: 'open'; readonly request: number }
   | { readonly op: 'setRemote'; readonly session: string; readonly side: SideName; readonly address: string; readonly port: number; readonly signallingAddress?: string }
-  | { readonly op: 'bridge'; readonly session: string; readonly side: SideName; readonly to: { readonly session: string; readonly side: SideName } | undefined }
+  /** `to.worker`: the side is in another worker of the pool (the two are linked first: `link`). */
+  | { readonly op: 'bridge'; readonly session: string; readonly side: SideName; readonly to: { readonly session: string; readonly side: SideName; readonly worker?: number } | undefined }
+  /** A MessagePort to worker `worker` of the pool, for packets of sides paired across the two (relay-links.ts). */
+  | { readonly op: 'link'; readonly worker: number; readonly port: MessagePort }
   | { readonly op: 'tone'; readonly session: string; readonly side: SideName; readonly tone: RelayTone | undefined }
   | { readonly op: 'hold'; readonly session: string; readonly side: SideName | undefined; readonly held: boolean }
   /** `play` numbers the playback: its playbackEnded event names it. */

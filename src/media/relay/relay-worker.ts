@@ -8,6 +8,8 @@ import { MediaRelay } from './media-relay.ts';
 import type { PlayRequest, SideName } from './relay-control.ts';
 import type { RelayCommand, RelayEvent, RelayWorkerSettings } from './relay-worker-protocol.ts';
 import type { RelaySession } from './relay-session.ts';
+import { RelayLinks } from './relay-links.ts';
+import { MessageBatch } from './message-batch.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('relay-worker.ts runs as a worker thread (started by ThreadedMediaRelay)');
@@ -15,9 +17,13 @@ const settings = workerData as RelayWorkerSettings;
 const logger = createLogger(settings.logLevel).child({ thread: 'media-relay' });
 const relay = MediaRelay.create({ ...settings, clock: systemClock, logger });
 const sessions = new Map<string, RelaySession>();
+// Sides paired with sides in other workers of the pool: their packets arrive here and leave from our socket.
+const links = new RelayLinks((id, side, kind, packet, media) => sessions.get(id)?.side(side).deliverForeign(kind, packet, media));
 
+// Events of one turn of the loop (a burst of sessions opened, playbacks ended) leave in one message at its end.
+const events = new MessageBatch<RelayEvent>((batch) => port?.postMessage(batch));
 function post(event: RelayEvent): void {
-  port?.postMessage(event);
+  events.push(event);
 }
 
 async function open(request: number): Promise<void> {
@@ -54,8 +60,10 @@ async function shutdown(): Promise<void> {
   const finishing = [...sessions.values()].map((session) => session.stopRecording());
   relay.close();
   sessions.clear();
+  links.closeAll();
   await Promise.all(finishing);
   post({ ev: 'stopped' });
+  events.flush();
   port?.close();
 }
 
@@ -80,6 +88,8 @@ function apply(command: RelayCommand): void {
     case 'shutdown':
       void shutdown();
       return;
+    case 'link':
+      return links.link(command.worker, command.port);
     default:
       break;
   }
@@ -90,6 +100,11 @@ function apply(command: RelayCommand): void {
     case 'setRemote':
       return session.side(command.side).setRemote(command.address, command.port, command.signallingAddress);
     case 'bridge': {
+      const to = command.to;
+      if (to?.worker !== undefined && to.worker !== settings.index) {
+        const side = session.side(command.side);
+        return side.bridgeForeign(links.forwarder(to.worker, to.session, to.side, 'rtp'), links.forwarder(to.worker, to.session, to.side, 'rtcp'));
+      }
       const other = command.to === undefined ? undefined : sessions.get(command.to.session)?.side(command.to.side);
       return session.side(command.side).bridgeTo(other);
     }
@@ -119,11 +134,13 @@ function apply(command: RelayCommand): void {
   }
 }
 
-port.on('message', (command: RelayCommand) => {
-  try {
-    apply(command);
-  } catch (error) {
-    // One bad command must not take every call's media down with the thread.
-    logger.error({ op: command.op, err: error instanceof Error ? error.message : String(error) }, 'media relay worker: command failed');
+port.on('message', (commands: readonly RelayCommand[]) => {
+  for (const command of commands) {
+    try {
+      apply(command);
+    } catch (error) {
+      // One bad command must not take every call's media down with the thread.
+      logger.error({ op: command.op, err: error instanceof Error ? error.message : String(error) }, 'media relay worker: command failed');
+    }
   }
 });

@@ -26,12 +26,20 @@ export interface RemoteRelay {
   play(build: (play: number) => RelayCommand): Promise<PlaybackEnd>;
   /** Posts the stop `build` makes with a new request number; settles with the worker's answer, or `lost` if it dies. */
   stopRecording(build: (request: number) => RelayCommand, lost: RecordingResult): Promise<RecordingResult | undefined>;
+  /** Pairs `from` with `to` (of this relay, or of another worker of its pool); undefined unpairs `from`. */
+  bridge(from: RemoteSide, to: RemoteSide | undefined): void;
 }
 
 const WORKER_LOST = 'media relay worker stopped';
 
 /** A session living in the worker, seen from the PBX's thread. */
 export class RemoteSession implements RelaySessionControl {
+  private lostWithWorker = false;
+
+  get workerLost(): boolean {
+    return this.lostWithWorker;
+  }
+
   onInactive: ((session: RelaySessionControl) => void) | undefined = undefined;
   private isClosed = false;
   private readonly a: RemoteSide;
@@ -127,6 +135,7 @@ export class RemoteSession implements RelaySessionControl {
    */
   lost(why = WORKER_LOST): void {
     const listener = this.onInactive;
+    this.lostWithWorker = why === WORKER_LOST;
     if (this.recordingNow !== undefined) this.lastResult = Promise.resolve(failedRecording(this.recordingNow, why));
     this.recordingNow = undefined;
     this.isClosed = true;
@@ -135,7 +144,7 @@ export class RemoteSession implements RelaySessionControl {
   }
 }
 
-class RemoteSide implements RelaySideControl {
+export class RemoteSide implements RelaySideControl {
   onDtmf: DtmfListener | undefined = undefined;
 
   constructor(
@@ -176,8 +185,8 @@ class RemoteSide implements RelaySideControl {
   }
 
   bridgeTo(other: RelaySideControl | undefined): void {
-    // Sides of one worker only: a side of an in-thread MediaRelay has nothing to pair with here.
-    const to = other instanceof RemoteSide && !other.session.closed ? { session: other.session.id, side: other.name } : undefined;
-    this.session.command({ op: 'bridge', session: this.session.id, side: this.name, to });
+    if (this.session.closed) return;
+    // Sides of worker relays only (of one worker, or of two of a pool: relay-pool.ts); an in-thread side pairs with nothing here.
+    this.session.relay.bridge(this, other instanceof RemoteSide && !other.session.closed ? other : undefined);
   }
 }

@@ -2,7 +2,8 @@
 // (RFC 3550 §11), from a bounded range, at random; ports another process holds are skipped.
 import { randomInt } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { lookup, type LookupOptions } from 'node:dns';
+import { isIP, isIPv6 } from 'node:net';
 import { err, ok, PbxError, type Result } from '../../shared/index.ts';
 
 export const DEFAULT_PORT_MIN = 10000;
@@ -121,7 +122,7 @@ export class RtpPortPool {
 
 function bindSocket(host: string, port: number): Promise<Result<Socket, string>> {
   return new Promise((resolve) => {
-    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', lookup: literalLookup });
     const onError = (error: NodeJS.ErrnoException): void => {
       socket.off('listening', onListening);
       closeQuietly(socket);
@@ -136,6 +137,17 @@ function bindSocket(host: string, port: number): Promise<Result<Socket, string>>
     // exclusive: under node:cluster a worker must not share a media port with another worker.
     socket.bind({ port, address: host, exclusive: true });
   });
+}
+
+/**
+ * dgram resolves the address of every send through dns.lookup, which answers an IP literal on the next tick: one
+ * closure and one tick per packet. The relay only sends to literals (RelaySide.setRemote refuses names), so they are
+ * answered at once; a name (a bind host) still goes to dns.lookup.
+ */
+function literalLookup(address: string, family: number | LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  const version = isIP(address);
+  if (version !== 0) return callback(null, address, version);
+  lookup(address, typeof family === 'number' ? { family } : family, (error, resolved, resolvedFamily) => callback(error, resolved as string, resolvedFamily ?? 4));
 }
 
 function closeQuietly(socket: Socket): void {

@@ -2,13 +2,14 @@
 // and the API; the worker owns the media sockets, forwards packets and plays prompts, so a few hundred calls' 50
 // packets/s each way cannot delay a SIP answer past its retransmission timer. Each session here is a handle
 // (remote-session.ts): it knows its ports and forwards commands in order; the packets never cross threads.
-import type { Worker } from 'node:worker_threads';
+import type { Transferable, Worker } from 'node:worker_threads';
 import { err, ok, silentLogger, startModuleWorker, type Logger, type Result } from '../../shared/index.ts';
 import type { RecordingResult } from '../recorder/index.ts';
 import { MediaRelay, type RelaySnapshot } from './media-relay.ts';
 import type { MediaRelayControl, PlaybackEnd, RelaySessionControl, SourceRequest } from './relay-control.ts';
 import type { RelayCommand, RelayEvent, RelayWorkerSettings } from './relay-worker-protocol.ts';
-import { RemoteSession, type RemoteRelay } from './remote-session.ts';
+import { RemoteSession, type RemoteRelay, type RemoteSide } from './remote-session.ts';
+import { MessageBatch } from './message-batch.ts';
 
 export interface ThreadedMediaRelayOptions {
   /** Address the media sockets bind to, and the sides' localAddress. */
@@ -20,6 +21,16 @@ export interface ThreadedMediaRelayOptions {
   /** Where this thread logs the worker's life (start, crash); the worker logs its own lines at logLevel. */
   readonly logger?: Logger;
   readonly logLevel?: string;
+  /** Its place in a pool (relay-pool.ts; default 0): session ids and cross-worker pairings name it. */
+  readonly index?: number;
+  /** A pool that pairs sides across its workers and hears of sessions gone (relay-pool.ts); none: pairs here only. */
+  readonly router?: BridgeRouter;
+}
+
+/** What a pool does for its workers' relays: pairings across workers, and forgetting a session's pairings. */
+export interface BridgeRouter {
+  bridge(from: RemoteSide, to: RemoteSide | undefined): void;
+  forgotten(session: RemoteSession): void;
 }
 
 const WORKER_URL = new URL('./relay-worker.ts', import.meta.url);
@@ -41,14 +52,22 @@ export class ThreadedMediaRelay implements MediaRelayControl, RemoteRelay {
   private isClosed = false;
   private readonly logger: Logger;
   private readonly settings: RelayWorkerSettings;
+  private readonly router: BridgeRouter | undefined;
+  /** How many workers were started: a new one's session ids differ from the last one's. */
+  private spawned = 0;
   readonly sessionCapacity: number;
+  readonly index: number;
 
   /** Checks the settings as the worker will (a bad range or window throws PbxError('invalid_config') here, not in the thread). */
   constructor(options: ThreadedMediaRelayOptions) {
     // Validation only: it binds nothing until a session opens.
     this.sessionCapacity = MediaRelay.create(options).sessionCapacity;
     this.logger = options.logger ?? silentLogger;
+    this.index = options.index ?? 0;
+    this.router = options.router;
     this.settings = {
+      index: this.index,
+      sessionIdPrefix: 'r',
       host: options.host,
       portMin: options.portMin,
       portMax: options.portMax,
@@ -152,25 +171,48 @@ export class ThreadedMediaRelay implements MediaRelayControl, RemoteRelay {
     await this.worker?.terminate();
   }
 
-  /** @internal Sessions post through here, in order. */
-  post(command: RelayCommand): void {
+  /** @internal Sessions post through here, in order; a turn's commands leave as one message (message-batch.ts). */
+  post(command: RelayCommand, transfer?: readonly Transferable[]): void {
+    // A closed relay's thread is gone or going: a late command (a pool unpairing a side) must not start another.
+    if (this.worker === undefined && this.isClosed) return;
     this.worker ??= this.spawn();
-    this.worker.postMessage(command);
+    this.batch.push(command, transfer);
+  }
+
+  // A worker that died since they were queued took their sessions with it; a new one starts with the next command.
+  private readonly batch = new MessageBatch<RelayCommand>((commands, transfer) => this.worker?.postMessage(commands, transfer));
+
+  /** @internal The worker now (started if none runs): a number that changes when a new worker replaces it. */
+  ensureWorker(): number {
+    if (!this.isClosed) this.worker ??= this.spawn();
+    return this.spawned;
+  }
+
+  /** @internal RemoteSide.bridgeTo: a pool pairs across its workers; alone, both sides are in this worker. */
+  bridge(from: RemoteSide, to: RemoteSide | undefined): void {
+    if (this.router !== undefined) return this.router.bridge(from, to);
+    from.session.command({ op: 'bridge', session: from.session.id, side: from.name, to: to === undefined ? undefined : { session: to.session.id, side: to.name } });
   }
 
   /** @internal A closed session's handle is dropped at once; the worker frees its ports when the command lands. */
   forget(session: RemoteSession): void {
     this.sessions.delete(session.id);
+    this.router?.forgotten(session);
   }
 
   private spawn(): Worker {
     // The worker is started on first use and again after a crash, never in a loop: one spawn per command batch.
-    const worker = startModuleWorker(WORKER_URL, { workerData: this.settings, name: 'media-relay' });
+    this.spawned++;
+    const settings: RelayWorkerSettings = { ...this.settings, sessionIdPrefix: `w${this.index}.${this.spawned}r` };
+    const worker = startModuleWorker(WORKER_URL, { workerData: settings, name: `media-relay-${this.index}` });
     worker.unref();
-    worker.on('message', (event: RelayEvent) => this.receive(event));
+    worker.on('message', (events: readonly RelayEvent[]) => {
+      for (const event of events) this.receive(event);
+    });
     worker.on('error', (error) => this.logger.error({ err: error.message }, 'media relay worker failed'));
     worker.on('exit', (code) => this.exited(worker, code));
-    for (const [name, source] of this.sources) worker.postMessage({ op: 'openSource', request: 0, name, source } satisfies RelayCommand);
+    const reopen = [...this.sources].map(([name, source]): RelayCommand => ({ op: 'openSource', request: 0, name, source }));
+    if (reopen.length > 0) worker.postMessage(reopen);
     this.logger.debug({ threadId: worker.threadId }, 'media relay worker started');
     return worker;
   }
@@ -239,7 +281,10 @@ export class ThreadedMediaRelay implements MediaRelayControl, RemoteRelay {
     this.sessions.clear();
     if (!this.isClosed) this.logger.error({ code, sessions: lost.length }, 'media relay worker exited; its calls have lost their media');
     // Their sockets died with the thread: report them as inactive so their calls end cleanly instead of hanging silent.
-    for (const session of lost) session.lost(this.isClosed ? 'media relay closed while recording (the worker finished the file)' : undefined);
+    for (const session of lost) {
+      session.lost(this.isClosed ? 'media relay closed while recording (the worker finished the file)' : undefined);
+      this.router?.forgotten(session);
+    }
   }
 
   private take<T>(map: Map<number, T>, request: number): T | undefined {

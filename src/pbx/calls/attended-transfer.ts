@@ -19,7 +19,8 @@ export async function attendedTransfer(deps: TransferDeps & { readonly relay: Me
   const target = await transferTarget(deps, call.record.tenantId, destination);
   if (typeof target === 'string') return target;
   const { contacts } = target;
-  const session = await deps.relay.openSession();
+  // On the call's own relay worker: the consultation's far party is joined with the caller there at the end.
+  const session = await deps.relay.openSession({ near: call.relay });
   if (!session.ok) return `no media ports free: ${session.error}`;
   const transferrer = call.answeredLeg;
   const offer = call.media.consultationOffer(session.value.side('b').localPort);

@@ -6,7 +6,7 @@
 // (call-bridge), the ways it is hung up (call-hangups), its media, forks, transfers, recording and CDR attempts
 // (call-media, call-forks, call-transfers, call-recording, call-attempts).
 import type { RelaySessionControl } from '../../media/index.ts';
-import type { SipResponse } from '../../sip/index.ts';
+import type { Endpoint, SipRequest, SipResponse } from '../../sip/index.ts';
 import type { CallRecord, Landing } from '../cdr/index.ts';
 import { CallAttempts } from './call-attempts.ts';
 import { CallBridge, type BridgedCall } from './call-bridge.ts';
@@ -15,6 +15,7 @@ import { CallForks } from './call-forks.ts';
 import { CallHangups, type EndingCall } from './call-hangups.ts';
 import { CallRecording, type RecordingHost } from './call-recording.ts';
 import { CallApplication } from './call-application.ts';
+import { MEDIA_WORKER_STOPPED, mediaEndCause } from './media-end-cause.ts';
 import { CallRinging, type CallPhase, type RingsForCall } from './call-ringing.ts';
 import { CallingParty, type CallParties, type StartingRecord } from './calling-party.ts';
 import type { RecordingMode } from './recording-policy.ts';
@@ -88,7 +89,7 @@ export class Call implements CallHandle {
     this.pbxAnswer = new PbxAnswer(inside);
     this.hangups = new CallHangups(inside);
     this.recording.readSettings(record.tenantId, { callerAccount: record.caller.account, ...(record.direction === 'IN' ? { did: record.dialled } : {}) });
-    relay.onInactive = () => this.hangup('rtp-timeout');
+    relay.onInactive = (session) => this.hangup(mediaEndCause(session));
     // No media flows while the callee rings (early media aside): the RTP timeout counts from the answer.
     relay.pause();
   }
@@ -306,6 +307,11 @@ export class Call implements CallHandle {
     return { record: { ...this.callFields(), endedAt: now, attempts }, openAttempt: open };
   }
 
+  /** The INVITEs of callee legs still ringing: the live-call journal keeps them so a restarted node can CANCEL them. */
+  ringingInvites(): Array<{ readonly request: SipRequest; readonly peer: Endpoint }> {
+    return [...this.forks.all].flatMap((fork) => (fork.leg.pending && fork.leg.transaction !== undefined ? [{ request: fork.leg.transaction.request, peer: fork.leg.transaction.peer }] : []));
+  }
+
   /** The CDR record's fields of the call itself (the first attempt's labels live in its attempts). */
   private callFields(): Omit<StartingRecord, 'destination' | 'calleeAccount' | 'landed'> {
     const { destination: _destination, calleeAccount: _account, landed: _landed, ...call } = this.record;
@@ -393,11 +399,16 @@ export class Call implements CallHandle {
     this.context.channels.remove(this.callerChannel.name);
     for (const fork of this.forks.all) this.context.channels.remove(fork.channel.name);
     this.attempts.close(disposition, join?.channel ?? this.forks.answered?.channel ?? this.forks.first?.channel, this.context.clock.now());
-    const record: CallRecord = { ...this.callFields(), endedAt: this.context.clock.now(), ...refusedRecord(this.attempts.all, this.refusedWith, this.stepAttempted) };
+    const record: CallRecord = {
+      ...this.callFields(),
+      endedAt: this.context.clock.now(),
+      ...refusedRecord(this.attempts.all, this.refusedWith, this.stepAttempted),
+      // A call whose relay worker died was cut by the node, not by its parties: the CDR says so ([media-worker-stopped]).
+      ...(this.hangups.cause === MEDIA_WORKER_STOPPED ? { endedBy: MEDIA_WORKER_STOPPED } : {}),
+    };
     if (this.hangups.cause) this.context.logger.debug({ cause: this.hangups.cause, linkedId: this.callerChannel.linkedId }, 'call: hung up by the PBX');
     this.context.finished(this, record);
     // Either party of a joined pair hanging up ends the other call's leg too.
     join?.partner.hangup('transfer-joined-party-left');
   }
 }
-

@@ -6,6 +6,7 @@ import type { Clock } from '../../shared/index.ts';
 import type { ChannelRegistry, LiveChannel } from './channel-registry.ts';
 import { mediaAddress, readSdp } from './media-plan.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
+import { mediaEndCause } from './media-end-cause.ts';
 
 export interface Consultation {
   readonly forks: ReadonlyArray<{ leg: OutboundLeg; channel: LiveChannel }>;
@@ -53,7 +54,7 @@ export class ConsultationRun {
     private readonly channels: ChannelRegistry,
     private readonly clock: Clock,
   ) {
-    consultation.session.onInactive = () => call.hangup('rtp-timeout');
+    consultation.session.onInactive = (session) => call.hangup(mediaEndCause(session));
     consultation.session.pause();
   }
 

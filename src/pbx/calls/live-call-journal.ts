@@ -1,11 +1,11 @@
-// The live-call journal: while a call runs, its row in lc_livecalls holds its CDR record so far and its confirmed
-// dialogs, and a heartbeat says until when the node knew it alive. A node killed without warning finds its rows
+// The live-call journal: while a call runs, its row in lc_livecalls holds its CDR record so far, its confirmed
+// dialogs and the INVITEs still ringing a callee, and a heartbeat says until when the node knew it alive. A node killed without warning finds its rows
 // when it starts again (pbx/recovery/orphaned-calls.ts). Writes never touch the call's path: they are queued per
 // call, coalesced (a rewrite waiting to run takes the state of when it runs), and a failure is logged, never thrown.
-import type { Dialog } from '../../sip/index.ts';
+import type { Dialog, Endpoint, SipRequest } from '../../sip/index.ts';
 import type { Clock, Logger } from '../../shared/index.ts';
 import type { LiveCallRepository } from '../../store/index.ts';
-import { legsText, savedLeg, snapshotText, type SavedLeg } from '../recovery/live-call-snapshot.ts';
+import { legsText, savedInvite, savedLeg, snapshotText, type SavedInvite, type SavedLeg } from '../recovery/live-call-snapshot.ts';
 import type { CallRecord } from '../cdr/index.ts';
 
 /** What the journal reads of a call (call.ts satisfies it). */
@@ -15,6 +15,11 @@ export interface JournaledCall {
   readonly caller: { readonly leg: { readonly dialog: Dialog | undefined } };
   readonly answeredLeg: { readonly dialog: Dialog | undefined } | undefined;
   recordSoFar(): { readonly record: CallRecord; readonly openAttempt: boolean };
+  /**
+   * The INVITEs sent to callees that have no final answer yet, as sent (with our Via): a restarted node CANCELs
+   * them (recovery/orphaned-calls.ts). Optional: a call that does not tell leaves its ringing callees to time out.
+   */
+  ringingInvites?(): ReadonlyArray<{ readonly request: SipRequest; readonly peer: Endpoint }>;
 }
 
 export type LiveCallStore = Pick<LiveCallRepository, 'put' | 'beat' | 'remove'>;
@@ -33,7 +38,9 @@ export class LiveCallJournal {
   /** Calls whose rewrite is queued and not started: another change needs no write of its own. */
   private readonly rewriteQueued = new Set<string>();
   /** Calls between opened and closed. */
-  private readonly live = new Set<string>();
+  private readonly live = new Map<string, JournaledCall>();
+  /** The ringing INVITEs (their Call-IDs) each call's row holds: a heartbeat rewrites the rows where they changed. */
+  private readonly savedRinging = new Map<string, string>();
   private timer: ReturnType<typeof setInterval> | undefined;
   readonly heartbeatMs: number;
   /** Journal writes that failed (logged); the calls went on. */
@@ -58,7 +65,7 @@ export class LiveCallJournal {
 
   /** A call was set up: its row is created. */
   opened(call: JournaledCall): void {
-    this.live.add(call.linkedId);
+    this.live.set(call.linkedId, call);
     this.rewrite(call);
   }
 
@@ -71,6 +78,7 @@ export class LiveCallJournal {
   closed(linkedId: string, cdrWritten: Promise<unknown>): void {
     if (!this.live.delete(linkedId)) return;
     this.rewriteQueued.delete(linkedId);
+    this.savedRinging.delete(linkedId);
     this.enqueue(linkedId, async () => {
       await cdrWritten.catch(() => undefined);
       await this.store.remove(linkedId);
@@ -98,9 +106,14 @@ export class LiveCallJournal {
     if (!done) this.logger.warn({ pending: this.queues.size }, 'live-call journal: writes still pending at stop; the next start ends those calls');
   }
 
-  /** Writes the heartbeat now; exported for the timer and for tests. */
+  /**
+   * Writes the heartbeat now; exported for the timer and for tests. A call whose ringing callees changed since its
+   * row was written is rewritten too: no hook tells the journal of each INVITE a call sends, so a callee that
+   * starts ringing is in the row within one heartbeat (and a crash sooner leaves it to its own timeout).
+   */
   async beat(): Promise<void> {
     if (this.live.size === 0) return;
+    for (const call of this.live.values()) if (ringingKey(ringing(call)) !== (this.savedRinging.get(call.linkedId) ?? '')) this.rewrite(call);
     try {
       await this.store.beat(this.options.nodeName, this.clock.now().getTime());
     } catch (error) {
@@ -117,12 +130,14 @@ export class LiveCallJournal {
       // Closed meanwhile, or already covered by a later rewrite: nothing to write.
       if (!this.rewriteQueued.delete(id) || !this.live.has(id)) return;
       const now = this.clock.now();
+      const invites = ringing(call);
+      this.savedRinging.set(id, ringingKey(invites));
       await this.store.put({
         lc_linkedid: id,
         lc_node: this.options.nodeName,
         lc_te_id: call.tenantId,
         lc_cdr: snapshotText(call.recordSoFar()),
-        lc_legs: legsText(confirmedLegs(call)),
+        lc_legs: legsText(confirmedLegs(call), invites),
         lc_heartbeat: now.getTime(),
       });
     });
@@ -148,3 +163,11 @@ function confirmedLegs(call: JournaledCall): SavedLeg[] {
   const dialogs = [call.caller.leg.dialog, call.answeredLeg?.dialog];
   return dialogs.filter((d): d is Dialog => d !== undefined && d.state === 'confirmed').map(savedLeg);
 }
+
+/** The call's INVITEs still waiting for an answer, as saved; none when the call does not tell or has been answered. */
+function ringing(call: JournaledCall): SavedInvite[] {
+  if (call.answeredLeg !== undefined || call.ringingInvites === undefined) return [];
+  return call.ringingInvites().flatMap(({ request, peer }) => savedInvite(request, peer) ?? []);
+}
+
+const ringingKey = (invites: readonly SavedInvite[]) => invites.map((i) => `${i.callId}/${i.cseq}`).join(' ');

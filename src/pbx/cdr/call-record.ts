@@ -85,7 +85,7 @@ export interface CallRecord {
    * ends its lost calls on start (pbx/recovery). Every CDR row's userfield carries it as `[node-restart]` right
    * after the direction marker.
    */
-  readonly endedBy?: 'node-restart';
+  readonly endedBy?: 'node-restart' | 'media-worker-stopped';
   /**
    * The variables an API-placed call was given (DIAL var=, named with the tenant code as the dialplan sees them):
    * every row's userfield carries them after the markers, `[ACME-callid=453131]`, so a CRM finds its call's CDR.

@@ -1,10 +1,12 @@
 // SIP MESSAGE between a tenant's extensions (RFC 3428): the sender is authenticated as calls are (407), the
 // Request-URI's number is looked up in the sender's tenant only, and the message is forked to every registered
 // contact of that extension. A phone that is offline gets it when it registers again (until it expires); is-composing
-// indications (RFC 3994) are passed on or dropped, never kept. PbxNode routes out-of-dialog MESSAGEs here.
+// indications (RFC 3994) are passed on or dropped, never kept. PbxNode routes out-of-dialog MESSAGEs here. A MESSAGE from
+// a carrier's address (once trunks are attached) is an SMS to a DID instead: inbound/trunk-message.ts.
 import type { CancelTimer, Clock, Logger } from '../../shared/index.ts';
 import { parseNameAddr, parseUri, type DigestAuthenticator, type InboundSource, type ServerTransaction, type SipRequest, type SipStack } from '../../sip/index.ts';
 import { authenticateDigest, type AuthBan, type Binding, type RegistrarListener, type SipAccountDirectory, type SipDomainPolicy } from '../registrar/index.ts';
+import { receiveFromTrunk, type TrunkMessaging } from './inbound/trunk-message.ts';
 import { deliver, type OutgoingMessage } from './message-delivery.ts';
 import { isComposing, mediaType, messagingLimits, type MessagingLimits } from './message-policy.ts';
 import type { MessageStore, MessagingDirectory } from './ports.ts';
@@ -63,8 +65,12 @@ export class Messaging implements RegistrarListener, ExtensionMessenger {
   private readonly rate: SenderRate;
   /** Extensions whose kept messages are being sent, and whether another REGISTER asked again meanwhile. */
   private readonly delivering = new Map<string, boolean>();
+  /** When each extension's kept messages were last looked for on a refresh (REFRESH_CHECK_MS), by `tenant/extension`. */
+  private readonly lastRefreshCheck = new Map<string, number>();
   private cancelPurge: CancelTimer | undefined;
   private detach: (() => void) | undefined;
+  /** Carriers whose MESSAGEs are SMS to DIDs (main.ts attaches them); none = every MESSAGE is a phone's. */
+  private trunks: TrunkMessaging | undefined;
 
   constructor(private readonly deps: MessagingDeps, private readonly options: MessagingOptions) {
     this.limits = messagingLimits(options.limits);
@@ -80,6 +86,11 @@ export class Messaging implements RegistrarListener, ExtensionMessenger {
       this.deps.store.purge(this.deps.clock.now()).catch((error: unknown) => this.deps.logger.error({ err: error }, 'messaging: purge failed'));
     };
     this.cancelPurge = this.deps.clock.setTimer(this.limits.purgeIntervalMs, tick);
+  }
+
+  /** MESSAGEs from a carrier's address become inbound SMS on the tenants' DIDs (undefined: no longer). */
+  attachTrunks(trunks: TrunkMessaging | undefined): void {
+    this.trunks = trunks;
   }
 
   stop(): void {
@@ -103,12 +114,22 @@ export class Messaging implements RegistrarListener, ExtensionMessenger {
   }
 
   bindingRefreshed(binding: Binding): void {
+    // A phone that comes back gets a new binding (bindingAdded, always looked at). A refresh only catches a message
+    // kept while its phone did not answer, so looking once a minute is enough, and a REGISTER storm costs no query.
+    const key = `${binding.tenantId}/${binding.extensionId}`;
+    const now = this.deps.clock.now().getTime();
+    if (now - (this.lastRefreshCheck.get(key) ?? -Infinity) < REFRESH_CHECK_MS) return;
+    if (this.lastRefreshCheck.size >= REFRESH_CHECK_ENTRIES) this.lastRefreshCheck.clear();
+    this.lastRefreshCheck.set(key, now);
     this.online(binding);
   }
 
   private async receive(request: SipRequest, source: InboundSource, respond: Respond): Promise<void> {
     const { deps } = this;
     if (deps.ban?.isBanned(source.endpoint.address)) return respond(403, 'Forbidden');
+    // A carrier is known by where it sends from, as for its INVITEs; it has no account to answer a digest with.
+    const carrier = this.trunks === undefined ? undefined : await this.trunks.carriers.carrierAt(source.endpoint);
+    if (carrier !== undefined && this.trunks !== undefined) return receiveFromTrunk(this.trunks, carrier.providerId, request, respond, this.limits, deps.logger);
     const requestUri = parseUri(request.uri);
     const from = parseNameAddr(request.headers.get('from') ?? '');
     const fromUri = from.ok ? parseUri(from.value.uri) : undefined;
@@ -263,6 +284,10 @@ export class Messaging implements RegistrarListener, ExtensionMessenger {
     }
   }
 }
+
+/** How often a binding's refresh looks for kept messages; the entries remembered for it at most. */
+const REFRESH_CHECK_MS = 60_000;
+const REFRESH_CHECK_ENTRIES = 100_000;
 
 function safeDecode(user: string): string | undefined {
   try {

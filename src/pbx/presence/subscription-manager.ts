@@ -8,6 +8,7 @@ import type { DeviceSnapshot, DeviceStateTracker } from './device-state-tracker.
 import type { PresenceDirectory } from './ports.ts';
 import { DIALOG_INFO_TYPE, PIDF_TYPE } from './presence-bodies.ts';
 import { Subscription, type EventPackage, type SubscriptionHost } from './subscription.ts';
+import type { SubscriptionJournal } from './subscription-journal.ts';
 
 export interface SubscriptionManagerDeps {
   readonly stack: SipStack;
@@ -43,6 +44,8 @@ export class SubscriptionManager {
   private readonly limits: SubscriptionLimits;
   private readonly host: SubscriptionHost;
   private stopTracking: (() => void) | undefined;
+  /** Where active subscriptions are kept for a restart (none = not kept): subscription-journal.ts. */
+  private journal: Pick<SubscriptionJournal, 'saved' | 'notified' | 'removed'> | undefined;
 
   constructor(private readonly deps: SubscriptionManagerDeps, private readonly options: SubscriptionManagerOptions) {
     this.limits = { minExpires: options.minExpires ?? 60, maxExpires: options.maxExpires ?? 3600, defaultExpires: options.defaultExpires ?? 3600 };
@@ -51,6 +54,11 @@ export class SubscriptionManager {
       send: (request, subscription) => this.send(request, subscription),
       ended: (subscription) => this.forget(subscription),
     };
+  }
+
+  /** Keeps the active subscriptions' dialogs in `journal`, so a node killed without warning can end them when it starts. */
+  attachJournal(journal: Pick<SubscriptionJournal, 'saved' | 'notified' | 'removed'>): void {
+    this.journal = journal;
   }
 
   start(): void {
@@ -62,6 +70,8 @@ export class SubscriptionManager {
     this.stopTracking?.();
     this.stopTracking = undefined;
     for (const subscription of [...this.byDialog.values()]) subscription.end('deactivated');
+    // Their final NOTIFYs are out: the rows go now, not when each NOTIFY's transaction ends (the stack closes first).
+    for (const subscription of this.byDialog.values()) this.journal?.removed(subscription);
   }
 
   get size(): number {
@@ -129,7 +139,10 @@ export class SubscriptionManager {
     this.remember(subscription);
     // Expires 0 outside a subscription is a fetch (§4.4.3 of RFC 6665 keeps it): one NOTIFY with the state, terminated.
     if (expires === 0) subscription.end('timeout');
-    else subscription.activate(expires);
+    else {
+      subscription.activate(expires);
+      this.journal?.saved(subscription);
+    }
   }
 
   private refresh(transaction: ServerTransaction, request: SipRequest, key: string, event: EventPackage, expires: number): void {
@@ -143,7 +156,10 @@ export class SubscriptionManager {
     stack.respond(transaction, 200, 'OK', [['Expires', String(expires)], ['Contact', subscription.dialog.localContact]]);
     // §4.2.1.4 unsubscribing (Expires: 0): the final NOTIFY says terminated.
     if (expires === 0) subscription.end('timeout');
-    else subscription.activate(expires);
+    else {
+      subscription.activate(expires);
+      this.journal?.saved(subscription);
+    }
   }
 
   /** The extension or flow `number`; `101-ACME` (a hint name) is accepted for the subscriber's own tenant code. */
@@ -171,6 +187,7 @@ export class SubscriptionManager {
     // To where the SUBSCRIBE came from (a NATed phone's pinhole) and over its connection, not the Contact's host.
     const { endpoint, flowId } = subscription.dialog.peer;
     const sent = this.deps.stack.sendRequest(request, endpoint, flowId);
+    if (!subscription.ended) this.journal?.notified(subscription);
     if (!sent.ok) {
       this.deps.logger.debug({ error: sent.error }, 'presence: NOTIFY not sent');
       return { kind: 'transport-error' };
@@ -187,6 +204,7 @@ export class SubscriptionManager {
   }
 
   private forget(subscription: Subscription): void {
+    this.journal?.removed(subscription);
     if (this.byDialog.get(subscription.dialog.id) === subscription) this.byDialog.delete(subscription.dialog.id);
     const key = targetKey(subscription.tenantId, subscription.number);
     const set = this.byTarget.get(key);

@@ -1,7 +1,8 @@
 // What the live-call journal keeps of a call in progress, as the JSON text of its lc_livecalls row: the CDR record
-// as it would read if the call ended at the last write, and each confirmed dialog's state (RFC 3261 §12) so a
-// restarted node, which lost every transaction and dialog object, can still send an in-dialog BYE.
-import type { Dialog, Endpoint, TransportProtocol } from '../../sip/index.ts';
+// as it would read if the call ended at the last write, each confirmed dialog's state (RFC 3261 §12) so a
+// restarted node, which lost every transaction and dialog object, can still send an in-dialog BYE, and each
+// INVITE it sent that had no final answer yet (a callee still ringing), so it can still CANCEL it (§9.1).
+import type { Dialog, Endpoint, SipRequest, TransportProtocol } from '../../sip/index.ts';
 import type { CallRecord } from '../cdr/index.ts';
 
 /** A dialog as saved: the §12 dialog state, with where the peer was (its flow is gone after a restart). */
@@ -49,8 +50,8 @@ export function snapshotText(snapshot: LiveCallSnapshot): string {
   return JSON.stringify(snapshot);
 }
 
-export function legsText(legs: readonly SavedLeg[]): string {
-  return JSON.stringify(legs);
+export function legsText(legs: readonly SavedLeg[], invites: readonly SavedInvite[] = []): string {
+  return JSON.stringify([...legs, ...invites]);
 }
 
 const DATE_KEYS = new Set(['startedAt', 'endedAt', 'answeredAt']);
@@ -98,6 +99,63 @@ export function parseLegs(text: string): SavedLeg[] {
       typeof l.peer?.address === 'string' &&
       typeof l.peer.port === 'number' &&
       PROTOCOLS.has(l.peer.protocol)
+    );
+  });
+}
+
+/**
+ * An INVITE the node sent that had no final answer when saved: what §9.1 says a CANCEL must repeat of it (the
+ * Request-URI, Call-ID, To, From with its tag, the CSeq number, the top Via with our branch, the Route set), and
+ * where it went. Kept in lc_legs beside the dialogs, told apart by `kind` (older readers drop it: no localTag).
+ */
+export interface SavedInvite {
+  readonly kind: 'invite';
+  readonly uri: string;
+  readonly via: string;
+  readonly from: string;
+  readonly to: string;
+  readonly callId: string;
+  readonly cseq: number;
+  readonly routes: readonly string[];
+  readonly peer: Endpoint;
+}
+
+/** The INVITE as the stack sent it (its Via added); undefined when it lacks what a CANCEL must repeat. */
+export function savedInvite(request: SipRequest, destination: Endpoint): SavedInvite | undefined {
+  const via = request.headers.getAll('via')[0];
+  const from = request.headers.get('from');
+  const to = request.headers.get('to');
+  const callId = request.headers.get('call-id');
+  const cseq = Number.parseInt(request.headers.get('cseq') ?? '', 10);
+  if (request.method !== 'INVITE' || via === undefined || from === undefined || to === undefined || callId === undefined || !Number.isInteger(cseq)) return undefined;
+  const routes = request.headers.entries().filter(([name]) => name === 'route').map(([, value]) => value);
+  return { kind: 'invite', uri: request.uri, via, from, to, callId, cseq, routes, peer: { protocol: destination.protocol, address: destination.address, port: destination.port } };
+}
+
+/** The INVITEs of a row still waiting for an answer when it was written; malformed entries are dropped. */
+export function parseInvites(text: string): SavedInvite[] {
+  if (text === '') return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error('lc_legs is not JSON');
+  }
+  if (!Array.isArray(value)) throw new Error('lc_legs is not a list');
+  return value.filter((item): item is SavedInvite => {
+    const i = item as Partial<SavedInvite> | null;
+    return (
+      i?.kind === 'invite' &&
+      typeof i.uri === 'string' &&
+      typeof i.via === 'string' &&
+      typeof i.from === 'string' &&
+      typeof i.to === 'string' &&
+      typeof i.callId === 'string' &&
+      typeof i.cseq === 'number' &&
+      Array.isArray(i.routes) &&
+      typeof i.peer?.address === 'string' &&
+      typeof i.peer.port === 'number' &&
+      PROTOCOLS.has(i.peer.protocol)
     );
   });
 }

@@ -86,7 +86,7 @@ test('an answered call: CDR ended at the heartbeat and marked, BYE in both dialo
     const sip = new FakeSender();
     const report = await recoverOrphanedCalls({ journal: store.liveCalls, cdrs: new CdrWriter(store.cdrs), sip, logger: silentLogger }, 'n1');
 
-    assert.deepEqual(report, { calls: 1, byes: 2, unreadable: 0 });
+    assert.deepEqual(report, { calls: 1, byes: 2, cancels: 0, subscriptions: 0, unreadable: 0 });
     const [cdr, ...more] = await store.cdrs.list({ tenantIds: [acme], linkedids: ['n1-1.1'] });
     assert.equal(more.length, 0);
     assert.deepEqual([cdr?.disposition, cdr?.end, Number(cdr?.duration), Number(cdr?.billsec), cdr?.userfield], ['ANSWERED', '2026-05-04 10:01:05', 65, 55, '[inbound][node-restart]']);
@@ -126,7 +126,7 @@ test("an unreadable row is dropped with an error; another node's rows are left a
     await store.liveCalls.put(row(good, { lc_linkedid: 'n1-1.4', lc_cdr: '{"record":{}}' }));
     await store.liveCalls.put(row(answeredCall(acme, 'n2-1.1'), { lc_node: 'n2' }));
     const report = await recoverOrphanedCalls({ journal: store.liveCalls, cdrs: new CdrWriter(store.cdrs), sip: new FakeSender(), logger: silentLogger }, 'n1');
-    assert.deepEqual(report, { calls: 1, byes: 0, unreadable: 1 });
+    assert.deepEqual(report, { calls: 1, byes: 0, cancels: 0, subscriptions: 0, unreadable: 1 });
     assert.deepEqual(await store.liveCalls.ofNode('n1'), []);
     assert.deepEqual((await store.liveCalls.ofNode('n2')).map((r) => r.lc_linkedid), ['n2-1.1']);
     assert.equal((await store.cdrs.list({ tenantIds: [acme], linkedids: ['n2-1.1'] })).length, 0);

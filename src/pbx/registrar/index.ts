@@ -9,6 +9,7 @@ export { AuthBan, type AuthBanOptions, type FailureOutcome } from './auth-ban.ts
 export { parseIp, parsePrefix, prefixContains, prefixKey, type IpAddress, type IpPrefix } from './ip-prefix.ts';
 export { Qualifier, qualifyStatus, type QualifyDeps, type QualifyListener, type QualifyOptions, type QualifyResult } from './qualify.ts';
 export { StoreBindingStore } from './store-binding-store.ts';
+export type { LocationCacheOptions } from './location-cache.ts';
 export { StoreAccountDirectory, type SharedDomainOptions } from './store-account-directory.ts';
 export { sendCheckSync, type CheckSyncOutcome } from './check-sync.ts';
 export { authenticateRegister as authenticateDigest, type AuthContext, type AuthOutcome } from './register-auth.ts';

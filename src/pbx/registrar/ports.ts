@@ -21,9 +21,10 @@ export interface SipAccount {
 export interface SipAccountDirectory {
   /**
    * The account for a digest username at a domain (the host of the REGISTER's To AOR), or undefined.
-   * `100-ACME` at the shared domain and `100` at ACME's own SIP domain name the same account.
+   * `100-ACME` at the shared domain and `100` at ACME's own SIP domain name the same account. A directory may
+   * answer from a cache; `fresh` asks it to read its source (a digest failed: the password may have changed).
    */
-  findByUsername(username: string, domain: string): Promise<SipAccount | undefined>;
+  findByUsername(username: string, domain: string, fresh?: boolean): Promise<SipAccount | undefined>;
 }
 
 /** Which domains this registrar serves (§10.3 step 1) and the realm it challenges in for each. */

@@ -41,22 +41,27 @@ export async function authenticateRegister(request: SipRequest, context: AuthCon
   // §22.3: credentials for other realms (another hop's) are not an answer to our challenge.
   if (authorization === undefined) return { kind: 'challenge', stale: false };
 
-  // The account is caught inside the lookup, so the directory is asked once and only with a well-formed answer.
+  // The account is caught inside the lookup, so the directory is asked only with a well-formed answer (once, or
+  // twice when the digest did not match; an unknown user and a wrong password still take the same path).
   let account: SipAccount | undefined;
-  const verification = await context.authenticator.verify({
-    authorization,
-    method: request.method,
-    requestUri: request.uri,
-    realm: context.realm,
-    ...(context.source === undefined ? {} : { source: context.source }),
-    lookup: async (username, realm) => {
-      const found = await context.accounts.findByUsername(username, context.domain);
-      // An account bound to another realm is, for this realm, no account: the same answer as an unknown user.
-      if (found === undefined || (found.realm !== undefined && found.realm !== realm)) return undefined;
-      account = found;
-      return found.password;
-    },
-  });
+  const verify = (fresh: boolean) =>
+    context.authenticator.verify({
+      authorization,
+      method: request.method,
+      requestUri: request.uri,
+      realm: context.realm,
+      ...(context.source === undefined ? {} : { source: context.source }),
+      lookup: async (username, realm) => {
+        const found = await context.accounts.findByUsername(username, context.domain, fresh);
+        // An account bound to another realm is, for this realm, no account: the same answer as an unknown user.
+        account = found === undefined || (found.realm !== undefined && found.realm !== realm) ? undefined : found;
+        return account?.password;
+      },
+    });
+  let verification = await verify(false);
+  // The directory may have answered from its cache: a password changed (or an extension added) since is read
+  // again before the answer counts as wrong. Nothing was recorded for the nonce: only a match records its count.
+  if (verification.outcome === 'wrong-credentials') verification = await verify(true);
   switch (verification.outcome) {
     case 'ok':
       return account === undefined ? { kind: 'failed', reason: 'wrong-credentials', username: verification.username, phrase: WRONG } : { kind: 'ok', account, username: verification.username };

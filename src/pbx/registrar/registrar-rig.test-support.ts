@@ -57,6 +57,8 @@ export interface RigOptions {
   readonly ban?: AuthBan;
   readonly registrar?: Partial<RegistrarOptions>;
   readonly nonceLifetimeMs?: number;
+  /** Another account directory than the fixed one above. */
+  readonly accounts?: SipAccountDirectory;
   /** Refuse digest uris other than the Request-URI (DigestAuthenticatorOptions.strictUri). */
   readonly strictUri?: boolean;
 }
@@ -92,7 +94,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     },
   );
   registrar = new Registrar(
-    { stack, authenticator, accounts: directory, domains: domainPolicy, store, clock, logger: silentLogger, ...(options.ban ? { ban: options.ban } : {}) },
+    { stack, authenticator, accounts: options.accounts ?? directory, domains: domainPolicy, store, clock, logger: silentLogger, ...(options.ban ? { ban: options.ban } : {}) },
     { realm: REALM, nodeName: 'node-a', ...options.registrar },
   );
   const events: Rig['events'] = [];

@@ -60,4 +60,18 @@ onEveryEngine('StoreAccountDirectory', (open: OpenStore) => {
     assert.equal(await directory.findByUsername('100-ACME', 'x'), undefined);
     assert.ok(await directory.findByUsername('100-GLOBEX', 'x'));
   });
+
+  test('credentials are reused for tenantCacheMs; `fresh` reads a changed password (or a new extension) at once', async () => {
+    const directory = new StoreAccountDirectory(store, clock, { realm: 'callgrid', domains: [], tenantCacheMs: 2000 });
+    assert.equal((await directory.findByUsername('100-ACME', 'x'))?.password, 'ACME-100');
+    assert.equal(await directory.findByUsername('101-ACME', 'x'), undefined);
+    await store.objects('extension').update(ids.acme, ids.acme100, { ex_secret: 'New-Secret-1' });
+    await store.objects('extension').insert(ids.acme, { ex_number: '101', ex_username: '101-ACME', ex_secret: 'ACME-101' });
+    assert.equal((await directory.findByUsername('100-ACME', 'x'))?.password, 'ACME-100', 'within the cache time');
+    assert.equal((await directory.findByUsername('100-ACME', 'x', true))?.password, 'New-Secret-1');
+    assert.equal((await directory.findByUsername('101-ACME', 'x', true))?.password, 'ACME-101');
+    await store.objects('extension').update(ids.acme, ids.acme100, { ex_secret: 'New-Secret-2' });
+    clock.advance(2001);
+    assert.equal((await directory.findByUsername('100-ACME', 'x'))?.password, 'New-Secret-2', 'after the cache time');
+  });
 });

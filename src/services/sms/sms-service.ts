@@ -2,10 +2,12 @@
 // picks the providers the sender's SMS routing profile routes the number to, logs the SMS as queued and answers its
 // id, then sends it in the background, trying the routes in failover order, and records the outcome (sent/failed).
 // An SMS to one of the tenant's own extensions goes to its phones as SIP MESSAGE instead (the node's messaging).
+// Delivery receipts (SMPP) mark the SMS delivered / undelivered once every part has its final receipt.
 import type { ObjectRow } from '../../domain/index.ts';
-import { measureSms, routeOutbound, smsDriverFor, StoreRoutingDirectory, type CallerRouting, type ExtensionMessenger, type HttpSmsOptions, type SmsDriver } from '../../pbx/index.ts';
+import { isSmppRow, measureSms, normalizeMessageId, routeOutbound, smsDriverFor, StoreRoutingDirectory, type CallerRouting, type ExtensionMessenger, type HttpSmsOptions, type SmppReceipt, type SmppSessions, type SmsDriver } from '../../pbx/index.ts';
 import { formatDateTime, parseDateBound, PbxError, type Clock, type Logger } from '../../shared/index.ts';
 import type { SmsRow, Store } from '../../store/index.ts';
+import { SmsReceipts } from './sms-receipts.ts';
 
 export interface SmsOrder {
   /** An extension number or SIP account, or `ACCOUNT`: the number of `account`. */
@@ -33,6 +35,8 @@ export interface SmsSettings {
   /** The most parts one SMS may take (concatenated); a longer text is refused. */
   readonly maxParts?: number;
   readonly http?: HttpSmsOptions;
+  /** The node's SMPP sessions: without them SMPP providers answer not implemented. Their receipts come back here. */
+  readonly smpp?: SmppSessions;
   readonly logger?: Logger;
 }
 
@@ -50,11 +54,27 @@ interface Attempt {
 export class SmsService {
   private readonly routing: StoreRoutingDirectory;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly receipts: SmsReceipts;
   /** The node's SIP messaging, once SIP runs (main.ts attaches it): how an SMS reaches the tenant's own phones. */
   private messenger: ExtensionMessenger | undefined;
 
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly settings: SmsSettings) {
     this.routing = new StoreRoutingDirectory(store);
+    this.receipts = new SmsReceipts(store, clock, settings.logger);
+    if (settings.smpp !== undefined) settings.smpp.onReceipt = (providerId, receipt) => this.receipt(providerId, receipt);
+  }
+
+  /** Binds the SMPP sessions of every enabled SMPP provider row, closes the others' (at start and after provider changes); answers why rows cannot bind. */
+  async syncSmpp(): Promise<string[]> {
+    if (this.settings.smpp === undefined) return [];
+    // A disabled provider keeps no session: it neither sends nor receives.
+    const rows = (await this.store.objects('provider').list(null)).filter((r) => isSmppRow(r) && text(r.pr_disabled).toLowerCase() !== 'on');
+    return this.settings.smpp.sync(rows);
+  }
+
+  /** A provider's delivery receipt (sms-receipts.ts): the SMS it names is marked delivered / undelivered once all parts are in. */
+  receipt(providerId: number, receipt: SmppReceipt): Promise<void> {
+    return this.receipts.handle(providerId, receipt, () => this.inFlight.size > 0);
   }
 
   attach(messenger: ExtensionMessenger | undefined): void {
@@ -84,7 +104,7 @@ export class SmsService {
     if (first === undefined) throw new PbxError('not_implemented', 'No SMS provider can send this SMS');
     const now = formatDateTime(this.clock.now());
     const row = await this.store.sms.add(tenantId, { sm_direction: 'out', sm_from: from, sm_to: dest, sm_text: order.message, sm_status: 'queued', sm_pr_id: first.providerId, sm_provider_ids: '', sm_parts: length.parts, sm_error: '', sm_created: now, sm_updated: now });
-    const sending = this.deliver(tenantId, row, attempts).finally(() => this.inFlight.delete(sending));
+    const sending = this.deliver(tenantId, row, attempts).finally(() => this.settled(sending));
     this.inFlight.add(sending);
     return { id: row.sm_id, from, to: dest, parts: length.parts, providerId: first.providerId };
   }
@@ -105,7 +125,7 @@ export class SmsService {
         this.settings.logger?.error({ err: error, smsId: row.sm_id }, 'sms: sending to an extension failed');
       }
     };
-    const sending = record().finally(() => this.inFlight.delete(sending));
+    const sending = record().finally(() => this.settled(sending));
     this.inFlight.add(sending);
     return { id: row.sm_id, from: sms.from, to: sms.dest, parts: sms.parts, providerId: null };
   }
@@ -124,9 +144,20 @@ export class SmsService {
     return this.store.sms.list(tenantId, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) });
   }
 
+  private settled(sending: Promise<void>): void {
+    this.inFlight.delete(sending);
+    if (this.inFlight.size === 0) this.receipts.idle();
+  }
+
   /** Resolves once every SMS being sent has its outcome recorded (tests, a graceful stop). */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** At shutdown: lets the sends in flight finish (within `ms`), then unbinds and closes the SMPP sessions. */
+  async stop(ms = 5000): Promise<void> {
+    await Promise.race([this.idle(), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
+    await this.settings.smpp?.close();
   }
 
   /** source=ACCOUNT takes the extension of `account`; otherwise `source` (a number or an account) names it. */
@@ -171,7 +202,7 @@ export class SmsService {
     const refusals: string[] = [];
     for (const attempt of decision.attempts) {
       const row = rows.find((r) => Number(r.pr_id) === attempt.providerId);
-      const driver = row === undefined ? undefined : smsDriverFor(row, this.settings.http);
+      const driver = row === undefined ? undefined : smsDriverFor(row, { ...this.settings.http, ...(this.settings.smpp === undefined ? {} : { smpp: this.settings.smpp }) });
       if (driver?.ok) attempts.push({ providerId: attempt.providerId, number: attempt.number, driver: driver.value });
       else if (driver !== undefined) refusals.push(driver.error.message);
     }
@@ -186,7 +217,12 @@ export class SmsService {
       for (const attempt of attempts) {
         const result = await attempt.driver.send({ from: row.sm_from, to: attempt.number, text: row.sm_text });
         if (result.ok) {
-          await this.store.sms.update(tenantId, row.sm_id, { sm_status: 'sent', sm_pr_id: attempt.providerId, sm_provider_ids: result.providerIds.join(','), sm_error: errors.join('; ').slice(0, 1024), sm_updated: formatDateTime(this.clock.now()) });
+          const now = formatDateTime(this.clock.now());
+          await this.store.sms.update(tenantId, row.sm_id, { sm_status: 'sent', sm_pr_id: attempt.providerId, sm_provider_ids: result.providerIds.join(',').slice(0, 1024), sm_error: errors.join('; ').slice(0, 1024), sm_updated: now });
+          // After 'sent' is written, so a receipt that finds a part never has its status overwritten by 'sent'.
+          const ids = result.providerIds.map(normalizeMessageId);
+          await this.store.sms.addParts(tenantId, row.sm_id, attempt.providerId, ids, now);
+          this.receipts.recorded(tenantId, row.sm_id, attempt.providerId, ids);
           return;
         }
         errors.push(`provider ${attempt.providerId}: ${result.error}`);

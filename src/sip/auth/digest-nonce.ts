@@ -1,11 +1,15 @@
 // Self-validating nonces (RFC 2617 §3.2.1 "nonce" suggests time-stamp + H(time-stamp ":" ETag ":" private-key)):
 // issue time, random salt and an HMAC over both and the realm, so the server keeps no table of issued nonces.
 // A nonce may also carry a tag for the source address it was sent to, so an answer can be tied to that address.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomFillSync, timingSafeEqual } from 'node:crypto';
 
 const BODY_BYTES = 16; // 8 bytes issue time (ms) + 8 random bytes, so every nonce is distinct for nc tracking
 const MAC_BYTES = 16;
 const SOURCE_TAG_BYTES = 8;
+/** Salts are taken from one buffer filled at a time: a call into the CSPRNG costs far more than the 8 bytes it gives. */
+const POOL_BYTES = 4096;
+/** Realms whose opaque value is kept (one HMAC less per challenge and per answer). */
+const MAX_OPAQUES = 1000;
 
 export interface OpenedNonce {
   readonly issuedAt: number;
@@ -14,12 +18,21 @@ export interface OpenedNonce {
 }
 
 export class NonceSigner {
+  private readonly pool = Buffer.alloc(POOL_BYTES);
+  private poolAt = POOL_BYTES;
+  private readonly opaques = new Map<string, string>();
+
   constructor(private readonly secret: Buffer) {}
 
   issue(realm: string, issuedAt: number, source?: string): string {
     const body = Buffer.alloc(BODY_BYTES);
     body.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(issuedAt))), 0);
-    randomBytes(8).copy(body, 8);
+    if (this.poolAt + 8 > POOL_BYTES) {
+      randomFillSync(this.pool);
+      this.poolAt = 0;
+    }
+    this.pool.copy(body, 8, this.poolAt, this.poolAt + 8);
+    this.poolAt += 8;
     const parts = [body, this.mac(body, realm)];
     if (source !== undefined) parts.push(this.sourceTag(body, source));
     return Buffer.concat(parts).toString('base64url');
@@ -43,7 +56,13 @@ export class NonceSigner {
 
   /** A per-realm opaque value (RFC 2617 §3.2.1) that the client must return unchanged. */
   opaque(realm: string): string {
-    return createHmac('sha256', this.secret).update('opaque\0').update(realm, 'utf8').digest().subarray(0, 12).toString('base64url');
+    let value = this.opaques.get(realm);
+    if (value === undefined) {
+      value = createHmac('sha256', this.secret).update('opaque\0').update(realm, 'utf8').digest().subarray(0, 12).toString('base64url');
+      if (this.opaques.size >= MAX_OPAQUES) this.opaques.clear();
+      this.opaques.set(realm, value);
+    }
+    return value;
   }
 
   private mac(body: Buffer, realm: string): Buffer {

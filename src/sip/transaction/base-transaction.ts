@@ -17,6 +17,11 @@ export interface TransactionContext {
   readonly clock: Clock;
   readonly send: SendFunction;
   readonly timers: TimerConfig;
+  /**
+   * Runs `retransmit` once the input already waiting on the sockets has been read (setImmediate on a real event
+   * loop); absent = at once (FakeClock tests). See ServerInviteTransaction's timer G.
+   */
+  readonly afterPendingInput?: (retransmit: () => void) => void;
 }
 
 /** How a transaction reports upward; the layer binds these to the TU and its own tables. */

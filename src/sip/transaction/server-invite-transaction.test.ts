@@ -61,6 +61,31 @@ test('UDP: timer G retransmits a non-2xx final until the ACK, then timer I ends 
   assert.ok(isEmpty(h));
 });
 
+test('timer G after a busy spell: an ACK already waiting is read before the retransmission, which then never goes', () => {
+  // The input waiting on the sockets, as the event loop would read it before a setImmediate callback.
+  const deferred: Array<() => void> = [];
+  const h = createHarness({ afterPendingInput: (retransmit) => deferred.push(retransmit) });
+  const invite = makeRequest('INVITE');
+  h.user.answer = (transaction) => transaction.respond(makeResponse(invite, 407));
+  h.layer.receiveRequest(invite, UDP_PEER);
+  h.clock.advance(500);
+  assert.equal(deferred.length, 1, 'timer G fired and waits for the pending input');
+  h.layer.receiveRequest(makeRequest('ACK'), UDP_PEER);
+  for (const retransmit of deferred.splice(0)) retransmit();
+  assert.deepEqual(h.sendTimes(isStatus(407)), [0], 'no 407 after the ACK');
+  // Without an ACK in the meantime the deferred retransmission goes, and G goes on doubling.
+  const g = createHarness({ afterPendingInput: (retransmit) => deferred.push(retransmit) });
+  g.user.answer = (transaction) => transaction.respond(makeResponse(invite, 407));
+  g.layer.receiveRequest(makeRequest('INVITE'), UDP_PEER);
+  g.clock.advance(500);
+  for (const retransmit of deferred.splice(0)) retransmit();
+  g.clock.advance(1000);
+  for (const retransmit of deferred.splice(0)) retransmit();
+  assert.deepEqual(g.sendTimes(isStatus(407)), [0, 500, 1500]);
+  h.layer.close();
+  g.layer.close();
+});
+
 test('timer H: no ACK within 64*T1 is a transaction failure', () => {
   const h = createHarness();
   const invite = makeRequest('INVITE');

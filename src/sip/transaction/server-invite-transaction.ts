@@ -99,10 +99,17 @@ export class ServerInviteTransaction extends BaseTransaction<'trying' | 'G' | 'H
 
   private armG(interval: number): void {
     this.timers.start('G', interval, () => {
-      if (this.current !== 'completed' || !this.last) return;
-      // "the response is passed to the transport layer once more for retransmission, and timer G is set to fire in
-      // MIN(2*T1, T2) seconds. From then on, when timer G fires, ... doubled, unless that value exceeds T2".
-      if (this.transmit(this.last)) this.armG(Math.min(interval * 2, this.context.timers.t2));
+      const retransmit = (): void => {
+        if (this.current !== 'completed' || !this.last) return;
+        // "the response is passed to the transport layer once more for retransmission, and timer G is set to fire in
+        // MIN(2*T1, T2) seconds. From then on, when timer G fires, ... doubled, unless that value exceeds T2".
+        if (this.transmit(this.last)) this.armG(Math.min(interval * 2, this.context.timers.t2));
+      };
+      // Node runs due timers before it reads the sockets: after a busy spell, the ACK for this response may already
+      // be waiting. Reading it first spares a retransmission that a UAC which has moved on (SIPp) takes as an error.
+      const afterInput = this.context.afterPendingInput;
+      if (afterInput === undefined) retransmit();
+      else afterInput(retransmit);
     });
   }
 }

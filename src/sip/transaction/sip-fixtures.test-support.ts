@@ -98,7 +98,7 @@ export class RecordingUser implements TransactionUser {
   }
 }
 
-export function createHarness(): Harness {
+export function createHarness(options: { readonly afterPendingInput?: (retransmit: () => void) => void } = {}): Harness {
   const clock = new FakeClock();
   const start = clock.now().getTime();
   const sent: Sent[] = [];
@@ -107,6 +107,7 @@ export function createHarness(): Harness {
   const layer = new TransactionLayer({
     clock,
     user,
+    ...(options.afterPendingInput ? { afterPendingInput: options.afterPendingInput } : {}),
     send: (message, destination) => {
       if (failing) throw new Error('transport down');
       sent.push({ message, destination, at: clock.now().getTime() - start });

@@ -18,6 +18,7 @@ export interface TransactionLayerOptions {
   readonly clock: Clock;
   readonly user: TransactionUser;
   readonly timers?: Partial<TimerConfig>;
+  readonly afterPendingInput?: (retransmit: () => void) => void;
 }
 
 export class TransactionLayer {
@@ -28,7 +29,7 @@ export class TransactionLayer {
   private droppedCount = 0;
 
   constructor(options: TransactionLayerOptions) {
-    this.context = { clock: options.clock, send: options.send, timers: { ...DEFAULT_TIMERS, ...options.timers } };
+    this.context = { clock: options.clock, send: options.send, timers: { ...DEFAULT_TIMERS, ...options.timers }, ...(options.afterPendingInput ? { afterPendingInput: options.afterPendingInput } : {}) };
     this.user = options.user;
   }
 

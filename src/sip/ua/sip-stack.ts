@@ -49,7 +49,13 @@ export class SipStack {
       transactions: () => this.transactions,
     });
     const send: SendFunction = (message, destination) => this.transmit(message, destination);
-    this.transactions = new TransactionLayer({ send, clock: options.clock, user: this.core, ...(options.timers ? { timers: options.timers } : {}) });
+    this.transactions = new TransactionLayer({
+      send,
+      clock: options.clock,
+      user: this.core,
+      ...(options.timers ? { timers: options.timers } : {}),
+      ...(options.readPendingInputFirst === true ? { afterPendingInput: (retransmit: () => void) => void setImmediate(retransmit) } : {}),
+    });
     this.inbound = new Inbound({
       counters: this.counters,
       logger: options.logger,

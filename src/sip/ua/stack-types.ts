@@ -19,6 +19,11 @@ export interface SipStackOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly timers?: Partial<TimerConfig>;
+  /**
+   * Timer G's retransmissions wait for the input already on the sockets to be read (an ACK in flight), by
+   * setImmediate: for a stack on the real clock. Default false (FakeClock tests retransmit the moment a timer fires).
+   */
+  readonly readPendingInputFirst?: boolean;
   /** Sent as User-Agent on requests and as Server on responses (RFC 3261 §20.41, §20.35). */
   readonly userAgent?: string;
   /**

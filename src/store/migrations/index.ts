@@ -16,6 +16,8 @@ import { callerIdMods } from './0012-callerid-mods.ts';
 import { messages } from './0013-messages.ts';
 import { liveCalls } from './0015-live-calls.ts';
 import { sms } from './0014-sms.ts';
+import { smsReceipts } from './0016-sms-receipts.ts';
+import { urlCustomType } from './0017-url-custom-type.ts';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -34,6 +36,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0013-messages': messages(dialect),
     '0015-live-calls': liveCalls(dialect),
     '0014-sms': sms(dialect),
+    '0016-sms-receipts': smsReceipts(dialect),
+    '0017-url-custom-type': urlCustomType(dialect),
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,6 +1,6 @@
 // rg_registrations: one row per Contact bound to an extension (the registrar's BindingStore in SQL).
 import type { RegistrationRepository, RegistrationRow } from '../store.ts';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { translateConstraint, type LooseDb } from '../row-table.ts';
 
 const KEY = ['rg_te_id', 'rg_ex_id', 'rg_contact_uri'] as const;
@@ -26,8 +26,40 @@ async function upsert(db: LooseDb, row: RegistrationRow): Promise<void> {
   }
 }
 
+/** Rows per multi-row upsert: 19 parameters each stays far below SQLite's (32,766) and PostgreSQL's (65,535) limits. */
+const CHUNK = 200;
+
+/**
+ * The SQL text of an upsert of `count` rows in this database's dialect, compiled once per count and then run with
+ * fresh parameters: building and compiling thousands of parameter nodes per batch would cost more than running it.
+ */
+function multiUpsertText(db: LooseDb, texts: Map<number, string>, count: number): string {
+  let text = texts.get(count);
+  if (text === undefined) {
+    const placeholders = Array.from({ length: count }, () => sql`(${sql.join(COLUMNS.map(() => null))})`);
+    text = sql`${INSERT}${sql.join(placeholders)}${ON_CONFLICT}`.compile(db).sql;
+    texts.set(count, text);
+  }
+  return text;
+}
+
+/**
+ * One row per key, in order: PostgreSQL refuses an upsert that touches a row twice. A later row wins, keeping the
+ * first's rg_registered (what two single upserts in a row would have left).
+ */
+function lastPerKey(rows: readonly RegistrationRow[]): RegistrationRow[] {
+  const byKey = new Map<string, RegistrationRow>();
+  for (const row of rows) {
+    const key = `${row.rg_te_id}\0${row.rg_ex_id}\0${row.rg_contact_uri}`;
+    const first = byKey.get(key);
+    byKey.set(key, first === undefined ? row : { ...row, rg_registered: first.rg_registered });
+  }
+  return [...byKey.values()];
+}
+
 export function registrationRepository(db: LooseDb): RegistrationRepository {
   const rows = (query: Promise<unknown[]>) => query as Promise<RegistrationRow[]>;
+  const texts = new Map<number, string>();
   return {
     list: (tenantId) => {
       let query = db.selectFrom('rg_registrations').selectAll();
@@ -40,10 +72,21 @@ export function registrationRepository(db: LooseDb): RegistrationRepository {
     put: (row) => upsert(db, row),
     async putMany(rows) {
       if (rows.length === 1 && rows[0]) return upsert(db, rows[0]);
-      // One transaction: the commit, not the statement, is what a write costs.
-      await db.transaction().execute(async (trx) => {
-        for (const row of rows) await upsert(trx as unknown as LooseDb, row);
-      });
+      const unique = lastPerKey(rows);
+      const run = async (target: LooseDb) => {
+        for (let at = 0; at < unique.length; at += CHUNK) {
+          const chunk = unique.slice(at, at + CHUNK);
+          const parameters = chunk.flatMap((row) => COLUMNS.map((c) => row[c]));
+          try {
+            await target.executeQuery(CompiledQuery.raw(multiUpsertText(db, texts, chunk.length), parameters));
+          } catch (error) {
+            throw translateConstraint(error, `${chunk.length} registrations (tenant ${chunk[0]?.rg_te_id}, ...)`);
+          }
+        }
+      };
+      // One statement is atomic by itself; several share one transaction: the commit is what a write costs.
+      if (unique.length <= CHUNK) return run(db);
+      await db.transaction().execute((trx) => run(trx as unknown as LooseDb));
     },
     async remove(tenantId, extensionId, contactUri) {
       return (await db

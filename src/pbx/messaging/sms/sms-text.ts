@@ -2,9 +2,12 @@
 // alphabet or its extension table (whose characters take two septets), else UCS-2. A single SMS holds 160 septets or
 // 70 UCS-2 units; a concatenated one loses 6 octets to its UDH, leaving 153 septets or 67 units per part.
 
-const GSM_BASIC =
+/** The GSM 7-bit default alphabet in code order: a character's index is its septet. */
+export const GSM_BASIC =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u001bÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
-const GSM_EXTENSION = '^{}\\[~]|€\f';
+/** The extension table's characters, each sent as ESC (0x1B) then its code in GSM_EXTENSION_CODES. */
+export const GSM_EXTENSION = '^{}\\[~]|€\f';
+export const GSM_EXTENSION_CODES: Readonly<Record<string, number>> = { '^': 0x14, '{': 0x28, '}': 0x29, '\\': 0x2f, '[': 0x3c, '~': 0x3d, ']': 0x3e, '|': 0x40, '€': 0x65, '\f': 0x0a };
 const BASIC = new Set(GSM_BASIC);
 const EXTENDED = new Set(GSM_EXTENSION);
 
