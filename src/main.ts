@@ -11,9 +11,8 @@ import { createApp, createHttpListener } from './api/index.ts';
 import type { Config } from './config.ts';
 import { MediaRelay, MediaRelayPool, ThreadedMediaRelay, type MediaRelayControl } from './media/index.ts';
 import { SystemPrompts } from './media/index.ts';
-import { CdrWriter, ChannelRegistry, NodeDrainer, PbxNode, SettlingCdrSink, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreDisaDirectory, StoreFeatureActions, StoreFollowMeDirectory, StoreHuntlistDirectory, StoreIdentitySettings, StoreIvrDirectory, StoreMohDirectory, StoreRecordingSettings, StoreRoutingDirectory, StoreTrunkDirectory, storeRoutingStepPorts } from './pbx/index.ts';
+import { CdrWriter, ChannelRegistry, NodeDrainer, PbxNode, SettlingCdrSink, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreDisaDirectory, StoreFeatureActions, StoreFollowMeDirectory, StoreHuntlistDirectory, StoreIdentitySettings, StoreIvrDirectory, StoreMohDirectory, StoreRecordingSettings, StoreRoutingDirectory, StoreTrunkDirectory, SubscriptionJournal, storeRoutingStepPorts } from './pbx/index.ts';
 import { StoreMessageStore } from './pbx/messaging/index.ts';
-import { SubscriptionJournal } from './pbx/presence/subscription-journal.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
 import { createLogger, systemClock, type Clock, type Logger } from './shared/index.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -128,9 +127,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
       sip.messaging?.attachTrunks(undefined);
       await sip.stop();
       await subscriptionJournal.stop();
-      // Bindings are written behind (within 100 ms): the queue goes to the store before it closes. Every
-      // StoreBindingStore over this repository shares one queue, so a new instance flushes the registrar's.
-      await new StoreBindingStore(runtime.store.registrations).flush();
       await cdrSink.settled(config.shutdownTimeoutSeconds * 1000);
       await relay.close();
       await runtime.close();

@@ -307,6 +307,7 @@ export class PbxNode {
     await this.trunks?.stop();
     this.qualifier.stop();
     this.registrar.stop();
+    await this.registrar.flush();
     await this.stack.close();
   }
 }

@@ -6,3 +6,4 @@ export { SubscriptionManager, type SubscriptionLimits, type SubscriptionManagerD
 export { deviceState, dialogOf, presenceOf, type DeviceFacts, type DeviceState, type DialogView } from './device-state.ts';
 export { dialogInfoXml, pidfXml, DIALOG_INFO_TYPE, PIDF_TYPE } from './presence-bodies.ts';
 export type { FlowStateSource, PresenceDirectory } from './ports.ts';
+export { SubscriptionJournal } from './subscription-journal.ts';

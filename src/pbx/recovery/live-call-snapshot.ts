@@ -2,7 +2,7 @@
 // as it would read if the call ended at the last write, each confirmed dialog's state (RFC 3261 §12) so a
 // restarted node, which lost every transaction and dialog object, can still send an in-dialog BYE, and each
 // INVITE it sent that had no final answer yet (a callee still ringing), so it can still CANCEL it (§9.1).
-import type { Dialog, Endpoint, SipRequest, TransportProtocol } from '../../sip/index.ts';
+import { Dialog, type Endpoint, type SipRequest, type TransportProtocol } from '../../sip/index.ts';
 import type { CallRecord } from '../cdr/index.ts';
 
 /** A dialog as saved: the §12 dialog state, with where the peer was (its flow is gone after a restart). */
@@ -79,15 +79,7 @@ const PROTOCOLS: ReadonlySet<string> = new Set<TransportProtocol>(['udp', 'tcp',
 
 /** The legs of a row; legs that lack what a BYE needs are dropped (nothing could be sent to them anyway). */
 export function parseLegs(text: string): SavedLeg[] {
-  if (text === '') return [];
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new Error('lc_legs is not JSON');
-  }
-  if (!Array.isArray(value)) throw new Error('lc_legs is not a list');
-  return value.filter((leg): leg is SavedLeg => {
+  return legsList(text).filter((leg): leg is SavedLeg => {
     const l = leg as Partial<SavedLeg> | null;
     return (
       typeof l?.callId === 'string' &&
@@ -134,15 +126,7 @@ export function savedInvite(request: SipRequest, destination: Endpoint): SavedIn
 
 /** The INVITEs of a row still waiting for an answer when it was written; malformed entries are dropped. */
 export function parseInvites(text: string): SavedInvite[] {
-  if (text === '') return [];
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new Error('lc_legs is not JSON');
-  }
-  if (!Array.isArray(value)) throw new Error('lc_legs is not a list');
-  return value.filter((item): item is SavedInvite => {
+  return legsList(text).filter((item): item is SavedInvite => {
     const i = item as Partial<SavedInvite> | null;
     return (
       i?.kind === 'invite' &&
@@ -157,5 +141,42 @@ export function parseInvites(text: string): SavedInvite[] {
       typeof i.peer.port === 'number' &&
       PROTOCOLS.has(i.peer.protocol)
     );
+  });
+}
+
+/** lc_legs as the list it holds (dialogs and INVITEs side by side); a clear error naming the column when it is not one. */
+function legsList(text: string): unknown[] {
+  if (text === '') return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error('lc_legs is not JSON');
+  }
+  if (!Array.isArray(value)) throw new Error('lc_legs is not a list');
+  return value;
+}
+
+/**
+ * The saved dialog as a Dialog again, for a request a restarted node sends in it (a BYE, a final NOTIFY): its CSeq
+ * `cseqGap` above the saved one, since requests sent after the last write may have used the next numbers and a peer
+ * rejects only a lower one; its peer at the saved address, since the flow it used died with the process.
+ */
+export function restoredDialog(leg: SavedLeg, cseqGap: number): Dialog {
+  return new Dialog({
+    role: leg.role,
+    state: 'confirmed',
+    callId: leg.callId,
+    localTag: leg.localTag,
+    remoteTag: leg.remoteTag,
+    localUri: leg.localUri,
+    remoteUri: leg.remoteUri,
+    remoteTarget: leg.remoteTarget,
+    routeSet: leg.routeSet,
+    localSeq: leg.localSeq + cseqGap - 1,
+    remoteSeq: undefined,
+    secure: leg.secure,
+    localContact: leg.localContact,
+    peer: { endpoint: leg.peer, flowId: undefined },
   });
 }

@@ -4,10 +4,10 @@
 // §4.1.3 says the subscriber may answer by subscribing again at once; its BLF keys then come back on this node
 // (or another behind the same edge) instead of staying dark until the subscription's own refresh.
 import { createHash } from 'node:crypto';
-import { Dialog, type Endpoint, type SipRequest } from '../../sip/index.ts';
+import type { Endpoint, SipRequest } from '../../sip/index.ts';
 import type { Logger, Result } from '../../shared/index.ts';
 import type { LiveCallRow } from '../../store/index.ts';
-import { parseLegs, type SavedLeg } from './live-call-snapshot.ts';
+import { parseLegs, restoredDialog, type SavedLeg } from './live-call-snapshot.ts';
 
 /** The SIP stack as recovery uses it (orphaned-calls.ts's ByeSender): one request out, its answer not awaited. */
 interface RequestSender {
@@ -62,22 +62,7 @@ export function endLostSubscription(sip: RequestSender, logger: Logger, row: Liv
   if (leg === undefined) return false;
   let notify: SipRequest;
   try {
-    const dialog = new Dialog({
-      role: leg.role,
-      state: 'confirmed',
-      callId: leg.callId,
-      localTag: leg.localTag,
-      remoteTag: leg.remoteTag,
-      localUri: leg.localUri,
-      remoteUri: leg.remoteUri,
-      remoteTarget: leg.remoteTarget,
-      routeSet: leg.routeSet,
-      localSeq: leg.localSeq + SUBSCRIPTION_CSEQ_GAP - 1,
-      remoteSeq: undefined,
-      secure: leg.secure,
-      localContact: leg.localContact,
-      peer: { endpoint: leg.peer, flowId: undefined },
-    });
+    const dialog = restoredDialog(leg, SUBSCRIPTION_CSEQ_GAP);
     // No body: a terminated subscription has no state to report, and the package's versioning restarts with it.
     notify = dialog.createRequest('NOTIFY', { headers: [['Event', event], ['Subscription-State', 'terminated;reason=deactivated']] });
   } catch (error) {

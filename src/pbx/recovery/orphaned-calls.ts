@@ -9,12 +9,12 @@
 // (§15). Its phone or carrier ends the attempt at its own timer (Timer C at a proxy, the phone's ring limit); the
 // CDR is written all the same. A stateless final answer (a 503 built from the saved INVITE, §8.2.7) would need a
 // stateless send in the SIP stack, which it does not offer.
-import { Dialog, Headers, type Endpoint, type SipRequest } from '../../sip/index.ts';
+import { Headers, type Endpoint, type SipRequest } from '../../sip/index.ts';
 import type { Logger, Result } from '../../shared/index.ts';
 import type { LiveCallRepository, LiveCallRow } from '../../store/index.ts';
 import type { CallRecord } from '../cdr/index.ts';
 import { endLostSubscription, isSubscriptionRow } from './lost-subscriptions.ts';
-import { parseInvites, parseLegs, parseSnapshot, type LiveCallSnapshot, type SavedInvite, type SavedLeg } from './live-call-snapshot.ts';
+import { parseInvites, parseLegs, parseSnapshot, restoredDialog, type LiveCallSnapshot, type SavedInvite, type SavedLeg } from './live-call-snapshot.ts';
 
 /** The SIP stack as recovery uses it: one request out, its answer not awaited. */
 export interface ByeSender {
@@ -110,23 +110,7 @@ export function endedAtHeartbeat(snapshot: LiveCallSnapshot, heartbeatMs: number
 /** A BYE built from the saved dialog state (§12.2.1.1): its Call-ID and tags, a higher CSeq, its route set, to its target. */
 function sendBye(ports: OrphanedCallPorts, leg: SavedLeg, linkedId: string): boolean {
   try {
-    const dialog = new Dialog({
-      role: leg.role,
-      state: 'confirmed',
-      callId: leg.callId,
-      localTag: leg.localTag,
-      remoteTag: leg.remoteTag,
-      localUri: leg.localUri,
-      remoteUri: leg.remoteUri,
-      remoteTarget: leg.remoteTarget,
-      routeSet: leg.routeSet,
-      localSeq: leg.localSeq + RECOVERY_CSEQ_GAP - 1,
-      remoteSeq: undefined,
-      secure: leg.secure,
-      localContact: leg.localContact,
-      // The flow the dialog used died with the process: the saved address is all there is.
-      peer: { endpoint: leg.peer, flowId: undefined },
-    });
+    const dialog = restoredDialog(leg, RECOVERY_CSEQ_GAP);
     const bye = dialog.createRequest('BYE', { headers: [['Reason', REASON]] });
     const sent = ports.sip.sendRequest(bye, leg.peer);
     if (!sent.ok) {

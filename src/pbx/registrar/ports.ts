@@ -92,4 +92,6 @@ export interface BindingStore {
    * unregistration must not bring the binding back, as a read-modify-put would. The updated binding, or undefined.
    */
   setReachability(tenantId: number, extensionId: number, contactUri: string, reachability: Reachability): Promise<Binding | undefined>;
+  /** Writes out what a write-behind store still holds (a graceful stop); absent when every put is written at once. */
+  flush?(): Promise<void>;
 }

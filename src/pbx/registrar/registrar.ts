@@ -124,6 +124,11 @@ export class Registrar {
     this.cancelSweep = undefined;
   }
 
+  /** The bindings held for writing behind reach the store (a graceful stop, before the store closes). */
+  async flush(): Promise<void> {
+    await this.deps.store.flush?.();
+  }
+
   private async process(transaction: ServerTransaction, request: SipRequest, source: InboundSource): Promise<void> {
     const reply = (status: number, reason: string, headers: HeaderPairs = []): void => {
       this.deps.stack.respond(transaction, status, reason, headers);
