@@ -87,6 +87,8 @@ describe('loadConfig', () => {
       heartbeatSeconds: 5,
       sipMessageExpiryDays: 7,
       sipMessageTenantCap: 1000,
+      smtpUrl: undefined,
+      mailFrom: `Callgrid <pbx@${/^[A-Za-z0-9.-]+$/.test(hostname()) ? hostname() : 'localhost'}>`,
     });
   });
 
@@ -278,4 +280,24 @@ test('CALLGRID_SIP_DIGEST_URI_STRICT takes true/false words or a JSON boolean; a
   writeFileSync(join(cwd, 'callgrid.json'), JSON.stringify({ sipDigestUriStrict: true }));
   assert.equal(loadConfig({}, cwd).sipDigestUriStrict, true);
   assert.throws(() => loadConfig({ CALLGRID_SIP_DIGEST_URI_STRICT: 'maybe' }, '/tmp'), invalidConfig('CALLGRID_SIP_DIGEST_URI_STRICT', 'expected true or false'));
+});
+
+test('CALLGRID_SMTP_URL and CALLGRID_MAIL_FROM: read as given; a bad one names the variable and never shows the password', () => {
+  const config = loadConfig({ CALLGRID_SMTP_URL: 'smtps://pbx:s3cret@mail.example.com:465', CALLGRID_MAIL_FROM: 'ACME PBX <pbx@acme.example.com>' }, '/tmp');
+  assert.equal(config.smtpUrl, 'smtps://pbx:s3cret@mail.example.com:465');
+  assert.equal(config.mailFrom, 'ACME PBX <pbx@acme.example.com>');
+  assert.equal(loadConfig({ CALLGRID_SMTP_URL: '' }, '/tmp').smtpUrl, undefined, 'empty: no mail server');
+  const refusal = (env: NodeJS.ProcessEnv): string => {
+    try {
+      loadConfig(env, '/tmp');
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'accepted';
+  };
+  const bad = refusal({ CALLGRID_SMTP_URL: 'smtp://pbx:p@ss-w0rd@mail.example.com/x' });
+  assert.equal(bad, "Invalid setting CALLGRID_SMTP_URL='smtp://pbx:***@mail.example.com/x': the URL must end after host:port (no path)");
+  assert.ok(!bad.includes('w0rd'));
+  assert.match(refusal({ CALLGRID_SMTP_URL: 'http://mail.example.com' }), /CALLGRID_SMTP_URL.*expected smtp:\/\/ or smtps:\/\//);
+  assert.throws(() => loadConfig({ CALLGRID_MAIL_FROM: 'PBX <pbx@acme.example.com>\r\nBcc: x@y.example' }, '/tmp'), invalidConfig('CALLGRID_MAIL_FROM'));
 });

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { addressProblem, parseMailbox, parseSmtpUrl } from './mail/index.ts';
 import { PbxError } from './shared/index.ts';
 
 const port = z.coerce.number({ error: 'expected a port 0-65535' }).int('expected a port 0-65535').min(0, 'expected a port 0-65535').max(65535, 'expected a port 0-65535');
@@ -12,6 +13,20 @@ const list = z.union([z.array(z.string().trim().min(1)), z.string().transform((t
 const seconds = z.coerce.number().int('expected a whole number of seconds').min(0, 'expected 0 or more');
 // true/false (also 1/0, yes/no, on/off) in the environment, or a JSON boolean in the config file.
 const flag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], 'expected true or false').transform((text) => ['true', '1', 'yes', 'on'].includes(text))], { error: 'expected true or false' });
+
+/** A zod check from one of the mail module's parsers, its error as the issue. */
+function checkedBy(parse: (text: string) => { readonly ok: boolean; readonly error?: string }) {
+  return (text: string, ctx: z.RefinementCtx): void => {
+    const parsed = parse(text);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error ?? 'invalid' });
+  };
+}
+
+/** The node's host name as a mail domain, when it is one (a container's may not be). */
+function mailHost(): string {
+  const host = hostname();
+  return addressProblem(`pbx@${host}`) === undefined ? host : 'localhost';
+}
 
 /** Each setting with its environment variable and default. */
 const SETTINGS = {
@@ -88,6 +103,10 @@ const SETTINGS = {
   // SIP MESSAGE between phones: how long one waits for an offline phone, and how many one tenant may keep waiting.
   sipMessageExpiryDays: { env: 'CALLGRID_SIP_MESSAGE_EXPIRY_DAYS', schema: z.coerce.number().int().min(1, 'expected 1-365').max(365, 'expected 1-365'), fallback: 7 },
   sipMessageTenantCap: { env: 'CALLGRID_SIP_MESSAGE_TENANT_CAP', schema: z.coerce.number().int().min(1, 'expected 1-100000').max(100_000, 'expected 1-100000'), fallback: 1000 },
+  // The node's mail server (inbound SMS to e-mail; voicemail and fax later). Unset: features that mail answer not
+  // implemented. The URL carries the password: a bad value is shown with it masked (see loadConfig).
+  smtpUrl: { env: 'CALLGRID_SMTP_URL', schema: z.string().superRefine(checkedBy(parseSmtpUrl)), fallback: undefined },
+  mailFrom: { env: 'CALLGRID_MAIL_FROM', schema: z.string().superRefine(checkedBy(parseMailbox)), fallback: `Callgrid <pbx@${mailHost()}>` },
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -119,8 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const parsed = (setting.schema as z.ZodType).safeParse(raw);
     if (!parsed.success) {
       const source = env[setting.env] !== undefined ? setting.env : `${name} in ${filePath}`;
-      // A database URL may carry a password: never echo it.
-      const shown = String(raw).replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+      // A database or SMTP URL may carry a password: never echo it (up to the last @: a password may hold an @ itself).
+      const shown = String(raw).replace(/(\/\/[^:/@]*:).*@/, '$1***@');
       throw new PbxError('invalid_config', `Invalid setting ${source}='${shown}': ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     }
     values[name] = parsed.data;

@@ -14,6 +14,7 @@ import { SystemPrompts } from './media/index.ts';
 import { CdrWriter, ChannelRegistry, NodeDrainer, PbxNode, SettlingCdrSink, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreDisaDirectory, StoreFeatureActions, StoreFollowMeDirectory, StoreHuntlistDirectory, StoreIdentitySettings, StoreIvrDirectory, StoreMohDirectory, StoreRecordingSettings, StoreRoutingDirectory, StoreTrunkDirectory, SubscriptionJournal, storeRoutingStepPorts } from './pbx/index.ts';
 import { StoreMessageStore } from './pbx/messaging/index.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
+import { createMailSender } from './mail/index.ts';
 import { createLogger, systemClock, type Clock, type Logger } from './shared/index.ts';
 import { openStore, type Store } from './store/index.ts';
 
@@ -44,8 +45,10 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
   const store = overrides.store ?? openStore(config.databaseUrl, { onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; the pool reconnects') });
   const migrated = await store.migrate();
   const channels = new ChannelRegistry();
+  // No CALLGRID_SMTP_URL: a sender that answers not implemented, so features that mail say so.
+  const mail = createMailSender({ smtpUrl: config.smtpUrl, from: config.mailFrom });
   const services = createServices(
-    { store, clock: overrides.clock ?? systemClock, channels, logger },
+    { store, clock: overrides.clock ?? systemClock, channels, logger, mail },
     {
       nodeName: config.nodeName,
       serviceEndDate: config.serviceEndDate,
@@ -60,6 +63,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
   const close = async (): Promise<void> => {
     // SMPP sessions opened by a send (the CLI, in-process tests) are unbound before the store goes.
     await services.sms.stop();
+    await services.mail.close();
     await store.close();
   };
   return { config, logger, store, services, channels, app, health, migrated, close };
@@ -99,6 +103,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   runtime.services.blf.attach(sip.presence.tracker);
   runtime.services.flows.attach(sip.presence.tracker);
   runtime.services.sms.attach(sip.messaging);
+  runtime.services.sms.attachSip(sip.stack);
   runtime.services.inboundSms.attach(sip.messaging);
   // SIP MESSAGEs from carriers are inbound SMS on DIDs; carriers recognised as their INVITEs are.
   sip.messaging?.attachTrunks({ carriers: new StoreCarrierDirectory(runtime.store, systemClock, config.lookupCacheSeconds * 1000), inbound: runtime.services.inboundSms });
@@ -108,6 +113,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const port = (server.address() as AddressInfo).port;
   const url = config.httpPort === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
   runtime.logger.info({ url, node: config.nodeName, store: runtime.store.dialect }, 'Callgrid listening');
+  // The server as describe() shows it: the password is never logged.
+  if (runtime.services.mail.configured) runtime.logger.info({ smtp: runtime.services.mail.describe(), from: config.mailFrom }, 'mail: e-mail goes out through this server');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

@@ -170,13 +170,13 @@ failure_route[MANAGE_FAILURE] {
 }
 
 /** One process group per child, so stopping reaches every worker; SIGKILL on the bench's exit as a last resort. */
-interface Group {
+export interface Group {
   readonly proc: ChildProcess;
   tail(): string;
   stop(): Promise<void>;
 }
 
-function startGroup(command: string, args: string[], cwd: string): Group {
+export function startGroup(command: string, args: string[], cwd: string): Group {
   const proc = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let tail = '';
   const keep = (chunk: Buffer) => {

@@ -55,5 +55,6 @@ export { StoreMohDirectory } from './apps/music-on-hold/index.ts';
 export { storeRoutingStepPorts, type RoutingStepPorts } from './routing-step-applications.ts';
 export { routeOutbound, type CallerRouting } from './dialplan/index.ts';
 export { smsDriverFor, measureSms, type HttpSmsOptions, type OutboundSms, type SmsDriver } from './messaging/sms/index.ts';
+export { parseSipSmsProvider, sipMessageProvider, type SipMessageSender, type SmsDriverOptions } from './messaging/sms/index.ts';
 export { SmppSessions, isSmppRow, normalizeMessageId, receiptIdCandidates, type InboundSms, type InboundSmsHandler, type SmppReceipt } from './messaging/sms/index.ts';
 export type { ExtensionMessenger, PbxMessageOrder, PbxMessageOutcome } from './messaging/index.ts';

@@ -2,6 +2,7 @@
 import { SmppSessions, type CallOriginator, type ChannelRegistry } from '../pbx/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
+import { unconfiguredMailSender, type MailSender } from '../mail/index.ts';
 import { AccessService } from './access-service.ts';
 import { AuthTokenService } from './auth-token-service.ts';
 import { BadKeyThrottle, type ThrottleSettings } from './bad-key-throttle.ts';
@@ -77,6 +78,8 @@ export interface ServiceDeps {
   readonly originator?: CallOriginator;
   /** Where work done after an answer (an SMS sent in the background) reports failures; none = not reported. */
   readonly logger?: Logger;
+  /** The node's outbound e-mail (CALLGRID_SMTP_URL); none = features that mail answer not implemented. */
+  readonly mail?: MailSender;
 }
 
 export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
@@ -88,7 +91,8 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
   const logged = deps.logger === undefined ? {} : { logger: deps.logger };
   // One bound session per SMPP provider, opened on first use or by sms.syncSmpp(): receipts and inbound SMS arrive on it.
   const smpp = new SmppSessions(logged);
-  const inboundSms = new InboundSmsService(deps.store, deps.clock, { throttle: settings.throttle, url: { allowInternalHosts: settings.smsUrlInternalHosts === true }, smpp, ...logged });
+  const mail = deps.mail ?? unconfiguredMailSender;
+  const inboundSms = new InboundSmsService(deps.store, deps.clock, { throttle: settings.throttle, url: { allowInternalHosts: settings.smsUrlInternalHosts === true }, smpp, mail, ...logged });
   smpp.onInbound = async (providerId, sms) => {
     await inboundSms.receive(providerId, sms);
   };
@@ -122,6 +126,8 @@ export function createServices(deps: ServiceDeps, settings: ServiceSettings) {
     sms: new SmsService(deps.store, deps.clock, { nodeName: settings.nodeName, smpp, ...logged }),
     /** Inbound SMS on DIDs (webhook, SMPP, SIP MESSAGE trunks): DID-SMS targets; `attach(messaging)` once SIP runs. */
     inboundSms,
+    /** The node's outbound e-mail (di_smsemail today; voicemail and fax to e-mail to come). */
+    mail,
     /** BLFS; `services.blf.attach(presence.tracker)` once SIP runs. Also the presence FlowStateSource. */
     blf: new BlfService(deps.store, deps.clock, deps.channels, new StoreBindingStore(deps.store.registrations), new FlowService(deps.store, deps.clock, objects)),
   };

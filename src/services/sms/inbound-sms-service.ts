@@ -1,16 +1,18 @@
 // Inbound SMS on a tenant's DIDs (spec §3.4.3, §3.3 DID-SMS): a provider hands over (from, to, text) by an HTTP
 // webhook, SMPP deliver_sm or a SIP MESSAGE from its trunk; the DID is found by `to` as calls find theirs (pickDid),
 // the SMS is logged in the DID's tenant's sm_sms ('in', status received) and its id answered, then in the background the
-// DID's DID-SMS targets get it (inbound-sms-targets.ts), di_sms_store keeps it, di_smsemail is answered not implemented,
+// DID's DID-SMS targets get it (inbound-sms-targets.ts), di_sms_store keeps it, di_smsemail mails it (inbound-sms-email.ts),
 // and di_smsanswer is sent back to the sender through the provider it came from. The row ends delivered, received
 // (kept or stored, not yet read) or failed, with what went wrong in sm_error.
 import type { ObjectRow } from '../../domain/index.ts';
 import { measureSms, numberVariants, pickDid, smsDriverFor, StoreRoutingDirectory, type DidEntry, type ExtensionMessenger, type HttpSmsOptions, type SmppSessions } from '../../pbx/index.ts';
 import { digestsEqual, formatDateTime, PbxError, sha256Hex, type Clock, type Logger } from '../../shared/index.ts';
 import type { SmsRow, Store } from '../../store/index.ts';
+import { unconfiguredMailSender, type MailSender } from '../../mail/index.ts';
 import { BadKeyThrottle, type ThrottleSettings } from '../bad-key-throttle.ts';
 import { didCandidates, fieldNamesOf, fieldValue, sameFieldName, type SmsFields } from './inbound-sms-fields.ts';
 import { runSmsTargets, type TargetOutcome } from './inbound-sms-targets.ts';
+import { mailInboundSms, SMS_MAIL_TARGET } from './inbound-sms-email.ts';
 import type { SmsUrlOptions } from './inbound-sms-url.ts';
 
 /** An SMS as a provider delivers it: the sender, the DID number it was sent to, the text. */
@@ -42,6 +44,8 @@ export interface InboundSmsSettings {
   readonly answerQuietMinutes?: number;
   /** Wrong webhook secrets from one address before it is refused for a while (as bad API keys are); none = no limit. */
   readonly throttle?: ThrottleSettings;
+  /** The node's mail sender for di_smsemail; none = e-mail answers not implemented in the row's error. */
+  readonly mail?: MailSender;
 }
 
 const text = (value: unknown): string => (value === null || value === undefined ? '' : String(value).trim());
@@ -163,18 +167,20 @@ export class InboundSmsService {
         extensionNumber: async (tenant: number, id: number) => text((await this.store.objects('extension').get(tenant, id))?.ex_number) || undefined,
         ...(this.settings.url === undefined ? {} : { url: this.settings.url }),
       };
-      const outcomes: TargetOutcome[] = await runSmsTargets(ports, tenantId, targets, customs, { id: row.sm_id, from: row.sm_from, to: row.sm_to, text: row.sm_text, received: row.sm_created });
+      const post = { id: row.sm_id, from: row.sm_from, to: row.sm_to, text: row.sm_text, received: row.sm_created };
+      const outcomes: TargetOutcome[] = await runSmsTargets(ports, tenantId, targets, customs, post);
       const errors = outcomes.flatMap((o) => (o.kind === 'failed' ? [`${o.target}: ${o.error}`] : []));
       const stored = isOn(didRow.di_sms_store);
       const email = text(didRow.di_smsemail);
-      if (email !== '') errors.push('e-mail to di_smsemail: not implemented (Callgrid has no mail sender)');
+      const mailed = email === '' ? undefined : await mailInboundSms(this.settings.mail ?? unconfiguredMailSender, tenantId, email, post);
+      if (mailed?.error !== undefined) errors.push(`${SMS_MAIL_TARGET}: ${mailed.error}`);
       if (targets.length === 0 && !stored && email === '') errors.push(`DID ${did.number} has no DID-SMS destination and does not store SMS (di_sms_store)`);
       const answer = text(didRow.di_smsanswer);
       if (answer !== '') {
         const note = await this.autoAnswer(provider, did, row, answer);
         if (note !== undefined) errors.push(note);
       }
-      const delivered = outcomes.some((o) => o.kind === 'delivered');
+      const delivered = outcomes.some((o) => o.kind === 'delivered') || mailed?.delivered === true;
       // Kept for an offline phone, stored, or dropped by a HANGUP on purpose: taken, not (yet) delivered anywhere.
       const waiting = stored || outcomes.some((o) => o.kind === 'kept' || o.kind === 'stop');
       const status = delivered ? 'delivered' : waiting ? 'received' : 'failed';

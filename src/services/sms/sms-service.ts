@@ -4,7 +4,7 @@
 // An SMS to one of the tenant's own extensions goes to its phones as SIP MESSAGE instead (the node's messaging).
 // Delivery receipts (SMPP) mark the SMS delivered / undelivered once every part has its final receipt.
 import type { ObjectRow } from '../../domain/index.ts';
-import { isSmppRow, measureSms, normalizeMessageId, routeOutbound, smsDriverFor, StoreRoutingDirectory, type CallerRouting, type ExtensionMessenger, type HttpSmsOptions, type SmppReceipt, type SmppSessions, type SmsDriver } from '../../pbx/index.ts';
+import { isSmppRow, measureSms, normalizeMessageId, routeOutbound, smsDriverFor, StoreRoutingDirectory, type CallerRouting, type ExtensionMessenger, type HttpSmsOptions, type SmppReceipt, type SmppSessions, type SmsDriver, type SmsDriverOptions } from '../../pbx/index.ts';
 import { formatDateTime, parseDateBound, PbxError, type Clock, type Logger } from '../../shared/index.ts';
 import type { SmsRow, Store } from '../../store/index.ts';
 import { SmsReceipts } from './sms-receipts.ts';
@@ -37,6 +37,8 @@ export interface SmsSettings {
   readonly http?: HttpSmsOptions;
   /** The node's SMPP sessions: without them SMPP providers answer not implemented. Their receipts come back here. */
   readonly smpp?: SmppSessions;
+  /** How SIP MESSAGE providers' host names are resolved (default: the system resolver). */
+  readonly resolveHost?: SmsDriverOptions['resolveHost'];
   readonly logger?: Logger;
 }
 
@@ -57,6 +59,8 @@ export class SmsService {
   private readonly receipts: SmsReceipts;
   /** The node's SIP messaging, once SIP runs (main.ts attaches it): how an SMS reaches the tenant's own phones. */
   private messenger: ExtensionMessenger | undefined;
+  /** The node's SIP stack, once SIP runs (attachSip): how SIP MESSAGE providers (pr_smsprotocol SIP) send. */
+  private sip: SmsDriverOptions['sip'];
 
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly settings: SmsSettings) {
     this.routing = new StoreRoutingDirectory(store);
@@ -77,8 +81,15 @@ export class SmsService {
     return this.receipts.handle(providerId, receipt, () => this.inFlight.size > 0);
   }
 
+  /** SIP messaging, once SIP runs. attach(undefined) (SIP stopping) also drops the stack attachSip gave. */
   attach(messenger: ExtensionMessenger | undefined): void {
     this.messenger = messenger;
+    if (messenger === undefined) this.sip = undefined;
+  }
+
+  /** The node's SIP stack, for SIP MESSAGE providers; without it they answer not implemented. */
+  attachSip(sip: SmsDriverOptions['sip']): void {
+    this.sip = sip;
   }
 
   /** Checks, logs as queued and starts sending; throws a PbxError naming the parameter when the order is bad. */
@@ -202,12 +213,16 @@ export class SmsService {
     const refusals: string[] = [];
     for (const attempt of decision.attempts) {
       const row = rows.find((r) => Number(r.pr_id) === attempt.providerId);
-      const driver = row === undefined ? undefined : smsDriverFor(row, { ...this.settings.http, ...(this.settings.smpp === undefined ? {} : { smpp: this.settings.smpp }) });
+      const driver = row === undefined ? undefined : smsDriverFor(row, this.driverOptions());
       if (driver?.ok) attempts.push({ providerId: attempt.providerId, number: attempt.number, driver: driver.value });
       else if (driver !== undefined) refusals.push(driver.error.message);
     }
     if (attempts.length === 0) throw new PbxError(refusals.length > 0 ? 'not_implemented' : 'not_found', refusals[0] ?? `No SMS provider routes ${dest}`);
     return attempts;
+  }
+
+  private driverOptions(): SmsDriverOptions {
+    return { ...this.settings.http, ...(this.settings.smpp === undefined ? {} : { smpp: this.settings.smpp }), ...(this.sip === undefined ? {} : { sip: this.sip }), ...(this.settings.resolveHost === undefined ? {} : { resolveHost: this.settings.resolveHost }) };
   }
 
   /** Tries the providers in order; the first that takes it wins. Never throws: the outcome goes to the log. */

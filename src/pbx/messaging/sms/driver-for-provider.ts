@@ -4,13 +4,19 @@ import { err, ok, type Result } from '../../../shared/index.ts';
 import { httpSmsProvider, parseHttpSmsProvider, type HttpSmsOptions } from './http-provider.ts';
 import type { SmsDriver } from './sms-driver.ts';
 import type { SmppSessions } from './smpp-sessions.ts';
+import { sipMessageProvider, type SipMessageSender, type SipSmsOptions } from './sip-message-provider.ts';
+import { parseSipSmsProvider, SIP_SMS_PROTOCOLS } from './sip-message-provider-row.ts';
 
 /** Why a provider row cannot send: its protocol is not built yet, or the row is incomplete. */
 export type DriverRefusal = { readonly kind: 'not-implemented' | 'invalid'; readonly message: string };
 
-/** What the drivers need from the node: HTTP limits, and the SMPP session registry (absent = SMPP cannot send here). */
-export interface SmsDriverOptions extends HttpSmsOptions {
+/**
+ * What the drivers need from the node: HTTP limits (timeoutMs also bounds a SIP MESSAGE's wait), the SMPP session
+ * registry (absent = SMPP cannot send here) and the node's SIP stack (absent = SIP MESSAGE providers cannot send here).
+ */
+export interface SmsDriverOptions extends HttpSmsOptions, Pick<SipSmsOptions, 'resolveHost'> {
   readonly smpp?: SmppSessions;
+  readonly sip?: SipMessageSender;
 }
 
 /** Protocols of pr_smsprotocol answered by the HTTP driver (case-insensitive; '' = HTTP). */
@@ -27,5 +33,13 @@ export function smsDriverFor(row: ObjectRow, options: SmsDriverOptions = {}): Re
     const session = options.smpp.driver(row);
     return session.ok ? ok(session.value) : err({ kind: 'invalid', message: session.error });
   }
-  return err({ kind: 'not-implemented', message: `Not implemented: SMS protocol ${protocol} (provider ${String(row.pr_id)}); only HTTP, HTTP-POST, JSON and SMPP providers are built` });
+  if (SIP_SMS_PROTOCOLS.has(protocol)) {
+    // The row is checked first: a bad pr_smsurl is the operator's to fix wherever SIP runs.
+    const parsed = parseSipSmsProvider(row);
+    if (!parsed.ok) return err({ kind: 'invalid', message: parsed.error });
+    if (options.sip === undefined) return err({ kind: 'not-implemented', message: `Not implemented: SIP MESSAGE provider ${String(row.pr_id)} on a node without SIP running` });
+    const sipOptions: SipSmsOptions = { ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }), ...(options.resolveHost === undefined ? {} : { resolveHost: options.resolveHost }) };
+    return ok(sipMessageProvider(parsed.value, options.sip, sipOptions));
+  }
+  return err({ kind: 'not-implemented', message: `Not implemented: SMS protocol ${protocol} (provider ${String(row.pr_id)}); only HTTP, HTTP-POST, JSON, SMPP and SIP (MESSAGE) providers are built` });
 }
