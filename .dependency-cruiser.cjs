@@ -16,6 +16,8 @@ module.exports = {
     layer('sip-and-media-import-shared-only', '^src/(sip|media)/', '^src/(?!(sip|media|shared)/)', 'sip/ and media/ know nothing of the PBX.'),
     layer('sip-media-separate', '^src/sip/', '^src/media/', 'sip/ and media/ do not know each other.'),
     layer('media-sip-separate', '^src/media/', '^src/sip/', 'sip/ and media/ do not know each other.'),
+    layer('mail-imports-shared-only', '^src/mail/', '^src/(?!(mail|shared)/)', 'mail/ sends e-mail and knows nothing of the PBX.'),
+    layer('nodemailer-in-mail', '^src/(?!mail/)', 'node_modules/nodemailer/', 'The mail library stays in mail/.'),
     layer('store-below-services', '^src/store/', '^src/(?!(store|domain|shared)/)', 'store/ imports domain and shared only.'),
     layer('pbx-below-services', '^src/pbx/', '^src/(services|api|cluster|cli|main\\.ts|config\\.ts)', 'pbx/ declares ports; it never imports services, api or cluster.'),
     layer('services-no-http', '^src/services/', '^src/(api|cli|main\\.ts)', 'services/ carry no HTTP types.'),

@@ -12,7 +12,7 @@ import type { Config } from './config.ts';
 import { MediaRelay, MediaRelayPool, ThreadedMediaRelay, type MediaRelayControl } from './media/index.ts';
 import { SystemPrompts } from './media/index.ts';
 import { CdrWriter, ChannelRegistry, NodeDrainer, PbxNode, SettlingCdrSink, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreDisaDirectory, StoreFeatureActions, StoreFollowMeDirectory, StoreHuntlistDirectory, StoreIdentitySettings, StoreIvrDirectory, StoreMohDirectory, StoreRecordingSettings, StoreRoutingDirectory, StoreTrunkDirectory, SubscriptionJournal, storeRoutingStepPorts } from './pbx/index.ts';
-import { StoreMessageStore } from './pbx/messaging/index.ts';
+import { StoreMessageCarriers, StoreMessageStore } from './pbx/messaging/index.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
 import { createMailSender } from './mail/index.ts';
 import { createLogger, systemClock, type Clock, type Logger } from './shared/index.ts';
@@ -105,8 +105,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   runtime.services.sms.attach(sip.messaging);
   runtime.services.sms.attachSip(sip.stack);
   runtime.services.inboundSms.attach(sip.messaging);
-  // SIP MESSAGEs from carriers are inbound SMS on DIDs; carriers recognised as their INVITEs are.
-  sip.messaging?.attachTrunks({ carriers: new StoreCarrierDirectory(runtime.store, systemClock, config.lookupCacheSeconds * 1000), inbound: runtime.services.inboundSms });
+  runtime.services.inboundSms.attachSip(sip.stack);
+  // SIP MESSAGEs from carriers are inbound SMS on DIDs: voice carriers recognised as their INVITEs are, and SIP MESSAGE SMS providers by pr_smsurl.
+  const carrierCacheMs = config.lookupCacheSeconds * 1000;
+  const voiceCarriers = new StoreCarrierDirectory(runtime.store, systemClock, carrierCacheMs);
+  sip.messaging?.attachTrunks({ carriers: new StoreMessageCarriers(voiceCarriers, runtime.store, systemClock, carrierCacheMs), inbound: runtime.services.inboundSms });
   const smppSync = keepSmppBound(runtime);
 
   const server = await listen(createHttpListener(runtime.app, runtime.services, runtime.logger), config.httpPort, config.httpHost);

@@ -4,3 +4,4 @@ export { Messaging, type ExtensionMessenger, type MessagingDeps, type MessagingO
 export { DEFAULT_LIMITS, IS_COMPOSING_TYPE, messagingLimits, type MessagingLimits } from './message-policy.ts';
 export type { MessageStore, MessagingDirectory, NewMessage, StoredMessage } from './ports.ts';
 export { StoreMessageStore } from './store-message-store.ts';
+export { StoreMessageCarriers, type MessageCarriers } from './inbound/message-carriers.ts';

@@ -5,12 +5,13 @@
 // and di_smsanswer is sent back to the sender through the provider it came from. The row ends delivered, received
 // (kept or stored, not yet read) or failed, with what went wrong in sm_error.
 import type { ObjectRow } from '../../domain/index.ts';
-import { measureSms, numberVariants, pickDid, smsDriverFor, StoreRoutingDirectory, type DidEntry, type ExtensionMessenger, type HttpSmsOptions, type SmppSessions } from '../../pbx/index.ts';
+import { measureSms, numberVariants, pickDid, smsDriverFor, StoreRoutingDirectory, type DidEntry, type ExtensionMessenger, type HttpSmsOptions, type SmppSessions, type SmsDriverOptions } from '../../pbx/index.ts';
 import { digestsEqual, formatDateTime, PbxError, sha256Hex, type Clock, type Logger } from '../../shared/index.ts';
 import type { SmsRow, Store } from '../../store/index.ts';
 import { unconfiguredMailSender, type MailSender } from '../../mail/index.ts';
 import { BadKeyThrottle, type ThrottleSettings } from '../bad-key-throttle.ts';
 import { didCandidates, fieldNamesOf, fieldValue, sameFieldName, type SmsFields } from './inbound-sms-fields.ts';
+import { driverOptions } from './sms-driver-options.ts';
 import { runSmsTargets, type TargetOutcome } from './inbound-sms-targets.ts';
 import { mailInboundSms, SMS_MAIL_TARGET } from './inbound-sms-email.ts';
 import type { SmsUrlOptions } from './inbound-sms-url.ts';
@@ -38,6 +39,8 @@ export interface InboundSmsSettings {
   readonly http?: HttpSmsOptions;
   /** The node's SMPP sessions: auto-answers through an SMPP provider go out on its bound session. */
   readonly smpp?: SmppSessions;
+  /** How SIP MESSAGE providers' host names are resolved (default: the system resolver). */
+  readonly resolveHost?: SmsDriverOptions['resolveHost'];
   /** Longest text taken, in characters (default 8000: ten concatenated UCS-2 parts are 670). */
   readonly maxTextChars?: number;
   /** An auto-answer goes to one number at most once in this many minutes (default 10): two robots never loop. */
@@ -58,6 +61,7 @@ export class InboundSmsService {
   private readonly routing: StoreRoutingDirectory;
   private readonly inFlight = new Set<Promise<void>>();
   private messenger: ExtensionMessenger | undefined;
+  private sip: SmsDriverOptions['sip'];
   private readonly throttle: BadKeyThrottle | undefined;
 
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly settings: InboundSmsSettings = {}) {
@@ -65,9 +69,15 @@ export class InboundSmsService {
     this.throttle = settings.throttle === undefined ? undefined : new BadKeyThrottle(clock, settings.throttle);
   }
 
-  /** The node's SIP messaging, once SIP runs (main.ts): how an SMS reaches a tenant's phones. */
+  /** The node's SIP messaging, once SIP runs (main.ts): how an SMS reaches a tenant's phones. attach(undefined) also drops the stack. */
   attach(messenger: ExtensionMessenger | undefined): void {
     this.messenger = messenger;
+    if (messenger === undefined) this.sip = undefined;
+  }
+
+  /** The node's SIP stack: auto-answers through a SIP MESSAGE provider go out on it. */
+  attachSip(sip: SmsDriverOptions['sip']): void {
+    this.sip = sip;
   }
 
   /**
@@ -207,7 +217,7 @@ export class InboundSmsService {
       return `auto-answer not sent: ${to} got one less than ${quietMs / 60_000} minutes ago`;
     }
     const providerId = Number(provider.pr_id);
-    const driver = smsDriverFor(provider, { ...this.settings.http, ...(this.settings.smpp === undefined ? {} : { smpp: this.settings.smpp }) });
+    const driver = smsDriverFor(provider, driverOptions(this.settings, this.sip));
     const now = formatDateTime(this.clock.now());
     const reply = await this.store.sms.add(tenantId, { sm_direction: 'out', sm_from: did.number, sm_to: to, sm_text: answer, sm_status: 'queued', sm_pr_id: providerId, sm_provider_ids: '', sm_parts: measureSms(answer).parts, sm_error: '', sm_created: now, sm_updated: now });
     const updated = () => formatDateTime(this.clock.now());

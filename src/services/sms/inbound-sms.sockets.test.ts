@@ -102,6 +102,25 @@ describe('inbound SMS to extensions over SIP', () => {
     assert.ok((await log('ACME')).every((r) => r.text !== 'via SIP trunk'));
   });
 
+  test('a carrier entered only as a SIP MESSAGE SMS provider (pr_smsurl) is recognised too; the same socket unknown is a phone (407)', T, async () => {
+    const smsOnly = await CarrierTrunk.open(sipPort);
+    try {
+      const acme = peers.find((p) => p.username === '100-ACME') ?? (await phone('100-ACME', 'ACME-100-pw'));
+      // Not a provider yet: its MESSAGE is taken for a phone's, and challenged.
+      assert.equal((await smsOnly.sms('+41790000002', '+41445550100', 'who am I')).status, 407);
+      const row = await server.runtime.store.objects('provider').insert(null, { pr_name: 'SMS trunk', pr_tech: 'SMS', pr_smsprotocol: 'SIP', pr_smsurl: `sip:127.0.0.1:${smsOnly.port}` });
+      const before = acme.messages.length;
+      assert.equal((await smsOnly.sms('+41790000002', '+41445550100', 'from the SMS trunk')).status, 202);
+      const messages = await acme.waitFor(before + 1);
+      assert.equal(messages.at(-1)?.body, 'from the SMS trunk');
+      await server.runtime.services.inboundSms.idle();
+      const last = (await log('ACME')).at(-1);
+      assert.deepEqual([last?.from, last?.text, last?.provider], ['+41790000002', 'from the SMS trunk', String(row.pr_id)]);
+    } finally {
+      smsOnly.close();
+    }
+  });
+
   test('an SMS for an offline phone is kept (status received) and delivered when the phone registers', T, async () => {
     const res = await fetch(`${server.url}/sms/inbound/${providerId}?secret=carrier-hook-secret`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ from: '+41790000001', to: '+41445550101', text: 'while you were out' }).toString() });
     assert.equal(res.status, 200);

@@ -7,6 +7,7 @@ import type { ObjectRow } from '../../domain/index.ts';
 import { isSmppRow, measureSms, normalizeMessageId, routeOutbound, smsDriverFor, StoreRoutingDirectory, type CallerRouting, type ExtensionMessenger, type HttpSmsOptions, type SmppReceipt, type SmppSessions, type SmsDriver, type SmsDriverOptions } from '../../pbx/index.ts';
 import { formatDateTime, parseDateBound, PbxError, type Clock, type Logger } from '../../shared/index.ts';
 import type { SmsRow, Store } from '../../store/index.ts';
+import { driverOptions } from './sms-driver-options.ts';
 import { SmsReceipts } from './sms-receipts.ts';
 
 export interface SmsOrder {
@@ -222,7 +223,7 @@ export class SmsService {
   }
 
   private driverOptions(): SmsDriverOptions {
-    return { ...this.settings.http, ...(this.settings.smpp === undefined ? {} : { smpp: this.settings.smpp }), ...(this.sip === undefined ? {} : { sip: this.sip }), ...(this.settings.resolveHost === undefined ? {} : { resolveHost: this.settings.resolveHost }) };
+    return driverOptions(this.settings, this.sip);
   }
 
   /** Tries the providers in order; the first that takes it wins. Never throws: the outcome goes to the log. */

@@ -4,7 +4,7 @@
 // (main.ts plugs it in) and answered 202 Accepted: taken, delivery to the DID's targets follows (§7).
 import { isPbxError, type Logger } from '../../../shared/index.ts';
 import { parseNameAddr, parseUri, type SipRequest } from '../../../sip/index.ts';
-import type { CarrierDirectory } from '../../calls/index.ts';
+import type { MessageCarriers } from './message-carriers.ts';
 import { mediaType } from '../message-policy.ts';
 
 /** The inbound SMS use case as messaging sees it: throws a PbxError when the SMS is not taken (not_found: no such DID). */
@@ -14,7 +14,7 @@ export interface InboundSmsSink {
 
 /** What lets messaging take MESSAGEs from carriers: who they are, and where their SMS go. */
 export interface TrunkMessaging {
-  readonly carriers: Pick<CarrierDirectory, 'carrierAt'>;
+  readonly carriers: MessageCarriers;
   readonly inbound: InboundSmsSink;
 }
 

@@ -8,4 +8,4 @@ export type { InboundSms } from './smpp-inbound.ts';
 export { normalizeMessageId, receiptIdCandidates, type ReceiptOutcome, type SmppReceipt } from './smpp-receipt.ts';
 export { parseSmppProvider, SMPP_NUMERIC_PARAMETERS, type SmppSettings } from './smpp-settings.ts';
 export { sipMessageProvider, splitForUdp, type SipMessageSender, type SipSmsOptions } from './sip-message-provider.ts';
-export { parseSipSmsProvider, SIP_SMS_PROTOCOLS, type SipSmsProvider } from './sip-message-provider-row.ts';
+export { parseSipSmsProvider, sipSmsPort, SIP_SMS_PROTOCOLS, type SipSmsProvider } from './sip-message-provider-row.ts';
