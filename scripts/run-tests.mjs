@@ -65,7 +65,9 @@ for (const [key, members] of byKey) {
 
 let status = 1;
 try {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...entries], { stdio: 'inherit', cwd: root });
+  const concurrency = process.env.CALLGRID_TEST_CONCURRENCY;
+  const flags = concurrency === undefined ? [] : [`--test-concurrency=${Math.max(1, Number(concurrency) || 1)}`];
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...flags, ...entries], { stdio: 'inherit', cwd: root });
   status = result.status ?? 1;
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -1,8 +1,20 @@
 // The cluster store: PostgreSQL through a pg pool.
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type DatabaseIntrospector, type PostgresDialectConfig } from 'kysely';
 import type { Store } from './store.ts';
 import { kyselyStore } from './kysely-store.ts';
+import { SchemaIntrospector } from './postgres-introspector.ts';
+
+/** PostgreSQL as Kysely drives it, but introspecting only the store's own schema (postgres-introspector.ts). */
+class ScopedPostgresDialect extends PostgresDialect {
+  constructor(config: PostgresDialectConfig, private readonly schema: string | undefined) {
+    super(config);
+  }
+
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new SchemaIntrospector(db, this.schema);
+  }
+}
 
 // int8 (bigint) columns and sums arrive as strings by default; ours fit in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -26,7 +38,7 @@ export function openPostgresStore(url: string, options: PostgresOptions = {}): S
   // Without a listener, an idle client's error (PostgreSQL restarting, a failover,
   // pg_terminate_backend) is an unhandled 'error' event that ends the process.
   pool.on('error', (error) => options.onConnectionError?.(error));
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<unknown>({ dialect: new ScopedPostgresDialect({ pool }, schema) });
   const store = kyselyStore(db, 'postgres', undefined, schema);
   if (!schema) return store;
   return {
