@@ -108,6 +108,9 @@ async function main(): Promise<number> {
     CALLGRID_HTTP_HOST: '127.0.0.1',
     CALLGRID_DATA_DIR: dataDir,
     CALLGRID_LOG_LEVEL: 'warn',
+    // SIP and RTP on free loopback ports: the API is measured, and nothing else on the machine is disturbed.
+    CALLGRID_SIP_HOST: '127.0.0.1',
+    CALLGRID_SIP_PORT: '0',
   });
   children.push(callgrid);
   const bare = startChild('bare', process.execPath, [join(REPO, 'bench', 'hello-server.mjs'), String(barePort)], REPO, process.env);
