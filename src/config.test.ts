@@ -65,6 +65,7 @@ describe('loadConfig', () => {
       rtpPortMax: 20000,
       rtpThread: 'worker',
       rtpWorkers: undefined,
+      rtpengineNg: undefined,
       rtpTimeoutSeconds: 30,
       ringSeconds: 60,
       tenantCallSharePercent: 50,

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { addressProblem, parseMailbox, parseSmtpUrl } from './mail/index.ts';
+import { parseNgAddress } from './media/index.ts';
 import { PbxError } from './shared/index.ts';
 
 const port = z.coerce.number({ error: 'expected a port 0-65535' }).int('expected a port 0-65535').min(0, 'expected a port 0-65535').max(65535, 'expected a port 0-65535');
@@ -61,6 +62,8 @@ const SETTINGS = {
   rtpThread: { env: 'CALLGRID_RTP_THREAD', schema: z.enum(['worker', 'main'], 'expected worker or main'), fallback: 'worker' },
   // Worker threads of the RTP relay (CALLGRID_RTP_THREAD=worker); unset: min(2, CPU cores), resolved in main.ts.
   rtpWorkers: { env: 'CALLGRID_RTP_WORKERS', schema: z.coerce.number().int().min(1, 'expected 1 or more').max(64, 'expected 64 or fewer'), fallback: undefined },
+  // rtpengine's ng control socket (udp:IP:PORT): plain two-party calls' media goes there (pbx/calls/media-offload.ts); empty = off.
+  rtpengineNg: { env: 'CALLGRID_RTPENGINE_NG', schema: z.string().superRefine(checkedBy(parseNgAddress)), fallback: undefined },
   rtpTimeoutSeconds: { env: 'CALLGRID_RTP_TIMEOUT_SECONDS', schema: z.coerce.number().int().min(1, 'expected 1 or more'), fallback: 30 },
   ringSeconds: { env: 'CALLGRID_RING_SECONDS', schema: z.coerce.number().int().min(1, 'expected 1 or more'), fallback: 60 },
   maxCallSeconds: { env: 'CALLGRID_MAX_CALL_SECONDS', schema: seconds, fallback: 0 },

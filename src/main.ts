@@ -10,9 +10,11 @@ import type { Hono } from 'hono';
 import { createApp, createHttpListener } from './api/index.ts';
 import type { Config } from './config.ts';
 import { MediaRelay, MediaRelayPool, ThreadedMediaRelay, type MediaRelayControl } from './media/index.ts';
+import { NgClient, parseNgAddress } from './media/index.ts';
 import { SystemPrompts } from './media/index.ts';
-import { CdrWriter, ChannelRegistry, NodeDrainer, PbxNode, SettlingCdrSink, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreDisaDirectory, StoreFeatureActions, StoreFollowMeDirectory, StoreHuntlistDirectory, StoreIdentitySettings, StoreIvrDirectory, StoreMohDirectory, StoreRecordingSettings, StoreRoutingDirectory, StoreTrunkDirectory, SubscriptionJournal, storeRoutingStepPorts } from './pbx/index.ts';
+import { CdrWriter, ChannelRegistry, NodeDrainer, PbxNode, SettlingCdrSink, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreExtensionRows, StoreDisaDirectory, StoreFeatureActions, StoreFollowMeDirectory, StoreHuntlistDirectory, StoreIdentitySettings, StoreIvrDirectory, StoreMohDirectory, StoreRecordingSettings, StoreRoutingDirectory, StoreTrunkDirectory, SubscriptionJournal, storeRoutingStepPorts } from './pbx/index.ts';
 import { StoreMessageCarriers, StoreMessageStore } from './pbx/messaging/index.ts';
+import { MediaOffload, OffloadingRelay } from './pbx/index.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
 import { createMailSender } from './mail/index.ts';
 import { createLogger, systemClock, type Clock, type Logger } from './shared/index.ts';
@@ -91,9 +93,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   if (firstStart) writeCredentials(config, firstStart);
 
   const relay = createRelay(config, runtime.logger);
+  // CALLGRID_RTPENGINE_NG: plain two-party calls' media on rtpengine (pbx/calls/media-offload.ts), the rest on the relay.
+  const media = config.rtpengineNg === undefined ? relay : await rtpengineRelay(config, runtime, relay);
   // CDR rows of calls ended at shutdown are written before the store closes.
   const cdrSink = new SettlingCdrSink(runtime.store.cdrs);
-  const sip = await startSip(config, runtime, relay, cdrSink);
+  const sip = await startSip(config, runtime, media, cdrSink);
   // Active BLF/presence subscriptions are journaled: a node killed without warning ends them at its next start.
   const subscriptionJournal = new SubscriptionJournal(runtime.store.liveCalls, systemClock, runtime.logger, { nodeName: config.nodeName });
   sip.presence.subscriptions.attachJournal(subscriptionJournal);
@@ -138,7 +142,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
       await sip.stop();
       await subscriptionJournal.stop();
       await cdrSink.settled(config.shutdownTimeoutSeconds * 1000);
-      await relay.close();
+      // With rtpengine, its calls' deletes (sent as they were hung up) are waited for first.
+      await media.close();
       await runtime.close();
       runtime.logger.info('stopped');
     })());
@@ -191,14 +196,36 @@ function createRelay(config: Config, logger: Logger): MediaRelayControl {
   return workers === 1 ? new ThreadedMediaRelay({ ...options, logLevel: config.logLevel }) : new MediaRelayPool({ ...options, logLevel: config.logLevel, workers });
 }
 
+/** The relay with rtpengine beside it (its ng socket is checked once; a node whose rtpengine is down still starts). */
+async function rtpengineRelay(config: Config, runtime: Runtime, relay: MediaRelayControl): Promise<MediaRelayControl> {
+  const address = parseNgAddress(config.rtpengineNg ?? '');
+  if (!address.ok) throw new Error(`CALLGRID_RTPENGINE_NG: ${address.error}`);
+  // A call waits at most 2 s for a silent rtpengine (two tries), then falls back to the relay.
+  const client = await NgClient.open(address.value, { timeoutMs: 1000, retries: 1 });
+  const ports = {
+    extensions: new StoreCallDirectory(runtime.store, new StoreBindingStore(runtime.store.registrations), systemClock, config.lookupCacheSeconds * 1000),
+    forwarding: new StoreRoutingDirectory(runtime.store),
+    followMe: new StoreFollowMeDirectory(runtime.store),
+  };
+  const pong = await client.ping();
+  if (pong.ok) runtime.logger.info({ rtpengine: `${address.value.host}:${address.value.port}` }, 'rtpengine: plain calls go to it');
+  else runtime.logger.warn({ error: pong.error.message }, 'rtpengine: not answering at start; calls use the built-in relay until it does');
+  return new OffloadingRelay(relay, new MediaOffload(client, ports, runtime.logger));
+}
+
 async function startSip(config: Config, runtime: Runtime, relay: MediaRelayControl, cdrSink: SettlingCdrSink): Promise<PbxNode> {
   const directory = new StoreAccountDirectory(runtime.store, systemClock, { realm: config.sipRealm, domains: config.sipDomains, tenantCacheMs: config.lookupCacheSeconds * 1000 });
   const bindings = new StoreBindingStore(runtime.store.registrations, { logger: runtime.logger });
-  const featureActions = new StoreFeatureActions(runtime.store, systemClock, { flows: runtime.services.flows });
-  const routing = new StoreRoutingDirectory(runtime.store);
+  // Extension rows, routes and recording settings a call reads, kept for the lookup cache time: a call setup reads the
+  // same rows several times and calls to the same extensions come many times a second. Changes made through the API
+  // reach calls within CALLGRID_LOOKUP_CACHE_SECONDS (0 reads the store every time); a feature code's DND at once.
+  const lookupCacheMs = config.lookupCacheSeconds * 1000;
+  const extensionRows = new StoreExtensionRows(runtime.store, systemClock, lookupCacheMs);
+  const featureActions = new StoreFeatureActions(runtime.store, systemClock, { flows: runtime.services.flows, extensions: extensionRows });
+  const routing = new StoreRoutingDirectory(runtime.store, { extensions: extensionRows, cacheMs: lookupCacheMs, clock: systemClock });
   const calls = {
-    directory: new StoreCallDirectory(runtime.store, bindings, systemClock, config.lookupCacheSeconds * 1000),
-    identities: new StoreIdentitySettings(runtime.store),
+    directory: new StoreCallDirectory(runtime.store, bindings, systemClock, config.lookupCacheSeconds * 1000, extensionRows),
+    identities: new StoreIdentitySettings(runtime.store, extensionRows),
     routing,
     carriers: new StoreCarrierDirectory(runtime.store, systemClock, config.lookupCacheSeconds * 1000),
     channels: runtime.channels,
@@ -212,7 +239,7 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
     // Asterisk's prompts when installed, else the generated set under sounds/ (looked up once, here).
     prompts: await SystemPrompts.load(),
     huntlists: new StoreHuntlistDirectory(runtime.store),
-    followMe: new StoreFollowMeDirectory(runtime.store),
+    followMe: new StoreFollowMeDirectory(runtime.store, extensionRows),
     conditions: new StoreConditionDirectory(runtime.store),
     moh: new StoreMohDirectory(runtime.store, routing, runtime.services.media),
     routingSteps: storeRoutingStepPorts(runtime.store),
@@ -238,7 +265,7 @@ async function startSip(config: Config, runtime: Runtime, relay: MediaRelayContr
       ...(config.rtpAddress === undefined && ['0.0.0.0', '::'].includes(config.rtpHost ?? config.sipHost) ? { mediaAddressFromFlow: true } : {}),
       ringTimeoutMs: config.ringSeconds * 1000,
       admission: { tenantShare: config.tenantCallSharePercent / 100, extensionMaxCalls: config.extensionMaxCalls },
-      recordings: { pathFor: (tenantId, uniqueId, at) => recordingPath(config.dataDir, tenantId, uniqueId, at), settings: new StoreRecordingSettings(runtime.store) },
+      recordings: { pathFor: (tenantId, uniqueId, at) => recordingPath(config.dataDir, tenantId, uniqueId, at), settings: new StoreRecordingSettings(runtime.store, { extensions: extensionRows, cacheMs: lookupCacheMs, clock: systemClock }) },
       recordingLog: recordingLog(runtime),
       ...(config.maxCallSeconds > 0 ? { maxCallMs: config.maxCallSeconds * 1000 } : {}),
       heartbeatMs: config.heartbeatSeconds * 1000,

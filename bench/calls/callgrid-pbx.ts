@@ -101,3 +101,13 @@ export async function createExtensions(pbx: CallgridPbx, tenant: string, extensi
   const result = await provisionExtensions(pbx, tenant, extensions, 1);
   return result.ok ? undefined : result.answer;
 }
+
+/** SETTING set for the tenant (e.g. RECORDING=no); undefined when it worked, else the server's answer. */
+export async function setTenantSetting(pbx: CallgridPbx, tenant: string, name: string, value: string): Promise<string | undefined> {
+  const body = new URLSearchParams({ key: pbx.adminKey, reqtype: 'SETTING', tenant, action: 'set', name, value });
+  const res = await fetch(`${pbx.httpBase}/pbx/proxyapi.php`, { method: 'POST', body });
+  const text = await res.text();
+  const error = res.headers.get('x-callgrid-error');
+  if (res.status === 200 && error === null) return undefined;
+  return `HTTP ${res.status}${error ? ` (${error})` : ''}: ${text.replace(/\s+/g, ' ').slice(0, 300)}`;
+}

@@ -1,6 +1,6 @@
 // Call benchmark: SIPp places G.711 (PCMU) calls with RTP through a server to a SIPp callee, first through Kamailio
-// (proxy) with rtpengine relaying the media, then through Callgrid (B2BUA with its own RTP relay), one server at a
-// time, all on 127.0.0.1. Benchmarks are not tests: it prints figures, it asserts nothing.
+// (proxy) with rtpengine relaying the media, then through Callgrid (B2BUA with its own RTP relay), then through
+// Callgrid handing the plain calls' media to rtpengine (CALLGRID_RTPENGINE_NG), one server at a time, all on 127.0.0.1. Benchmarks are not tests: it prints figures, it asserts nothing.
 //
 // Run: npm run bench:calls      Quick run: BENCH_HOLD_SECONDS=5 BENCH_CONCURRENCY=50,100 BENCH_RATES=10,20 npm run bench:calls
 //
@@ -35,7 +35,9 @@
 //   for comparison between the two servers on the same box, not absolute capacity.
 //
 // Environment knobs
-//   BENCH_SERVERS=kamailio,callgrid   which servers to run
+//   BENCH_SERVERS=kamailio,callgrid,callgrid-rtpengine   which servers to run (callgrid-rtpengine: Callgrid with
+//     CALLGRID_RTPENGINE_NG set to an rtpengine of its own, BENCH_RTPENGINE_THREADS threads, and the tenant's
+//     RECORDING=no, so its calls may go there: pbx/calls/offload-decision.ts)
 //   BENCH_PARTS=rate,hold             which measurements to run
 //   BENCH_RATES=10,25,50,100,150,200,300,400,500   calls/s steps      BENCH_STEP_SECONDS=5   BENCH_CALL_SECONDS=2
 //   BENCH_CONCURRENCY=100,250,500,750,1000 held-call levels  BENCH_HOLD_SECONDS=60  BENCH_SETUP_RATE=50
@@ -57,10 +59,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { checkSipp } from '../sip/sipp-register.ts';
 import { freeSipPort } from '../sip/udp.ts';
-import { createExtensions, createTenant, sipAnswers, startCallgridPbx, type CallgridPbx } from './callgrid-pbx.ts';
+import { createExtensions, createTenant, setTenantSetting, sipAnswers, startCallgridPbx, type CallgridPbx } from './callgrid-pbx.ts';
+import { startRtpengine, type Rtpengine } from './rtpengine.ts';
 import { startKamailioProxy, type KamailioProxy } from './kamailio-proxy.ts';
 import { RtpSink, type SinkReport } from './rtp-sink.ts';
-import { stepProbe, type StepProbe } from './server-probe.ts';
+import { groupMembers, stepProbe, type StepProbe } from './server-probe.ts';
 import { writeScenarios, type Scenarios } from './scenarios.ts';
 import { registerCallee, runCalls, startUas, stopAllSipp, type Account, type CallStepResult, type Target } from './sipp-calls.ts';
 
@@ -84,7 +87,7 @@ const names = (name: string, fallback: string, allowed: readonly string[]): Set<
 };
 
 const settings = {
-  servers: names('BENCH_SERVERS', 'kamailio,callgrid', ['kamailio', 'callgrid']),
+  servers: names('BENCH_SERVERS', 'kamailio,callgrid,callgrid-rtpengine', ['kamailio', 'callgrid', 'callgrid-rtpengine']),
   parts: names('BENCH_PARTS', 'rate,hold', ['rate', 'hold']),
   rates: list('BENCH_RATES', '10,25,50,100,150,200,300,400,500'),
   stepSeconds: num('BENCH_STEP_SECONDS', 5),
@@ -116,11 +119,14 @@ const workDir = mkdtempSync(join(tmpdir(), 'callgrid-bench-calls-'));
 let sink: RtpSink | undefined;
 let kamailio: KamailioProxy | undefined;
 let callgrid: CallgridPbx | undefined;
+/** The rtpengine Callgrid hands plain calls to (callgrid-rtpengine). */
+let offloadEngine: Rtpengine | undefined;
 let cleaned: Promise<void> | undefined;
 const cleanup = () =>
   (cleaned ??= (async () => {
     stopAllSipp();
     await Promise.allSettled([kamailio?.stop(), callgrid?.stop(), sink?.stop()]);
+    await offloadEngine?.stop();
     if (process.env.BENCH_SIPP_TRACE === '1') console.log(`bench: SIPp traces kept in ${workDir}`);
     else rmSync(workDir, { recursive: true, force: true });
   })());
@@ -151,6 +157,8 @@ interface Server {
   readonly callee: Account;
   /** The callee's number as dialled (Request-URI user). */
   readonly dial: string;
+  /** After the first call: why the server is not set up as meant (e.g. calls that did not reach rtpengine). */
+  readonly check?: () => Promise<string | undefined>;
 }
 
 interface Ramp {
@@ -237,6 +245,8 @@ async function measure(server: Server, scenarios: Scenarios, dir: string): Promi
       const uasSide = uas.errors();
       return { kind: 'failed', reason: `calls not working yet: ${seen}${uasSide.length > 0 ? ` (callee saw: ${uasSide.join('; ')})` : ''}` };
     }
+    const wrong = await server.check?.();
+    if (wrong !== undefined) return { kind: 'failed', reason: wrong };
     console.log(`  ${server.name}: one call ok: ${smoke.line}`);
 
     let rate: Ramp | undefined;
@@ -307,19 +317,28 @@ async function benchKamailio(scenarios: Scenarios): Promise<Outcome> {
   }
 }
 
-async function benchCallgrid(scenarios: Scenarios): Promise<Outcome> {
-  const dataDir = join(workDir, 'callgrid');
+async function benchCallgrid(scenarios: Scenarios, offload: boolean): Promise<Outcome> {
+  const dataDir = join(workDir, offload ? 'callgrid-rtpengine' : 'callgrid');
   mkdirSync(dataDir, { mode: 0o700 });
+  let engine: Rtpengine | undefined;
   try {
-    callgrid = await startCallgridPbx({ repo: REPO, dataDir, nodeArgs: settings.nodeArgs, extraEnv: settings.callgridEnv });
+    if (offload) engine = offloadEngine = await startRtpengine({ dir: dataDir, threads: settings.rtpengineThreads });
+    const extraEnv = engine === undefined ? settings.callgridEnv : { ...settings.callgridEnv, CALLGRID_RTPENGINE_NG: `udp:127.0.0.1:${engine.ngPort}` };
+    callgrid = await startCallgridPbx({ repo: REPO, dataDir, nodeArgs: settings.nodeArgs, extraEnv });
   } catch (error) {
+    await engine?.stop();
+    offloadEngine = undefined;
     return { kind: 'failed', reason: `could not start: ${(error as Error).message}` };
   }
   const pbx = callgrid;
+  const name = offload ? 'Callgrid+rtpengine' : 'Callgrid';
   try {
-    console.log(`bench: Callgrid on ${pbx.httpBase} and udp ${pbx.sipHost}:${pbx.sipPort}`);
+    console.log(`bench: ${name} on ${pbx.httpBase} and udp ${pbx.sipHost}:${pbx.sipPort}${engine ? `; rtpengine (userspace, ${settings.rtpengineThreads} threads) ng on 127.0.0.1:${engine.ngPort}` : ''}`);
     const tenantProblem = await createTenant(pbx, TENANT);
     if (tenantProblem) return { kind: 'failed', reason: `could not create tenant ${TENANT}: ${tenantProblem}` };
+    // A call may go to rtpengine only when its recording can be neither on nor switched on (offload-decision.ts).
+    const settingProblem = offload ? await setTenantSetting(pbx, TENANT, 'RECORDING', 'no') : undefined;
+    if (settingProblem) return { kind: 'failed', reason: `could not set RECORDING=no: ${settingProblem}` };
     const password = () => `Pw${randomBytes(6).toString('hex')}9`;
     const extensions = ['100', '101'].map((number) => ({ number, username: `${number}-${TENANT}`, password: password() }));
     const extensionProblem = await createExtensions(pbx, TENANT, extensions);
@@ -328,11 +347,19 @@ async function benchCallgrid(scenarios: Scenarios): Promise<Outcome> {
     if (!ext100 || !ext101) throw new Error('unreachable');
     if (!(await sipAnswers(pbx))) return { kind: 'failed', reason: `calls not working yet: no SIP answer on udp ${pbx.sipHost}:${pbx.sipPort}` };
     const account = (ext: typeof ext100): Account => ({ user: ext.username, authUser: ext.username, password: ext.password });
-    const probe = stepProbe(() => (pbx.child.process.pid === undefined ? [] : [pbx.child.process.pid]), pbx.httpBase);
-    return await measure({ name: 'Callgrid', probe, target: { host: pbx.sipHost, port: pbx.sipPort }, caller: account(ext100), callee: account(ext101), dial: '101' }, scenarios, join(dataDir));
+    const pids = () => [pbx.child.process.pid, ...(engine ? groupMembers([engine.group.proc.pid].filter((pid): pid is number => pid !== undefined)) : [])].filter((pid): pid is number => pid !== undefined);
+    const probe = stepProbe(pids, pbx.httpBase);
+    // The smoke call must have been rtpengine's: a node that fell back to its relay would measure the relay again.
+    const check = engine === undefined ? undefined : async () => ((await engine.totals())?.sessions ?? 0) > 0 ? undefined : 'calls not working yet: the first call did not reach rtpengine (it stayed on the built-in relay)';
+    const outcome = await measure({ name, probe, target: { host: pbx.sipHost, port: pbx.sipPort }, caller: account(ext100), callee: account(ext101), dial: '101', ...(check ? { check } : {}) }, scenarios, join(dataDir));
+    const totals = await engine?.totals();
+    if (totals) console.log(`  ${name}: rtpengine managed ${totals.sessions} calls and relayed ${totals.packets} packets in userspace`);
+    return outcome;
   } finally {
     const log = pbx.child.stderr();
     await pbx.stop();
+    await engine?.stop();
+    offloadEngine = undefined;
     callgrid = undefined;
     if (log.trim()) console.log(`--- Callgrid stderr (tail) ---\n${log.trim().split('\n').slice(-15).join('\n')}`);
   }
@@ -356,7 +383,7 @@ function ratio(kam: Outcome, cg: Outcome, part: 'rate' | 'hold', first: number):
   return `${bound}${((c.best === 0 ? first : c.best) / k.best).toFixed(2)}`;
 }
 
-function printSummary(kam: Outcome, cg: Outcome): void {
+function printSummary(kam: Outcome, cg: Outcome, cgr: Outcome): void {
   const firstRate = settings.rates[0] ?? 0;
   const firstLevel = settings.levels[0] ?? 0;
   const row = (a: string, b: string, c: string) => console.log(`${a.padEnd(30)}${b.padStart(22)}${c.padStart(28)}`);
@@ -364,8 +391,10 @@ function printSummary(kam: Outcome, cg: Outcome): void {
   row('server', `calls/s (${settings.callSeconds} s calls)`, `concurrent held ${settings.holdSeconds} s`);
   row('Kamailio + rtpengine', figure(kam, 'rate', firstRate), figure(kam, 'hold', firstLevel));
   row('Callgrid (B2BUA + relay)', figure(cg, 'rate', firstRate), figure(cg, 'hold', firstLevel));
+  row('Callgrid + rtpengine (offload)', figure(cgr, 'rate', firstRate), figure(cgr, 'hold', firstLevel));
   row('Callgrid/Kamailio', ratio(kam, cg, 'rate', firstRate), ratio(kam, cg, 'hold', firstLevel));
-  for (const [name, outcome] of [['Kamailio', kam], ['Callgrid', cg]] as const) {
+  row('Callgrid+rtpengine/Kamailio', ratio(kam, cgr, 'rate', firstRate), ratio(kam, cgr, 'hold', firstLevel));
+  for (const [name, outcome] of [['Kamailio', kam], ['Callgrid', cg], ['Callgrid+rtpengine', cgr]] as const) {
     if (outcome.kind === 'failed') console.log(`${name}: ${outcome.reason}`);
   }
   const rateMet = cg.kind === 'measured' && (cg.rate?.best ?? 0) >= settings.goalRate;
@@ -389,8 +418,9 @@ async function main(): Promise<number> {
       `${settings.parts.has('hold') ? `held levels ${settings.levels.join(', ')} for ${settings.holdSeconds} s` : ''}`,
   );
   const kam: Outcome = settings.servers.has('kamailio') ? await benchKamailio(scenarios) : { kind: 'skipped' };
-  const cg: Outcome = settings.servers.has('callgrid') ? await benchCallgrid(scenarios) : { kind: 'skipped' };
-  printSummary(kam, cg);
+  const cg: Outcome = settings.servers.has('callgrid') ? await benchCallgrid(scenarios, false) : { kind: 'skipped' };
+  const cgr: Outcome = settings.servers.has('callgrid-rtpengine') ? await benchCallgrid(scenarios, true) : { kind: 'skipped' };
+  printSummary(kam, cg, cgr);
   return 0;
 }
 

@@ -1,24 +1,20 @@
 // The peer: Kamailio as an authenticating registrar and record-routing proxy, with rtpengine anchoring the media.
 //
-// rtpengine is Debian's `rtpengine-daemon` package (bookworm: 10.5; install with
-// `apt-get install -y --no-install-recommends rtpengine-daemon`: the `rtpengine` metapackage would pull the kernel
-// module's DKMS build, which the bench does not use). It runs in userspace only (`--table=-1`, no kernel forwarding,
-// no iptables rules), bound to 127.0.0.1, with its ng control protocol on a loopback UDP port that Kamailio's
-// rtpengine module drives: rtpengine_manage() on the INVITE (offer), on the 200 (answer) and on BYE (delete).
+// rtpengine (rtpengine.ts: Debian's daemon, userspace only, on loopback) is driven by Kamailio's rtpengine module over
+// ng: rtpengine_manage() on the INVITE (offer), on the 200 (answer) and on BYE (delete).
 // Subscribers live in a temp SQLite file (auth_db, plain-text passwords), bindings in memory (usrloc db_mode 0).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freeSipPort, sipPing } from '../sip/udp.ts';
 import { createDatabase, moduleDir } from '../sip/kamailio.ts';
 import { groupMembers } from './server-probe.ts';
+import { startGroup, startRtpengine, type Group } from './rtpengine.ts';
+
+// bench/sms starts its Kamailio the same way.
+export { startGroup, type Group };
 
 export const KAMAILIO_REALM = 'callgrid';
-/** rtpengine's media ports: below Linux's ephemeral range (32768+), where SIPp and the sink take theirs. */
-const RTP_PORT_MIN = 20000;
-const RTP_PORT_MAX = 29999;
 
 export interface ProxyUser {
   readonly username: string;
@@ -169,105 +165,18 @@ failure_route[MANAGE_FAILURE] {
 `;
 }
 
-/** One process group per child, so stopping reaches every worker; SIGKILL on the bench's exit as a last resort. */
-export interface Group {
-  readonly proc: ChildProcess;
-  tail(): string;
-  stop(): Promise<void>;
-}
-
-export function startGroup(command: string, args: string[], cwd: string): Group {
-  const proc = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let tail = '';
-  const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString('utf8')).slice(-4000);
-  };
-  proc.stdout?.on('data', keep);
-  proc.stderr?.on('data', keep);
-  proc.once('error', (error) => keep(Buffer.from(`${command}: ${error.message}\n`)));
-  const killGroup = (signal: NodeJS.Signals) => {
-    if (proc.pid === undefined) return;
-    try {
-      process.kill(-proc.pid, signal);
-    } catch {
-      // already gone
-    }
-  };
-  const onExit = () => killGroup('SIGKILL');
-  process.once('exit', onExit);
-  return {
-    proc,
-    tail: () => tail,
-    stop: async () => {
-      process.removeListener('exit', onExit);
-      if (proc.exitCode === null && proc.signalCode === null && proc.pid !== undefined) {
-        const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-        killGroup('SIGTERM');
-        const timer = setTimeout(() => killGroup('SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      killGroup('SIGKILL');
-    },
-  };
-}
-
-/** An ng `ping` (bencoded, after a cookie): true when rtpengine answers `pong`. */
-function ngPing(port: number, timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createSocket('udp4');
-    const done = (ok: boolean) => {
-      clearTimeout(timer);
-      socket.close();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    socket.once('error', () => done(false));
-    socket.on('message', (data) => done(data.toString('latin1').includes('pong')));
-    socket.send('bench1 d7:command4:pinge', port, '127.0.0.1');
-  });
-}
-
 export async function startKamailioProxy(options: { dir: string; users: readonly ProxyUser[]; children: number; rtpengineThreads: number }): Promise<KamailioProxy> {
   const modules = moduleDir();
   for (const module of ['db_sqlite.so', 'rtpengine.so']) {
     if (!existsSync(join(modules, module))) throw new Error(`kamailio's ${module} is missing: apt-get install -y kamailio kamailio-sqlite-modules`);
   }
-  if (spawnSync('rtpengine', ['--version']).error) throw new Error('rtpengine is not installed: apt-get install -y --no-install-recommends rtpengine-daemon');
-  mkdirSync(join(options.dir, 'run'), { recursive: true });
-
-  const ngPort = await freeSipPort();
-  const rtpengine = startGroup(
-    'rtpengine',
-    [
-      // No /etc/rtpengine/rtpengine.conf: only these settings apply.
-      '--config-file=none',
-      '--foreground', '--log-stderr', '--log-level=4',
-      // Userspace forwarding only: no kernel table, so no kernel module and no iptables rules are needed.
-      '--table=-1',
-      '--interface=127.0.0.1',
-      `--listen-ng=127.0.0.1:${ngPort}`,
-      `--port-min=${RTP_PORT_MIN}`, `--port-max=${RTP_PORT_MAX}`,
-      `--num-threads=${options.rtpengineThreads}`,
-      // Free a finished call's ports at once instead of keeping the session 30 s for late packets.
-      '--delete-delay=0',
-      `--pidfile=${join(options.dir, 'run', 'rtpengine.pid')}`,
-    ],
-    options.dir,
-  );
+  const rtpengine = await startRtpengine({ dir: options.dir, threads: options.rtpengineThreads });
+  const ngPort = rtpengine.ngPort;
   let kamailio: Group | undefined;
   const stop = async () => {
     await Promise.all([kamailio?.stop(), rtpengine.stop()]);
   };
   try {
-    const started = Date.now();
-    while (!(await ngPing(ngPort))) {
-      if (rtpengine.proc.exitCode !== null || rtpengine.proc.signalCode !== null || Date.now() - started > 15_000) {
-        throw new Error(`rtpengine did not answer an ng ping on 127.0.0.1:${ngPort}:\n${rtpengine.tail()}`);
-      }
-      await sleep(100);
-    }
-
     const dbPath = join(options.dir, 'kamailio.sqlite');
     createDatabase(dbPath, options.users);
     const port = await freeSipPort();
@@ -286,8 +195,8 @@ export async function startKamailioProxy(options: { dir: string; users: readonly
       host: '127.0.0.1',
       port,
       describe: `Kamailio ${options.children} UDP workers + rtpengine (userspace, ${options.rtpengineThreads} threads, ng on 127.0.0.1:${ngPort})`,
-      log: () => `--- kamailio ---\n${k.tail()}\n--- rtpengine ---\n${rtpengine.tail()}`,
-      pids: () => groupMembers([k.proc.pid, rtpengine.proc.pid].filter((pid): pid is number => pid !== undefined)),
+      log: () => `--- kamailio ---\n${k.tail()}\n--- rtpengine ---\n${rtpengine.group.tail()}`,
+      pids: () => groupMembers([k.proc.pid, rtpengine.group.proc.pid].filter((pid): pid is number => pid !== undefined)),
       stop,
     };
   } catch (error) {

@@ -6,8 +6,11 @@ export { B2bua } from './calls/b2bua.ts';
 export { StoreCallDirectory } from './calls/store-call-directory.ts';
 export { StoreIdentitySettings } from './calls/store-identity-settings.ts';
 export { StoreRecordingSettings } from './calls/store-recording-settings.ts';
+// rtpengine for plain calls' media (CALLGRID_RTPENGINE_NG): the relay with the node's offload beside it.
+export { MediaOffload, OffloadingRelay, mediaOffloadOf, type OffloadPorts } from './calls/index.ts';
 export { StoreCarrierDirectory, type CarrierDirectory } from './calls/carrier-directory.ts';
 export { StoreRoutingDirectory } from './dialplan/index.ts';
+export { StoreExtensionRows } from './dialplan/index.ts';
 export { pickDid, numberVariants, type DidEntry, type CustomDestination } from './dialplan/index.ts';
 export {
   AuthBan,

@@ -10,6 +10,7 @@ import type { CallIds } from './call-ids.ts';
 import type { CallDirectory, ExtensionTarget } from './call-ports.ts';
 import type { Binding } from '../registrar/index.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
+import { offloadedTransferRefusal } from './media-offload.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
 import type { RunEnd } from './runner/destination-runner.ts';
 import type { Target } from './runner/step.ts';
@@ -55,6 +56,11 @@ export async function transferCaller(deps: TransferDeps & { readonly numbers: Nu
     const target = await transferTarget(deps, call.tenantId, destination);
     if (typeof target === 'string') return target;
   }
+  // An offloaded call stays on rtpengine: the new party gets rtpengine's offer again (a new offer/answer round when it
+  // answers), so it may only be a destination that needs no media from the PBX.
+  const { caller, direction, dialled } = call.record;
+  const offloadRefusal = await offloadedTransferRefusal(call.relay, { tenantId: call.tenantId, callerAccount: caller.account, ...(direction === 'IN' && caller.account === '' ? { did: dialled } : {}), targets });
+  if (offloadRefusal !== undefined) return offloadRefusal;
   if (!call.detachCallee(destination, '', { kind: 'EXT', label: destination }, beforeRelease)) return 'the call changed meanwhile';
   deps.logger.info({ linkedId: call.linkedId, destination }, 'call: blind transfer');
   void hooks.run(call, targets).then((end) => {

@@ -1,12 +1,15 @@
 // The media of one call: where each party's RTP is on the relay (the caller on side a, the callee on side b or,
 // after an attended transfer, on the consultation's session) and the descriptions we send each side. One version
 // counter serves the whole call, and the last description a side got is what answers to its re-INVITEs renew.
-import { restrictCodecs, type RelaySessionControl, type RelaySideControl, type SessionDescription } from '../../media/index.ts';
+// A call offloaded to rtpengine (media-offload.ts) has rtpengine's session instead of the relay's: its descriptions
+// name rtpengine's ports, and each description a party gives is passed on to rtpengine (offer/answer) instead.
+import { restrictCodecs, serializeSdp, type RelaySessionControl, type RelaySideControl, type RtpengineSession, type SessionDescription } from '../../media/index.ts';
 import type { CallerSide } from './caller-side.ts';
 import type { Consultation } from './consultation.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
 import { telephoneEventOf } from './call-dtmf.ts';
 import { anchoredSdp, mediaAddress, pbxAnswer, readSdp, reanswer, withCallerEvents, type PbxFormat } from './media-plan.ts';
+import { isOffloaded } from './media-offload.ts';
 
 export class CallMedia {
   private sdpVersion = 1;
@@ -22,6 +25,8 @@ export class CallMedia {
   private calleeDescription: SessionDescription | undefined;
   /** Relay sessions the call took over from consultations; closed with the call. */
   private readonly extraSessions: RelaySessionControl[] = [];
+  /** The call's media is on rtpengine: this is its session there. */
+  private readonly offloaded: RtpengineSession | undefined;
 
   constructor(
     private readonly relay: RelaySessionControl,
@@ -36,6 +41,7 @@ export class CallMedia {
   ) {
     this.offerForCallee = caller.offer;
     this.calleeSide = relay.side('b');
+    this.offloaded = isOffloaded(relay) ? relay : undefined;
     this.pointCaller();
   }
 
@@ -62,21 +68,23 @@ export class CallMedia {
   calleeOffer(): string;
   calleeOffer(codecs: readonly string[]): string | undefined;
   calleeOffer(codecs: readonly string[] = []): string | undefined {
-    const description = restrictCodecs(this.callerDescription, codecs);
+    const description = restrictCodecs(this.offloadedOffer() ?? this.callerDescription, codecs);
     if (description === undefined) return undefined;
-    const offer = anchoredSdp(description, this.address, this.relay.side('b').localPort, this.sdpVersion++);
+    const offer = anchoredSdp(description, this.offloaded?.calleeFacing.address ?? this.address, this.relay.side('b').localPort, this.sdpVersion++);
     this.sentTo.b = offer;
     return offer;
   }
 
   /** A ringing callee's early media, re-pointed at side a for the caller (a 183's SDP; not kept as an answer). */
   callerEarlyMedia(calleeDescription: SessionDescription): string {
-    return anchoredSdp(calleeDescription, this.callerAddress, this.relay.side('a').localPort, this.sdpVersion++);
+    return anchoredSdp(calleeDescription, this.offloaded?.callerFacing.address ?? this.callerAddress, this.relay.side('a').localPort, this.sdpVersion++);
   }
 
   /** The answering callee's description, re-pointed at side a: our answer to the caller (events kept for its keys). */
   callerAnswer(calleeDescription: SessionDescription): string {
-    const answer = anchoredSdp(withCallerEvents(calleeDescription, this.callerDescription), this.callerAddress, this.relay.side('a').localPort, this.sdpVersion++);
+    // Offloaded: the port rtpengine reserved for the caller at the offer, which its answer (sent just before, in
+    // pointCallee) names too; this method is synchronous, so the caller's SDP is built here rather than awaited.
+    const answer = anchoredSdp(withCallerEvents(calleeDescription, this.callerDescription), this.offloaded?.callerFacing.address ?? this.callerAddress, this.relay.side('a').localPort, this.sdpVersion++);
     this.sentTo.a = answer;
     return answer;
   }
@@ -166,6 +174,7 @@ export class CallMedia {
     this.sentTo.b = leg.offeredSdp;
     const address = mediaAddress(sdp);
     this.calleeSide.setRemote(address?.address ?? '', address?.port ?? 0, leg.signallingAddress);
+    this.offloaded?.calleeDescribed(serializeSdp(sdp));
   }
 
   /**
@@ -178,6 +187,9 @@ export class CallMedia {
     const address = mediaAddress(sdp.value);
     if (address === undefined) return undefined;
     this.sideOf(side).setRemote(address.address, address.port);
+    // rtpengine learns the party's new description (hold, a new address) through a new offer/answer round.
+    if (side === 'a') this.offloaded?.callerDescribed(body.toString('utf8'));
+    else this.offloaded?.calleeDescribed(body.toString('utf8'));
     const held = address.direction !== 'sendrecv';
     this.relay.hold(side, held);
     return held;
@@ -226,6 +238,13 @@ export class CallMedia {
   close(): void {
     this.relay.close();
     for (const session of this.extraSessions) session.close();
+  }
+
+  /** Offloaded and not yet connected: rtpengine's own description for the callee (the caller's offer on its port). */
+  private offloadedOffer(): SessionDescription | undefined {
+    if (this.offloaded === undefined || this.connected) return undefined;
+    const parsed = readSdp(Buffer.from(this.offloaded.calleeOffer));
+    return parsed.ok ? parsed.value : undefined;
   }
 
   /** The description the caller last got from us, i.e. the codec and media it uses now; undefined before any. */

@@ -8,6 +8,7 @@ import { LIMIT_COUNTERS, refuseCall } from './call-admission.ts';
 import { Call } from './call.ts';
 import { callerChannel } from './caller-channel.ts';
 import { InviteCaller } from './caller-side.ts';
+import { openCallMedia } from './media-offload.ts';
 import type { SetupDeps, SetupHooks, SetupOptions } from './call-setup-types.ts';
 import type { InboundLeg } from './inbound-leg.ts';
 import { refusedCallRecord } from './refused-call.ts';
@@ -44,7 +45,15 @@ export async function startCall(deps: SetupDeps, options: SetupOptions, hooks: S
     refusedRow(options, hooks, request);
     return void leg.reject(503, 'Service Unavailable', [['Warning', `399 callgrid "${refused.reason}"`]]);
   }
-  const session = await deps.relay.openSession();
+  // A plain two-party call may have its media on the node's rtpengine (media-offload.ts); any other on the relay.
+  const session = await openCallMedia(deps.relay, options.context.recordings, {
+    tenantId: request.tenantId,
+    callerAccount: request.caller.account,
+    ...(request.direction === 'IN' && request.caller.account === '' ? { did: request.dialled } : {}),
+    recording: request.recording === true,
+    targets: request.targets,
+    offer,
+  });
   if (!session.ok) {
     deps.logger.warn({ error: session.error }, 'call: no relay ports');
     refusedRow(options, hooks, request);

@@ -9,3 +9,5 @@ export type { CarrierDirectory } from './carrier-directory.ts';
 export { ChannelRegistry, type LiveChannel } from './channel-registry.ts';
 export { callerNameAddr, callerUser } from './caller-identity.ts';
 export { MusicOnHold, type MohChoice, type MohClass, type MohDirectory } from './music-on-hold.ts';
+export { MediaOffload, OffloadingRelay, mediaOffloadOf, isOffloaded } from './media-offload.ts';
+export type { OffloadPorts, OffloadQuestion } from './offload-decision.ts';

@@ -6,6 +6,7 @@ import type { Logger } from '../../shared/index.ts';
 import { dialogKey, type Dialog, type ServerTransaction, type SipStack } from '../../sip/index.ts';
 import { tellEachOther, type IdentitySettings } from './connected-line.ts';
 import type { DialogEntry } from './dialog-entry.ts';
+import { isOffloaded } from './media-offload.ts';
 import { parseReplaces, type ReplacesTarget } from './replaces-header.ts';
 
 export interface ReplacesDeps {
@@ -37,6 +38,12 @@ export function transferWithReplaces(deps: ReplacesDeps, transaction: ServerTran
     return deps.notify(dialog, replaced.status, DONE);
   }
   if (!referring.call.joinable || !replaced.call.joinable) return deps.notify(dialog, '491 Request Pending', DONE);
+  // Joining is pairing two relay sides; a call whose media is on rtpengine has none here. Refused, so the phone keeps
+  // both calls with their audio rather than joining two parties who would not hear each other.
+  if (isOffloaded(referring.call.relay) || isOffloaded(replaced.call.relay)) {
+    deps.logger.info({ linkedId: referring.call.callerChannel.linkedId }, 'call: attended transfer refused: media on rtpengine');
+    return deps.notify(dialog, '488 Not Acceptable Here', DONE);
+  }
   join(deps, referring, replaced);
   deps.notify(dialog, '200 OK', DONE);
   // RFC 3891 §3: whoever accepts the Replaces ends the replaced dialog with BYE. We took C's place in it, so the

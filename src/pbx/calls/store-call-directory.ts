@@ -3,6 +3,7 @@
 import type { Clock } from '../../shared/index.ts';
 import type { ObjectRow, Tenant } from '../../domain/index.ts';
 import type { Store } from '../../store/index.ts';
+import { requireColumns, type StoreExtensionRows } from '../dialplan/index.ts';
 import type { Binding, BindingStore } from '../registrar/index.ts';
 import type { CallDirectory, ExtensionTarget } from './call-ports.ts';
 
@@ -17,16 +18,20 @@ export class StoreCallDirectory implements CallDirectory {
     private readonly bindings: BindingStore,
     private readonly clock: Clock,
     private readonly tenantCacheMs = 2000,
-  ) {}
+    /** Extension rows shared with the other call-path readers and kept briefly (main.ts); without, each read queries. */
+    private readonly extensions?: StoreExtensionRows,
+  ) {
+    if (extensions !== undefined) requireColumns('StoreCallDirectory', COLUMNS);
+  }
 
   async findExtension(tenantId: number, number: string): Promise<ExtensionTarget | undefined> {
-    const rows = await this.store.objects('extension').list(tenantId, { ex_number: number }, { limit: 1, columns: COLUMNS });
-    return rows[0] === undefined ? undefined : target(rows[0]);
+    const row = this.extensions !== undefined ? await this.extensions.byNumber(tenantId, number) : (await this.store.objects('extension').list(tenantId, { ex_number: number }, { limit: 1, columns: COLUMNS }))[0];
+    return row === undefined ? undefined : target(row);
   }
 
   async extensionById(tenantId: number, extensionId: number): Promise<ExtensionTarget | undefined> {
-    const rows = await this.store.objects('extension').list(tenantId, { ex_id: extensionId }, { limit: 1, columns: COLUMNS });
-    return rows[0] === undefined ? undefined : target(rows[0]);
+    const row = this.extensions !== undefined ? await this.extensions.byId(tenantId, extensionId) : (await this.store.objects('extension').list(tenantId, { ex_id: extensionId }, { limit: 1, columns: COLUMNS }))[0];
+    return row === undefined ? undefined : target(row);
   }
 
   async tenantCode(tenantId: number): Promise<string | undefined> {
@@ -53,7 +58,7 @@ export class StoreCallDirectory implements CallDirectory {
   }
 }
 
-function target(row: ObjectRow): ExtensionTarget {
+function target(row: Readonly<ObjectRow>): ExtensionTarget {
   const ring = Number(row.ex_dialtimeout ?? 0);
   return {
     tenantId: Number(row.ex_te_id),

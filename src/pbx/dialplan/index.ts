@@ -42,4 +42,6 @@ export {
   type SlotDecision,
 } from './extension-slots.ts';
 export { providerTarget, parseHost, parseTransport, registersTo, type SipTrunkTarget, type TrunkTransport, type ProviderTargetResult } from './provider-target.ts';
-export { StoreRoutingDirectory } from './store-routing-directory.ts';
+export { StoreRoutingDirectory, type StoreRoutingOptions } from './store-routing-directory.ts';
+export { StoreExtensionRows, CALL_PATH_EXTENSION_COLUMNS, requireColumns } from './store-extension-rows.ts';
+export { StoreLookupCache } from './store-lookup-cache.ts';

@@ -1,6 +1,7 @@
 // The carrier-routing directories over the store: a few columns of extensions, DIDs, blacklists, destination
 // slots and customs (tenant-scoped), and of the global routing profiles' routes and providers.
-import { type DestinationTarget, type ObjectRow } from '../../domain/index.ts';
+import { type DestinationTarget, type ObjectRow, type Tenant } from '../../domain/index.ts';
+import { systemClock, type Clock } from '../../shared/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { CustomDestination, ExtensionForwarding, ExtensionSituation, ForwardingDirectory } from './extension-slots.ts';
 import { forwardingFlags, SITUATION_FLAG, SITUATION_SLOT } from './extension-slots.ts';
@@ -8,6 +9,8 @@ import type { DidEntry, InboundDirectory } from './inbound-did.ts';
 import type { NumberDirectory } from './number-targets.ts';
 import type { CallerRouting, OutboundDirectory, RouteRule, RoutingProvider } from './outbound-routes.ts';
 import { providerTarget, type ProviderTargetResult } from './provider-target.ts';
+import { requireColumns, type StoreExtensionRows } from './store-extension-rows.ts';
+import { StoreLookupCache } from './store-lookup-cache.ts';
 
 const CALLER_COLUMNS = ['ex_id', 'ex_rp_id', 'ex_callallowed', 'ex_destallowregex', 'ex_callallowedreason', 'ex_cidnum', 'ex_cidname', 'ex_emergencycidnum', 'ex_trunkcidoverride', 'ex_trunkemergencycidoverride'];
 const ROUTE_COLUMNS = ['dl_id', 'dl_regex', 'dl_pr_id', 'dl_adddigits', 'dl_deletedigits', 'dl_order', 'dl_priority', 'dl_weight', 'dl_emergencyroute', 'dl_usepin', 'dl_no_id'];
@@ -30,15 +33,44 @@ const int = (value: unknown, fallback: number): number => {
 const idOrNull = (value: unknown): number | null => (value === null || value === undefined || value === '' ? null : Number(value));
 const isOn = (value: unknown) => text(value).toLowerCase() === 'on';
 
+/** The call path's shared lookups; without them every read goes to the store (the SMS services, tests). */
+export interface StoreRoutingOptions {
+  /** Extension rows (forwarding switches, the caller's routing columns) shared with the call directory. */
+  readonly extensions?: StoreExtensionRows;
+  /** Routing profiles' routes and tenants' rows are kept this long (CALLGRID_LOOKUP_CACHE_SECONDS); 0 = not kept. */
+  readonly cacheMs?: number;
+  readonly clock?: Clock;
+}
+
 export class StoreRoutingDirectory implements OutboundDirectory, InboundDirectory, ForwardingDirectory, Omit<NumberDirectory, 'findExtension'> {
-  constructor(private readonly store: Store) {}
+  private readonly routeRules: StoreLookupCache<readonly RouteRule[]>;
+  private readonly tenantRows: StoreLookupCache<Tenant | undefined>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: StoreRoutingOptions = {},
+  ) {
+    if (options.extensions !== undefined) requireColumns('StoreRoutingDirectory', [...CALLER_COLUMNS, ...forwardingColumns()]);
+    this.routeRules = new StoreLookupCache(options.clock ?? systemClock, options.cacheMs ?? 0);
+    this.tenantRows = new StoreLookupCache(options.clock ?? systemClock, options.cacheMs ?? 0);
+  }
+
+  private extensionRow(tenantId: number, extensionId: number, columns: readonly string[]): Promise<Readonly<ObjectRow> | undefined> {
+    const shared = this.options.extensions;
+    if (shared !== undefined) return shared.byId(tenantId, extensionId);
+    return this.store.objects('extension').list(tenantId, { ex_id: extensionId }, { limit: 1, columns: [...columns] }).then((rows) => rows[0]);
+  }
+
+  private tenant(tenantId: number): Promise<Tenant | undefined> {
+    return this.tenantRows.read(String(tenantId), () => this.store.tenants.get(tenantId));
+  }
 
   async callerRouting(tenantId: number, extensionId: number): Promise<CallerRouting | undefined> {
-    const [row] = await this.store.objects('extension').list(tenantId, { ex_id: extensionId }, { limit: 1, columns: CALLER_COLUMNS });
+    const row = await this.extensionRow(tenantId, extensionId, CALLER_COLUMNS);
     if (row === undefined) return undefined;
     // An extension without its own profile dials by its tenant's (te_rp_id, spec §3.4.1).
     const own = idOrNull(row.ex_rp_id);
-    const profile = own ?? (await this.store.tenants.get(tenantId))?.te_rp_id ?? null;
+    const profile = own ?? (await this.tenant(tenantId))?.te_rp_id ?? null;
     return {
       extensionId,
       routingProfileId: profile,
@@ -71,12 +103,17 @@ export class StoreRoutingDirectory implements OutboundDirectory, InboundDirector
   }
 
   async tenantRouting(tenantId: number): Promise<CallerRouting | undefined> {
-    const tenant = await this.store.tenants.get(tenantId);
+    const tenant = await this.tenant(tenantId);
     if (tenant === undefined) return undefined;
     return { extensionId: 0, routingProfileId: tenant.te_rp_id ?? null, callAllowed: '', destAllowRegex: '', callAllowedReason: '', callerIdNumber: '', callerIdName: '', emergencyCallerId: '' };
   }
 
   async routes(routingProfileId: number): Promise<RouteRule[]> {
+    // A copy: the kept list is shared by every call that dials by this profile.
+    return [...(await this.routeRules.read(String(routingProfileId), () => this.readRoutes(routingProfileId)))];
+  }
+
+  private async readRoutes(routingProfileId: number): Promise<readonly RouteRule[]> {
     const rows = await this.store.objects('route').list(null, { dl_rp_id: routingProfileId }, { columns: ROUTE_COLUMNS });
     return rows.map((row) => ({
       routeId: Number(row.dl_id),
@@ -115,7 +152,7 @@ export class StoreRoutingDirectory implements OutboundDirectory, InboundDirector
     const rows = (await Promise.all(numbers.map((n) => table.list(tenantId ?? null, { di_number: n }, { columns: DID_COLUMNS })))).flat();
     const disabled = new Map<number, boolean>();
     for (const id of new Set(rows.map((row) => Number(row.di_te_id)))) {
-      const tenant = await this.store.tenants.get(id);
+      const tenant = await this.tenant(id);
       disabled.set(id, tenant === undefined || tenant.te_disabled === 'on');
     }
     return rows.map((row) => ({
@@ -158,8 +195,7 @@ export class StoreRoutingDirectory implements OutboundDirectory, InboundDirector
   }
 
   async forwarding(tenantId: number, extensionId: number): Promise<ExtensionForwarding | undefined> {
-    const columns = ['ex_id', ...SITUATIONS.map((s) => SITUATION_FLAG[s])];
-    const [row] = await this.store.objects('extension').list(tenantId, { ex_id: extensionId }, { limit: 1, columns });
+    const row = await this.extensionRow(tenantId, extensionId, forwardingColumns());
     if (row === undefined) return undefined;
     const enabled = forwardingFlags(row);
     const slots: Partial<Record<ExtensionSituation, DestinationTarget[]>> = {};
@@ -169,4 +205,8 @@ export class StoreRoutingDirectory implements OutboundDirectory, InboundDirector
     const customs = new Map((customIds.length > 0 ? await this.customs(tenantId, customIds) : []).map((c) => [c.customId, c] as const));
     return { enabled, slots, customs };
   }
+}
+
+function forwardingColumns(): string[] {
+  return ['ex_id', ...SITUATIONS.map((s) => SITUATION_FLAG[s])];
 }

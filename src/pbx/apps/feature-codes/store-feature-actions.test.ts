@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { FlowState } from '../../../domain/index.ts';
 import { FakeClock } from '../../../shared/index.ts';
 import type { Store } from '../../../store/index.ts';
+import { StoreExtensionRows } from '../../dialplan/index.ts';
 import { onEveryEngine, storeTest, twoTenants } from '../../../../test/support/store-engines.ts';
 import { matchFeatureCode } from './feature-code.ts';
 import { StoreFeatureActions } from './store-feature-actions.ts';
@@ -35,6 +36,19 @@ onEveryEngine('StoreFeatureActions', (open) => {
     // The other tenant's extension 100 never moved, and cannot be reached with the wrong tenant.
     assert.equal(String((await store.objects('extension').get(globex, otherExt))?.ex_dnd ?? ''), '');
     await assert.rejects(actions.setDnd(acme, otherExt, true));
+  });
+
+  t("DND set by a feature code reaches the call path's kept extension rows at once", async (store) => {
+    const { acme, globex, ext, otherExt } = await seed(store);
+    const extensions = new StoreExtensionRows(store, clock, 60_000);
+    const actions = new StoreFeatureActions(store, clock, { extensions });
+    assert.equal((await extensions.byNumber(acme, '100'))?.ex_dnd, '');
+    assert.equal((await extensions.byNumber(globex, '100'))?.ex_dnd, '');
+    await actions.setDnd(acme, ext, true);
+    assert.equal((await extensions.byNumber(acme, '100'))?.ex_dnd, 'on', 'read again after the change');
+    await actions.setDnd(acme, ext, 'toggle');
+    assert.equal((await extensions.byId(acme, ext))?.ex_dnd, '');
+    assert.equal((await extensions.byId(globex, otherExt))?.ex_dnd, '');
   });
 
   t('a flow toggles INUSE <-> NOT_INUSE, coupling fl_value, storing the state and telling the listener', async (store) => {

@@ -3,6 +3,7 @@
 import { effectiveFlowState, flowHintName, isFlowState, parseTarget, valueForState, type FlowState, type ObjectRow } from '../../../domain/index.ts';
 import { formatDateTime, PbxError, type Clock } from '../../../shared/index.ts';
 import type { Store } from '../../../store/index.ts';
+import type { StoreExtensionRows } from '../../dialplan/index.ts';
 import type { FeatureActions, FeatureCodeDirectory, FlowChangeListener, FlowSwitch } from './feature-actions.ts';
 import { DEFAULT_FEATURE_CODES, looksLikeFeatureCode, type FeatureCodeTable, type TenantFeatureCode } from './feature-code.ts';
 
@@ -13,6 +14,8 @@ export interface StoreFeatureActionsOptions {
   readonly flowChanged?: FlowChangeListener;
   /** The defaults the tenant's codes are laid over. */
   readonly defaults?: FeatureCodeTable;
+  /** The call path's kept extension rows: a DND set here reaches the next call at once. */
+  readonly extensions?: Pick<StoreExtensionRows, 'forget'>;
 }
 
 /** A toggle lights a dark lamp and darkens a lit one; UNAVAILABLE and RINGING count as dark. */
@@ -34,7 +37,10 @@ export class StoreFeatureActions implements FeatureActions, FeatureCodeDirectory
     // The dialplan reads ex_dnd === 'on' (store-call-directory.ts); flags are stored as 'on' or ''.
     const next = on === 'toggle' ? row.ex_dnd !== 'on' : on;
     const value = next ? 'on' : '';
-    if (String(row.ex_dnd ?? '') !== value) await table.update(tenantId, extensionId, { ex_dnd: value });
+    if (String(row.ex_dnd ?? '') !== value) {
+      await table.update(tenantId, extensionId, { ex_dnd: value });
+      this.options.extensions?.forget(tenantId);
+    }
     return next;
   }
 

@@ -5,6 +5,7 @@ import type { ObjectRow } from '../../../domain/index.ts';
 import type { Logger } from '../../../shared/index.ts';
 import type { Store } from '../../../store/index.ts';
 import type { CallHandle, RingRequest, RingTarget } from '../../calls/index.ts';
+import { requireColumns, type StoreExtensionRows } from '../../dialplan/index.ts';
 import type { DialOut } from '../dial-out/index.ts';
 import type { MediaFileDirectory } from '../playback/index.ts';
 import { followMeCallerId, namePrefix, numberPrefix, presentFollowMe, type FollowMePresentation } from './follow-me-caller-id.ts';
@@ -54,7 +55,7 @@ const seconds = (value: unknown): number | undefined => {
 };
 
 /** An extension row's follow-me; undefined when it is off or names no usable number. */
-export function followMeSettings(row: ObjectRow): FollowMeSettings | undefined {
+export function followMeSettings(row: Readonly<ObjectRow>): FollowMeSettings | undefined {
   if (!on(row.ex_fmfmstatus)) return undefined;
   // Several numbers separated by commas, semicolons or |; spaces, dots, dashes and brackets inside a number dropped.
   const numbers = String(row.ex_fmfmnumber ?? '')
@@ -85,11 +86,17 @@ export function followMeSettings(row: ObjectRow): FollowMeSettings | undefined {
 }
 
 export class StoreFollowMeDirectory implements FollowMeDirectory {
-  constructor(private readonly store: Store) {}
+  /** `extensions`: the call path's shared extension rows (main.ts); without, each call queries the store. */
+  constructor(
+    private readonly store: Store,
+    private readonly extensions?: StoreExtensionRows,
+  ) {
+    if (extensions !== undefined) requireColumns('StoreFollowMeDirectory', COLUMNS);
+  }
 
   async followMe(tenantId: number, extensionId: number): Promise<FollowMeSettings | undefined> {
-    const rows = await this.store.objects('extension').list(tenantId, { ex_id: extensionId }, { limit: 1, columns: COLUMNS });
-    return rows[0] === undefined ? undefined : followMeSettings(rows[0]);
+    const row = this.extensions !== undefined ? await this.extensions.byId(tenantId, extensionId) : (await this.store.objects('extension').list(tenantId, { ex_id: extensionId }, { limit: 1, columns: COLUMNS }))[0];
+    return row === undefined ? undefined : followMeSettings(row);
   }
 }
 

@@ -1,0 +1,4 @@
+// rtpengine as the media plane for plain calls: its ng control protocol (bencode over UDP) and a call's session on it.
+export { bencode, bdecode, BencodeError, type BencodeValue } from './bencode.ts';
+export { NgClient, parseNgAddress, type NgAddress, type NgClientOptions, type NgDictionary, type NgFailure } from './ng-client.ts';
+export { RtpengineSession, type RtpengineEndpoint } from './rtpengine-session.ts';
