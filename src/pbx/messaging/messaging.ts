@@ -110,6 +110,8 @@ export class Messaging implements RegistrarListener, ExtensionMessenger {
   }
 
   bindingAdded(binding: Binding): void {
+    // Looked at now, so this phone's refreshes in the next minute need not look again (one query per new phone, not two).
+    this.noteCheck(binding, this.deps.clock.now().getTime());
     this.online(binding);
   }
 
@@ -119,9 +121,13 @@ export class Messaging implements RegistrarListener, ExtensionMessenger {
     const key = `${binding.tenantId}/${binding.extensionId}`;
     const now = this.deps.clock.now().getTime();
     if (now - (this.lastRefreshCheck.get(key) ?? -Infinity) < REFRESH_CHECK_MS) return;
-    if (this.lastRefreshCheck.size >= REFRESH_CHECK_ENTRIES) this.lastRefreshCheck.clear();
-    this.lastRefreshCheck.set(key, now);
+    this.noteCheck(binding, now);
     this.online(binding);
+  }
+
+  private noteCheck(binding: Binding, now: number): void {
+    if (this.lastRefreshCheck.size >= REFRESH_CHECK_ENTRIES) this.lastRefreshCheck.clear();
+    this.lastRefreshCheck.set(`${binding.tenantId}/${binding.extensionId}`, now);
   }
 
   private async receive(request: SipRequest, source: InboundSource, respond: Respond): Promise<void> {

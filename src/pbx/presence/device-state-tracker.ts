@@ -6,6 +6,9 @@ import type { Binding, QualifyListener, RegistrarListener } from '../registrar/i
 import { deviceState, type DeviceState } from './device-state.ts';
 import type { FlowStateSource, PresenceDirectory } from './ports.ts';
 
+/** An extension as the directory answers it. */
+type ExtensionTarget = NonNullable<Awaited<ReturnType<PresenceDirectory['findExtension']>>>;
+
 export interface DeviceSnapshot {
   readonly tenantId: number;
   /** The extension or flow number (`100`, `*30`). */
@@ -133,7 +136,8 @@ export class DeviceStateTracker implements RegistrarListener, QualifyListener {
     const key = keyOf(tenantId, extension.number);
     const entry = this.entries.get(key);
     if (entry === undefined) {
-      await this.load(tenantId, extension.number);
+      // The extension was just read: the load need not read it again (one read less per new binding).
+      await this.load(tenantId, extension.number, extension);
       return;
     }
     entry.registered = await this.registered(tenantId, extensionId);
@@ -152,20 +156,20 @@ export class DeviceStateTracker implements RegistrarListener, QualifyListener {
   }
 
   /** Reads an extension (or else a flow) and starts tracking it; one read per key at a time. */
-  private load(tenantId: number, number: string): Promise<Entry | undefined> {
+  private load(tenantId: number, number: string, known?: ExtensionTarget): Promise<Entry | undefined> {
     const key = keyOf(tenantId, number);
     const pending = this.loading.get(key);
     if (pending !== undefined) return pending;
-    const loaded = this.read(tenantId, number).finally(() => this.loading.delete(key));
+    const loaded = this.read(tenantId, number, known).finally(() => this.loading.delete(key));
     this.loading.set(key, loaded);
     return loaded;
   }
 
-  private async read(tenantId: number, number: string): Promise<Entry | undefined> {
+  private async read(tenantId: number, number: string, known?: ExtensionTarget): Promise<Entry | undefined> {
     const code = await this.deps.directory.tenantCode(tenantId);
     if (code === undefined) return undefined;
     const hint = `${number}-${code}`;
-    const extension = await this.deps.directory.findExtension(tenantId, number);
+    const extension = known ?? (await this.deps.directory.findExtension(tenantId, number));
     const key = keyOf(tenantId, number);
     if (extension === undefined) {
       const flow = await this.deps.flows?.flowState(tenantId, number);

@@ -1,6 +1,7 @@
 // A BindingStore in process memory (RFC 3261 §10.3 location service): for a single node that does not need
 // bindings to survive a restart, and for tests. Bindings are copied in and out, so callers cannot alter it.
 import type { Binding, BindingStore, Reachability } from './ports.ts';
+import { copyBinding } from './registration-row.ts';
 
 const accountOf = (tenantId: number, extensionId: number): string => `${tenantId}\0${extensionId}`;
 
@@ -64,7 +65,7 @@ export class InMemoryBindingStore implements BindingStore {
     const bindings = this.accounts.get(accountOf(tenantId, extensionId));
     const found = bindings?.get(contactUri);
     if (bindings === undefined || found === undefined) return undefined;
-    const updated: Binding = { ...found, lastRttMs: reachability.lastRttMs, reachable: reachability.reachable };
+    const updated: Binding = copyBinding(found, { lastRttMs: reachability.lastRttMs, reachable: reachability.reachable });
     bindings.set(contactUri, updated);
     return copy(updated);
   }
@@ -79,5 +80,5 @@ export class InMemoryBindingStore implements BindingStore {
 
 /** Dates are the only mutable members; the rest is readonly by type. */
 function copy(binding: Binding): Binding {
-  return { ...binding, expiresAt: new Date(binding.expiresAt), registeredAt: new Date(binding.registeredAt), source: { ...binding.source } };
+  return copyBinding(binding);
 }

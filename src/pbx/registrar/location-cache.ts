@@ -75,7 +75,7 @@ export class LocationCache {
   async listForAccount(tenantId: number, extensionId: number): Promise<Binding[]> {
     const key = accountKey(tenantId, extensionId);
     const held = this.valid(key);
-    if (held !== undefined) return [...held.bindings.values()].map(copyBinding);
+    if (held !== undefined) return [...held.bindings.values()].map((b) => copyBinding(b));
     this.loading.set(key, (this.loading.get(key) ?? 0) + 1);
     try {
       // The store may not have this process's latest writes yet: those queued or being written are laid over what
@@ -106,14 +106,11 @@ export class LocationCache {
   put(binding: Binding): void {
     const key = accountKey(binding.tenantId, binding.extensionId);
     this.touch(key);
-    let stored = copyBinding(binding);
     const held = this.accounts.get(key);
-    if (held !== undefined) {
-      // As the store's upsert: a replaced binding keeps its first registration time.
-      const existing = held.bindings.get(binding.contactUri);
-      if (existing !== undefined) stored = { ...stored, registeredAt: existing.registeredAt };
-      held.bindings.set(binding.contactUri, stored);
-    }
+    // As the store's upsert: a replaced binding keeps its first registration time.
+    const existing = held?.bindings.get(binding.contactUri);
+    const stored = existing === undefined ? copyBinding(binding) : copyBinding(binding, { registeredAt: existing.registeredAt });
+    held?.bindings.set(binding.contactUri, stored);
     const before = this.pending.get(key)?.get(binding.contactUri);
     const kind = before?.kind === 'delete' || before?.kind === 'replace' ? 'replace' : 'put';
     this.queue(key, binding.contactUri, { kind, row: toRow(stored) });
@@ -170,7 +167,7 @@ export class LocationCache {
     }
     const found = held.bindings.get(contactUri);
     if (found === undefined) return undefined;
-    const updated: Binding = { ...found, lastRttMs: reachability.lastRttMs, reachable: reachability.reachable };
+    const updated: Binding = copyBinding(found, { lastRttMs: reachability.lastRttMs, reachable: reachability.reachable });
     held.bindings.set(contactUri, updated);
     const before = this.pending.get(key)?.get(contactUri);
     // A put still queued carries the new values; otherwise an UPDATE, which cannot bring back a deleted row.
@@ -284,12 +281,12 @@ function overlay(bindings: Map<string, Binding>, writes: ReadonlyMap<string, Wri
     if (write.kind === 'delete') bindings.delete(uri);
     else if (write.kind === 'reach') {
       const found = bindings.get(uri);
-      if (found !== undefined) bindings.set(uri, { ...found, lastRttMs: write.reachability.lastRttMs, reachable: write.reachability.reachable });
+      if (found !== undefined) bindings.set(uri, copyBinding(found, { lastRttMs: write.reachability.lastRttMs, reachable: write.reachability.reachable }));
     } else {
       const written = toBinding(write.row);
       const found = bindings.get(uri);
       // As the store's upsert: a put keeps the first registration time of the row it replaces.
-      bindings.set(uri, write.kind === 'put' && found !== undefined ? { ...written, registeredAt: found.registeredAt } : written);
+      bindings.set(uri, write.kind === 'put' && found !== undefined ? copyBinding(written, { registeredAt: found.registeredAt }) : written);
     }
   }
 }

@@ -89,10 +89,24 @@ export function planRegister(input: RegisterInput): RegisterPlan {
     }
     // "The registrar MAY choose an expiration less than the requested expiration interval."
     const granted = Math.min(requested, input.limits.maxExpires);
+    // Every field written out: a spread of `template` followed by more fields takes V8 (Node 20) microseconds.
     const binding: Binding = {
-      ...template,
+      tenantId: template.tenantId,
+      extensionId: template.extensionId,
+      aor: template.aor,
+      username: template.username,
+      callId: template.callId,
+      cseq: template.cseq,
+      source: template.source,
+      flowId: template.flowId,
+      userAgent: template.userAgent,
+      node: template.node,
       contactUri: contact.uri,
-      contact: serializeNameAddr({ ...contact, params: new Map([...contact.params].filter(([name]) => name !== 'expires')) }),
+      contact: serializeNameAddr({
+        displayName: contact.displayName,
+        uri: contact.uri,
+        params: contact.params.has('expires') ? new Map([...contact.params].filter(([name]) => name !== 'expires')) : contact.params,
+      }),
       expiresAt: new Date(input.now.getTime() + granted * 1000),
       q: qValue(contact.params.get('q')),
       registeredAt: existing?.binding.registeredAt ?? input.now,

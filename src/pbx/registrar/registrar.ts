@@ -130,51 +130,48 @@ export class Registrar {
   }
 
   private async process(transaction: ServerTransaction, request: SipRequest, source: InboundSource): Promise<void> {
-    const reply = (status: number, reason: string, headers: HeaderPairs = []): void => {
-      this.deps.stack.respond(transaction, status, reason, headers);
-    };
     // A banned address gets 403 before any lookup or digest work. Not a silent drop: the stack has already created
     // the server transaction, and one never answered stays in its table for good, so dropping would let an attacker
     // fill memory; a 403 ends it through Timer J. Dropping would have to happen below the transaction layer.
-    if (this.deps.ban?.isBanned(source.endpoint.address)) return reply(403, 'Forbidden');
+    if (this.deps.ban?.isBanned(source.endpoint.address)) return this.reply(transaction, 403, 'Forbidden');
 
     // Step 1: "The registrar inspects the Request-URI to determine whether it has access to bindings for the domain
     // identified in the Request-URI." We are no proxy, so a foreign domain gets 404, which §21.4.5 gives "if the
     // domain in the Request-URI does not match any of the domains handled by the recipient of the request".
     const requestUri = parseUri(request.uri);
-    if (!requestUri.ok || requestUri.value.scheme === 'tel') return reply(400, 'Bad Request-URI');
+    if (!requestUri.ok || requestUri.value.scheme === 'tel') return this.reply(transaction, 400, 'Bad Request-URI');
     const realm = this.deps.domains === undefined ? this.options.realm : await this.deps.domains.realmFor(requestUri.value.host);
-    if (realm === undefined) return reply(404, 'Not Found');
+    if (realm === undefined) return this.reply(transaction, 404, 'Not Found');
     // Step 2 (Require) is the SipStack's: a REGISTER with an unknown option tag never gets here.
 
     // Step 5's address-of-record, read first because the account is looked up at its domain.
     const to = parseNameAddr(request.headers.get('to') ?? '');
     const aorUri = to.ok ? parseUri(to.value.uri) : undefined;
-    if (aorUri === undefined || !aorUri.ok || aorUri.value.scheme === 'tel' || aorUri.value.user === undefined) return reply(400, 'Bad To Header');
+    if (aorUri === undefined || !aorUri.ok || aorUri.value.scheme === 'tel' || aorUri.value.user === undefined) return this.reply(transaction, 400, 'Bad To Header');
     const aor = aorUri.value;
 
     // Step 3: "A registrar SHOULD authenticate the UAC." Nonces are issued to the source address and only usable from
     // it, so the failures counted below come from where our challenges went, never from a forged address.
     const from = source.endpoint.address;
     const auth = await authenticateRegister(request, { authenticator: this.deps.authenticator, accounts: this.deps.accounts, realm, domain: aor.host, source: from });
-    if (auth.kind === 'challenge') return reply(401, 'Unauthorized', this.challenge(realm, auth.stale, from));
+    if (auth.kind === 'challenge') return this.reply(transaction, 401, 'Unauthorized', this.challenge(realm, auth.stale, from));
     if (auth.kind === 'failed') {
       const outcome = this.deps.ban?.recordFailure(source.endpoint.address);
       this.events.emit('authFailed', { source: source.endpoint, username: auth.username, reason: auth.reason, banned: outcome === 'banned' });
       if (outcome === 'banned') this.deps.logger.warn({ source: source.endpoint.address }, 'registrar: source banned after failed digest answers');
       // Unknown user and wrong password get the same fresh challenge, so the answer tells no one which it was.
-      return auth.reason === 'malformed' ? reply(400, auth.phrase) : reply(401, 'Unauthorized', this.challenge(realm, false, from));
+      return auth.reason === 'malformed' ? this.reply(transaction, 400, auth.phrase) : this.reply(transaction, 401, 'Unauthorized', this.challenge(realm, false, from));
     }
 
     // Step 4: "If the authenticated user is not authorized to modify bindings, the registrar MUST return a 403
     // (Forbidden) and skip the remaining steps." A phone may write only its own AOR: To's user is its username.
-    if (aor.user !== auth.username) return reply(403, 'Forbidden');
+    if (aor.user !== auth.username) return this.reply(transaction, 403, 'Forbidden');
     // Step 5 ("If the address-of-record ... does not exist within the domain ... MUST return a 404") cannot fail
     // here: the account was found at the AOR's domain under the AOR's user to authenticate at all.
 
     const cseq = parseCSeq(request.headers.get('cseq') ?? '');
     const callId = request.headers.get('call-id');
-    if (!cseq.ok || callId === undefined) return reply(400, cseq.ok ? 'Missing Call-ID' : 'Bad CSeq');
+    if (!cseq.ok || callId === undefined) return this.reply(transaction, 400, cseq.ok ? 'Missing Call-ID' : 'Bad CSeq');
     const { tenantId, extensionId } = auth.account;
     const answer = await this.exclusive(tenantId, extensionId, async (): Promise<RegisterPlan> => {
       const current = this.live(await this.deps.store.listForAccount(tenantId, extensionId));
@@ -206,7 +203,7 @@ export class Registrar {
       if (!(await this.commit(plan.changes))) return { ok: false, status: 500, reason: 'Server Internal Error', headers: [['Retry-After', '5']] };
       return plan;
     });
-    if (!answer.ok) return reply(answer.status, answer.reason, [...answer.headers]);
+    if (!answer.ok) return this.reply(transaction, answer.status, answer.reason, [...answer.headers]);
     for (const change of answer.changes) this.announce(change);
     // Step 8: "The 200 (OK) response MUST contain Contact header field values enumerating all current bindings. Each
     // Contact value MUST feature an 'expires' parameter indicating its expiration interval chosen by the registrar.
@@ -214,7 +211,12 @@ export class Registrar {
     const now = this.deps.clock.now().getTime();
     const headers: HeaderPairs = answer.bindings.map((binding) => ['Contact', withExpires(binding, Math.max(1, Math.ceil((binding.expiresAt.getTime() - now) / 1000)))]);
     headers.push(['Date', new Date(now).toUTCString()]);
-    reply(200, 'OK', headers);
+    this.reply(transaction, 200, 'OK', headers);
+  }
+
+  /** Answers the REGISTER (a method, not a closure made per request: see sip/transaction/layer-events.ts). */
+  private reply(transaction: ServerTransaction, status: number, reason: string, headers: HeaderPairs = []): void {
+    this.deps.stack.respond(transaction, status, reason, headers);
   }
 
   private challenge(realm: string, stale: boolean, source: string): HeaderPairs {
@@ -275,11 +277,28 @@ export class Registrar {
   }
 }
 
+/**
+ * Stored Contact values (without expires, as planRegister writes them) -> their serialized form, to which the granted
+ * expires is appended: every 200 lists every binding, and parsing each one again per answer was a visible cost.
+ * Bounded: emptied when full, so a flood of distinct contacts costs at most this many strings.
+ */
+const contactPrefixes = new Map<string, string>();
+const MAX_CONTACT_PREFIXES = 20_000;
+
 /** The stored Contact value with the expires parameter the registrar granted (step 8). */
 function withExpires(binding: Binding, seconds: number): string {
+  const prefix = contactPrefixes.get(binding.contact);
+  if (prefix !== undefined) return `${prefix};expires=${seconds}`;
   const parsed = parseNameAddr(binding.contact);
   if (!parsed.ok) return `<${binding.contactUri}>;expires=${seconds}`;
   const params = new Map(parsed.value.params);
+  // Without an expires of its own, setting one appends it last: the serialized contact plus ";expires=N", kept.
+  if (!params.has('expires')) {
+    if (contactPrefixes.size >= MAX_CONTACT_PREFIXES) contactPrefixes.clear();
+    const serialized = serializeNameAddr(parsed.value);
+    contactPrefixes.set(binding.contact, serialized);
+    return `${serialized};expires=${seconds}`;
+  }
   params.set('expires', String(seconds));
-  return serializeNameAddr({ ...parsed.value, params });
+  return serializeNameAddr({ displayName: parsed.value.displayName, uri: parsed.value.uri, params });
 }

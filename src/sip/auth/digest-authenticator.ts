@@ -118,7 +118,9 @@ export class DigestAuthenticator {
     if (typeof usable === 'string') return { outcome: 'stale', username, reason: usable };
 
     const password = await request.lookup(username, request.realm);
-    const expected = computeDigestResponse({ ...credentials, password: password ?? NO_PASSWORD, method: request.method });
+    // Fields written out: a spread of the credentials followed by more fields is a slow path in V8 (Node 20).
+    const { algorithm, realm, uri, qop } = credentials;
+    const expected = computeDigestResponse({ algorithm, username, realm, password: password ?? NO_PASSWORD, method: request.method, uri, nonce, ...(qop === undefined ? {} : { qop }) });
     // Compared in constant time; an unknown user and a wrong password take the same path and give the same result.
     const matches = digestsEqual(expected, credentials.response);
     if (!matches || password === undefined) return { outcome: 'wrong-credentials', username };

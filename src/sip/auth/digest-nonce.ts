@@ -17,10 +17,29 @@ export interface OpenedNonce {
   readonly issuedToSource: boolean;
 }
 
+/** Nonces this signer issued lately, kept so their answers are opened without recomputing two HMACs. */
+const RECENT_NONCES = 20_000;
+
+interface Issued {
+  readonly realm: string;
+  readonly issuedAt: number;
+  /** The canonical address it was sent to (canonicalAddress), or undefined for a nonce bound to no address. */
+  readonly source: string | undefined;
+}
+
 export class NonceSigner {
   private readonly pool = Buffer.alloc(POOL_BYTES);
   private poolAt = POOL_BYTES;
   private readonly opaques = new Map<string, string>();
+  /**
+   * The last RECENT_NONCES issued, by nonce, and a ring of them in issue order for eviction (a Map emptied from its
+   * front keeps the deleted slots until it is rehashed, so finding its oldest key gets slower and slower). Only
+   * nonces made here are in it, so finding one there proves it authentic as its MACs would; the rest (another
+   * node's, or older) are checked by HMAC as before.
+   */
+  private readonly recent = new Map<string, Issued>();
+  private readonly ring: Array<string | undefined> = new Array<string | undefined>(RECENT_NONCES).fill(undefined);
+  private ringAt = 0;
 
   constructor(private readonly secret: Buffer) {}
 
@@ -35,7 +54,9 @@ export class NonceSigner {
     this.poolAt += 8;
     const parts = [body, this.mac(body, realm)];
     if (source !== undefined) parts.push(this.sourceTag(body, source));
-    return Buffer.concat(parts).toString('base64url');
+    const nonce = Buffer.concat(parts).toString('base64url');
+    this.remember(nonce, { realm, issuedAt: Math.max(0, Math.floor(issuedAt)), source: source === undefined ? undefined : canonicalAddress(source) });
+    return nonce;
   }
 
   /**
@@ -43,6 +64,13 @@ export class NonceSigner {
    * whether the nonce was issued to that address.
    */
   open(nonce: string, realm: string, source?: string): OpenedNonce | undefined {
+    const issued = this.recent.get(nonce);
+    if (issued !== undefined) {
+      // Issued here for another realm: its MAC would not match this realm's either.
+      if (issued.realm !== realm) return undefined;
+      const issuedToSource = issued.source !== undefined && source !== undefined && issued.source === canonicalAddress(source);
+      return { issuedAt: issued.issuedAt, issuedToSource };
+    }
     const raw = Buffer.from(nonce, 'base64url');
     const bound = raw.length === BODY_BYTES + MAC_BYTES + SOURCE_TAG_BYTES;
     // Only the canonical spelling counts, so one nonce cannot be written two ways (and tracked twice).
@@ -52,6 +80,14 @@ export class NonceSigner {
     const issuedAt = Number(body.readBigUInt64BE(0));
     if (!bound || source === undefined) return { issuedAt, issuedToSource: false };
     return { issuedAt, issuedToSource: timingSafeEqual(raw.subarray(BODY_BYTES + MAC_BYTES), this.sourceTag(body, source)) };
+  }
+
+  private remember(nonce: string, issued: Issued): void {
+    const evicted = this.ring[this.ringAt];
+    if (evicted !== undefined) this.recent.delete(evicted);
+    this.ring[this.ringAt] = nonce;
+    this.ringAt = (this.ringAt + 1) % RECENT_NONCES;
+    this.recent.set(nonce, issued);
   }
 
   /** A per-realm opaque value (RFC 2617 §3.2.1) that the client must return unchanged. */

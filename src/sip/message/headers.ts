@@ -21,13 +21,31 @@ const LIST_HEADERS = new Set([
   'call-info', 'error-info', 'path', 'service-route', 'reason', 'p-asserted-identity', 'security-client',
 ]);
 
+/**
+ * The headers of nearly every message, by their canonical name and their usual spelling: looked up first, so those
+ * names cost no lower-casing and every message shares one string per name (a server holds hundreds of thousands of
+ * messages in transactions waiting out their timers, each with its own copy of "via", "from", "to" otherwise).
+ */
+const KNOWN = new Map<string, string>();
+
 export function canonicalName(name: string): string {
+  const known = KNOWN.get(name);
+  if (known !== undefined) return known;
   const lower = name.toLowerCase();
-  return lower.length === 1 ? (COMPACT.get(lower) ?? lower) : lower;
+  return lower.length === 1 ? (COMPACT.get(lower) ?? lower) : (KNOWN.get(lower) ?? lower);
 }
 
 export function displayName(canonical: string): string {
   return CANONICAL.get(canonical) ?? canonical.replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase());
+}
+
+for (const name of [
+  'via', 'from', 'to', 'call-id', 'cseq', 'contact', 'max-forwards', 'content-length', 'content-type', 'user-agent', 'server',
+  'expires', 'authorization', 'www-authenticate', 'proxy-authorization', 'proxy-authenticate', 'allow', 'supported', 'require',
+  'route', 'record-route', 'date', 'event', 'subscription-state', 'accept', 'allow-events', 'min-expires', 'timestamp',
+]) {
+  KNOWN.set(name, name);
+  KNOWN.set(displayName(name), name);
 }
 
 export function isListHeader(canonical: string): boolean {
@@ -58,8 +76,12 @@ export function splitList(value: string): string[] {
 }
 
 export class Headers {
-  /** [canonical lower-case name, raw value] in wire order. */
-  private readonly list: Array<[string, string]> = [];
+  /**
+   * Canonical lower-case name, raw value, name, value, ... in wire order: one flat array rather than a [name, value]
+   * pair each, since messages are kept by the hundred thousand in transactions waiting out Timer J (a pair costs two
+   * objects; here a header costs two slots).
+   */
+  private items: string[] = [];
 
   constructor(entries: Iterable<readonly [string, string]> = []) {
     for (const [name, value] of entries) this.append(name, value);
@@ -67,14 +89,16 @@ export class Headers {
 
   /** The first value of a header, as it appeared (a whole line for list headers). */
   get(name: string): string | undefined {
-    const key = canonicalName(name);
-    return this.list.find(([n]) => n === key)?.[1];
+    const at = this.indexOf(canonicalName(name));
+    return at < 0 ? undefined : this.items[at + 1];
   }
 
   /** Every value; list headers are split into their elements across all lines. */
   getAll(name: string): string[] {
     const key = canonicalName(name);
-    const values = this.list.filter(([n]) => n === key).map(([, v]) => v);
+    const values: string[] = [];
+    const { items } = this;
+    for (let i = 0; i < items.length; i += 2) if (items[i] === key) values.push(items[i + 1] as string);
     return isListHeader(key) ? values.flatMap(splitList) : values;
   }
 
@@ -83,50 +107,86 @@ export class Headers {
   }
 
   append(name: string, value: string): this {
-    this.list.push([canonicalName(name), value]);
+    this.items.push(canonicalName(name), value);
     return this;
   }
 
   /** Puts `value` before the existing values of the same header (e.g. a new top Via). */
   prepend(name: string, value: string): this {
     const key = canonicalName(name);
-    const index = this.list.findIndex(([n]) => n === key);
-    this.list.splice(index < 0 ? this.list.length : index, 0, [key, value]);
+    const at = this.indexOf(key);
+    this.items.splice(at < 0 ? this.items.length : at, 0, key, value);
     return this;
   }
 
   /** Replaces every value of the header with one value. */
   set(name: string, value: string): this {
     const key = canonicalName(name);
-    const index = this.list.findIndex(([n]) => n === key);
+    const at = this.indexOf(key);
     this.delete(key);
-    this.list.splice(index < 0 ? this.list.length : index, 0, [key, value]);
+    this.items.splice(at < 0 ? this.items.length : at, 0, key, value);
     return this;
   }
 
   delete(name: string): this {
     const key = canonicalName(name);
-    for (let i = this.list.length - 1; i >= 0; i--) if (this.list[i]?.[0] === key) this.list.splice(i, 1);
+    for (let i = this.items.length - 2; i >= 0; i -= 2) if (this.items[i] === key) this.items.splice(i, 2);
     return this;
   }
 
   /** Removes the first element of a list header (the top Via when a response goes upstream). */
   shift(name: string): string | undefined {
-    const key = canonicalName(name);
-    const index = this.list.findIndex(([n]) => n === key);
-    const entry = this.list[index];
-    if (!entry) return undefined;
-    const [first, ...rest] = splitList(entry[1]);
-    if (rest.length === 0) this.list.splice(index, 1);
-    else entry[1] = rest.join(', ');
+    const at = this.indexOf(canonicalName(name));
+    const line = at < 0 ? undefined : this.items[at + 1];
+    if (line === undefined) return undefined;
+    const [first, ...rest] = splitList(line);
+    if (rest.length === 0) this.items.splice(at, 2);
+    else this.items[at + 1] = rest.join(', ');
     return first;
   }
 
+  /** How many header lines there are; nameAt/valueAt read them in wire order without making pairs. */
+  get size(): number {
+    return this.items.length / 2;
+  }
+
+  /** The canonical name of line `index` (0-based, wire order), or undefined past the end. */
+  nameAt(index: number): string | undefined {
+    return this.items[index * 2];
+  }
+
+  /** The value of line `index` (0-based, wire order), or undefined past the end. */
+  valueAt(index: number): string | undefined {
+    return this.items[index * 2 + 1];
+  }
+
+  /** [name, value] pairs in wire order: a copy, so changing the headers afterwards does not change it. */
   entries(): ReadonlyArray<readonly [string, string]> {
-    return this.list;
+    const pairs: Array<readonly [string, string]> = [];
+    const { items } = this;
+    for (let i = 0; i < items.length; i += 2) pairs.push([items[i] as string, items[i + 1] as string]);
+    return pairs;
   }
 
   clone(): Headers {
-    return new Headers(this.list);
+    const copy = new Headers();
+    copy.items = this.items.slice();
+    return copy;
+  }
+
+  /**
+   * Drops the spare room appends left, for headers kept long (a transaction waiting out its timer); `own` may swap each
+   * value for an equal string (one that keeps no received packet alive).
+   */
+  compact(own?: (value: string) => string): this {
+    this.items = own === undefined ? this.items.slice() : this.items.map((item, i) => (i % 2 === 1 ? own(item) : item));
+    return this;
+  }
+
+  /** The position of the first header named `key` (canonical), or -1. */
+  private indexOf(key: string): number {
+    const { items } = this;
+    for (let i = 0; i < items.length; i += 2) if (items[i] === key) return i;
+    return -1;
   }
 }

@@ -23,10 +23,12 @@ function oneLine(text: string): string {
 
 export function serializeMessage(m: SipMessage): Buffer {
   let head = m.type === 'request' ? `${oneLine(m.method)} ${oneLine(m.uri)} SIP/2.0\r\n` : `SIP/2.0 ${m.status} ${oneLine(m.reason)}\r\n`;
-  for (const [name, value] of m.headers.entries()) {
+  const { headers } = m;
+  for (let i = 0; i < headers.size; i++) {
+    const name = headers.nameAt(i) as string;
     // Written once below from the body itself, so it can never disagree with it.
     if (name === 'content-length') continue;
-    head += `${headerName(name)}: ${oneLine(value)}\r\n`;
+    head += `${headerName(name)}: ${oneLine(headers.valueAt(i) as string)}\r\n`;
   }
   // §20.14: if a stream-based protocol (such as TCP) is used as transport, the header field MUST
   // be used; writing it always costs nothing and keeps one code path for every transport.

@@ -36,6 +36,8 @@ export class ServerNonInviteTransaction extends BaseTransaction<'J'> {
     // "When the server transaction enters the Completed state, it MUST set Timer J to fire in 64*T1 seconds for
     // unreliable transports, and zero seconds for reliable transports."
     this.waitThenTerminate('J', 64 * this.context.timers.t1);
+    // Completed for 64*T1 on UDP, answering retransmissions with `last` only: the rest of the request can go.
+    if (this.stillIn('completed')) this.keepForRetransmissions(response);
     return true;
   }
 

@@ -3,15 +3,17 @@
 import { err, ok, type Clock, type Result } from '../../shared/index.ts';
 import type { SipMessage, SipRequest, SipResponse } from '../message/sip-message.ts';
 import type { Endpoint } from '../transport/endpoint.ts';
-import type { SendFunction, TransactionContext, TransactionEvents } from './base-transaction.ts';
+import type { SendFunction, TransactionContext } from './base-transaction.ts';
 import { hasMagicCookie } from './branch.ts';
+import { LayerEvents } from './layer-events.ts';
+import { ownText } from './own-text.ts';
 import { ClientInviteTransaction } from './client-invite-transaction.ts';
 import { ClientNonInviteTransaction } from './client-non-invite-transaction.ts';
 import { ServerInviteTransaction } from './server-invite-transaction.ts';
 import { ServerNonInviteTransaction } from './server-non-invite-transaction.ts';
 import { DEFAULT_TIMERS, type TimerConfig } from './timer-config.ts';
 import { clientKey, clientKeyOfResponse, serverKey, serverKeyOfResponse, tagOf, topVia } from './transaction-key.ts';
-import type { ClientTransaction, ServerTransaction, Transaction, TransactionUser } from './transaction-user.ts';
+import type { ClientTransaction, ServerTransaction, TransactionUser } from './transaction-user.ts';
 
 export interface TransactionLayerOptions {
   readonly send: SendFunction;
@@ -45,14 +47,12 @@ export class TransactionLayer {
     const key = clientKey(request);
     if (key === undefined || !hasMagicCookie(topVia(request.headers)?.branch)) return err('the top Via needs a branch starting with z9hG4bK');
     if (this.clients.has(key)) return err(`a ${request.method} client transaction with this branch exists`);
-    const events = {
-      ...this.eventsFor(() => transaction, () => this.clients.get(key) === transaction && this.clients.delete(key)),
-      onResponse: (response: SipResponse) => this.user.onResponse(response, transaction),
-    };
+    const events = new LayerEvents<ClientTransaction>(this.user, this.clients);
     const transaction: ClientTransaction =
       request.method === 'INVITE'
         ? new ClientInviteTransaction(key, request, destination, this.context, events)
         : new ClientNonInviteTransaction(key, request, destination, this.context, events);
+    events.transaction = transaction;
     this.clients.set(key, transaction);
     transaction.start();
     return ok(transaction);
@@ -60,7 +60,7 @@ export class TransactionLayer {
 
   /** A request from the transport (already parsed and checked by it). */
   receiveRequest(request: SipRequest, source: Endpoint): void {
-    const key = serverKey(request);
+    let key = serverKey(request);
     if (key === undefined) {
       this.droppedCount++; // no usable Via (or, without a cookie, no Call-ID/CSeq): nothing to match or answer to
       return;
@@ -75,11 +75,15 @@ export class TransactionLayer {
       existing.receiveRetransmission();
       return;
     }
-    const events = this.eventsFor(() => transaction, () => this.servers.get(key) === transaction && this.servers.delete(key));
+    // The key is kept as long as the transaction (32 s after the answer on UDP): a string of its own, not slices of
+    // the packet's text (ownText).
+    key = ownText(key);
+    const events = new LayerEvents<ServerTransaction>(this.user, this.servers);
     const transaction: ServerTransaction =
       request.method === 'INVITE'
         ? new ServerInviteTransaction(key, request, source, this.context, events)
         : new ServerNonInviteTransaction(key, request, source, this.context, events);
+    events.transaction = transaction;
     this.servers.set(key, transaction);
     this.user.onRequest(transaction, request);
     if (transaction instanceof ServerInviteTransaction) transaction.start();
@@ -131,17 +135,6 @@ export class TransactionLayer {
   /** Messages dropped because nothing could be matched from them. */
   get dropped(): number {
     return this.droppedCount;
-  }
-
-  private eventsFor(transaction: () => Transaction, forget: () => void): TransactionEvents {
-    return {
-      onTimeout: () => this.user.onTimeout(transaction()),
-      onTransportError: () => this.user.onTransportError(transaction()),
-      onTerminated: () => {
-        forget(); // Terminated transactions leave the tables: nothing leaks.
-        this.user.onTerminated?.(transaction());
-      },
-    };
   }
 
   /** Under RFC 2543 matching the ACK must also carry the To tag of the response it acknowledges (§17.2.3). */
