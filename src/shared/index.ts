@@ -6,3 +6,4 @@ export { newApiKey, newToken, sha256Hex, digestsEqual, hashPassword, verifyPassw
 export { formatDateTime, parseDateBound } from './date-time.ts';
 export { ok, err, type Result } from './result.ts';
 export { startModuleWorker } from './module-worker.ts';
+export { randomText } from './random-pool.ts';

@@ -1,6 +1,6 @@
 // Dialog IDs as map keys (RFC 3261 §12): Call-ID, local tag and remote tag, and the key an incoming
 // in-dialog request (§12.2.2) or a response to our request (§12.1.2) maps to.
-import { randomBytes } from 'node:crypto';
+import { randomText } from '../../shared/index.ts';
 import type { SipRequest, SipResponse } from '../message/index.ts';
 import { readCallId, readParty } from './dialog-fields.ts';
 
@@ -38,5 +38,5 @@ export function keyOfResponse(response: SipResponse): string | undefined {
 
 /** §8.1.1.4: "the Call-ID header field MUST be selected by the UAC as a globally unique identifier": 128 random bits. */
 export function newCallId(): string {
-  return randomBytes(16).toString('hex');
+  return randomText(16, 'hex');
 }

@@ -1,6 +1,6 @@
 // Builds a response to a request as a UAS does (RFC 3261 §8.2.6): Via, From, Call-ID, CSeq copied,
 // To copied with our tag added, then the caller's headers and body.
-import { randomBytes } from 'node:crypto';
+import { randomText } from '../../shared/index.ts';
 import { Headers, parseNameAddr, type SipRequest, type SipResponse } from '../message/index.ts';
 
 export type HeaderList = Iterable<readonly [string, string]>;
@@ -17,7 +17,7 @@ export interface ResponseOptions {
 
 /** §19.3: a tag MUST be globally unique and cryptographically random with at least 32 bits of randomness. */
 export function newTag(): string {
-  return randomBytes(8).toString('hex');
+  return randomText(8, 'hex');
 }
 
 /** The tag parameter of a To or From value, or undefined (also when the value does not parse). */
