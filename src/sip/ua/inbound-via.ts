@@ -38,7 +38,8 @@ export function stampTopVia(request: SipRequest, source: Endpoint, forceRport: b
   else if (params.has('received')) params.delete('received'); // a stale value copied by the client would misroute us
   if (!rport && !sentByDiffers && params.size === via.params.size) return via;
 
-  const stamped: Via = { ...via, params };
+  // Written out, not spread: a spread copy is a slow path in Node 20's V8, and this runs for every request.
+  const stamped: Via = { protocol: via.protocol, transport: via.transport, host: via.host, port: via.port, params, branch: via.branch };
   replaceTopVia(request.headers, serializeVia(stamped));
   return stamped;
 }

@@ -101,13 +101,14 @@ export class UasCore implements TransactionUser {
 
   /** Builds the response per §8.2.6 and hands it to the transaction; false when the transaction refused it. */
   respond(transaction: ServerTransaction, status: number, reason: string, headers?: HeaderList, body?: Buffer | string, toTag?: string): boolean {
-    const response = buildResponse(transaction.request, status, reason, {
-      // A 100 goes without a tag (§8.2.6.2 allows either); every later response carries the transaction's.
-      ...(status === 100 && toTag === undefined ? {} : { toTag: toTag ?? this.toTag(transaction) }),
-      ...(headers === undefined ? {} : { headers }),
-      ...(body === undefined ? {} : { body }),
-      ...(this.options.server === undefined ? {} : { server: this.options.server }),
-    });
+    // Assigned, not spread (a slow path in Node 20's V8 on every response); the options stay exact (no undefined keys).
+    const options: { toTag?: string; headers?: HeaderList; body?: Buffer | string; server?: string } = {};
+    // A 100 goes without a tag (§8.2.6.2 allows either); every later response carries the transaction's.
+    if (status !== 100 || toTag !== undefined) options.toTag = toTag ?? this.toTag(transaction);
+    if (headers !== undefined) options.headers = headers;
+    if (body !== undefined) options.body = body;
+    if (this.options.server !== undefined) options.server = this.options.server;
+    const response = buildResponse(transaction.request, status, reason, options);
     return this.respondWith(transaction, response);
   }
 
