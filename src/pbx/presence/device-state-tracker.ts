@@ -200,7 +200,7 @@ export class DeviceStateTracker implements RegistrarListener, QualifyListener {
   }
 
   private compute(entry: Entry): { state: DeviceState; signature: string; channels: LiveChannel[] } {
-    const channels = this.deps.channels.list(entry.tenantId).filter((c) => c.extension === entry.number);
+    const channels = this.deps.channels.ofExtension(entry.tenantId, entry.number);
     return {
       state: deviceState({ registered: entry.registered, channels }),
       signature: channels.map((c) => `${c.uniqueId}/${c.direction}/${c.state}/${c.connectedNum}`).join(','),
