@@ -12,6 +12,7 @@ import type { Services } from '../services/index.ts';
 import { PROXYAPI_PATHS } from './app.ts';
 import { NO_FORM, type ApiRequest } from './proxyapi/api-request.ts';
 import { proxyApiEndpoint } from './proxyapi/endpoint.ts';
+import { WriteBatch } from './write-batch.ts';
 
 const FAST_PATHS = new Set<string>(PROXYAPI_PATHS);
 
@@ -19,27 +20,37 @@ export function createHttpListener(app: Hono, services: Services, logger: Logger
   const viaHono = getRequestListener(app.fetch);
   const endpoint = proxyApiEndpoint(services, logger);
   const debug = logger.isLevelEnabled('debug');
+  const batch = new WriteBatch((error) => logger.error({ err: error }, 'writing an answer failed'));
+  const failed = (request: IncomingMessage, response: ServerResponse, url: string, error: unknown): void => {
+    logger.error({ err: error, url: logUrl(url, (name) => headerOf(request, name)) }, 'unhandled request error');
+    // The same answer as Hono's error handler (app.ts) gives.
+    const answer = plainAnswer(knownError(error, () => undefined));
+    if (!response.headersSent) response.writeHead(answer.status, answer.headers);
+    response.end(answer.body);
+  };
 
   const fast = async (request: IncomingMessage, response: ServerResponse, url: string): Promise<void> => {
     const started = debug ? performance.now() : 0;
     const get = new NodeGetRequest(request, url);
     const answer = await endpoint(get);
-    response.writeHead(answer.status, { ...answer.headers, 'Content-Length': Buffer.byteLength(answer.body) });
-    response.end(answer.body);
-    if (debug) logger.debug({ method: 'GET', url: logUrl(url, (name) => get.header(name)), status: answer.status, ms: Math.round(performance.now() - started) }, 'http');
+    // Written with the rest of this turn's answers (write-batch.ts says why).
+    batch.add(() => {
+      try {
+        response.writeHead(answer.status, { ...answer.headers, 'Content-Length': Buffer.byteLength(answer.body) });
+        response.end(answer.body);
+      } catch (error) {
+        failed(request, response, url, error);
+        return;
+      }
+      if (debug) logger.debug({ method: 'GET', url: logUrl(url, (name) => get.header(name)), status: answer.status, ms: Math.round(performance.now() - started) }, 'http');
+    });
   };
 
   return (request, response) => {
     const url = request.url ?? '/';
     const query = url.indexOf('?');
     if (request.method === 'GET' && FAST_PATHS.has(query < 0 ? url : url.slice(0, query))) {
-      fast(request, response, url).catch((error: unknown) => {
-        logger.error({ err: error, url: logUrl(url, (name) => headerOf(request, name)) }, 'unhandled request error');
-        // The same answer as Hono's error handler (app.ts) gives.
-        const answer = plainAnswer(knownError(error, () => undefined));
-        if (!response.headersSent) response.writeHead(answer.status, answer.headers);
-        response.end(answer.body);
-      });
+      fast(request, response, url).catch((error: unknown) => failed(request, response, url, error));
       return;
     }
     void viaHono(request, response);
