@@ -202,15 +202,16 @@ export async function startCallRig(options: { accounts?: readonly RigAccount[] }
   };
 }
 
-function registerScenario(): string {
+/** A SIPp scenario that registers `account` (default the callee) with digest: REGISTER, 401, REGISTER with credentials, 200. */
+export function registerScenario(account: { readonly username: string; readonly password: string } = CALLEE): string {
   const headers = (cseq: number, auth: string): string => `
       REGISTER sip:127.0.0.1 SIP/2.0
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-      From: <sip:${CALLEE.username}@127.0.0.1>;tag=[pid]reg[call_number]
-      To: <sip:${CALLEE.username}@127.0.0.1>
+      From: <sip:${account.username}@127.0.0.1>;tag=[pid]reg[call_number]
+      To: <sip:${account.username}@127.0.0.1>
       Call-ID: [call_id]
       CSeq: ${String(cseq)} REGISTER
-      Contact: <sip:${CALLEE.username}@[local_ip]:[local_port]>
+      Contact: <sip:${account.username}@[local_ip]:[local_port]>
       Expires: 3600${auth}
       Max-Forwards: 70
       User-Agent: SIPp-101
@@ -221,7 +222,7 @@ function registerScenario(): string {
   <send retrans="500"><![CDATA[${headers(1, '')}
     ]]></send>
   <recv response="401" auth="true" />
-  <send retrans="500"><![CDATA[${headers(2, `\n      [authentication username=${CALLEE.username} password=${CALLEE.password}]`)}
+  <send retrans="500"><![CDATA[${headers(2, `\n      [authentication username=${account.username} password=${account.password}]`)}
     ]]></send>
   <recv response="200" />
 </scenario>

@@ -18,7 +18,7 @@ import { CdrWriter } from '../cdr/index.ts';
 import { StoreRoutingDirectory } from '../dialplan/index.ts';
 import { PbxNode } from '../pbx-node.ts';
 import { StoreAccountDirectory, StoreBindingStore } from '../registrar/index.ts';
-import { freeUdpPort, sleep, waitFor } from './b2bua-sipp.test-support.ts';
+import { freeUdpPort, registerScenario, sleep, waitFor } from './b2bua-sipp.test-support.ts';
 import { callerAnswered, callerBye, callerSdp, calleeAnswers, calleeRings, challengedInvite, pause, playRtp, scenario } from './b2bua-scenarios.test-support.ts';
 import type { FinishedRecording } from './call-recording.ts';
 import { StoreCarrierDirectory } from './carrier-directory.ts';
@@ -90,7 +90,7 @@ before(async () => {
   pbx = `127.0.0.1:${String(node.stack.localEndpoint('udp')?.port ?? 0)}`;
   uasPort.value = await freeUdpPort();
   for (const [name, hz] of [['a.ulaw', 1000], ['b.ulaw', 2000], ['c.ulaw', 600]] as const) toneFile(name, hz);
-  const registered = await sipp('register.xml', registerScenario(), ['-p', String(uasPort.value), '-auth_uri', '127.0.0.1']);
+  const registered = await sipp('register.xml', registerScenario(CALLEE), ['-p', String(uasPort.value), '-auth_uri', '127.0.0.1']);
   assert.equal(registered.code, 0, registered.output.slice(-2000));
 });
 
@@ -225,28 +225,3 @@ test('the tenant\'s RECORDING=no refuses the code: the call is not recorded', T,
   }
   assert.equal(finished.length, count, 'nothing recorded');
 });
-
-function registerScenario(): string {
-  const headers = (cseq: number, auth: string): string => `
-      REGISTER sip:127.0.0.1 SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-      From: <sip:${CALLEE.username}@127.0.0.1>;tag=[pid]reg[call_number]
-      To: <sip:${CALLEE.username}@127.0.0.1>
-      Call-ID: [call_id]
-      CSeq: ${String(cseq)} REGISTER
-      Contact: <sip:${CALLEE.username}@[local_ip]:[local_port]>
-      Expires: 3600${auth}
-      Max-Forwards: 70
-      Content-Length: 0
-`;
-  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="register-101">
-  <send retrans="500"><![CDATA[${headers(1, '')}
-    ]]></send>
-  <recv response="401" auth="true" />
-  <send retrans="500"><![CDATA[${headers(2, `\n      [authentication username=${CALLEE.username} password=${CALLEE.password}]`)}
-    ]]></send>
-  <recv response="200" />
-</scenario>
-`;
-}

@@ -15,7 +15,7 @@ import { CdrWriter } from '../cdr/index.ts';
 import { StoreRoutingDirectory } from '../dialplan/index.ts';
 import { PbxNode } from '../pbx-node.ts';
 import { StoreAccountDirectory, StoreBindingStore } from '../registrar/index.ts';
-import { freeUdpPort, sleep, waitFor } from './b2bua-sipp.test-support.ts';
+import { freeUdpPort, registerScenario, sleep, waitFor } from './b2bua-sipp.test-support.ts';
 import { byeReceived, callerAnswered, callerBye, callerCancels, callerReinvite, callerSdp, calleeAnswers, calleeCancelled, calleeRings, challengedInvite, pause, playRtp, scenario } from './b2bua-scenarios.test-support.ts';
 import { StoreCarrierDirectory } from './carrier-directory.ts';
 import { ChannelRegistry } from './channel-registry.ts';
@@ -85,7 +85,7 @@ before(async () => {
   uasPort.value = await freeUdpPort();
   // 1.5 s of a 1 kHz tone in PCMU for the caller's rtp_stream.
   writeFileSync(join(dir, 'tone.ulaw'), encodeMulaw(new Int16Array(12_000).map((_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 8000)))));
-  const registered = await sipp('register.xml', registerScenario(), ['-p', String(uasPort.value)]);
+  const registered = await sipp('register.xml', registerScenario(CALLEE), ['-p', String(uasPort.value)]);
   assert.equal(registered.code, 0, registered.output.slice(-2000));
 });
 
@@ -321,28 +321,3 @@ test('while rtpengine is down, a plain call falls back to the built-in relay', T
   assert.equal(relaySessions, before.relay + 1);
   assert.ok(ports.callerAnswer >= relayRange.min && ports.callerAnswer <= relayRange.max, `caller got ${ports.callerAnswer}`);
 });
-
-function registerScenario(account: { username: string; password: string } = CALLEE): string {
-  const headers = (cseq: number, auth: string): string => `
-      REGISTER sip:127.0.0.1 SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-      From: <sip:${account.username}@127.0.0.1>;tag=[pid]reg[call_number]
-      To: <sip:${account.username}@127.0.0.1>
-      Call-ID: [call_id]
-      CSeq: ${String(cseq)} REGISTER
-      Contact: <sip:${account.username}@[local_ip]:[local_port]>
-      Expires: 3600${auth}
-      Max-Forwards: 70
-      Content-Length: 0
-`;
-  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="register-101">
-  <send retrans="500"><![CDATA[${headers(1, '')}
-    ]]></send>
-  <recv response="401" auth="true" />
-  <send retrans="500"><![CDATA[${headers(2, `\n      [authentication username=${account.username} password=${account.password}]`)}
-    ]]></send>
-  <recv response="200" />
-</scenario>
-`;
-}
