@@ -93,11 +93,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   if (firstStart) writeCredentials(config, firstStart);
 
   const relay = createRelay(config, runtime.logger);
+  const lookups = callLookups(config, runtime);
   // CALLGRID_RTPENGINE_NG: plain two-party calls' media on rtpengine (pbx/calls/media-offload.ts), the rest on the relay.
-  const media = config.rtpengineNg === undefined ? relay : await rtpengineRelay(config, runtime, relay);
+  const media = config.rtpengineNg === undefined ? relay : await rtpengineRelay(config, runtime, relay, lookups);
   // CDR rows of calls ended at shutdown are written before the store closes.
   const cdrSink = new SettlingCdrSink(runtime.store.cdrs);
-  const sip = await startSip(config, runtime, media, cdrSink);
+  const sip = await startSip(config, runtime, media, cdrSink, lookups);
   // Active BLF/presence subscriptions are journaled: a node killed without warning ends them at its next start.
   const subscriptionJournal = new SubscriptionJournal(runtime.store.liveCalls, systemClock, runtime.logger, { nodeName: config.nodeName });
   sip.presence.subscriptions.attachJournal(subscriptionJournal);
@@ -197,15 +198,35 @@ function createRelay(config: Config, logger: Logger): MediaRelayControl {
 }
 
 /** The relay with rtpengine beside it (its ng socket is checked once; a node whose rtpengine is down still starts). */
-async function rtpengineRelay(config: Config, runtime: Runtime, relay: MediaRelayControl): Promise<MediaRelayControl> {
+/** What a call reads of the store, shared by everything on the call path: one binding store, one cache of extension rows. */
+interface CallLookups {
+  readonly bindings: StoreBindingStore;
+  readonly extensionRows: StoreExtensionRows;
+  readonly routing: StoreRoutingDirectory;
+}
+
+function callLookups(config: Config, runtime: Runtime): CallLookups {
+  // Extension rows, routes and recording settings a call reads, kept for the lookup cache time: a call setup reads the
+  // same rows several times and calls to the same extensions come many times a second. Changes made through the API
+  // reach calls within CALLGRID_LOOKUP_CACHE_SECONDS (0 reads the store every time); a feature code's DND at once.
+  const cacheMs = config.lookupCacheSeconds * 1000;
+  const extensionRows = new StoreExtensionRows(runtime.store, systemClock, cacheMs);
+  return {
+    bindings: new StoreBindingStore(runtime.store.registrations, { logger: runtime.logger }),
+    extensionRows,
+    routing: new StoreRoutingDirectory(runtime.store, { extensions: extensionRows, cacheMs, clock: systemClock }),
+  };
+}
+
+async function rtpengineRelay(config: Config, runtime: Runtime, relay: MediaRelayControl, lookups: CallLookups): Promise<MediaRelayControl> {
   const address = parseNgAddress(config.rtpengineNg ?? '');
   if (!address.ok) throw new Error(`CALLGRID_RTPENGINE_NG: ${address.error}`);
   // A call waits at most 2 s for a silent rtpengine (two tries), then falls back to the relay.
   const client = await NgClient.open(address.value, { timeoutMs: 1000, retries: 1 });
   const ports = {
-    extensions: new StoreCallDirectory(runtime.store, new StoreBindingStore(runtime.store.registrations), systemClock, config.lookupCacheSeconds * 1000),
-    forwarding: new StoreRoutingDirectory(runtime.store),
-    followMe: new StoreFollowMeDirectory(runtime.store),
+    extensions: new StoreCallDirectory(runtime.store, lookups.bindings, systemClock, config.lookupCacheSeconds * 1000, lookups.extensionRows),
+    forwarding: lookups.routing,
+    followMe: new StoreFollowMeDirectory(runtime.store, lookups.extensionRows),
   };
   const pong = await client.ping();
   if (pong.ok) runtime.logger.info({ rtpengine: `${address.value.host}:${address.value.port}` }, 'rtpengine: plain calls go to it');
@@ -213,16 +234,12 @@ async function rtpengineRelay(config: Config, runtime: Runtime, relay: MediaRela
   return new OffloadingRelay(relay, new MediaOffload(client, ports, runtime.logger));
 }
 
-async function startSip(config: Config, runtime: Runtime, relay: MediaRelayControl, cdrSink: SettlingCdrSink): Promise<PbxNode> {
+async function startSip(config: Config, runtime: Runtime, relay: MediaRelayControl, cdrSink: SettlingCdrSink, lookups: CallLookups): Promise<PbxNode> {
   const directory = new StoreAccountDirectory(runtime.store, systemClock, { realm: config.sipRealm, domains: config.sipDomains, tenantCacheMs: config.lookupCacheSeconds * 1000 });
-  const bindings = new StoreBindingStore(runtime.store.registrations, { logger: runtime.logger });
-  // Extension rows, routes and recording settings a call reads, kept for the lookup cache time: a call setup reads the
-  // same rows several times and calls to the same extensions come many times a second. Changes made through the API
-  // reach calls within CALLGRID_LOOKUP_CACHE_SECONDS (0 reads the store every time); a feature code's DND at once.
+  const { bindings, extensionRows } = lookups;
   const lookupCacheMs = config.lookupCacheSeconds * 1000;
-  const extensionRows = new StoreExtensionRows(runtime.store, systemClock, lookupCacheMs);
   const featureActions = new StoreFeatureActions(runtime.store, systemClock, { flows: runtime.services.flows, extensions: extensionRows });
-  const routing = new StoreRoutingDirectory(runtime.store, { extensions: extensionRows, cacheMs: lookupCacheMs, clock: systemClock });
+  const { routing } = lookups;
   const calls = {
     directory: new StoreCallDirectory(runtime.store, bindings, systemClock, config.lookupCacheSeconds * 1000, extensionRows),
     identities: new StoreIdentitySettings(runtime.store, extensionRows),
