@@ -49,6 +49,8 @@ onEveryEngine('CDR and phonebook repositories', (open) => {
     await store.cdrs.insertSimple(a, { sc_start: '2026-03-01 10:00:00', sc_uniqueid: 's1', sc_direction: 'IN', sc_calleridnum: '555', sc_whoanswered: '100' });
     const row = await store.cdrs.insertSimple(b, { sc_start: '2026-03-01 10:00:00', sc_uniqueid: 's2', sc_direction: 'OUT', sc_dialednum: '555' });
     assert.equal(row.tenantcode, 'GLOBEX');
+    // What insertSimple answers is the row as listSimple reads it.
+    assert.deepEqual(row, (await store.cdrs.listSimple({ ids: [row.sc_id] }))[0]);
     assert.deepEqual((await store.cdrs.listSimple({ phones: ['555'] })).map((r) => r.sc_uniqueid), ['s1', 's2']);
     assert.deepEqual((await store.cdrs.listSimple({ tenantIds: [a], phones: ['555'] })).map((r) => r.sc_uniqueid), ['s1']);
     assert.deepEqual((await store.cdrs.listSimple({ directions: ['OUT'] })).map((r) => r.tenantcode), ['GLOBEX']);

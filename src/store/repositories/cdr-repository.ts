@@ -36,10 +36,15 @@ export function cdrRepository(db: LooseDb): CdrRepository {
 
     async insertSimple(tenantId, row) {
       try {
-        const inserted = await db.insertInto('sc_simplecdrs').values({ ...row, sc_te_id: tenantId }).returning('sc_id').executeTakeFirstOrThrow();
-        const [found] = await this.listSimple({ tenantIds: [tenantId], ids: [Number(inserted.sc_id)] });
-        if (!found) throw new Error('inserted simple CDR not found');
-        return found;
+        // One statement per call's simple CDR: the row as inserted, with its tenant's code as listSimple gives it
+        // (a subquery in RETURNING, which SQLite and PostgreSQL both take), not an insert and a read-back.
+        const inserted = await db
+          .insertInto('sc_simplecdrs')
+          .values({ ...row, sc_te_id: tenantId })
+          .returningAll()
+          .returning((eb) => eb.selectFrom('te_tenants').select('te_code').where('te_id', '=', tenantId as never).as('tenantcode'))
+          .executeTakeFirstOrThrow();
+        return inserted as unknown as SimpleCdrRecord;
       } catch (error) {
         throw translateConstraint(error, `Simple CDR ${row.sc_uniqueid}`);
       }
