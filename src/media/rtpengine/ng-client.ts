@@ -73,14 +73,18 @@ export class NgClient {
     socket.on('error', () => undefined);
   }
 
-  /** Binds an ephemeral UDP socket for talking to rtpengine at `address`. */
+  /** Binds an ephemeral UDP socket connected to rtpengine at `address`. */
   static async open(address: NgAddress, options: NgClientOptions = {}): Promise<NgClient> {
     const socket = createSocket(isIP(address.host) === 6 ? 'udp6' : 'udp4');
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
+      // Connected: the kernel then takes datagrams from rtpengine's address and port only, so nobody else on the
+      // network can answer an offer (and point a call's media elsewhere) by guessing a cookie.
       socket.bind(0, () => {
-        socket.removeListener('error', reject);
-        resolve();
+        socket.connect(address.port, address.host, () => {
+          socket.removeListener('error', reject);
+          resolve();
+        });
       });
     });
     socket.unref();
@@ -129,7 +133,7 @@ export class NgClient {
   }
 
   private send(entry: Pending): void {
-    this.socket.send(entry.packet, this.address.port, this.address.host, () => undefined);
+    this.socket.send(entry.packet, () => undefined);
   }
 
   private expired(cookie: string): void {

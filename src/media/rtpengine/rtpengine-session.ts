@@ -52,7 +52,11 @@ export class RtpengineSession implements RelaySessionControl {
    */
   static async offer(client: NgClient, callId: string, callerSdp: string, logger: Logger): Promise<Result<RtpengineSession, NgFailure>> {
     const offered = await client.request('offer', { ...SDP_FLAGS, 'call-id': callId, 'from-tag': 'a', sdp: callerSdp });
-    if (!offered.ok) return offered;
+    if (!offered.ok) {
+      // Every answer lost does not mean the offer was: rtpengine may hold the call, so it is deleted (best effort).
+      if (offered.error.kind === 'timeout') void client.request('delete', { 'call-id': callId, 'from-tag': 'a' });
+      return offered;
+    }
     const calleeOffer = offered.value.sdp;
     const calleeFacing = typeof calleeOffer === 'string' ? endpointOf(calleeOffer) : undefined;
     const queried = await client.request('query', { 'call-id': callId, 'from-tag': 'a' });

@@ -65,3 +65,18 @@ test('indexes agree with a scan through adds, moves and removals, in creation or
   assert.equal(registry.countCalls(), 0);
   assert.deepEqual(registry.ofExtension(1, '100'), []);
 });
+
+test('a name added again replaces its channel: the old one is removed (and said so), the new one is last', () => {
+  const registry = new ChannelRegistry();
+  const events: string[] = [];
+  registry.subscribe((c, change) => events.push(`${change} ${c.name}/${c.extension}`));
+  registry.add(channel('x', { extension: '100', account: '100-A', linkedId: 'L1' }), control);
+  registry.add(channel('y', { extension: '101', account: '101-A', linkedId: 'L2' }), control);
+  registry.add(channel('x', { extension: '102', account: '102-A', linkedId: 'L3' }), control);
+  assert.deepEqual(events, ['added x/100', 'added y/101', 'removed x/100', 'added x/102']);
+  assert.deepEqual(registry.list().map((c) => `${c.name}/${c.extension}`), ['y/101', 'x/102']);
+  assert.deepEqual(registry.list(1).map((c) => c.name), ['y', 'x']);
+  assert.deepEqual(registry.ofExtension(1, '100'), []);
+  assert.equal(registry.countCallsOf(1, '100-A'), 0);
+  assert.equal(registry.countCalls(1), 2);
+});

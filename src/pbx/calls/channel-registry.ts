@@ -90,7 +90,12 @@ export class ChannelRegistry {
 
   add(channel: LiveChannel, control: ChannelControl): void {
     const replaced = this.channels.get(channel.name);
-    if (replaced !== undefined) this.unindex(replaced, replaced.channel);
+    if (replaced !== undefined) {
+      // A name used again is a new channel: the old one goes (and says so), the new one takes the end of the order.
+      this.channels.delete(channel.name);
+      this.unindex(replaced, replaced.channel);
+      this.emit(replaced.channel, 'removed');
+    }
     const entry: Entry = { channel, control, seq: this.added++ };
     this.channels.set(channel.name, entry);
     this.index(entry, channel);

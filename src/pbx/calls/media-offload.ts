@@ -27,11 +27,23 @@ export class MediaOffload {
   /** rtpengine's session for this call, or undefined: it may not go there, or rtpengine is down (logged once). */
   async open(recordings: RecordingPaths | undefined, question: OffloadQuestion & { readonly offer: SessionDescription }): Promise<RtpengineSession | undefined> {
     if (this.downSince !== undefined && performance.now() - this.downSince < DOWN_BACKOFF_MS) return undefined;
-    const decision = await offloadDecision(this.ports, recordings, question);
+    let decision: Awaited<ReturnType<typeof offloadDecision>>;
+    try {
+      decision = await offloadDecision(this.ports, recordings, question);
+    } catch (error) {
+      // A store that cannot answer the question leaves the call on the relay, as it was before offloading existed.
+      this.logger.warn({ err: error }, 'rtpengine: offload decision failed; the call uses the built-in relay');
+      return undefined;
+    }
     if (!decision.offload) return undefined;
     const opened = await RtpengineSession.offer(this.client, `callgrid-${randomUUID()}`, serializeSdp(question.offer), this.logger);
     if (!opened.ok) {
       this.counts.fallbacks++;
+      // rtpengine answered but refused this call (its SDP): only this call falls back; rtpengine is not down.
+      if (opened.error.kind === 'error') {
+        this.logger.info({ error: opened.error.message }, 'rtpengine: refused a call; it uses the built-in relay');
+        return undefined;
+      }
       // Logged once per outage, not once per call; the next success says it is back.
       if (this.downSince === undefined) this.logger.warn({ error: opened.error.message }, 'rtpengine: not answering; calls use the built-in relay');
       this.downSince = performance.now();

@@ -21,9 +21,35 @@ interface SmsTrunkRule {
   readonly protocol: Endpoint['protocol'];
 }
 
+interface Snapshot {
+  readonly readAt: number;
+  readonly byAddress: ReadonlyMap<string, readonly SmsTrunkRule[]>;
+}
+
+/** The longest a provider's host name may take to resolve at a reload. */
+const RESOLVE_MS = 2000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      },
+    );
+  });
+}
+
 /** Voice carriers first (their rules are finer: pr_match), then SIP MESSAGE SMS providers, read at most every `cacheMs`. */
 export class StoreMessageCarriers implements MessageCarriers {
-  private snapshot: Promise<{ readonly readAt: number; readonly byAddress: ReadonlyMap<string, readonly SmsTrunkRule[]> }> | undefined;
+  private good: Snapshot | undefined;
+  private reloading: Promise<Snapshot> | undefined;
 
   constructor(
     private readonly voice: MessageCarriers,
@@ -43,30 +69,51 @@ export class StoreMessageCarriers implements MessageCarriers {
     return rule === undefined ? undefined : { providerId: rule.providerId };
   }
 
-  private current(): Promise<{ readonly readAt: number; readonly byAddress: ReadonlyMap<string, readonly SmsTrunkRule[]> }> {
+  /**
+   * The snapshot to answer from. A stale one is reloaded, and answered from meanwhile once there is one (a MESSAGE
+   * never waits for the provider table or DNS after the first read, so a change is seen within the cache time and
+   * one MESSAGE); a failed reload is not kept: the next MESSAGE tries again.
+   */
+  private async current(): Promise<Snapshot> {
     const now = this.clock.now().getTime();
-    const cached = this.snapshot;
-    if (cached !== undefined) return cached.then((s) => (now - s.readAt < this.cacheMs ? s : this.reload(now)));
-    return this.reload(now);
+    const good = this.good;
+    if (good !== undefined && now - good.readAt < this.cacheMs) return good;
+    this.reloading ??= this.reload(now).then(
+      (snapshot) => {
+        this.good = snapshot;
+        this.reloading = undefined;
+        return snapshot;
+      },
+      (error: unknown) => {
+        this.reloading = undefined;
+        throw error;
+      },
+    );
+    // With a cache time of 0 (every MESSAGE reads the table) there is no stale answer to give.
+    if (good !== undefined && this.cacheMs > 0) {
+      this.reloading.catch(() => undefined);
+      return good;
+    }
+    return this.reloading;
   }
 
-  private reload(now: number): NonNullable<StoreMessageCarriers['snapshot']> {
-    this.snapshot = (async () => {
-      const byAddress = new Map<string, SmsTrunkRule[]>();
-      for (const row of await this.store.objects('provider').list(null)) {
-        if (String(row.pr_disabled ?? '') === 'on' || String(row.pr_tech ?? '').toUpperCase() !== 'SMS') continue;
-        if (!SIP_SMS_PROTOCOLS.has(String(row.pr_smsprotocol ?? '').trim().toUpperCase())) continue;
-        const parsed = parseSipSmsProvider(row);
-        if (!parsed.ok) continue;
-        const trunk = parsed.value;
-        const ip = parseIp((await this.resolveHost(trunk.host)) ?? '');
-        if (ip === undefined) continue;
-        const key = prefixKey(ip, ip.bytes.length * 8);
-        const rule: SmsTrunkRule = { providerId: trunk.providerId, port: trunk.transport === 'udp' ? sipSmsPort(trunk) : undefined, protocol: trunk.transport };
-        byAddress.set(key, [...(byAddress.get(key) ?? []), rule]);
-      }
-      return { readAt: now, byAddress };
-    })();
-    return this.snapshot;
+  private async reload(now: number): Promise<Snapshot> {
+    const trunks = (await this.store.objects('provider').list(null)).flatMap((row) => {
+      if (String(row.pr_disabled ?? '') === 'on' || String(row.pr_tech ?? '').toUpperCase() !== 'SMS') return [];
+      if (!SIP_SMS_PROTOCOLS.has(String(row.pr_smsprotocol ?? '').trim().toUpperCase())) return [];
+      const parsed = parseSipSmsProvider(row);
+      return parsed.ok ? [parsed.value] : [];
+    });
+    // Host names are resolved side by side, each within RESOLVE_MS: one slow name does not hold the others.
+    const addresses = await Promise.all(trunks.map((trunk) => withTimeout(this.resolveHost(trunk.host), RESOLVE_MS)));
+    const byAddress = new Map<string, SmsTrunkRule[]>();
+    trunks.forEach((trunk, i) => {
+      const ip = parseIp(addresses[i] ?? '');
+      if (ip === undefined) return;
+      const key = prefixKey(ip, ip.bytes.length * 8);
+      const rule: SmsTrunkRule = { providerId: trunk.providerId, port: trunk.transport === 'udp' ? sipSmsPort(trunk) : undefined, protocol: trunk.transport };
+      byAddress.set(key, [...(byAddress.get(key) ?? []), rule]);
+    });
+    return { readAt: now, byAddress };
   }
 }
