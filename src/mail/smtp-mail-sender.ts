@@ -140,7 +140,7 @@ export class SmtpMailSender implements MailSender {
             ? 'the mail server offers no TLS (STARTTLS), which a password over smtp:// needs'
             : response !== ''
               ? `the mail server refused the message: ${response}`
-              : `the mail server failed: ${message}`;
+              : `the mail server failed (${systemCode(message) ?? (code || 'error')})`;
     return this.clean(why);
   }
 
