@@ -32,23 +32,30 @@ export function recordingArgs(spoolDir: string): string[] {
   return [`--recording-dir=${spoolDir}`, '--recording-method=pcap'];
 }
 
-export async function startRtpengine(options: { dir: string; threads: number; extraArgs?: readonly string[] }): Promise<Rtpengine> {
-  checkRtpengine();
-  mkdirSync(join(options.dir, 'run'), { recursive: true });
-  const ngPort = await freeSipPort();
-  const args = [
+/** The benches' rtpengine, one for every bench that runs one (bench/calls/rtpengine.ts too). */
+export function rtpengineArgs(dir: string, ngPort: number, threads: number): string[] {
+  mkdirSync(join(dir, 'run'), { recursive: true });
+  return [
+    // No /etc/rtpengine/rtpengine.conf: only these settings apply.
     '--config-file=none',
     '--foreground', '--log-stderr', '--log-level=4',
+    // Userspace forwarding only: no kernel table, so no kernel module and no iptables rules are needed.
     '--table=-1',
     '--interface=127.0.0.1',
     `--listen-ng=127.0.0.1:${ngPort}`,
     `--port-min=${RTP_PORT_MIN}`, `--port-max=${RTP_PORT_MAX}`,
     // Packet workers; the media players (play media) get as many threads by default (--media-num-threads).
-    `--num-threads=${options.threads}`,
+    `--num-threads=${threads}`,
+    // Free a finished call's ports at once instead of keeping the session 30 s for late packets.
     '--delete-delay=0',
-    `--pidfile=${join(options.dir, 'run', 'rtpengine.pid')}`,
-    ...(options.extraArgs ?? []),
+    `--pidfile=${join(dir, 'run', 'rtpengine.pid')}`,
   ];
+}
+
+export async function startRtpengine(options: { dir: string; threads: number; extraArgs?: readonly string[] }): Promise<Rtpengine> {
+  checkRtpengine();
+  const ngPort = await freeSipPort();
+  const args = [...rtpengineArgs(options.dir, ngPort, options.threads), ...(options.extraArgs ?? [])];
   const child: Child = startChild('rtpengine', 'rtpengine', args, options.dir, process.env);
   const onExit = () => child.process.kill('SIGKILL');
   process.once('exit', onExit);

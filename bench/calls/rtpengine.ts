@@ -3,16 +3,11 @@
 // (bookworm: 10.5; `apt-get install -y --no-install-recommends rtpengine-daemon`: the `rtpengine` metapackage would
 // pull the kernel module's DKMS build, which the bench does not use), in userspace only (`--table=-1`, no kernel
 // forwarding, no iptables rules), bound to 127.0.0.1, its ng control protocol on a free loopback UDP port.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NgClient } from '../../src/media/index.ts';
 import { freeSipPort } from '../sip/udp.ts';
-
-/** rtpengine's media ports: below Linux's ephemeral range (32768+), where SIPp and the sink take theirs. */
-const RTP_PORT_MIN = 20000;
-const RTP_PORT_MAX = 29999;
+import { checkRtpengine, rtpengineArgs } from '../apps/rtpengine-daemon.ts';
 
 /** One process group per child, so stopping reaches every worker; SIGKILL on the bench's exit as a last resort. */
 export interface Group {
@@ -66,27 +61,9 @@ export interface Rtpengine {
 }
 
 export async function startRtpengine(options: { dir: string; threads: number }): Promise<Rtpengine> {
-  if (spawnSync('rtpengine', ['--version']).error) throw new Error('rtpengine is not installed: apt-get install -y --no-install-recommends rtpengine-daemon');
-  mkdirSync(join(options.dir, 'run'), { recursive: true });
+  checkRtpengine();
   const ngPort = await freeSipPort();
-  const group = startGroup(
-    'rtpengine',
-    [
-      // No /etc/rtpengine/rtpengine.conf: only these settings apply.
-      '--config-file=none',
-      '--foreground', '--log-stderr', '--log-level=4',
-      // Userspace forwarding only: no kernel table, so no kernel module and no iptables rules are needed.
-      '--table=-1',
-      '--interface=127.0.0.1',
-      `--listen-ng=127.0.0.1:${ngPort}`,
-      `--port-min=${RTP_PORT_MIN}`, `--port-max=${RTP_PORT_MAX}`,
-      `--num-threads=${options.threads}`,
-      // Free a finished call's ports at once instead of keeping the session 30 s for late packets.
-      '--delete-delay=0',
-      `--pidfile=${join(options.dir, 'run', 'rtpengine.pid')}`,
-    ],
-    options.dir,
-  );
+  const group = startGroup('rtpengine', rtpengineArgs(options.dir, ngPort, options.threads), options.dir);
   const client = await NgClient.open({ host: '127.0.0.1', port: ngPort }, { timeoutMs: 500, retries: 0 });
   const stop = async () => {
     client.close();
