@@ -12,7 +12,7 @@ import type { Config } from './config.ts';
 import { MediaRelay, MediaRelayPool, ThreadedMediaRelay, type MediaRelayControl } from './media/index.ts';
 import { NgClient, parseNgAddress } from './media/index.ts';
 import { SystemPrompts } from './media/index.ts';
-import { CdrWriter, ChannelRegistry, NodeDrainer, PbxNode, SettlingCdrSink, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreExtensionRows, StoreDisaDirectory, StoreFeatureActions, StoreFollowMeDirectory, StoreHuntlistDirectory, StoreIdentitySettings, StoreIvrDirectory, StoreMohDirectory, StoreRecordingSettings, StoreRoutingDirectory, StoreTrunkDirectory, SubscriptionJournal, storeRoutingStepPorts } from './pbx/index.ts';
+import { BatchingCdrSink, CdrWriter, ChannelRegistry, NodeDrainer, PbxNode, SettlingCdrSink, StoreAccountDirectory, StoreBindingStore, StoreCallDirectory, StoreCarrierDirectory, StoreConditionDirectory, StoreExtensionRows, StoreDisaDirectory, StoreFeatureActions, StoreFollowMeDirectory, StoreHuntlistDirectory, StoreIdentitySettings, StoreIvrDirectory, StoreMohDirectory, StoreRecordingSettings, StoreRoutingDirectory, StoreTrunkDirectory, SubscriptionJournal, storeRoutingStepPorts } from './pbx/index.ts';
 import { StoreMessageCarriers, StoreMessageStore } from './pbx/messaging/index.ts';
 import { MediaOffload, OffloadingRelay } from './pbx/index.ts';
 import { createServices, type FirstStartCredentials, type Services } from './services/index.ts';
@@ -96,8 +96,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const lookups = callLookups(config, runtime);
   // CALLGRID_RTPENGINE_NG: plain two-party calls' media on rtpengine (pbx/calls/media-offload.ts), the rest on the relay.
   const media = config.rtpengineNg === undefined ? relay : await rtpengineRelay(config, runtime, relay, lookups);
-  // CDR rows of calls ended at shutdown are written before the store closes.
-  const cdrSink = new SettlingCdrSink(runtime.store.cdrs);
+  // CDR rows of calls ended close together share one commit (batching-cdr-sink.ts); those of calls ended at
+  // shutdown are written before the store closes.
+  const cdrSink = new SettlingCdrSink(new BatchingCdrSink(runtime.store.cdrs));
   const sip = await startSip(config, runtime, media, cdrSink, lookups);
   // Active BLF/presence subscriptions are journaled: a node killed without warning ends them at its next start.
   const subscriptionJournal = new SubscriptionJournal(runtime.store.liveCalls, systemClock, runtime.logger, { nodeName: config.nodeName });

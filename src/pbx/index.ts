@@ -45,7 +45,7 @@ export {
 export { PbxNode, type PbxNodeOptions, type PbxNodePorts } from './pbx-node.ts';
 export { NodeDrainer, DRAIN_LIMIT_CAUSE, type DrainEnd, type DrainableCalls } from './drain.ts';
 export { SettlingCdrSink } from './drain-cdr-sink.ts';
-export { CdrWriter, cdrRows, type CallAttempt, type CallParty, type CallRecord, type CdrSink, type Landing, type LandingKind } from './cdr/index.ts';
+export { BatchingCdrSink, CdrWriter, cdrRows, type CallAttempt, type CallParty, type CallRecord, type CdrSink, type Landing, type LandingKind } from './cdr/index.ts';
 export { Presence, SubscriptionJournal, DeviceStateTracker, deviceState, asDeviceState, type DeviceSnapshot, type DeviceState, type FlowStateSource, type PresenceDirectory, type RegistrationEvents } from './presence/index.ts';
 export { StoreTrunkDirectory, TrunkRegistrar, type TrunkDirectory, type TrunkRegistrarDeps, type TrunkRegistrarOptions, type TrunkState, type TrunkStatus } from './trunks/index.ts';
 export { StoreFeatureActions, matchFeatureCode, DEFAULT_FEATURE_CODES, type FeatureAction } from './apps/feature-codes/index.ts';

@@ -42,4 +42,26 @@ onEveryEngine('live call repository', (open) => {
     assert.equal(await store.liveCalls.remove('n1-1.1'), false);
     assert.deepEqual((await store.liveCalls.ofNode('n1')).map((r) => r.lc_linkedid), ['n1-1.2']);
   });
+
+  it('apply upserts and deletes several calls in one transaction; a call put twice keeps its later state', async (store) => {
+    await store.liveCalls.put(row('n1-1.1'));
+    await store.liveCalls.put(row('n1-1.2'));
+    await store.liveCalls.apply({ put: [row('n1-1.2', { lc_legs: '[1]' }), row('n1-1.3'), row('n1-1.3', { lc_legs: '[2]' })], remove: ['n1-1.1', 'n1-9.9'] });
+    assert.deepEqual((await store.liveCalls.ofNode('n1')).map((r) => [r.lc_linkedid, r.lc_legs]), [['n1-1.2', '[1]'], ['n1-1.3', '[2]']]);
+    // More rows than one statement takes (500): still all of them.
+    const many = Array.from({ length: 1_201 }, (_, i) => row(`n1-2.${String(i).padStart(4, '0')}`));
+    await store.liveCalls.apply({ put: many, remove: [] });
+    assert.equal((await store.liveCalls.ofNode('n1')).length, 1_203);
+    await store.liveCalls.apply({ put: [], remove: many.map((r) => r.lc_linkedid) });
+    assert.equal((await store.liveCalls.ofNode('n1')).length, 2);
+    await store.liveCalls.apply({ put: [], remove: [] });
+  });
+
+  it('a refused apply stores nothing of it', async (store) => {
+    await store.liveCalls.put(row('n1-1.1'));
+    // The second row breaks NOT NULL: the first, and the delete, are rolled back with it.
+    const broken = { ...row('n1-1.3'), lc_cdr: null } as unknown as LiveCallRow;
+    await assert.rejects(store.liveCalls.apply({ put: [row('n1-1.2'), broken], remove: ['n1-1.1'] }));
+    assert.deepEqual((await store.liveCalls.ofNode('n1')).map((r) => r.lc_linkedid), ['n1-1.1']);
+  });
 });

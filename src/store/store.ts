@@ -102,9 +102,19 @@ export interface RegistrationRepository {
   setReachability(tenantId: number, extensionId: number, contactUri: string, lastRttMs: number | null, reachable: boolean): Promise<RegistrationRow | undefined>;
 }
 
+/** One row of a CDR batch: a CDR (cd_cdrs) or a simple CDR (sc_simplecdrs) of a tenant. */
+export type CdrBatchRow =
+  | { readonly kind: 'cdr'; readonly tenantId: number; readonly row: NewCdr & { accountcode: string } }
+  | { readonly kind: 'simple'; readonly tenantId: number; readonly row: NewSimpleCdr };
+
 export interface CdrRepository {
   insert(tenantId: number, cdr: NewCdr & { accountcode: string }): Promise<CdrRecord>;
   insertSimple(tenantId: number, row: NewSimpleCdr): Promise<SimpleCdrRecord>;
+  /**
+   * CDR and simple-CDR rows of several calls in one transaction (all or none), in order: the CDR writer's group
+   * commit. A refused batch tells nothing of which row was wrong; the caller retries the rows one by one.
+   */
+  insertBatch(rows: readonly CdrBatchRow[]): Promise<void>;
   /** Rows by start time, then id. */
   list(query: CdrQuery): Promise<CdrRecord[]>;
   listSimple(query: SimpleCdrQuery): Promise<SimpleCdrRecord[]>;
@@ -384,6 +394,11 @@ export interface LiveCallRow {
 export interface LiveCallRepository {
   /** Creates the call's row or replaces it whole. */
   put(row: LiveCallRow): Promise<void>;
+  /**
+   * Several calls' changes in one transaction (all or none): `put` rows created or replaced whole, then the
+   * `remove` linkedids deleted. The journal's group commit: one commit for every call that changed meanwhile.
+   */
+  apply(changes: { readonly put: readonly LiveCallRow[]; readonly remove: readonly string[] }): Promise<void>;
   /** Sets the heartbeat of every row of `node` to `at`, in one statement; how many rows. */
   beat(node: string, at: number): Promise<number>;
   /** Deletes the call's row; false when there was none. */

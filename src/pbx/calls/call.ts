@@ -327,13 +327,24 @@ export class Call implements CallHandle {
   private inside(): RingsForCall & PbxAnsweredCall & BridgedCall & TransferredCall & EndingCall {
     const call = this;
     const { context } = this;
-    const parts = { caller: this.caller, relay: this.relay, callerChannel: this.callerChannel, media: this.media, forks: this.forks, attempts: this.attempts, live: this.live, recording: this.recording };
-    const node = { channels: context.channels, clock: context.clock };
-    const who = { tenantId: this.tenantId, tenantCode: this.tenantCode, linkedId: this.linkedId, originateId: this.record.originateId, owner: this };
+    // Written out, not spread from smaller objects: a literal built with spreads and getters is slow to read, and
+    // every collaborator reads this one on each SIP event of the call.
     return {
-      ...parts,
-      ...node,
-      ...who,
+      caller: this.caller,
+      relay: this.relay,
+      callerChannel: this.callerChannel,
+      media: this.media,
+      forks: this.forks,
+      attempts: this.attempts,
+      live: this.live,
+      recording: this.recording,
+      channels: context.channels,
+      clock: context.clock,
+      tenantId: this.tenantId,
+      tenantCode: this.tenantCode,
+      linkedId: this.linkedId,
+      originateId: this.record.originateId,
+      owner: this,
       get phase() {
         return call.phase;
       },

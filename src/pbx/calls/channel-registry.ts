@@ -150,8 +150,15 @@ export class ChannelRegistry {
   ofExtension(tenantId: number, extension: string): LiveChannel[] {
     const bucket = this.byExtension.get(`${tenantId}\u0000${extension}`);
     if (bucket === undefined) return [];
-    // A channel moved here by a transfer was appended: order by creation, as list() does.
-    return Array.from(bucket.values()).sort((x, y) => x.seq - y.seq).map((e) => e.channel);
+    const entries = Array.from(bucket.values());
+    // A channel moved here by a transfer was appended: order by creation, as list() does (only then is a sort needed).
+    for (let i = 1; i < entries.length; i++) {
+      if ((entries[i - 1] as Entry).seq > (entries[i] as Entry).seq) {
+        entries.sort((x, y) => x.seq - y.seq);
+        break;
+      }
+    }
+    return entries.map((e) => e.channel);
   }
 
   /** A call is the set of channels sharing a linkedid. */

@@ -74,18 +74,73 @@ test('a call has a row from setup, rewritten at answer, gone only once its CDR i
 
 test('a failing store is counted and logged; the call never sees it', async () => {
   const failing: LiveCallStore = {
-    put: () => Promise.reject(new Error('disk full')),
+    apply: () => Promise.reject(new Error('disk full')),
     beat: () => Promise.reject(new Error('disk full')),
-    remove: () => Promise.reject(new Error('disk full')),
   };
   const clock = new FakeClock();
   const journal = new LiveCallJournal(failing, clock, silentLogger, { nodeName: 'n1' });
   const call = fakeCall('n1-1.2', clock);
   journal.opened(call);
+  await journal.flush();
   await journal.beat();
+  journal.changed(call);
   journal.closed(call.linkedId, Promise.resolve());
   await journal.stop();
-  assert.equal(journal.failed, 3);
+  // The row write and the heartbeat failed; the call's row was never stored, so its end removes nothing.
+  assert.equal(journal.failed, 2);
+});
+
+test('changes within one flush window are one write: a call set up and ended in it, CDR stored, leaves no row', async () => {
+  await withStore(async (store) => {
+    const writes: number[] = [];
+    const counting: LiveCallStore = {
+      apply: async (changes) => {
+        writes.push(changes.put.length + changes.remove.length);
+        await store.liveCalls.apply(changes);
+      },
+      beat: (node, at) => store.liveCalls.beat(node, at),
+    };
+    const clock = new FakeClock('2026-05-04T10:00:00Z');
+    const journal = new LiveCallJournal(counting, clock, silentLogger, { nodeName: 'n1', flushMs: 1_000 });
+    const calls = Array.from({ length: 5 }, (_, i) => fakeCall(`n1-1.${i}`, clock));
+    for (const call of calls) journal.opened(call);
+    for (const call of calls) journal.changed(call);
+    journal.closed('n1-1.4', Promise.resolve());
+    await journal.flush();
+    assert.deepEqual(writes, [4], 'one transaction for four calls; the ended one never written');
+    assert.deepEqual((await store.liveCalls.ofNode('n1')).map((r) => r.lc_linkedid), ['n1-1.0', 'n1-1.1', 'n1-1.2', 'n1-1.3']);
+    for (const call of calls.slice(0, 4)) journal.closed(call.linkedId, Promise.resolve());
+    await journal.stop();
+    assert.deepEqual(writes, [4, 4]);
+    assert.deepEqual(await store.liveCalls.ofNode('n1'), []);
+  });
+});
+
+test('a row written while its call ends is still removed once the CDR is stored', async () => {
+  await withStore(async (store) => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow: LiveCallStore = {
+      apply: async (changes) => {
+        await held;
+        await store.liveCalls.apply(changes);
+      },
+      beat: (node, at) => store.liveCalls.beat(node, at),
+    };
+    const clock = new FakeClock('2026-05-04T10:00:00Z');
+    const journal = new LiveCallJournal(slow, clock, silentLogger, { nodeName: 'n1' });
+    const call = fakeCall('n1-2.1', clock);
+    journal.opened(call);
+    const writing = journal.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    // The call ends while its row is being written.
+    journal.closed(call.linkedId, Promise.resolve());
+    release();
+    await writing;
+    assert.equal((await store.liveCalls.ofNode('n1')).length, 1);
+    await journal.stop();
+    assert.deepEqual(await store.liveCalls.ofNode('n1'), []);
+  });
 });
 
 test('a heartbeat interval that is not a positive integer is refused, naming it', () => {

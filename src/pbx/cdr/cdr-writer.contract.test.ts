@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { onEveryEngine, storeTest, twoTenants } from '../../../test/support/store-engines.ts';
 import type { CallRecord } from './call-record.ts';
+import { BatchingCdrSink } from './batching-cdr-sink.ts';
 import { CdrWriter, type CdrSink } from './cdr-writer.ts';
 
 const at = (time: string): Date => new Date(`2026-05-04T${time}Z`);
@@ -123,4 +124,48 @@ test('CdrWriter: a failing sink never makes write() throw; failures are counted 
   // A record that cannot be mapped (an invalid date) is counted too.
   await assert.doesNotReject(writer.write({ ...forwardedCall(1), startedAt: new Date(Number.NaN) }));
   assert.equal(writer.failed, 3);
+});
+
+onEveryEngine('BatchingCdrSink', (open) => {
+  const it = storeTest(open);
+  const call = (tenantId: number, n: number): CallRecord => {
+    const record = forwardedCall(tenantId);
+    return { ...record, linkedId: `n1-1777000000.${n}`, attempts: record.attempts.map((a, i) => ({ ...a, uniqueId: `n1-17770000${n}0.${i}` })) };
+  };
+
+  it('the rows of calls ending together are stored in one transaction and read back as when written one by one', async (store) => {
+    const [acme] = await twoTenants(store);
+    let batches = 0;
+    const counted = { ...store.cdrs, insertBatch: (rows: Parameters<typeof store.cdrs.insertBatch>[0]) => (batches++, store.cdrs.insertBatch(rows)) };
+    const slow = new BatchingCdrSink(counted, { flushMs: 1_000 });
+    const writer = new CdrWriter(slow);
+    const timed = new CdrWriter(new BatchingCdrSink(counted, { flushMs: 5 }));
+    // Three calls through a sink with a long window: nothing is written until it is flushed ...
+    const written = Promise.all([1, 2, 3].map((n) => writer.write(call(acme, n))));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(batches, 0, 'nothing is written before the flush window ends');
+    // ... one through a sink with a short window, written by its own timer.
+    await timed.write(call(acme, 4));
+    assert.equal(batches, 1);
+    await slow.flush();
+    await written;
+    assert.equal(batches, 2, 'the three calls in one batch');
+    assert.deepEqual([writer.written, writer.failed, timed.written], [9, 0, 3]);
+    const rows = await store.cdrs.list({ tenantIds: [acme] });
+    assert.deepEqual(rows.map((r) => [r.linkedid, r.uniqueid, r.disposition, r.accountcode]).sort(), [1, 2, 3, 4].flatMap((n) => [[`n1-1777000000.${n}`, `n1-17770000${n}0.0`, 'NO ANSWER', 'ACME'], [`n1-1777000000.${n}`, `n1-17770000${n}0.1`, 'ANSWERED', 'ACME']]).sort());
+    const simple = await store.cdrs.listSimple({ tenantIds: [acme] });
+    assert.deepEqual(simple.map((r) => [r.tenantcode, r.sc_uniqueid]).sort(), [1, 2, 3, 4].map((n) => ['ACME', `n1-1777000000.${n}`]).sort());
+  });
+
+  it('a refused row in a batch fails alone: the other calls of the batch are stored', async (store) => {
+    const [acme] = await twoTenants(store);
+    const sink = new BatchingCdrSink(store.cdrs, { flushMs: 1_000 });
+    const writer = new CdrWriter(sink);
+    // The middle call names a tenant that does not exist: its three rows break the foreign key.
+    const written = Promise.all([writer.write(call(acme, 1)), writer.write(call(acme + 1000, 2)), writer.write(call(acme, 3))]);
+    await sink.flush();
+    await written;
+    assert.deepEqual([writer.written, writer.failed], [6, 3]);
+    assert.deepEqual((await store.cdrs.listSimple({ tenantIds: [acme] })).map((r) => r.sc_uniqueid).sort(), ['n1-1777000000.1', 'n1-1777000000.3']);
+  });
 });

@@ -32,11 +32,12 @@ export class CdrWriter {
       this.logger.error({ err: error, tenantId: record.tenantId, linkedId: record.linkedId }, 'cdr: call record could not be turned into rows');
       return;
     }
-    // Each row on its own, in order: one refused row must not lose the others.
-    for (const cdr of rows.cdrs) {
-      await this.attempt(record, cdr.uniqueid, () => this.sink.insert(record.tenantId, cdr));
-    }
-    await this.attempt(record, rows.simple.sc_uniqueid, () => this.sink.insertSimple(record.tenantId, rows.simple));
+    // Each row on its own, handed over in order and all at once (a batching sink commits them together): one
+    // refused row must not lose the others.
+    await Promise.all([
+      ...rows.cdrs.map((cdr) => this.attempt(record, cdr.uniqueid, () => this.sink.insert(record.tenantId, cdr))),
+      this.attempt(record, rows.simple.sc_uniqueid, () => this.sink.insertSimple(record.tenantId, rows.simple)),
+    ]);
   }
 
   private async attempt(record: CallRecord, uniqueId: string, insert: () => Promise<unknown>): Promise<void> {

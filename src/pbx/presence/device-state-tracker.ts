@@ -3,7 +3,7 @@
 import type { Clock, Logger } from '../../shared/index.ts';
 import type { ChannelRegistry, LiveChannel } from '../calls/channel-registry.ts';
 import type { Binding, QualifyListener, RegistrarListener } from '../registrar/index.ts';
-import { deviceState, type DeviceState } from './device-state.ts';
+import { rings, stateOfCounts, type DeviceState } from './device-state.ts';
 import type { FlowStateSource, PresenceDirectory } from './ports.ts';
 
 /** An extension as the directory answers it. */
@@ -39,9 +39,20 @@ interface Entry {
   registered: boolean;
   state: DeviceState;
   since: Date;
-  /** Channel ids and states last emitted: a second call changes what BLF shows without changing the state. */
-  signature: string;
-  channels: readonly LiveChannel[];
+  /**
+   * What BLF shows of each of the extension's channels (direction, state, connected number), by channel name, and
+   * how many ring and how many are in use. Kept change by change, so an extension with hundreds of calls (a PBX
+   * registered as one extension) costs the same per change as a phone with one: no pass over all its channels.
+   */
+  readonly shown: Map<string, ShownChannel>;
+  ringing: number;
+  inUse: number;
+}
+
+interface ShownChannel {
+  /** `direction/state/connectedNum`: a change of any of them changes what a BLF subscriber sees. */
+  readonly key: string;
+  readonly ringing: boolean;
 }
 
 type ChangeListener = (snapshot: DeviceSnapshot) => void;
@@ -52,13 +63,15 @@ export class DeviceStateTracker implements RegistrarListener, QualifyListener {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Entry | undefined>>();
   private readonly listeners = new Set<ChangeListener>();
+  /** The entry each tracked channel counts in: a channel moved to another extension leaves its old one. */
+  private readonly entryOfChannel = new Map<string, Entry>();
   private stopChannels: (() => void) | undefined;
 
   constructor(private readonly deps: DeviceStateTrackerDeps) {}
 
   /** Follows the channel registry. Registrar and qualify events come through the listener methods below. */
   start(): void {
-    this.stopChannels ??= this.deps.channels.subscribe((channel) => this.channelChanged(channel));
+    this.stopChannels ??= this.deps.channels.subscribe((channel, change) => this.channelChanged(channel, change));
   }
 
   stop(): void {
@@ -74,18 +87,13 @@ export class DeviceStateTracker implements RegistrarListener, QualifyListener {
 
   /** The current state of the tenant's extension or flow `number`; undefined when the tenant has neither. */
   async snapshot(tenantId: number, number: string): Promise<DeviceSnapshot | undefined> {
-    const known = this.entries.get(keyOf(tenantId, number));
-    if (known !== undefined) {
-      if (known.kind === 'extension') this.recompute(known);
-      return view(known);
-    }
-    const entry = await this.load(tenantId, number);
-    return entry === undefined ? undefined : view(entry);
+    const entry = this.entries.get(keyOf(tenantId, number)) ?? (await this.load(tenantId, number));
+    return entry === undefined ? undefined : this.view(entry);
   }
 
   /** The hints this node has state for, of one tenant. */
   list(tenantId: number): DeviceSnapshot[] {
-    return [...this.entries.values()].filter((e) => e.tenantId === tenantId).map(view);
+    return [...this.entries.values()].filter((e) => e.tenantId === tenantId).map((e) => this.view(e));
   }
 
   /** A flow's state changed (SETFLOW): subscribers of its number are told. */
@@ -94,7 +102,7 @@ export class DeviceStateTracker implements RegistrarListener, QualifyListener {
     const entry = this.entries.get(key);
     if (entry !== undefined && entry.kind === 'extension') return;
     if (entry === undefined) {
-      const created: Entry = { tenantId, number, hint, kind: 'flow', registered: false, state, since: this.deps.clock.now(), signature: '', channels: [] };
+      const created = newEntry({ tenantId, number, hint, kind: 'flow', registered: false, state, since: this.deps.clock.now() });
       this.entries.set(key, created);
       this.emit(created);
       return;
@@ -141,15 +149,23 @@ export class DeviceStateTracker implements RegistrarListener, QualifyListener {
       return;
     }
     entry.registered = await this.registered(tenantId, extensionId);
-    this.recompute(entry);
+    this.settle(entry, false);
   }
 
-  private channelChanged(channel: LiveChannel): void {
-    if (channel.extension === '') return;
-    const entry = this.entries.get(keyOf(channel.tenantId, channel.extension));
-    // Known extensions are recomputed at once, so the NOTIFY leaves with the SIP event that caused it.
+  private channelChanged(channel: LiveChannel, change: 'added' | 'updated' | 'removed'): void {
+    const before = this.entryOfChannel.get(channel.name);
+    const entry = channel.extension === '' || change === 'removed' ? undefined : this.entries.get(keyOf(channel.tenantId, channel.extension));
+    // Left its extension (hung up, or moved to another one by a transfer): that extension shows one channel less.
+    if (before !== undefined && before !== entry) {
+      this.entryOfChannel.delete(channel.name);
+      this.settle(before, unshow(before, channel.name));
+    }
+    if (change === 'removed' || channel.extension === '') return;
+    // Known extensions change at once, so the NOTIFY leaves with the SIP event that caused it.
     if (entry !== undefined) {
-      if (entry.kind === 'extension') this.recompute(entry);
+      if (entry.kind !== 'extension') return;
+      this.entryOfChannel.set(channel.name, entry);
+      this.settle(entry, show(entry, channel));
       return;
     }
     void this.load(channel.tenantId, channel.extension).catch((error: unknown) => this.deps.logger.error({ err: error }, 'presence: extension lookup failed'));
@@ -176,22 +192,26 @@ export class DeviceStateTracker implements RegistrarListener, QualifyListener {
       if (flow === undefined) return undefined;
       const raced = this.entries.get(key);
       if (raced !== undefined) return raced;
-      const entry: Entry = { tenantId, number, hint, kind: 'flow', registered: false, state: asDeviceState(flow.state), since: flow.since ?? this.deps.clock.now(), signature: '', channels: [] };
+      const entry = newEntry({ tenantId, number, hint, kind: 'flow', registered: false, state: asDeviceState(flow.state), since: flow.since ?? this.deps.clock.now() });
       this.entries.set(key, entry);
       return entry;
     }
     const registered = await this.registered(tenantId, extension.extensionId);
     // Another read or an event may have created it meanwhile: keep that one, with the fresher registration.
-    const entry = this.entries.get(key) ?? { tenantId, number, hint, kind: 'extension' as const, registered, state: 'UNAVAILABLE' as DeviceState, since: this.deps.clock.now(), signature: '', channels: [] };
-    entry.registered = registered;
-    const isNew = !this.entries.has(key);
-    this.entries.set(key, entry);
-    if (isNew) {
-      const { state, signature, channels } = this.compute(entry);
-      Object.assign(entry, { state, signature, channels });
-    } else {
-      this.recompute(entry);
+    const raced = this.entries.get(key);
+    if (raced !== undefined) {
+      raced.registered = registered;
+      this.settle(raced, false);
+      return raced;
     }
+    // New: its channels so far are read once; from now on each channel event keeps it up to date.
+    const entry = newEntry({ tenantId, number, hint, kind: 'extension', registered, state: 'UNAVAILABLE', since: this.deps.clock.now() });
+    for (const channel of this.deps.channels.ofExtension(tenantId, number)) {
+      show(entry, channel);
+      this.entryOfChannel.set(channel.name, entry);
+    }
+    entry.state = stateOf(entry);
+    this.entries.set(key, entry);
     return entry;
   }
 
@@ -199,27 +219,25 @@ export class DeviceStateTracker implements RegistrarListener, QualifyListener {
     return (await this.deps.directory.contacts(tenantId, extensionId)).some((b) => b.reachable);
   }
 
-  private compute(entry: Entry): { state: DeviceState; signature: string; channels: LiveChannel[] } {
-    const channels = this.deps.channels.ofExtension(entry.tenantId, entry.number);
-    return {
-      state: deviceState({ registered: entry.registered, channels }),
-      signature: channels.map((c) => `${c.uniqueId}/${c.direction}/${c.state}/${c.connectedNum}`).join(','),
-      channels,
-    };
-  }
-
-  private recompute(entry: Entry): void {
-    const next = this.compute(entry);
-    if (next.state === entry.state && next.signature === entry.signature) return;
-    if (next.state !== entry.state) entry.since = this.deps.clock.now();
-    entry.state = next.state;
-    entry.signature = next.signature;
-    entry.channels = next.channels;
+  /** After a change of the entry's channels (`shownChanged`: what BLF shows changed) or registration: tells listeners. */
+  private settle(entry: Entry, shownChanged: boolean): void {
+    if (entry.kind !== 'extension') return;
+    const state = stateOf(entry);
+    if (state === entry.state && !shownChanged) return;
+    if (state !== entry.state) entry.since = this.deps.clock.now();
+    entry.state = state;
     this.emit(entry);
   }
 
+  /** The entry as a value: its channels as they are now (one copy per change; nothing is recomputed from them). */
+  private view(entry: Entry): DeviceSnapshot {
+    const { tenantId, number, hint, kind, state, since } = entry;
+    const channels = kind === 'extension' ? this.deps.channels.ofExtension(tenantId, number) : [];
+    return { tenantId, number, hint, kind, state, since, channels };
+  }
+
   private emit(entry: Entry): void {
-    const snapshot = view(entry);
+    const snapshot = this.view(entry);
     for (const listener of this.listeners) {
       try {
         listener(snapshot);
@@ -231,8 +249,39 @@ export class DeviceStateTracker implements RegistrarListener, QualifyListener {
   }
 }
 
-function view(entry: Entry): DeviceSnapshot {
-  return { tenantId: entry.tenantId, number: entry.number, hint: entry.hint, kind: entry.kind, state: entry.state, since: entry.since, channels: entry.channels };
+function newEntry(fields: Omit<Entry, 'shown' | 'ringing' | 'inUse'>): Entry {
+  return { ...fields, shown: new Map(), ringing: 0, inUse: 0 };
+}
+
+/** Asterisk's rules (device-state.ts) over the entry's counts instead of its channel list. */
+function stateOf(entry: Entry): DeviceState {
+  return stateOfCounts({ registered: entry.registered, ringing: entry.ringing > 0, inUse: entry.inUse > 0 });
+}
+
+/** Records what BLF shows of `channel` at its extension; true when that changed. */
+function show(entry: Entry, channel: LiveChannel): boolean {
+  const key = `${channel.direction}/${channel.state}/${channel.connectedNum}`;
+  const before = entry.shown.get(channel.name);
+  if (before?.key === key) return false;
+  if (before !== undefined) count(entry, before, -1);
+  const shown: ShownChannel = { key, ringing: rings(channel) };
+  entry.shown.set(channel.name, shown);
+  count(entry, shown, 1);
+  return true;
+}
+
+/** Forgets a channel of the entry; true when it was shown. */
+function unshow(entry: Entry, name: string): boolean {
+  const before = entry.shown.get(name);
+  if (before === undefined) return false;
+  entry.shown.delete(name);
+  count(entry, before, -1);
+  return true;
+}
+
+function count(entry: Entry, shown: ShownChannel, by: 1 | -1): void {
+  if (shown.ringing) entry.ringing += by;
+  else entry.inUse += by;
 }
 
 const STATES: readonly DeviceState[] = ['UNAVAILABLE', 'NOT_INUSE', 'INUSE', 'RINGING', 'RINGINUSE', 'BUSY', 'ONHOLD'];

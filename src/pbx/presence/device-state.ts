@@ -35,9 +35,20 @@ export function deviceState(facts: DeviceFacts): DeviceState {
   let ringing = false;
   let inUse = false;
   for (const channel of facts.channels) {
-    if (channel.state === 'Up' || channel.direction === 'IN') inUse = true;
-    else ringing = true;
+    if (rings(channel)) ringing = true;
+    else inUse = true;
   }
+  return stateOfCounts({ registered: facts.registered, ringing, inUse });
+}
+
+/** A channel rings its phone: the PBX's OUT leg to it, not yet answered. Any other channel keeps the phone in use. */
+export function rings(channel: ChannelFacts): boolean {
+  return channel.state !== 'Up' && channel.direction !== 'IN';
+}
+
+/** The same rules over what the channels add up to: whether any rings and whether any is in use. */
+export function stateOfCounts(facts: { readonly registered: boolean; readonly ringing: boolean; readonly inUse: boolean }): DeviceState {
+  const { ringing, inUse } = facts;
   if (ringing && inUse) return 'RINGINUSE';
   if (ringing) return 'RINGING';
   if (inUse) return 'INUSE';

@@ -23,6 +23,26 @@ function anyOf(eb: Eb, columns: readonly string[], values: readonly (string | nu
   return eb.or(columns.map((column) => eb(column, 'in', values as never)));
 }
 
+/** Rows per multi-row insert: a CDR has about 30 columns, far below SQLite's 32,766 parameters. */
+const BATCH_CHUNK = 200;
+
+/**
+ * The rows in groups of the same columns, in order, at most BATCH_CHUNK each: a multi-row VALUES lists one column
+ * set, and a row without a column must keep that column's default (neither engine takes DEFAULT the same way).
+ */
+function sameColumns<T extends object>(rows: readonly T[]): T[][] {
+  const groups: T[][] = [];
+  let columns = '';
+  for (const row of rows) {
+    const these = Object.keys(row).filter((k) => (row as Record<string, unknown>)[k] !== undefined).join(',');
+    const last = groups.at(-1);
+    if (last !== undefined && these === columns && last.length < BATCH_CHUNK) last.push(row);
+    else groups.push([row]);
+    columns = these;
+  }
+  return groups;
+}
+
 export function cdrRepository(db: LooseDb): CdrRepository {
   return {
     async insert(tenantId, cdr) {
@@ -47,6 +67,20 @@ export function cdrRepository(db: LooseDb): CdrRepository {
         return inserted as unknown as SimpleCdrRecord;
       } catch (error) {
         throw translateConstraint(error, `Simple CDR ${row.sc_uniqueid}`);
+      }
+    },
+
+    async insertBatch(rows) {
+      if (rows.length === 0) return;
+      const cdrs = rows.flatMap((r) => (r.kind === 'cdr' ? [{ ...r.row, te_id: r.tenantId }] : []));
+      const simples = rows.flatMap((r) => (r.kind === 'simple' ? [{ ...r.row, sc_te_id: r.tenantId }] : []));
+      try {
+        await db.transaction().execute(async (trx) => {
+          for (const group of sameColumns(cdrs)) await trx.insertInto('cd_cdrs').values(group).execute();
+          for (const group of sameColumns(simples)) await trx.insertInto('sc_simplecdrs').values(group).execute();
+        });
+      } catch (error) {
+        throw translateConstraint(error, `${rows.length} CDR rows`);
       }
     },
 
