@@ -1,7 +1,8 @@
 // The tenant balance: an append-only ledger whose sum is the credit (BALANCE, INFO balance).
 import { parseAmount } from '../domain/index.ts';
-import { PbxError, formatDateTime, parseDateBound, type Clock } from '../shared/index.ts';
+import { PbxError, formatDateTime, type Clock } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
+import { dateBounds } from './date-window.ts';
 
 export class BalanceService {
   constructor(
@@ -19,11 +20,8 @@ export class BalanceService {
 
   /** The balance, or the sum of the entries dated within [start, end] when given. */
   async total(tenantId: number, start?: string, end?: string): Promise<number> {
-    const from = start === undefined ? undefined : parseDateBound('start', start, 'start');
-    const to = end === undefined ? undefined : parseDateBound('end', end, 'end');
-    if (from !== undefined && to !== undefined && to < from) {
-      throw new PbxError('invalid_parameter', `Invalid end '${end}': it is before start '${start}'`);
-    }
+    // As given, untrimmed, and no default: without bounds the balance is the whole ledger's.
+    const { from, to } = dateBounds(start, end);
     return this.store.balances.sum(tenantId, from, to);
   }
 }

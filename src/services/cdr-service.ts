@@ -4,8 +4,9 @@ import {
   CALL_DIRECTIONS, CALL_DISPOSITIONS, CDR_COLUMNS,
   type CallDirection, type CdrQuery, type CdrRecord, type NewCdr, type NewSimpleCdr, type SimpleCdrQuery, type SimpleCdrRecord, type Tenant,
 } from '../domain/index.ts';
-import { PbxError, formatDateTime, parseDateBound, type Clock } from '../shared/index.ts';
+import { PbxError, type Clock } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
+import { parseDateWindow, type DateWindow } from './date-window.ts';
 
 /** The text filters of a report as given; each may be a comma list. */
 export type CdrFilterText = Readonly<Partial<Record<'start' | 'end' | 'id' | 'uniqueid' | 'linkedid' | 'src' | 'firstdst' | 'direction' | 'disposition' | 'phone', string>>>;
@@ -144,18 +145,8 @@ export class CdrService {
    * The date range: `start`/`end` as given (a date-only end covers its day); neither given means
    * today (UTC), as MiRTA's OpenAPI does, unless the request names calls by id, which finds them on any day.
    */
-  private window(text: { start?: string; end?: string }, byId: string | undefined): { from?: string; to?: string } {
-    const start = text.start?.trim() || undefined;
-    const end = text.end?.trim() || undefined;
-    if (start === undefined && end === undefined) {
-      if (byId !== undefined && byId.trim() !== '') return {};
-      const today = formatDateTime(this.clock.now()).slice(0, 10);
-      return { from: `${today} 00:00:00`, to: `${today} 23:59:59` };
-    }
-    const from = start === undefined ? undefined : parseDateBound('start', start, 'start');
-    const to = end === undefined ? undefined : parseDateBound('end', end, 'end');
-    if (from !== undefined && to !== undefined && to < from) throw new PbxError('invalid_parameter', `Invalid end '${end}': it is before start '${start}'`);
-    return { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
+  private window(text: { start?: string; end?: string }, byId: string | undefined): DateWindow {
+    return parseDateWindow(text, this.clock, byId !== undefined && byId.trim() !== '' ? 'open' : 'today');
   }
 
   /** CDR get: one column of the CDR with this uniqueid. */

@@ -3,10 +3,10 @@
 import type { MediaRelayControl } from '../../media/index.ts';
 import type { CallDirection } from '../../domain/index.ts';
 import type { Logger } from '../../shared/index.ts';
-import type { DigestAuthenticator, SipStack } from '../../sip/index.ts';
+import type { SipStack } from '../../sip/index.ts';
 import type { CallParty, CallRecord } from '../cdr/index.ts';
 import type { ForwardingDirectory, InboundDirectory, NumberDirectory, OutboundDirectory } from '../dialplan/index.ts';
-import type { AuthBan, Binding, SipAccountDirectory, SipDomainPolicy } from '../registrar/index.ts';
+import type { Binding, PhoneAuthDeps } from '../registrar/index.ts';
 import type { Call, CallContext } from './call.ts';
 import type { AdmissionPolicy } from './call-admission.ts';
 import type { CallIds } from './call-ids.ts';
@@ -17,12 +17,9 @@ import type { CarrierDirectory } from './carrier-directory.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
 
-export interface SetupDeps {
+/** The phone's digest check (PhoneAuthDeps) and what a call needs beyond it. */
+export interface SetupDeps extends PhoneAuthDeps {
   readonly stack: SipStack;
-  readonly authenticator: DigestAuthenticator;
-  readonly accounts: SipAccountDirectory;
-  readonly domains: SipDomainPolicy;
-  readonly ban?: AuthBan;
   readonly directory: CallDirectory;
   readonly routing: OutboundDirectory & InboundDirectory & ForwardingDirectory & Omit<NumberDirectory, 'findExtension'>;
   readonly carriers: CarrierDirectory;

@@ -2,9 +2,9 @@
 // tenant's dialplan: an extension (every registered contact rings) or, for other numbers, the routing profile's
 // carriers. From a carrier (its host's address and port, or an address it lists; IP-authenticated): the DID's destination.
 import type { SessionDescription } from '../../media/index.ts';
-import { parseNameAddr, parseUri, type ServerInviteTransaction } from '../../sip/index.ts';
+import type { ServerInviteTransaction } from '../../sip/index.ts';
 import { routeInbound, targetsForNumber, type NumberDirectory, type SipTrunkTarget } from '../dialplan/index.ts';
-import { authenticateDigest } from '../registrar/index.ts';
+import { authenticatePhone, phoneRequestParties } from '../registrar/index.ts';
 import type { Call } from './call.ts';
 import type { SetupDeps, SetupHooks, SetupOptions } from './call-setup-types.ts';
 import { startCall, type InviteCall } from './call-start.ts';
@@ -41,25 +41,17 @@ export class CallSetup {
     // packets) do from a carrier's address must never shut out the carrier's calls to the DIDs.
     const carrier = await this.deps.carriers.carrierAt(source);
     if (carrier === undefined && this.deps.ban?.isBanned(source.address)) return void leg.reject(403, 'Forbidden');
-    const requestUri = parseUri(request.uri);
-    const from = parseNameAddr(request.headers.get('from') ?? '');
-    const fromUri = from.ok ? parseUri(from.value.uri) : undefined;
-    if (!requestUri.ok || requestUri.value.user === undefined) return void leg.reject(404, 'Not Found');
-    if (fromUri === undefined || !fromUri.ok) return void leg.reject(400, 'Bad From Header');
-    const dialled = decodeURIComponent(requestUri.value.user);
-    const caller = { number: fromUri.value.user === undefined ? '' : decodeURIComponent(fromUri.value.user), name: from.ok ? (from.value.displayName ?? '') : '' };
+    const parties = phoneRequestParties(request);
+    if (!parties.ok) return void leg.reject(parties.error.status, parties.error.reason);
+    const { requestUri, from, fromUri } = parties.value;
+    const dialled = decodeURIComponent(requestUri.user);
+    const caller = { number: fromUri.user === undefined ? '' : decodeURIComponent(fromUri.user), name: from.displayName ?? '' };
     if (carrier !== undefined) return this.fromCarrier(leg, carrier, dialled, caller);
 
-    const realm = (await this.deps.domains.realmFor(requestUri.value.host)) ?? this.options.realm;
     // Every INVITE that is not a carrier's is a phone's: challenged, as Asterisk does, with the SIP password.
-    // Nonces go to the source address and are usable from it only, so a counted failure is never a forged one.
-    const auth = await authenticateDigest(request, { authenticator: this.deps.authenticator, accounts: this.deps.accounts, realm, domain: fromUri.value.host, header: 'proxy-authorization', source: source.address });
-    if (auth.kind === 'challenge') return void leg.reject(407, 'Proxy Authentication Required', this.challenge(realm, auth.stale, source.address));
-    if (auth.kind === 'failed') {
-      this.deps.ban?.recordFailure(source.address);
-      return void (auth.reason === 'malformed' ? leg.reject(400, auth.phrase) : leg.reject(407, 'Proxy Authentication Required', this.challenge(realm, false, source.address)));
-    }
-    const { tenantId, extensionId } = auth.account;
+    const auth = await authenticatePhone(request, parties.value, source.address, this.deps, this.options.realm);
+    if (!auth.ok) return void leg.reject(auth.error.status, auth.error.reason, auth.error.headers);
+    const { tenantId, extensionId } = auth.value;
     const [extension, tenantCode] = await Promise.all([this.deps.directory.extensionById(tenantId, extensionId), this.deps.directory.tenantCode(tenantId)]);
     if (extension === undefined || tenantCode === undefined) return void leg.reject(403, 'Forbidden');
     const offer = this.offer(leg);
@@ -74,7 +66,7 @@ export class CallSetup {
       return void leg.reject(404, 'Not Found');
     }
     const direction = targets[0]?.tag === 'OUT' ? 'OUT' : 'LOCAL';
-    return this.begin(leg, offer, { tenantId, tenantCode, caller: party, callerExtensionId: extensionId, sipCallId, domain: requestUri.value.host, dialled, direction, targets, recording: extension.recording === true });
+    return this.begin(leg, offer, { tenantId, tenantCode, caller: party, callerExtensionId: extensionId, sipCallId, domain: requestUri.host, dialled, direction, targets, recording: extension.recording === true });
   }
 
   /** A carrier's INVITE to one of the tenants' DIDs (spec §3.3: the DID's destination slots). */
@@ -144,9 +136,5 @@ export class CallSetup {
     if (offer.ok) return offer.value;
     leg.reject(488, 'Not Acceptable Here', [['Warning', `399 callgrid "${offer.error}"`]]);
     return undefined;
-  }
-
-  private challenge(realm: string, stale: boolean, source: string): Array<[string, string]> {
-    return this.deps.authenticator.challenge(realm, { stale, source }).map((value) => ['Proxy-Authenticate', value]);
   }
 }

@@ -2,6 +2,7 @@
 // and the ways to describe parties to ring. The B2BUA itself is wired by pbx-node.ts.
 export type { Application, Applications, AttemptLabel, CallHandle, NextReason, RingOutcome, RingRequest, RingTarget, SlotRef, StepOutcome, Target } from './runner/step.ts';
 export type { PbxMedia, PlaybackEnd, PlayItem } from './runner/pbx-media.ts';
+export { collectKeys, keypadColumns, type KeypadColumnRules, type KeypadColumns, type KeypadOptions } from './runner/keypad-entry.ts';
 export { DestinationRunner, MAX_STEPS, type RunEnd, type RunnerCounters, type RunnerDeps, type SlotDirectory } from './runner/destination-runner.ts';
 export { contactTargets } from './fork.ts';
 export { carrierFull, carrierRingTarget } from './carrier-target.ts';

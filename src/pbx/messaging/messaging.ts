@@ -4,20 +4,17 @@
 // indications (RFC 3994) are passed on or dropped, never kept. PbxNode routes out-of-dialog MESSAGEs here. A MESSAGE from
 // a carrier's address (once trunks are attached) is an SMS to a DID instead: inbound/trunk-message.ts.
 import type { CancelTimer, Clock, Logger } from '../../shared/index.ts';
-import { parseNameAddr, parseUri, type DigestAuthenticator, type InboundSource, type ServerTransaction, type SipRequest, type SipStack } from '../../sip/index.ts';
-import { authenticateDigest, type AuthBan, type Binding, type RegistrarListener, type SipAccountDirectory, type SipDomainPolicy } from '../registrar/index.ts';
+import type { InboundSource, ServerTransaction, SipRequest, SipStack } from '../../sip/index.ts';
+import { authenticatePhone, phoneRequestParties, type Binding, type PhoneAuthDeps, type RegistrarListener } from '../registrar/index.ts';
 import { receiveFromTrunk, type TrunkMessaging } from './inbound/trunk-message.ts';
 import { deliver, type OutgoingMessage } from './message-delivery.ts';
 import { isComposing, mediaType, messagingLimits, type MessagingLimits } from './message-policy.ts';
 import type { MessageStore, MessagingDirectory } from './ports.ts';
 import { SenderRate } from './sender-rate.ts';
 
-export interface MessagingDeps {
+/** The sender's digest check (PhoneAuthDeps, as for calls) and what messaging needs beyond it. */
+export interface MessagingDeps extends PhoneAuthDeps {
   readonly stack: SipStack;
-  readonly authenticator: DigestAuthenticator;
-  readonly accounts: SipAccountDirectory;
-  readonly domains: SipDomainPolicy;
-  readonly ban?: AuthBan;
   readonly directory: MessagingDirectory;
   readonly store: MessageStore;
   readonly clock: Clock;
@@ -136,21 +133,12 @@ export class Messaging implements RegistrarListener, ExtensionMessenger {
     // A carrier is known by where it sends from, as for its INVITEs; it has no account to answer a digest with.
     const carrier = this.trunks === undefined ? undefined : await this.trunks.carriers.carrierAt(source.endpoint);
     if (carrier !== undefined && this.trunks !== undefined) return receiveFromTrunk(this.trunks, carrier.providerId, request, respond, this.limits, deps.logger);
-    const requestUri = parseUri(request.uri);
-    const from = parseNameAddr(request.headers.get('from') ?? '');
-    const fromUri = from.ok ? parseUri(from.value.uri) : undefined;
-    if (!requestUri.ok || requestUri.value.user === undefined) return respond(404, 'Not Found');
-    if (fromUri === undefined || !fromUri.ok) return respond(400, 'Bad From Header');
-    const realm = (await deps.domains.realmFor(requestUri.value.host)) ?? this.options.realm;
-    const auth = await authenticateDigest(request, { authenticator: deps.authenticator, accounts: deps.accounts, realm, domain: fromUri.value.host, header: 'proxy-authorization', source: source.endpoint.address });
-    // Nonces are bound to the address they were sent to, as for calls and SUBSCRIBE (register-auth.ts).
-    const challenge = (stale: boolean): Array<[string, string]> => deps.authenticator.challenge(realm, { stale, source: source.endpoint.address }).map((value) => ['Proxy-Authenticate', value]);
-    if (auth.kind === 'challenge') return respond(407, 'Proxy Authentication Required', challenge(auth.stale));
-    if (auth.kind === 'failed') {
-      deps.ban?.recordFailure(source.endpoint.address);
-      return auth.reason === 'malformed' ? respond(400, auth.phrase) : respond(407, 'Proxy Authentication Required', challenge(false));
-    }
-    const sender = auth.account;
+    const parties = phoneRequestParties(request);
+    if (!parties.ok) return respond(parties.error.status, parties.error.reason);
+    const { requestUri } = parties.value;
+    const auth = await authenticatePhone(request, parties.value, source.endpoint.address, deps, this.options.realm);
+    if (!auth.ok) return respond(auth.error.status, auth.error.reason, auth.error.headers);
+    const sender = auth.value;
 
     const type = mediaType(request.headers.get('content-type'));
     if (request.body.length === 0) return respond(400, 'Missing Message Body');
@@ -160,7 +148,7 @@ export class Messaging implements RegistrarListener, ExtensionMessenger {
     if (!this.rate.take(sender.tenantId, sender.extensionId)) return respond(503, 'Too Many Messages', [['Retry-After', String(this.rate.retryAfter())]]);
 
     // The number is one of the sender's own tenant, never another's: 101 means this tenant's 101.
-    const number = safeDecode(requestUri.value.user);
+    const number = safeDecode(requestUri.user);
     const target = number === undefined ? undefined : await deps.directory.findExtension(sender.tenantId, number);
     if (target === undefined) return respond(404, 'Not Found');
     const me = await deps.directory.extensionById(sender.tenantId, sender.extensionId);

@@ -1,19 +1,16 @@
 // The presence side of a node (RFC 6665 notifier): the device-state tracker fed by the registrar, qualify and the
 // channel registry, and the SUBSCRIBE handling on top of it. PbxNode routes SUBSCRIBE and closed flows here.
 import type { Clock, Logger } from '../../shared/index.ts';
-import type { DigestAuthenticator, InboundSource, ServerTransaction, SipRequest, SipStack } from '../../sip/index.ts';
+import type { InboundSource, ServerTransaction, SipRequest, SipStack } from '../../sip/index.ts';
 import type { ChannelRegistry } from '../calls/channel-registry.ts';
-import type { AuthBan, QualifyListener, RegistrarListener, SipAccountDirectory, SipDomainPolicy } from '../registrar/index.ts';
+import type { PhoneAuthDeps, QualifyListener, RegistrarListener } from '../registrar/index.ts';
 import { DeviceStateTracker } from './device-state-tracker.ts';
 import type { FlowStateSource, PresenceDirectory } from './ports.ts';
 import { SubscriptionManager, type SubscriptionManagerOptions } from './subscription-manager.ts';
 
-export interface PresenceDeps {
+/** The subscribers' digest check (PhoneAuthDeps) and what presence needs beyond it. */
+export interface PresenceDeps extends PhoneAuthDeps {
   readonly stack: SipStack;
-  readonly authenticator: DigestAuthenticator;
-  readonly accounts: SipAccountDirectory;
-  readonly domains: SipDomainPolicy;
-  readonly ban?: AuthBan;
   readonly channels: ChannelRegistry;
   readonly directory: PresenceDirectory;
   readonly flows?: FlowStateSource;

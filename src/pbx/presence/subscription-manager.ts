@@ -1,21 +1,18 @@
 // SUBSCRIBE as notifier (RFC 6665 §4.2): Event dialog (RFC 4235, BLF keys) and presence (RFC 3856), authenticated
 // as calls are (407, RFC 3261 §22.3), for an extension or flow of the subscriber's own tenant; NOTIFYs on change.
 import type { Logger } from '../../shared/index.ts';
-import { Dialog, parseNameAddr, parseUri, type ClientOutcome, type DigestAuthenticator, type InboundSource, type ServerTransaction, type SipRequest, type SipStack } from '../../sip/index.ts';
+import { Dialog, type ClientOutcome, type InboundSource, type ServerTransaction, type SipRequest, type SipStack } from '../../sip/index.ts';
 import { localContact } from '../calls/local-contact.ts';
-import { authenticateDigest, type AuthBan, type SipAccountDirectory, type SipDomainPolicy } from '../registrar/index.ts';
+import { authenticatePhone, phoneRequestParties, type PhoneAuthDeps } from '../registrar/index.ts';
 import type { DeviceSnapshot, DeviceStateTracker } from './device-state-tracker.ts';
 import type { PresenceDirectory } from './ports.ts';
 import { DIALOG_INFO_TYPE, PIDF_TYPE } from './presence-bodies.ts';
 import { Subscription, type EventPackage, type SubscriptionHost } from './subscription.ts';
 import type { SubscriptionJournal } from './subscription-journal.ts';
 
-export interface SubscriptionManagerDeps {
+/** The subscriber's digest check (PhoneAuthDeps, as for calls) and what presence needs beyond it. */
+export interface SubscriptionManagerDeps extends PhoneAuthDeps {
   readonly stack: SipStack;
-  readonly authenticator: DigestAuthenticator;
-  readonly accounts: SipAccountDirectory;
-  readonly domains: SipDomainPolicy;
-  readonly ban?: AuthBan;
   readonly directory: PresenceDirectory;
   readonly tracker: DeviceStateTracker;
   readonly clock: SubscriptionHost['clock'];
@@ -110,24 +107,15 @@ export class SubscriptionManager {
     if (key !== undefined) return this.refresh(transaction, request, key, event, expires);
 
     if (this.deps.ban?.isBanned(source.endpoint.address)) return respond(403, 'Forbidden');
-    const requestUri = parseUri(request.uri);
-    const from = parseNameAddr(request.headers.get('from') ?? '');
-    const fromUri = from.ok ? parseUri(from.value.uri) : undefined;
-    if (!requestUri.ok || requestUri.value.user === undefined) return respond(404, 'Not Found');
-    if (fromUri === undefined || !fromUri.ok) return respond(400, 'Bad From Header');
-    const realm = (await this.deps.domains.realmFor(requestUri.value.host)) ?? this.options.realm;
-    const auth = await authenticateDigest(request, { authenticator: this.deps.authenticator, accounts: this.deps.accounts, realm, domain: fromUri.value.host, header: 'proxy-authorization', source: source.endpoint.address });
-    // Nonces are bound to the address they were sent to, so one fetched elsewhere cannot be replayed in forged SUBSCRIBEs to get a victim banned.
-    const challenge = (stale: boolean): Array<[string, string]> => this.deps.authenticator.challenge(realm, { stale, source: source.endpoint.address }).map((value) => ['Proxy-Authenticate', value]);
-    if (auth.kind === 'challenge') return respond(407, 'Proxy Authentication Required', challenge(auth.stale));
-    if (auth.kind === 'failed') {
-      this.deps.ban?.recordFailure(source.endpoint.address);
-      return auth.reason === 'malformed' ? respond(400, auth.phrase) : respond(407, 'Proxy Authentication Required', challenge(false));
-    }
+    const parties = phoneRequestParties(request);
+    if (!parties.ok) return respond(parties.error.status, parties.error.reason);
+    const { requestUri } = parties.value;
+    const auth = await authenticatePhone(request, parties.value, source.endpoint.address, this.deps, this.options.realm);
+    if (!auth.ok) return respond(auth.error.status, auth.error.reason, auth.error.headers);
 
     // The target is a number of the subscriber's own tenant, never another's: 101 means this tenant's 101.
-    const tenantId = auth.account.tenantId;
-    const snapshot = await this.target(tenantId, decodeURIComponent(requestUri.value.user));
+    const tenantId = auth.value.tenantId;
+    const snapshot = await this.target(tenantId, decodeURIComponent(requestUri.user));
     if (snapshot === undefined) return respond(404, 'Not Found');
 
     const dialog = Dialog.fromIncomingInvite(request, stack.toTag(transaction), localContact(stack, source.endpoint.protocol, source.local), { endpoint: source.endpoint, flowId: source.flowId });
@@ -135,7 +123,7 @@ export class SubscriptionManager {
     dialog.value.confirm();
     // §4.2.1.1: 2xx responses to SUBSCRIBE "MUST contain an Expires header field" and, as dialog creators, a Contact.
     respond(200, 'OK', [['Expires', String(expires)], ['Contact', dialog.value.localContact]]);
-    const subscription = new Subscription({ dialog: dialog.value, event, eventHeader, tenantId, number: snapshot.number, domain: requestUri.value.host, snapshot }, this.host);
+    const subscription = new Subscription({ dialog: dialog.value, event, eventHeader, tenantId, number: snapshot.number, domain: requestUri.host, snapshot }, this.host);
     this.remember(subscription);
     // Expires 0 outside a subscription is a fetch (§4.4.3 of RFC 6665 keeps it): one NOTIFY with the state, terminated.
     if (expires === 0) subscription.end('timeout');

@@ -12,4 +12,4 @@ export { StoreBindingStore } from './store-binding-store.ts';
 export type { LocationCacheOptions } from './location-cache.ts';
 export { StoreAccountDirectory, type SharedDomainOptions } from './store-account-directory.ts';
 export { sendCheckSync, type CheckSyncOutcome } from './check-sync.ts';
-export { authenticateRegister as authenticateDigest, type AuthContext, type AuthOutcome } from './register-auth.ts';
+export { authenticatePhone, phoneRequestParties, type PhoneAuthDeps, type PhoneRequestParties, type SipRefusal } from './phone-auth.ts';

@@ -1,7 +1,8 @@
 // IVR logs (spec §2.12 INFO ivrlogs): the PBX reports each choice a caller makes in a voice menu (the IvrLog port
 // of pbx/apps/ivr) and this keeps its row, stamped now; INFO ivrlogs reads a tenant's rows in a date window.
-import { PbxError, formatDateTime, parseDateBound, type Clock } from '../../shared/index.ts';
+import { formatDateTime, type Clock } from '../../shared/index.ts';
 import type { IvrLogRow, Store } from '../../store/index.ts';
+import { parseDateWindow } from '../date-window.ts';
 
 /** What the menu reports; the same shape as pbx/apps/ivr's IvrChoice. */
 export interface IvrLogEntry {
@@ -45,15 +46,6 @@ export class IvrLogService {
 
   /** A tenant's choices dated in [start, end]; neither given means today (UTC), as INFO cdrs and recordings. */
   async list(tenantId: number, text: { readonly start?: string | undefined; readonly end?: string | undefined }): Promise<IvrLogRow[]> {
-    const start = text.start?.trim() || undefined;
-    const end = text.end?.trim() || undefined;
-    if (start === undefined && end === undefined) {
-      const today = formatDateTime(this.clock.now()).slice(0, 10);
-      return this.store.ivrLogs.list(tenantId, { from: `${today} 00:00:00`, to: `${today} 23:59:59` });
-    }
-    const from = start === undefined ? undefined : parseDateBound('start', start, 'start');
-    const to = end === undefined ? undefined : parseDateBound('end', end, 'end');
-    if (from !== undefined && to !== undefined && to < from) throw new PbxError('invalid_parameter', `Invalid end '${end}': it is before start '${start}'`);
-    return this.store.ivrLogs.list(tenantId, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) });
+    return this.store.ivrLogs.list(tenantId, parseDateWindow(text, this.clock));
   }
 }

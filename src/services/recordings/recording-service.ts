@@ -3,8 +3,9 @@
 // reads as not found, and audio is served as the WAV the relay wrote or as MP3 made from it.
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { PbxError, formatDateTime, parseDateBound, type Clock } from '../../shared/index.ts';
+import { PbxError, formatDateTime, type Clock } from '../../shared/index.ts';
 import type { RecordingRow, Store } from '../../store/index.ts';
+import { parseDateWindow } from '../date-window.ts';
 import { LameMp3Encoder, type Mp3Encoder } from './mp3-encoder.ts';
 import { mp3PathOf, recordingName, recordingPath } from './recording-files.ts';
 
@@ -93,16 +94,7 @@ export class RecordingService implements RecordingLog {
 
   /** A tenant's recordings started in [start, end]; neither given means today (UTC), as INFO cdrs. */
   async list(tenantId: number, text: { readonly start?: string | undefined; readonly end?: string | undefined }): Promise<RecordingRow[]> {
-    const start = text.start?.trim() || undefined;
-    const end = text.end?.trim() || undefined;
-    if (start === undefined && end === undefined) {
-      const today = formatDateTime(this.clock.now()).slice(0, 10);
-      return this.store.recordings.list(tenantId, { from: `${today} 00:00:00`, to: `${today} 23:59:59` });
-    }
-    const from = start === undefined ? undefined : parseDateBound('start', start, 'start');
-    const to = end === undefined ? undefined : parseDateBound('end', end, 'end');
-    if (from !== undefined && to !== undefined && to < from) throw new PbxError('invalid_parameter', `Invalid end '${end}': it is before start '${start}'`);
-    return this.store.recordings.list(tenantId, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) });
+    return this.store.recordings.list(tenantId, parseDateWindow(text, this.clock));
   }
 
   /** By uniqueid or DIAL originate id, in the tenant (or any tenant: null, the admin key); undefined when none. */

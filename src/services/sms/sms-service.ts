@@ -5,8 +5,9 @@
 // Delivery receipts (SMPP) mark the SMS delivered / undelivered once every part has its final receipt.
 import type { ObjectRow } from '../../domain/index.ts';
 import { isSmppRow, measureSms, normalizeMessageId, routeOutbound, smsDriverFor, StoreRoutingDirectory, type CallerRouting, type ExtensionMessenger, type HttpSmsOptions, type SmppReceipt, type SmppSessions, type SmsDriver, type SmsDriverOptions } from '../../pbx/index.ts';
-import { formatDateTime, parseDateBound, PbxError, type Clock, type Logger } from '../../shared/index.ts';
+import { formatDateTime, PbxError, type Clock, type Logger } from '../../shared/index.ts';
 import type { SmsRow, Store } from '../../store/index.ts';
+import { parseDateWindow } from '../date-window.ts';
 import { driverOptions } from './sms-driver-options.ts';
 import { SmsReceipts } from './sms-receipts.ts';
 
@@ -144,16 +145,7 @@ export class SmsService {
 
   /** INFO sms: the tenant's SMS log between start and end (as INFO ivrlogs: dates or date-times, default today). */
   async list(tenantId: number, window: { readonly start?: string | undefined; readonly end?: string | undefined }): Promise<SmsRow[]> {
-    const start = window.start?.trim() || undefined;
-    const end = window.end?.trim() || undefined;
-    if (start === undefined && end === undefined) {
-      const today = formatDateTime(this.clock.now()).slice(0, 10);
-      return this.store.sms.list(tenantId, { from: `${today} 00:00:00`, to: `${today} 23:59:59` });
-    }
-    const from = start === undefined ? undefined : parseDateBound('start', start, 'start');
-    const to = end === undefined ? undefined : parseDateBound('end', end, 'end');
-    if (from !== undefined && to !== undefined && to < from) throw new PbxError('invalid_parameter', `Invalid end '${end}': it is before start '${start}'`);
-    return this.store.sms.list(tenantId, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) });
+    return this.store.sms.list(tenantId, parseDateWindow(window, this.clock));
   }
 
   private settled(sending: Promise<void>): void {

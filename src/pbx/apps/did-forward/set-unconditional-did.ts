@@ -6,7 +6,7 @@
 // here decides where a call goes. Two high beeps confirm and the list goes on; a bad number (none, too long, * in it)
 // changes nothing and gets the failure tone, then the PBX hangs up.
 import type { Logger } from '../../../shared/index.ts';
-import type { Application, CallHandle, PbxMedia, PlayItem, StepOutcome, Target } from '../../calls/index.ts';
+import { collectKeys, type Application, type CallHandle, type PbxMedia, type PlayItem, type StepOutcome, type Target } from '../../calls/index.ts';
 import type { DidForwardDirectory } from './did-forward.ts';
 import { checkForwardNumber, MAX_FORWARD_DIGITS } from './forward-number.ts';
 
@@ -72,22 +72,16 @@ export class SetUnconditionalDid implements Application {
    * The tone until the first key or the response time, then keys until `#` or the digit timeout. At most one key
    * more than a number may have is read, so an endless stream of keys ends. '' = nothing keyed; undefined = gone.
    */
-  private async collect(call: CallHandle, media: PbxMedia): Promise<string | undefined> {
-    const played = await media.play([LEAD_IN, askTone(this.responseMs)], { stopOnDigits: KEYS });
-    if (played.reason === 'hangup' || call.over) return undefined;
-    let first: string | undefined;
-    if (played.reason === 'digit') first = played.digit;
-    // A tone that played through is the response time gone; one that could not play still gets the wait.
-    else if (played.reason !== 'finished') first = await media.nextDigit(this.responseMs);
-    if (call.over) return undefined;
-    if (first === undefined || first === '#') return '';
-    let keys = first;
-    while (keys.length <= MAX_FORWARD_DIGITS) {
-      const next = await media.nextDigit(this.digitMs);
-      if (next === undefined || next === '#') break;
-      keys += next;
-    }
-    return call.over ? undefined : keys;
+  private collect(call: CallHandle, media: PbxMedia): Promise<string | undefined> {
+    return collectKeys(call, media, {
+      prompt: [LEAD_IN, askTone(this.responseMs)],
+      stopKeys: KEYS,
+      firstDigitMs: this.responseMs,
+      promptIsWait: true,
+      interDigitMs: this.digitMs,
+      maxDigits: MAX_FORWARD_DIGITS + 1,
+      terminator: '#',
+    });
   }
 
   private async refuse(call: CallHandle, media: PbxMedia): Promise<StepOutcome> {

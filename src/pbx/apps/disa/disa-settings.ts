@@ -2,6 +2,7 @@
 // numbers are allowed and the caller id they are dialled with. Read from the store per call, as IVRs are.
 import type { ObjectRow } from '../../../domain/index.ts';
 import type { Store } from '../../../store/index.ts';
+import { keypadColumns, type KeypadColumnRules } from '../../calls/index.ts';
 
 export interface DisaSettings {
   readonly id: number;
@@ -29,20 +30,14 @@ export interface DisaDirectory {
   disa(tenantId: number, disaId: number): Promise<DisaSettings | undefined>;
 }
 
-// Asterisk's DISA waits 20 s for the first key and 10 s between keys; three tries as MiRTA's IVR loops.
-const DEFAULT_RESPONSE_S = 20;
-const DEFAULT_DIGIT_S = 10;
-const DEFAULT_ATTEMPTS = 3;
-/** Bounds on what a tenant sets, so a DISA cannot hold a caller (and a channel) for long, nor allow PIN guessing. */
-const MAX_WAIT_S = 60;
-const MAX_ATTEMPTS = 5;
+/**
+ * Asterisk's DISA waits 20 s for the first key and 10 s between keys; three tries as MiRTA's IVR loops. The bounds keep
+ * a DISA from holding a caller (and a channel) for long, and from allowing PIN guessing.
+ */
+const KEYPAD: KeypadColumnRules = { firstDigitSeconds: 20, digitSeconds: 10, tries: 3, maxWaitSeconds: 60, maxTries: 5 };
 
 export function disaSettings(row: ObjectRow): DisaSettings {
-  const seconds = (value: unknown, fallback: number) => {
-    const n = Number(value);
-    return Number.isFinite(n) && n > 0 ? Math.min(Math.trunc(n), MAX_WAIT_S) : fallback;
-  };
-  const attempts = Number(row.ds_looponattempt);
+  const keypad = keypadColumns({ firstDigit: row.ds_responsetimeout, digit: row.ds_digitstimeout, tries: row.ds_looponattempt }, KEYPAD);
   const media = Number(row.ds_me_id);
   return {
     id: Number(row.ds_id),
@@ -53,9 +48,9 @@ export function disaSettings(row: ObjectRow): DisaSettings {
     blockCallerId: row.ds_blockcid === 'on',
     callerIdNumber: String(row.ds_calleridnum ?? '').trim(),
     callerIdName: String(row.ds_calleridname ?? '').trim(),
-    digitSeconds: seconds(row.ds_digitstimeout, DEFAULT_DIGIT_S),
-    responseSeconds: seconds(row.ds_responsetimeout, DEFAULT_RESPONSE_S),
-    attempts: Number.isInteger(attempts) && attempts > 0 ? Math.min(attempts, MAX_ATTEMPTS) : DEFAULT_ATTEMPTS,
+    digitSeconds: keypad.digitSeconds,
+    responseSeconds: keypad.firstDigitSeconds,
+    attempts: keypad.tries,
   };
 }
 

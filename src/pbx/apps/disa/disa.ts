@@ -6,7 +6,7 @@
 // a congestion tone and the PBX hangs up.
 import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../../../shared/index.ts';
-import type { Application, CallHandle, PbxMedia, PlayItem, StepOutcome, Target } from '../../calls/index.ts';
+import { collectKeys, type Application, type CallHandle, type PbxMedia, type PlayItem, type StepOutcome, type Target } from '../../calls/index.ts';
 import { targetsForNumber, type NumberDirectory, type NumberTarget } from '../../dialplan/index.ts';
 import type { MediaFileDirectory } from '../playback/index.ts';
 import type { DisaDirectory, DisaSettings } from './disa-settings.ts';
@@ -78,21 +78,9 @@ export class Disa implements Application {
    * Plays `before`, then the tone until the first key or the response timeout, and reads keys until `#` or the
    * digit timeout. '' = nothing typed; undefined = the caller hung up.
    */
-  private async collect(call: CallHandle, media: PbxMedia, disa: DisaSettings, before: readonly PlayItem[]): Promise<string | undefined> {
-    const played = await media.play([...before, dialTone(disa.responseSeconds * 1000)], { stopOnDigits: KEYS });
-    if (played.reason === 'hangup' || call.over) return undefined;
-    // The tone lasts the response time: played through, nobody typed. A file that would not play gets the wait anyway.
-    let first: string | undefined;
-    if (played.reason === 'digit') first = played.digit;
-    else if (played.reason !== 'finished') first = await media.nextDigit(disa.responseSeconds * 1000);
-    if (first === undefined || first === '#') return call.over ? undefined : '';
-    let digits = first;
-    while (digits.length < MAX_DIGITS) {
-      const next = await media.nextDigit(disa.digitSeconds * 1000);
-      if (next === undefined || next === '#') break;
-      digits += next;
-    }
-    return call.over ? undefined : digits;
+  private collect(call: CallHandle, media: PbxMedia, disa: DisaSettings, before: readonly PlayItem[]): Promise<string | undefined> {
+    const responseMs = disa.responseSeconds * 1000;
+    return collectKeys(call, media, { prompt: [...before, dialTone(responseMs)], stopKeys: KEYS, firstDigitMs: responseMs, promptIsWait: true, interDigitMs: disa.digitSeconds * 1000, maxDigits: MAX_DIGITS, terminator: '#' });
   }
 
   /** The targets the DISA lets the caller reach: outside numbers (OUT) only with ds_outbound and a PIN. */

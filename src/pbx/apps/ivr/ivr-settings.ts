@@ -2,6 +2,7 @@
 // Read from the store per call (a tenant edits menus while calls run; a stale menu would be a surprise).
 import type { ObjectRow } from '../../../domain/index.ts';
 import type { Store } from '../../../store/index.ts';
+import { keypadColumns, type KeypadColumnRules } from '../../calls/index.ts';
 
 export interface IvrSettings {
   readonly id: number;
@@ -28,28 +29,22 @@ export interface IvrDirectory {
   ivr(tenantId: number, ivrId: number): Promise<IvrSettings | undefined>;
 }
 
-// Defaults when a column is empty: Asterisk's (5 s to answer, 3 s between digits), and three rounds as MiRTA's UI.
-const DEFAULT_WAIT_S = 5;
-const DEFAULT_DIGIT_S = 3;
-const DEFAULT_LOOPS = 3;
-/** Bounds on what a tenant sets, so a menu cannot hold a caller (and a channel) for hours. */
-const MAX_WAIT_S = 120;
-const MAX_LOOPS = 20;
+/**
+ * Defaults when a column is empty: Asterisk's (5 s to answer, 3 s between digits), and three rounds as MiRTA's UI. The
+ * bounds keep a menu from holding a caller (and a channel) for hours.
+ */
+const KEYPAD: KeypadColumnRules = { firstDigitSeconds: 5, digitSeconds: 3, tries: 3, maxWaitSeconds: 120, maxTries: 20 };
 
 export function ivrSettings(row: ObjectRow): IvrSettings {
-  const seconds = (value: unknown, fallback: number) => {
-    const n = Number(value);
-    return Number.isFinite(n) && n > 0 ? Math.min(Math.trunc(n), MAX_WAIT_S) : fallback;
-  };
-  const loops = Number(row.iv_maxloops);
+  const keypad = keypadColumns({ firstDigit: row.iv_timeout, digit: row.iv_digittimeout, tries: row.iv_maxloops }, KEYPAD);
   return {
     id: Number(row.iv_id),
     name: String(row.iv_name ?? ''),
-    waitSeconds: seconds(row.iv_timeout, DEFAULT_WAIT_S),
-    digitSeconds: seconds(row.iv_digittimeout, DEFAULT_DIGIT_S),
+    waitSeconds: keypad.firstDigitSeconds,
+    digitSeconds: keypad.digitSeconds,
     loopOnTimeout: row.iv_loopontimeout === 'on',
     loopOnWrongKey: row.iv_looponwrongkeypress === 'on',
-    maxLoops: Number.isInteger(loops) && loops > 0 ? Math.min(loops, MAX_LOOPS) : DEFAULT_LOOPS,
+    maxLoops: keypad.tries,
     welcomeOnce: row.iv_loopplaymessageonce === 'on',
     anyExtension: row.iv_allowanyextension === 'on',
     allowFeatures: row.iv_allowfeatures === 'on',

@@ -6,7 +6,7 @@
 // iv_maxloops rounds. A caller hanging up in the menu runs IVR_HANGUP after. Every choice goes to the IVR log.
 // Keys come by any method the caller's leg uses (RFC 4733, SIP INFO, in-band).
 import type { Logger } from '../../../shared/index.ts';
-import type { Application, CallHandle, PbxMedia, PlayItem, SlotDirectory, StepOutcome, Target } from '../../calls/index.ts';
+import { collectKeys, type Application, type CallHandle, type PbxMedia, type PlayItem, type SlotDirectory, type StepOutcome, type Target } from '../../calls/index.ts';
 import { targetsForNumber, type NumberDirectory } from '../../dialplan/index.ts';
 import type { MediaFileDirectory } from '../playback/index.ts';
 import { destinationOf, type IvrChoiceKind, type IvrLog } from './ivr-log.ts';
@@ -51,7 +51,7 @@ export class Ivr implements Application {
     const [welcome, options] = await Promise.all([this.prompts(call, ivr, 'IVR_MEDIAFILE'), this.prompts(call, ivr, 'IVR_OPTIONSMEDIAFILE')]);
     for (let round = 1; ; round++) {
       const items = round > 1 && ivr.welcomeOnce ? options : [...welcome, ...options];
-      const heard = await this.listen(media, ivr, items);
+      const heard = await this.listen(call, media, ivr, items);
       const note = (keys: string, choice: IvrChoiceKind, outcome: StepOutcome | undefined) => this.note(call, ivr, round, keys, choice, outcome);
       if (call.over || heard.kind === 'hangup') {
         const outcome = await this.hungUp(call, ivr);
@@ -79,23 +79,21 @@ export class Ivr implements Application {
   }
 
   /** Plays the prompts (cut short by a key) and reads the caller's choice: one key, or a number when allowed. */
-  private async listen(media: PbxMedia, ivr: IvrSettings, items: readonly PlayItem[]): Promise<Heard> {
-    const played = items.length === 0 ? undefined : await media.play(items, { stopOnDigits: KEYS });
-    if (played?.reason === 'hangup') return { kind: 'hangup' };
-    const first = played?.reason === 'digit' ? played.digit : await media.nextDigit(ivr.waitSeconds * 1000);
-    if (first === undefined) return { kind: 'timeout' };
-    let digits = first;
+  private async listen(call: CallHandle, media: PbxMedia, ivr: IvrSettings, items: readonly PlayItem[]): Promise<Heard> {
     // A menu where callers may dial numbers waits for more keys (digit timeout, or # to end the number); feature
-    // codes start with * or #, so a menu offering only those waits after those keys alone.
-    const number = ivr.anyExtension || ivr.allowDisa || (ivr.allowFeatures && (first === '*' || first === '#'));
-    if (number) {
-      while (digits.length < MAX_DIALLED) {
-        const next = await media.nextDigit(ivr.digitSeconds * 1000);
-        if (next === undefined || next === '#') break;
-        digits += next;
-      }
-    }
-    return { kind: 'keys', digits };
+    // codes start with * or #, so a menu offering only those waits after those keys alone. A lone # is a menu key.
+    const number = (first: string) => ivr.anyExtension || ivr.allowDisa || (ivr.allowFeatures && (first === '*' || first === '#'));
+    const digits = await collectKeys(call, media, {
+      prompt: items,
+      stopKeys: KEYS,
+      firstDigitMs: ivr.waitSeconds * 1000,
+      interDigitMs: ivr.digitSeconds * 1000,
+      maxDigits: (first) => (number(first) ? MAX_DIALLED : 1),
+      terminator: '#',
+      leadingTerminator: 'key',
+    });
+    if (digits === undefined) return { kind: 'hangup' };
+    return digits === '' ? { kind: 'timeout' } : { kind: 'keys', digits };
   }
 
   /** Where the keys lead: a key's slot, a feature code, the extension or number dialled; undefined = nowhere (a wrong key). */
