@@ -10,161 +10,61 @@
 // - ringing member (a UAS): rings (180) and never answers; a CANCEL gets 200, the INVITE 487, then the ACK.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ack, invite } from './caller-scenario.ts';
+import { ANSWER_OPTIONS, callSetupWithDigest, hangUp, scenario } from '../shared/sipp-flows.ts';
+import { ack, from, inDialog, invite, message, pcmuSdp, response } from '../shared/sipp-messages.ts';
+import { CALLER, callerOffer } from './caller-scenario.ts';
 
 function ringingCaller(sinkPort: number): string {
-  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="bench-apps-ringing-caller">
-  <send retrans="500"><![CDATA[${invite(1, false, sinkPort)}]]></send>
+  // The CANCEL copies the INVITE's Request-URI, Via ([last_Via:]), Call-ID, From, To and CSeq number.
+  return scenario(
+    'bench-apps-ringing-caller',
+    `  <send retrans="500"><![CDATA[${invite(CALLER, 1, false, callerOffer(sinkPort))}]]></send>
   <recv response="100" optional="true" />
   <recv response="180" optional="true" />
   <recv response="183" />
   <pause />
-  <send retrans="500"><![CDATA[
-      CANCEL sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      [last_Via:]
-      From: <sip:[caller]@[remote_ip]:[remote_port]>;tag=[pid]P[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 CANCEL
-      Max-Forwards: 70
-      Content-Length: 0
-
-  ]]></send>
+  <send retrans="500"><![CDATA[${message([
+    'CANCEL sip:[service]@[remote_ip]:[remote_port] SIP/2.0',
+    '[last_Via:]',
+    from(CALLER),
+    'To: <sip:[service]@[remote_ip]:[remote_port]>',
+    'Call-ID: [call_id]',
+    'CSeq: 1 CANCEL',
+    'Max-Forwards: 70',
+    'Content-Length: 0',
+  ])}]]></send>
   <recv response="200" optional="true" />
   <recv response="487" />
-  <send><![CDATA[${ack('1', '[last_Via:]', 'sip:[service]@[remote_ip]:[remote_port]', false)}
-  ]]></send>
-</scenario>
-`;
+  <send><![CDATA[${ack(CALLER, '1', false)}]]></send>
+`,
+  );
 }
 
-const holdOffer = (version: number, direction: string) => `v=0
-      o=callgrid-bench [call_number] ${version} IN IP4 127.0.0.1
-      s=-
-      c=IN IP4 127.0.0.1
-      t=0 0
-      m=audio [media_port] RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-      a=ptime:20
-      a=${direction}`;
-
-const HOLDING_CALLER = `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="bench-apps-holding-caller">
-  <nop><action><assignstr assign_to="cseq" value="1" /></action></nop>
-  <send retrans="500"><![CDATA[${invite(1, false, '[media_port]')}]]></send>
-  <recv response="100" optional="true" />
-  <recv response="407" optional="true" auth="true" next="challenged" />
-  <recv response="401" optional="true" auth="true" next="challenged" />
-  <recv response="180" optional="true" />
-  <recv response="183" optional="true" />
-  <recv response="200" rrs="true" next="answered" />
-
-  <label id="challenged" />
-  <send><![CDATA[${ack('1', '[last_Via:]', 'sip:[service]@[remote_ip]:[remote_port]', false)}
-  ]]></send>
-  <nop><action><assignstr assign_to="cseq" value="2" /></action></nop>
-  <send retrans="500"><![CDATA[${invite(2, true, '[media_port]')}]]></send>
-  <recv response="100" optional="true" />
-  <recv response="180" optional="true" />
-  <recv response="183" optional="true" />
-  <recv response="200" rrs="true" />
-
-  <label id="answered" />
-  <send><![CDATA[${ack('[$cseq]', 'Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport', '[next_url]', true)}
-  ]]></send>
-  <send retrans="500"><![CDATA[
-      INVITE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-      From: <sip:[caller]@[remote_ip]:[remote_port]>;tag=[pid]P[call_number]
-      [last_To:]
-      Call-ID: [call_id]
-      CSeq: 20 INVITE
-      Contact: <sip:[caller]@[local_ip]:[local_port]>
-      [routes]
-      Max-Forwards: 70
-      User-Agent: callgrid-bench
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      ${holdOffer(2, 'sendonly')}
-  ]]></send>
+const HOLDING_CALLER = scenario(
+  'bench-apps-holding-caller',
+  `${callSetupWithDigest(CALLER, callerOffer('[media_port]'))}  <send retrans="500"><![CDATA[${inDialog(CALLER, 'INVITE', 20, ['User-Agent: callgrid-bench', 'Content-Type: application/sdp'], pcmuSdp({ port: '[media_port]', version: 2, direction: 'sendonly' }))}]]></send>
   <recv response="100" optional="true" />
   <recv response="200" />
-  <send><![CDATA[${ack('20', 'Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport', '[next_url]', true)}
-  ]]></send>
+  <send><![CDATA[${ack(CALLER, '20', true)}]]></send>
   <pause />
-  <send retrans="500"><![CDATA[
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-      From: <sip:[caller]@[remote_ip]:[remote_port]>;tag=[pid]P[call_number]
-      [last_To:]
-      Call-ID: [call_id]
-      CSeq: 30 BYE
-      [routes]
-      Max-Forwards: 70
-      Content-Length: 0
+${hangUp(CALLER, 30)}`,
+);
 
-  ]]></send>
-  <recv response="200" crlf="true" />
-</scenario>
-`;
-
-const RINGING_MEMBER = `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="bench-apps-ringing-member">
-  <recv request="OPTIONS" optional="true" next="options" />
+const RINGING_MEMBER = scenario(
+  'bench-apps-ringing-member',
+  `  <recv request="OPTIONS" optional="true" next="options" />
   <recv request="INVITE" crlf="true">
     <action><ereg regexp="([0-9]+)" search_in="hdr" header="CSeq:" check_it="true" assign_to="cseqall,cseqno" /></action>
   </recv>
-  <send><![CDATA[
-      SIP/2.0 180 Ringing
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]M[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[aor]@[local_ip]:[local_port]>
-      Content-Length: 0
-
-  ]]></send>
+  <send><![CDATA[${response('180 Ringing', { toTag: 'M', extra: ['Contact: <sip:[aor]@[local_ip]:[local_port]>'] })}]]></send>
   <recv request="CANCEL" />
-  <send><![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]M[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-  ]]></send>
-  <send retrans="500"><![CDATA[
-      SIP/2.0 487 Request Terminated
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]M[call_number]
-      [last_Call-ID:]
-      CSeq: [$cseqno] INVITE
-      Content-Length: 0
-
-  ]]></send>
+  <send><![CDATA[${response('200 OK', { toTag: 'M' })}]]></send>
+  <send retrans="500"><![CDATA[${response('487 Request Terminated', { toTag: 'M', cseq: 'CSeq: [$cseqno] INVITE' })}]]></send>
   <recv request="ACK" next="end" />
 
-  <label id="options" />
-  <send><![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]O[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-  ]]></send>
-  <label id="end" />
-  <Reference variables="cseqall" />
-</scenario>
-`;
+${ANSWER_OPTIONS}  <Reference variables="cseqall" />
+`,
+);
 
 export interface AppScenarios {
   /** One ringing caller per sink port, in the ports' order. */

@@ -17,12 +17,12 @@
 //   prompt.ts's WAV (4 s, looped) as 20 ms PCMU packets; after half a second of it the sink presses one key (RFC 4733)
 //   back at the server, which must hear it. One leg per call against (c)'s two.
 //   Peer: media-server-uas.ts, a minimal SIP UAS in this process, answers and drives rtpengine over the ng protocol
-//   (ng-client.ts): `offer` + `answer` (the PBX endpoint's media address is a discard socket), `play media` {file,
-//   repeat-times} to the caller's from-tag at the ACK, `delete` at the BYE; rtpengine runs with --dtmf-log-dest
-//   pointing at this process, which counts the calls whose key rtpengine reported.
+//   (the product's own client, src/media/rtpengine): `offer` + `answer` (the PBX endpoint's media address is a
+//   discard socket), `play media` {file, repeat-times} to the caller's from-tag at the ACK, `delete` at the BYE;
+//   rtpengine runs with --dtmf-log-dest pointing at this process, which counts the calls whose key rtpengine reported.
 // - (b) recorded: (c) with recording on. Peer: Kamailio + rtpengine with `record-call=yes` on rtpengine_manage() and
-//   --recording-method=pcap (recording-shims.ts says why pcap and how bench/calls' start is reused); each call must
-//   leave a pcap with packets in it. (Callgrid decodes and mixes to WAV, more work than a packet dump.)
+//   --recording-method=pcap (10.5's `proc` method needs the kernel module); each call must leave a pcap with packets
+//   in it. (Callgrid decodes and mixes to WAV, more work than a packet dump.)
 // - (d) ivr: the callers of (a), to a number whose slot is a menu; the menu plays its welcome prompt, the sink presses
 //   its key after half a second of it, the key leads to PLAYBACK of the prompt repeated past the end of the call.
 //   Each call must leave one choice of that key in the server's log. Peer: rtpengine has no menu; its row is (a)'s
@@ -85,13 +85,15 @@
 //   BENCH_CALLGRID_NODE_ARGS='--cpu-prof ...'   BENCH_CALLGRID_ENV='CALLGRID_X=1,CALLGRID_Y=2'   BENCH_KEEP=1 (keep the work dir)
 //
 // Needs the Debian packages sip-tester, kamailio, kamailio-sqlite-modules and rtpengine-daemon (apt-get install -y
-// --no-install-recommends rtpengine-daemon; rtpengine-recording-daemon is not used: see recording-shims.ts).
+// --no-install-recommends rtpengine-daemon; rtpengine-recording-daemon is not used: it needs the kernel module).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeScenarios } from '../calls/scenarios.ts';
-import { stopAllSipp } from '../calls/sipp-calls.ts';
+import { guardRun } from '../shared/bench-run.ts';
+import { checkRtpengine } from '../shared/rtpengine.ts';
+import { stopAllSipp } from '../shared/sipp-process.ts';
 import { checkSipp } from '../sip/sipp-register.ts';
 import { writeAppScenarios } from './app-scenarios.ts';
 import { writeCallerScenarios } from './caller-scenario.ts';
@@ -99,7 +101,6 @@ import { callgridServer } from './callgrid-server.ts';
 import type { BenchRun } from './part.ts';
 import { writePrompt } from './prompt.ts';
 import { printSummary, type ServerOutcomes } from './report.ts';
-import { checkRtpengine } from './rtpengine-daemon.ts';
 import { rtpengineServer } from './rtpengine-server.ts';
 import { CALL_KINDS, QUICK, budgetMs, settings, stepSettings } from './settings.ts';
 import { TimingSink } from './timing-sink.ts';
@@ -109,20 +110,14 @@ const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const workDir = mkdtempSync(join(tmpdir(), 'callgrid-bench-apps-'));
 const stoppers = new Set<() => Promise<unknown>>();
 let sink: TimingSink | undefined;
-let cleaned: Promise<void> | undefined;
-const cleanup = () =>
-  (cleaned ??= (async () => {
-    stopAllSipp();
-    await Promise.allSettled([...stoppers].map((stop) => stop()));
-    await sink?.stop();
-    if (process.env.BENCH_KEEP === '1') console.log(`bench: work directory kept: ${workDir}`);
-    else rmSync(workDir, { recursive: true, force: true });
-  })());
-const watchdog = setTimeout(() => {
-  console.error(`bench: gave up after ${Math.round(budgetMs / 1000)} s`);
-  void cleanup().finally(() => process.exit(1));
-}, budgetMs);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+const cleanup = async () => {
+  stopAllSipp();
+  await Promise.allSettled([...stoppers].map((stop) => stop()));
+  await sink?.stop();
+  if (process.env.BENCH_KEEP === '1') console.log(`bench: work directory kept: ${workDir}`);
+  else rmSync(workDir, { recursive: true, force: true });
+};
+const guarded = guardRun({ cleanup, budgetMs, stack: true });
 
 async function main(): Promise<number> {
   checkSipp();
@@ -153,13 +148,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let exitCode = 1;
-try {
-  exitCode = await main();
-} catch (error) {
-  console.error(`bench: ${(error as Error).stack ?? (error as Error).message}`);
-} finally {
-  clearTimeout(watchdog);
-  await cleanup();
-}
-process.exit(exitCode);
+await guarded.finish(main);

@@ -123,7 +123,7 @@ export interface RecordedOptions {
  * First, UNREGISTER 101: the relayed part's callee (stopped since) left its binding, and Callgrid would fork every
  * recorded call to that dead contact as well.
  * Note the work differs from the peer's: rtpengine 10.5 in userspace can only dump packets to pcap; decoding and
- * mixing to WAV is rtpengine-recording's job, which needs the kernel module (recording-shims.ts). Callgrid decodes,
+ * mixing to WAV is rtpengine-recording's job, which needs the kernel module (the proc method). Callgrid decodes,
  * mixes and writes WAV while relaying.
  */
 export async function callgridRecorded(side: CallgridSide, options: RecordedOptions): Promise<{ driver: Driver; stop: () => Promise<void> }> {

@@ -10,8 +10,7 @@
 // counts the calls whose key the "PBX" heard.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
-import type { NgClient } from './ng-client.ts';
-import { replySdp } from './ng-client.ts';
+import type { NgClient, NgDictionary } from '../../src/media/rtpengine/index.ts';
 import { parseRequest as parse, responseTo, tagOf, type SipRequest as Request } from './sip-request.ts';
 import { DTMF_EVENT } from './timing-sink.ts';
 
@@ -90,9 +89,12 @@ export class MediaServerUas {
     this.ngClient = ng;
   }
 
-  private get ng(): NgClient {
+  /** One ng request; the product's client answers refusals and timeouts as values, which the UAS counts as problems. */
+  private async ng(command: string, params: NgDictionary): Promise<NgDictionary> {
     if (!this.ngClient) throw new Error('no rtpengine attached to the UAS');
-    return this.ngClient;
+    const answer = await this.ngClient.request(command, params);
+    if (!answer.ok) throw new Error(answer.error.message);
+    return answer.value;
   }
 
   get port(): number {
@@ -184,7 +186,7 @@ export class MediaServerUas {
     dialog.last = this.respond(request, from, '100 Trying');
     try {
       const replace = ['origin', 'session-connection'];
-      const offered = await this.ng.request('offer', { 'call-id': callId, 'from-tag': fromTag, sdp: request.body, replace });
+      const offered = await this.ng('offer', { 'call-id': callId, 'from-tag': fromTag, sdp: request.body, replace });
       // The PBX endpoint's own SDP: it takes what rtpengine offers (PCMU, telephone-event if the caller had it).
       const events = /telephone-event/i.test(replySdp(offered));
       const endpoint = [
@@ -192,7 +194,7 @@ export class MediaServerUas {
         `m=audio ${this.discard.address().port} RTP/AVP 0${events ? ' 101' : ''}`, 'a=rtpmap:0 PCMU/8000',
         ...(events ? ['a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-16'] : []), 'a=ptime:20', 'a=sendrecv', '',
       ].join('\r\n');
-      const answered = await this.ng.request('answer', { 'call-id': callId, 'from-tag': fromTag, 'to-tag': dialog.toTag, sdp: endpoint, replace });
+      const answered = await this.ng('answer', { 'call-id': callId, 'from-tag': fromTag, 'to-tag': dialog.toTag, sdp: endpoint, replace });
       if (dialog.ended) return;
       this.counters.answered++;
       if (this.early) {
@@ -208,7 +210,7 @@ export class MediaServerUas {
       this.problem((error as Error).message);
       dialog.last = this.respond(request, from, '500 Server Internal Error', undefined, dialog.toTag);
       this.dialogs.delete(callId);
-      void this.ngClient?.request('delete', { 'call-id': callId }).catch(() => undefined);
+      void this.ngClient?.request('delete', { 'call-id': callId });
     }
   }
 
@@ -237,7 +239,7 @@ export class MediaServerUas {
     dialog.last = this.respond(invite, from, '487 Request Terminated', undefined, dialog.toTag);
     this.resendUntilAck(dialog, from, '487');
     try {
-      await this.ng.request('delete', { 'call-id': callId });
+      await this.ng('delete', { 'call-id': callId });
       this.counters.deleted++;
     } catch (error) {
       this.problem((error as Error).message);
@@ -248,7 +250,7 @@ export class MediaServerUas {
     try {
       // from-tag selects the participant the media is played to: the caller (rtpengine 10.5 media_player_play_init
       // sends on that monologue's own stream).
-      await this.ng.request('play media', { 'call-id': callId, 'from-tag': dialog.fromTag, file: this.prompt.file, 'repeat-times': this.prompt.repeatTimes });
+      await this.ng('play media', { 'call-id': callId, 'from-tag': dialog.fromTag, file: this.prompt.file, 'repeat-times': this.prompt.repeatTimes });
       if (!dialog.ended) this.counters.playing++;
     } catch (error) {
       this.problem((error as Error).message);
@@ -260,7 +262,7 @@ export class MediaServerUas {
     clearTimeout(dialog.timer);
     this.forget(callId, dialog);
     try {
-      await this.ng.request('delete', { 'call-id': callId });
+      await this.ng('delete', { 'call-id': callId });
       this.counters.deleted++;
     } catch (error) {
       this.problem((error as Error).message);
@@ -280,4 +282,11 @@ export class MediaServerUas {
     this.sip.send(packet, to.port, to.address);
     return packet;
   }
+}
+
+/** The SDP an `offer` or `answer` reply carries. */
+function replySdp(reply: NgDictionary): string {
+  const sdp = reply.sdp;
+  if (typeof sdp !== 'string') throw new Error('rtpengine replied without an SDP');
+  return sdp;
 }

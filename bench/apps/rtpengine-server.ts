@@ -6,16 +6,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startKamailioProxy, type KamailioProxy } from '../calls/kamailio-proxy.ts';
+import { startKamailioProxy } from '../calls/kamailio-proxy.ts';
 import type { Scenarios } from '../calls/scenarios.ts';
+import { startBenchRtpengine, type BenchRtpengine } from '../shared/rtpengine.ts';
 import type { AppScenarios } from './app-scenarios.ts';
 import { freeSipPort } from '../sip/udp.ts';
 import { RecordingCounter, rtpenginePlayingDriver, twoPartyDriver } from './drivers.ts';
 import { MediaServerUas } from './media-server-uas.ts';
 import { measure, part, type BenchRun, type Started } from './part.ts';
-import { startRecordingKamailioProxy } from './recording-shims.ts';
 import type { Outcome, ServerOutcomes } from './report.ts';
-import { startRtpengine, type Rtpengine } from './rtpengine-daemon.ts';
 import { partMax, settings } from './settings.ts';
 
 const password = () => `Pw${randomBytes(6).toString('hex')}`;
@@ -35,9 +34,7 @@ export async function rtpengineServer(run: BenchRun, scenarios: Scenarios, calle
     const dir = join(run.workDir, sub);
     mkdirSync(dir);
     const spoolDir = join(dir, 'spool');
-    const proxy: KamailioProxy = recorded
-      ? await startRecordingKamailioProxy({ dir, spoolDir, users, children: settings.kamailioChildren, rtpengineThreads: settings.rtpengineThreads })
-      : await startKamailioProxy({ dir, users, children: settings.kamailioChildren, rtpengineThreads: settings.rtpengineThreads });
+    const proxy = await startKamailioProxy({ dir, users, children: settings.kamailioChildren, rtpengineThreads: settings.rtpengineThreads, ...(recorded ? { recordTo: spoolDir } : {}) });
     console.log(`bench: ${proxy.describe}; SIP on udp 127.0.0.1:${proxy.port}`);
     try {
       const driver = await twoPartyDriver({
@@ -60,9 +57,9 @@ export async function rtpengineServer(run: BenchRun, scenarios: Scenarios, calle
     mkdirSync(dir);
     // Loop "until BYE": more repeats than any call can use.
     const uas = await MediaServerUas.start({ sipPort: await freeSipPort(), promptFile, repeatTimes: 10_000, early: options.early ?? false });
-    let rtpengine: Rtpengine;
+    let rtpengine: BenchRtpengine;
     try {
-      rtpengine = await startRtpengine({ dir, threads: settings.rtpengineThreads, extraArgs: [`--dtmf-log-dest=127.0.0.1:${uas.dtmfLogPort}`] });
+      rtpengine = await startBenchRtpengine({ dir, threads: settings.rtpengineThreads, extraArgs: [`--dtmf-log-dest=127.0.0.1:${uas.dtmfLogPort}`] });
     } catch (error) {
       uas.close();
       throw error;

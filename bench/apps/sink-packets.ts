@@ -1,23 +1,7 @@
-// Small pieces of the timing sink's process (timing-sink.ts): the kernel's drop count of its socket, and the RFC 4733
-// event packets it presses a key with.
-import { readFileSync } from 'node:fs';
+// The RFC 4733 event packets the timing sink's process (timing-sink.ts) presses a key with.
 
 /** The telephone-event payload type the callers offer and the sink sends keys with. */
 export const DTMF_PAYLOAD_TYPE = 101;
-
-/** Kernel drops at the socket bound to 127.0.0.1:port, as bench/calls' sink reads them. */
-export function socketDrops(port: number): number {
-  try {
-    const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-    for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n')) {
-      const fields = line.trim().split(/\s+/);
-      if (fields[1] === local) return Number(fields[fields.length - 1]) || 0;
-    }
-  } catch {
-    // not Linux
-  }
-  return 0;
-}
 
 /** One RFC 4733 event packet: `key`, end bit, duration in timestamp units (RFC 4733 §2.3). */
 export function dtmfPacket(ssrc: number, seq: number, timestamp: number, key: number, end: boolean, duration: number, marker: boolean): Buffer {

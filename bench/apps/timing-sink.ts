@@ -9,12 +9,13 @@
 // - dtmf: no echo; once a stream has run DTMF_AFTER packets the sink presses one key back at its source (RFC 4733
 //   events, payload type 101), the little a caller sends to a PBX that plays a prompt and listens for keys;
 // - listen: nothing goes back (a caller hearing music while its call rings, a party on hold).
-import { fork, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { SinkReport } from '../calls/rtp-sink.ts';
-import { DTMF_PAYLOAD_TYPE, dtmfPacket, socketDrops } from './sink-packets.ts';
+import { countSequence, lossTotals, peakActive, socketDrops, type SequenceCount } from '../shared/rtp-streams.ts';
+import { serveSink, SinkProcesses } from '../shared/sink-processes.ts';
+import { DTMF_PAYLOAD_TYPE, dtmfPacket } from './sink-packets.ts';
 
 export const LATE_MS = 40;
 /** The key pressed per stream in dtmf mode, and when: after half a second of the prompt. */
@@ -40,99 +41,35 @@ export interface TimingReport extends SinkReport {
 
 export type SinkMode = 'echo' | 'dtmf' | 'listen';
 
-type Request = { readonly id: number; readonly cmd: 'reset'; readonly mode: SinkMode } | { readonly id: number; readonly cmd: 'report' };
-type Reply = { readonly id: number; readonly report?: TimingReport; readonly port?: number };
-/** A request before its id is given (distributed over the union, so `mode` stays on 'reset'). */
-type Ask = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
+type Request = { readonly cmd: 'reset'; readonly mode: SinkMode } | { readonly cmd: 'report' };
 
-class SinkProcess {
-  private nextId = 1;
-  private readonly pending = new Map<number, (reply: Reply) => void>();
-
-  private constructor(private readonly child: ChildProcess, readonly port: number) {
-    child.on('message', (message: Reply) => {
-      const resolve = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      resolve?.(message);
-    });
-  }
-
-  get pid(): number {
-    return this.child.pid ?? 0;
-  }
-
-  static async start(): Promise<SinkProcess> {
-    const child = fork(fileURLToPath(import.meta.url), ['--timing-sink'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const onExit = () => child.kill('SIGKILL');
-    process.once('exit', onExit);
-    child.once('exit', () => process.removeListener('exit', onExit));
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the RTP sink did not start within 15 s')), 15_000);
-      child.once('message', (message: Reply) => {
-        clearTimeout(timer);
-        if (message.port) resolve(message.port);
-        else reject(new Error('the RTP sink did not report its port'));
-      });
-      child.once('exit', (code) => reject(new Error(`the RTP sink exited (${String(code)})`)));
-    });
-    return new SinkProcess(child, port);
-  }
-
-  ask(request: Ask): Promise<Reply> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error('the RTP sink did not answer'));
-      }, 10_000);
-      this.pending.set(id, (reply) => {
-        clearTimeout(timer);
-        resolve(reply);
-      });
-      this.child.send({ ...request, id } as Request);
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGKILL');
-    await exited;
-  }
-}
+const MODULE = fileURLToPath(import.meta.url);
+const FLAG = '--timing-sink';
 
 /** The sink processes; reports add up (peaks too: every process peaks during the same hold). */
 export class TimingSink {
-  private constructor(private readonly processes: readonly SinkProcess[]) {}
+  private constructor(private readonly processes: SinkProcesses<Request, TimingReport>) {}
 
   static async start(count: number): Promise<TimingSink> {
-    const started = await Promise.allSettled(Array.from({ length: count }, () => SinkProcess.start()));
-    const ok = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    const failed = started.find((result) => result.status === 'rejected');
-    if (failed) {
-      await Promise.all(ok.map((one) => one.stop()));
-      throw failed.reason;
-    }
-    return new TimingSink(ok);
+    return new TimingSink(await SinkProcesses.start<Request, TimingReport>(MODULE, FLAG, count));
   }
 
   get ports(): number[] {
-    return this.processes.map((one) => one.port);
+    return this.processes.ports;
   }
 
   get pids(): number[] {
-    return this.processes.map((one) => one.pid);
+    return this.processes.pids;
   }
 
   async reset(mode: SinkMode): Promise<void> {
-    await Promise.all(this.processes.map((one) => one.ask({ cmd: 'reset', mode })));
+    await this.processes.ask({ cmd: 'reset', mode });
   }
 
   async report(): Promise<TimingReport> {
-    const replies = await Promise.all(this.processes.map((one) => one.ask({ cmd: 'report' })));
+    const reports = await this.processes.ask({ cmd: 'report' });
     const total = { streams: 0, sources: 0, received: 0, expected: 0, lost: 0, peakActive: 0, malformed: 0, sinkDrops: 0, late: 0, maxLateMs: 0, maxEarlyMs: 0, minPerStream: Number.POSITIVE_INFINITY, dtmfSent: 0, talkspurts: 0, maxPauseMs: 0 };
-    for (const reply of replies) {
-      const report = reply.report;
+    for (const report of reports) {
       if (!report) throw new Error('the RTP sink sent no report');
       for (const key of ['streams', 'sources', 'received', 'expected', 'lost', 'peakActive', 'malformed', 'sinkDrops', 'late', 'dtmfSent', 'talkspurts'] as const) total[key] += report[key];
       total.maxLateMs = Math.max(total.maxLateMs, report.maxLateMs);
@@ -144,18 +81,14 @@ export class TimingSink {
     return total;
   }
 
-  async stop(): Promise<void> {
-    await Promise.all(this.processes.map((one) => one.stop()));
+  stop(): Promise<void> {
+    return this.processes.stop();
   }
 }
 
 // ---- the sink process itself ----
 
-interface Stream {
-  received: number;
-  /** Extended sequence numbers (cycles * 65536 + seq): first and highest seen. */
-  base: number;
-  max: number;
+interface Stream extends SequenceCount {
   /** Arrival (ms, performance clock) and timestamp of the first packet; the timestamp extended past 2^32. */
   firstAt: number;
   firstTs: number;
@@ -174,12 +107,11 @@ function runSink(): void {
   let late = 0;
   let maxLateMs = 0;
   let maxEarlyMs = 0;
-  let peakActive = 0;
   let dropsBase = 0;
   let dtmfSent = 0;
   let talkspurts = 0;
   let maxPauseMs = 0;
-  const port = () => socket.address().port;
+  const active = peakActive(() => streams.values(), () => performance.now());
 
   /** The key pressed back at a stream's source: start, two updates, then the end packet three times (§2.5.1.4). */
   const pressKey = (to: { port: number; address: string }) => {
@@ -210,14 +142,8 @@ function runSink(): void {
       sources.add(from.port);
       return;
     }
-    stream.received++;
     stream.lastAt = now;
-    const cycle = stream.max - (stream.max & 0xffff);
-    let extended = cycle + seq;
-    if (extended - stream.max > 32768) extended -= 65536;
-    else if (stream.max - extended > 32768) extended += 65536;
-    if (extended > stream.max) stream.max = extended;
-    if (extended < stream.base) stream.base = extended;
+    countSequence(stream, seq);
     // The 32-bit timestamp extended by its signed step from the last packet, so a wrap or a reordered packet lands right.
     stream.tsExtended += (timestamp - stream.lastTs) | 0;
     stream.lastTs = timestamp;
@@ -238,15 +164,8 @@ function runSink(): void {
     }
   });
 
-  const sampler = setInterval(() => {
-    const since = performance.now() - 1000;
-    let active = 0;
-    for (const stream of streams.values()) if (stream.lastAt >= since) active++;
-    peakActive = Math.max(peakActive, active);
-  }, 500);
-  sampler.unref();
-
-  process.on('message', (request: Request) => {
+  serveSink<Request, TimingReport>(socket, (request) => {
+    const port = socket.address().port;
     if (request.cmd === 'reset') {
       streams = new Map();
       sources = new Set();
@@ -255,34 +174,22 @@ function runSink(): void {
       late = 0;
       maxLateMs = 0;
       maxEarlyMs = 0;
-      peakActive = 0;
+      active.reset();
       dtmfSent = 0;
       talkspurts = 0;
       maxPauseMs = 0;
-      dropsBase = socketDrops(port());
-      process.send?.({ id: request.id } satisfies Reply);
-      return;
+      dropsBase = socketDrops(port);
+      return undefined;
     }
-    let received = 0;
-    let expected = 0;
-    let lost = 0;
     let minPerStream = Number.POSITIVE_INFINITY;
-    for (const stream of streams.values()) {
-      const span = stream.max - stream.base + 1;
-      received += stream.received;
-      expected += span;
-      lost += Math.max(0, span - stream.received);
-      minPerStream = Math.min(minPerStream, stream.received);
-    }
-    const report: TimingReport = {
+    for (const stream of streams.values()) minPerStream = Math.min(minPerStream, stream.received);
+    return {
       streams: streams.size,
       sources: sources.size,
-      received,
-      expected,
-      lost,
-      peakActive,
+      ...lossTotals(streams.values()),
+      peakActive: active.peak(),
       malformed,
-      sinkDrops: socketDrops(port()) - dropsBase,
+      sinkDrops: socketDrops(port) - dropsBase,
       late,
       maxLateMs,
       maxEarlyMs,
@@ -291,10 +198,7 @@ function runSink(): void {
       talkspurts,
       maxPauseMs,
     };
-    process.send?.({ id: request.id, report } satisfies Reply);
   });
-  process.on('disconnect', () => process.exit(0));
-  socket.bind(0, '127.0.0.1', () => process.send?.({ id: 0, port: port() } satisfies Reply));
 }
 
-if (process.argv.includes('--timing-sink') && process.argv[1] === fileURLToPath(import.meta.url)) runSink();
+if (process.argv.includes(FLAG) && process.argv[1] === MODULE) runSink();

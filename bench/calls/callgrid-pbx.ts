@@ -1,17 +1,12 @@
 // Callgrid under test for the call bench: `callgrid start` on a scratch data directory (SQLite), SIP bound to
 // 127.0.0.1, then a tenant and the two extensions (100 calls, 101 answers) created through the MiRTA proxyapi
 // (MANAGEDB tenant add, MANAGEDB extension add), as a provisioning script would.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { freePort, startChild, stopChild, waitUntil, type Child } from '../support.ts';
-import { provisionExtensions, readAdminKey, type Callgrid } from '../sip/callgrid.ts';
-import { freeSipPort, sipPing } from '../sip/udp.ts';
+import { startCallgridProcess, type Callgrid } from '../shared/callgrid-process.ts';
+import { waitUntil } from '../support.ts';
+import { provisionExtensions } from '../sip/callgrid.ts';
+import { sipPing } from '../sip/udp.ts';
 
-export const CALLGRID_REALM = 'callgrid';
-
-export interface CallgridPbx extends Callgrid {
-  stop(): Promise<void>;
-}
+export type CallgridPbx = Callgrid;
 
 export interface CallgridOptions {
   readonly repo: string;
@@ -23,44 +18,26 @@ export interface CallgridOptions {
   readonly extraEnv: Readonly<Record<string, string>>;
 }
 
-export async function startCallgridPbx(options: CallgridOptions): Promise<CallgridPbx> {
-  const httpPort = await freePort();
-  const sipPort = await freeSipPort();
-  // Inherited CALLGRID_* variables or a callgrid.json in the repo could point the child at a real database or
-  // other ports: drop them and give it an empty config file, so only the settings below apply.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CALLGRID_')));
-  const configFile = join(options.dataDir, 'bench-config.json');
-  writeFileSync(configFile, '{}\n');
-  const child: Child = startChild('callgrid', process.execPath, [...options.nodeArgs, '--import', 'tsx', 'src/cli/index.ts', 'start'], options.repo, {
-    ...inherited,
-    CALLGRID_CONFIG: configFile,
-    CALLGRID_DATA_DIR: options.dataDir,
-    CALLGRID_HTTP_PORT: String(httpPort),
-    CALLGRID_HTTP_HOST: '127.0.0.1',
-    CALLGRID_SIP_PORT: String(sipPort),
-    // Loopback only: the SIP socket, and the address a relay would put in its SDP when it follows the SIP host.
-    CALLGRID_SIP_HOST: '127.0.0.1',
-    CALLGRID_SIP_REALM: CALLGRID_REALM,
-    // No qualify OPTIONS in the middle of a hold step (the UAS answers them anyway).
-    CALLGRID_SIP_QUALIFY_SECONDS: '86400',
-    CALLGRID_LOG_LEVEL: 'warn',
-    // The tenant is made through the API below, not at first start.
-    CALLGRID_DEMO_TENANT: '',
-    // One tenant and one SIPp caller account place every call: the fair-share and per-extension caps, which keep one
-    // tenant or phone from taking a shared node's ports, are off, as an operator of a one-tenant node would set them.
-    CALLGRID_TENANT_CALL_SHARE_PERCENT: '100',
-    CALLGRID_EXTENSION_MAX_CALLS: '0',
-    ...options.extraEnv,
+export function startCallgridPbx(options: CallgridOptions): Promise<CallgridPbx> {
+  return startCallgridProcess({
+    repo: options.repo,
+    dataDir: options.dataDir,
+    nodeArgs: options.nodeArgs,
+    env: {
+      // Loopback only: the SIP socket, and the address a relay would put in its SDP when it follows the SIP host.
+      CALLGRID_SIP_HOST: '127.0.0.1',
+      CALLGRID_SIP_REALM: 'callgrid',
+      // No qualify OPTIONS in the middle of a hold step (the UAS answers them anyway).
+      CALLGRID_SIP_QUALIFY_SECONDS: '86400',
+      // The tenant is made through the API below, not at first start.
+      CALLGRID_DEMO_TENANT: '',
+      // One tenant and one SIPp caller account place every call: the fair-share and per-extension caps, which keep one
+      // tenant or phone from taking a shared node's ports, are off, as an operator of a one-tenant node would set them.
+      CALLGRID_TENANT_CALL_SHARE_PERCENT: '100',
+      CALLGRID_EXTENSION_MAX_CALLS: '0',
+      ...options.extraEnv,
+    },
   });
-  const httpBase = `http://127.0.0.1:${httpPort}`;
-  try {
-    await waitUntil('Callgrid', child, async () => (await fetch(`${httpBase}/healthz`)).ok);
-    const adminKey = readAdminKey(join(options.dataDir, 'credentials.json'));
-    return { child, httpBase, sipHost: '127.0.0.1', sipPort, adminKey, stop: () => stopChild(child) };
-  } catch (error) {
-    await stopChild(child);
-    throw error;
-  }
 }
 
 /** Resolves true when the SIP port answers an OPTIONS (any status) within timeoutMs. */

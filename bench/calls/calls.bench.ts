@@ -57,62 +57,39 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { guardRun } from '../shared/bench-run.ts';
+import { callgridSettings, namesOf, positiveNumber, positiveNumbers, words } from '../shared/env-knobs.ts';
+import { startBenchRtpengine, type BenchRtpengine } from '../shared/rtpengine.ts';
+import { stopAllSipp } from '../shared/sipp-process.ts';
 import { checkSipp } from '../sip/sipp-register.ts';
 import { freeSipPort } from '../sip/udp.ts';
 import { createExtensions, createTenant, setTenantSetting, sipAnswers, startCallgridPbx, type CallgridPbx } from './callgrid-pbx.ts';
-import { startRtpengine, type Rtpengine } from './rtpengine.ts';
 import { startKamailioProxy, type KamailioProxy } from './kamailio-proxy.ts';
 import { RtpSink, type SinkReport } from './rtp-sink.ts';
 import { groupMembers, stepProbe, type StepProbe } from './server-probe.ts';
 import { writeScenarios, type Scenarios } from './scenarios.ts';
-import { registerCallee, runCalls, startUas, stopAllSipp, type Account, type CallStepResult, type Target } from './sipp-calls.ts';
+import { registerCallee, runCalls, startUas, type Account, type CallStepResult, type Target } from './sipp-calls.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const TENANT = 'CALLS';
 
-const num = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
-  return value;
-};
-const list = (name: string, fallback: string): number[] => {
-  const values = (process.env[name] ?? fallback).split(',').map(Number);
-  if (values.some((value) => !Number.isFinite(value) || value <= 0)) throw new Error(`${name} must be a comma-separated list of positive numbers`);
-  return values.sort((a, b) => a - b);
-};
-const names = (name: string, fallback: string, allowed: readonly string[]): Set<string> => {
-  const set = new Set((process.env[name] ?? fallback).split(',').map((item) => item.trim().toLowerCase()).filter(Boolean));
-  for (const item of set) if (!allowed.includes(item)) throw new Error(`${name}: unknown ${item}; expected ${allowed.join(', ')}`);
-  return set;
-};
-
 const settings = {
-  servers: names('BENCH_SERVERS', 'kamailio,callgrid,callgrid-rtpengine', ['kamailio', 'callgrid', 'callgrid-rtpengine']),
-  parts: names('BENCH_PARTS', 'rate,hold', ['rate', 'hold']),
-  rates: list('BENCH_RATES', '10,25,50,100,150,200,300,400,500'),
-  stepSeconds: num('BENCH_STEP_SECONDS', 5),
-  callSeconds: num('BENCH_CALL_SECONDS', 2),
-  levels: list('BENCH_CONCURRENCY', '100,250,500,750,1000').map(Math.round),
-  holdSeconds: num('BENCH_HOLD_SECONDS', 60),
-  setupRate: num('BENCH_SETUP_RATE', 50),
-  maxLossPercent: num('BENCH_MAX_LOSS_PERCENT', 0.1),
-  goalRate: num('BENCH_GOAL_RATE', 100),
-  goalConcurrent: num('BENCH_GOAL_CONCURRENT', 500),
-  kamailioChildren: Math.round(num('BENCH_KAMAILIO_CHILDREN', 4)),
-  rtpengineThreads: Math.round(num('BENCH_RTPENGINE_THREADS', 2)),
-  sinkProcesses: Math.round(num('BENCH_SINK_PROCESSES', 2)),
-  nodeArgs: (process.env.BENCH_CALLGRID_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
-  callgridEnv: Object.fromEntries(
-    (process.env.BENCH_CALLGRID_ENV ?? '')
-      .split(',')
-      .map((pair) => pair.trim())
-      .filter(Boolean)
-      .map((pair) => {
-        const at = pair.indexOf('=');
-        if (at <= 0 || !pair.startsWith('CALLGRID_')) throw new Error(`BENCH_CALLGRID_ENV: expected CALLGRID_NAME=value, got ${pair}`);
-        return [pair.slice(0, at), pair.slice(at + 1)];
-      }),
-  ) as Record<string, string>,
+  servers: namesOf('BENCH_SERVERS', 'kamailio,callgrid,callgrid-rtpengine', ['kamailio', 'callgrid', 'callgrid-rtpengine']),
+  parts: namesOf('BENCH_PARTS', 'rate,hold', ['rate', 'hold']),
+  rates: positiveNumbers('BENCH_RATES', '10,25,50,100,150,200,300,400,500'),
+  stepSeconds: positiveNumber('BENCH_STEP_SECONDS', 5),
+  callSeconds: positiveNumber('BENCH_CALL_SECONDS', 2),
+  levels: positiveNumbers('BENCH_CONCURRENCY', '100,250,500,750,1000').map(Math.round),
+  holdSeconds: positiveNumber('BENCH_HOLD_SECONDS', 60),
+  setupRate: positiveNumber('BENCH_SETUP_RATE', 50),
+  maxLossPercent: positiveNumber('BENCH_MAX_LOSS_PERCENT', 0.1),
+  goalRate: positiveNumber('BENCH_GOAL_RATE', 100),
+  goalConcurrent: positiveNumber('BENCH_GOAL_CONCURRENT', 500),
+  kamailioChildren: Math.round(positiveNumber('BENCH_KAMAILIO_CHILDREN', 4)),
+  rtpengineThreads: Math.round(positiveNumber('BENCH_RTPENGINE_THREADS', 2)),
+  sinkProcesses: Math.round(positiveNumber('BENCH_SINK_PROCESSES', 2)),
+  nodeArgs: words('BENCH_CALLGRID_NODE_ARGS'),
+  callgridEnv: callgridSettings('BENCH_CALLGRID_ENV'),
 };
 
 const workDir = mkdtempSync(join(tmpdir(), 'callgrid-bench-calls-'));
@@ -120,16 +97,14 @@ let sink: RtpSink | undefined;
 let kamailio: KamailioProxy | undefined;
 let callgrid: CallgridPbx | undefined;
 /** The rtpengine Callgrid hands plain calls to (callgrid-rtpengine). */
-let offloadEngine: Rtpengine | undefined;
-let cleaned: Promise<void> | undefined;
-const cleanup = () =>
-  (cleaned ??= (async () => {
-    stopAllSipp();
-    await Promise.allSettled([kamailio?.stop(), callgrid?.stop(), sink?.stop()]);
-    await offloadEngine?.stop();
-    if (process.env.BENCH_SIPP_TRACE === '1') console.log(`bench: SIPp traces kept in ${workDir}`);
-    else rmSync(workDir, { recursive: true, force: true });
-  })());
+let offloadEngine: BenchRtpengine | undefined;
+const cleanup = async () => {
+  stopAllSipp();
+  await Promise.allSettled([kamailio?.stop(), callgrid?.stop(), sink?.stop()]);
+  await offloadEngine?.stop();
+  if (process.env.BENCH_SIPP_TRACE === '1') console.log(`bench: SIPp traces kept in ${workDir}`);
+  else rmSync(workDir, { recursive: true, force: true });
+};
 
 // Longest a step may take: SIPp's own -timeout is placing + call + 31 s; the budget allows that for every step.
 const rateStepMax = () => settings.stepSeconds + settings.callSeconds + 45;
@@ -139,14 +114,7 @@ const perServer =
   (settings.parts.has('rate') ? settings.rates.length * 2 * rateStepMax() : 0) +
   (settings.parts.has('hold') ? settings.levels.reduce((sum, level) => sum + holdStepMax(level), 0) : 0) +
   120;
-const budgetMs = (settings.servers.size * perServer + 60) * 1000;
-const watchdog = setTimeout(() => {
-  console.error(`bench: gave up after ${Math.round(budgetMs / 1000)} s`);
-  void cleanup().finally(() => process.exit(1));
-}, budgetMs);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-}
+const guarded = guardRun({ cleanup, budgetMs: (settings.servers.size * perServer + 60) * 1000, stack: true });
 
 interface Server {
   readonly name: string;
@@ -320,9 +288,9 @@ async function benchKamailio(scenarios: Scenarios): Promise<Outcome> {
 async function benchCallgrid(scenarios: Scenarios, offload: boolean): Promise<Outcome> {
   const dataDir = join(workDir, offload ? 'callgrid-rtpengine' : 'callgrid');
   mkdirSync(dataDir, { mode: 0o700 });
-  let engine: Rtpengine | undefined;
+  let engine: BenchRtpengine | undefined;
   try {
-    if (offload) engine = offloadEngine = await startRtpengine({ dir: dataDir, threads: settings.rtpengineThreads });
+    if (offload) engine = offloadEngine = await startBenchRtpengine({ dir: dataDir, threads: settings.rtpengineThreads });
     const extraEnv = engine === undefined ? settings.callgridEnv : { ...settings.callgridEnv, CALLGRID_RTPENGINE_NG: `udp:127.0.0.1:${engine.ngPort}` };
     callgrid = await startCallgridPbx({ repo: REPO, dataDir, nodeArgs: settings.nodeArgs, extraEnv });
   } catch (error) {
@@ -347,7 +315,7 @@ async function benchCallgrid(scenarios: Scenarios, offload: boolean): Promise<Ou
     if (!ext100 || !ext101) throw new Error('unreachable');
     if (!(await sipAnswers(pbx))) return { kind: 'failed', reason: `calls not working yet: no SIP answer on udp ${pbx.sipHost}:${pbx.sipPort}` };
     const account = (ext: typeof ext100): Account => ({ user: ext.username, authUser: ext.username, password: ext.password });
-    const pids = () => [pbx.child.process.pid, ...(engine ? groupMembers([engine.group.proc.pid].filter((pid): pid is number => pid !== undefined)) : [])].filter((pid): pid is number => pid !== undefined);
+    const pids = () => [pbx.child.process.pid, ...(engine ? groupMembers([engine.pid]) : [])].filter((pid): pid is number => pid !== undefined);
     const probe = stepProbe(pids, pbx.httpBase);
     // The smoke call must have been rtpengine's: a node that fell back to its relay would measure the relay again.
     const check = engine === undefined ? undefined : async () => ((await engine.totals())?.sessions ?? 0) > 0 ? undefined : 'calls not working yet: the first call did not reach rtpengine (it stayed on the built-in relay)';
@@ -424,13 +392,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let exitCode = 1;
-try {
-  exitCode = await main();
-} catch (error) {
-  console.error(`bench: ${(error as Error).stack ?? (error as Error).message}`);
-} finally {
-  clearTimeout(watchdog);
-  await cleanup();
-}
-process.exit(exitCode);
+await guarded.finish(main);

@@ -1,12 +1,11 @@
 // The media end of the callee: a UDP socket that the SIPp UAS puts in its SDP answer, so the relay under test sends
-// the caller's RTP here. It counts each stream's packets against its sequence numbers (RFC 3550 A.1/A.3: expected =
-// highest extended sequence - first + 1, lost = expected - received) and echoes every packet back to where it came
-// from, so the relay carries media both ways as in a real call. It runs as its own process (forked by RtpSink below)
-// so the bench's event loop and the counting do not slow each other; the parent asks for reports over IPC.
-import { fork, type ChildProcess } from 'node:child_process';
+// the caller's RTP here. It counts each stream's packets against its sequence numbers (bench/shared/rtp-streams.ts)
+// and echoes every packet back to where it came from, so the relay carries media both ways as in a real call. It runs
+// in forked processes (bench/shared/sink-processes.ts); the parent asks them for reports over IPC.
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { countSequence, lossTotals, peakActive, socketDrops, type SequenceCount } from '../shared/rtp-streams.ts';
+import { serveSink, SinkProcesses } from '../shared/sink-processes.ts';
 
 export interface SinkReport {
   /** Distinct streams seen (source address:port and SSRC). */
@@ -28,124 +27,47 @@ export interface SinkReport {
   readonly sinkDrops: number;
 }
 
-type Request = { readonly id: number; readonly cmd: 'reset' | 'report' };
-type Reply = { readonly id: number; readonly report?: SinkReport; readonly port?: number };
+type Request = { readonly cmd: 'reset' | 'report' };
 
-interface Stream {
-  received: number;
-  /** First sequence number, extended (cycles * 65536 + seq). */
-  base: number;
-  /** Highest extended sequence number seen. */
-  max: number;
+interface Stream extends SequenceCount {
   lastAt: number;
 }
 
-/** One sink process: the parent's handle on it. */
-class SinkProcess {
-  private nextId = 1;
-  private readonly pending = new Map<number, (reply: Reply) => void>();
-
-  private constructor(private readonly child: ChildProcess, readonly port: number) {
-    child.on('message', (message: Reply) => {
-      const resolve = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      resolve?.(message);
-    });
-  }
-
-  static async start(): Promise<SinkProcess> {
-    const child = fork(fileURLToPath(import.meta.url), ['--sink'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const onExit = () => child.kill('SIGKILL');
-    process.once('exit', onExit);
-    child.once('exit', () => process.removeListener('exit', onExit));
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the RTP sink did not start within 15 s')), 15_000);
-      child.once('message', (message: Reply) => {
-        clearTimeout(timer);
-        if (message.port) resolve(message.port);
-        else reject(new Error('the RTP sink did not report its port'));
-      });
-      child.once('exit', (code) => reject(new Error(`the RTP sink exited (${String(code)})`)));
-    });
-    return new SinkProcess(child, port);
-  }
-
-  ask(cmd: Request['cmd']): Promise<Reply> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error('the RTP sink did not answer'));
-      }, 10_000);
-      this.pending.set(id, (reply) => {
-        clearTimeout(timer);
-        resolve(reply);
-      });
-      this.child.send({ id, cmd } satisfies Request);
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGKILL');
-    await exited;
-  }
-}
+const MODULE = fileURLToPath(import.meta.url);
+const FLAG = '--sink';
 
 /**
  * The sink: one or more processes, each with its own port; the callee hands the ports out to calls in turn, so
  * the packet work spreads over CPUs. Reports add up (peakActive too: every process peaks during the same hold).
  */
 export class RtpSink {
-  private constructor(private readonly processes: readonly SinkProcess[]) {}
+  private constructor(private readonly processes: SinkProcesses<Request, SinkReport>) {}
 
   static async start(count: number): Promise<RtpSink> {
-    const started = await Promise.allSettled(Array.from({ length: count }, () => SinkProcess.start()));
-    const ok = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    const failed = started.find((result) => result.status === 'rejected');
-    if (failed) {
-      await Promise.all(ok.map((one) => one.stop()));
-      throw failed.reason;
-    }
-    return new RtpSink(ok);
+    return new RtpSink(await SinkProcesses.start<Request, SinkReport>(MODULE, FLAG, count));
   }
 
   get ports(): number[] {
-    return this.processes.map((one) => one.port);
+    return this.processes.ports;
   }
 
   async reset(): Promise<void> {
-    await Promise.all(this.processes.map((one) => one.ask('reset')));
+    await this.processes.ask({ cmd: 'reset' });
   }
 
   async report(): Promise<SinkReport> {
-    const replies = await Promise.all(this.processes.map((one) => one.ask('report')));
+    const reports = await this.processes.ask({ cmd: 'report' });
     const total = { streams: 0, sources: 0, received: 0, expected: 0, lost: 0, peakActive: 0, malformed: 0, sinkDrops: 0 };
-    for (const reply of replies) {
-      if (!reply.report) throw new Error('the RTP sink sent no report');
-      for (const key of Object.keys(total) as Array<keyof SinkReport>) total[key] += reply.report[key];
+    for (const report of reports) {
+      if (!report) throw new Error('the RTP sink sent no report');
+      for (const key of Object.keys(total) as Array<keyof SinkReport>) total[key] += report[key];
     }
     return total;
   }
 
-  async stop(): Promise<void> {
-    await Promise.all(this.processes.map((one) => one.stop()));
+  stop(): Promise<void> {
+    return this.processes.stop();
   }
-}
-
-/** The kernel's drop counter of the UDP socket bound to 127.0.0.1:port; 0 when /proc/net/udp is not readable. */
-function socketDrops(port: number): number {
-  try {
-    const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-    for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n')) {
-      const fields = line.trim().split(/\s+/);
-      if (fields[1] === local) return Number(fields[fields.length - 1]) || 0;
-    }
-  } catch {
-    // not Linux, or no procfs
-  }
-  return 0;
 }
 
 /** The sink process itself. */
@@ -155,15 +77,14 @@ function runSink(): void {
   let streams = new Map<number, Stream>();
   let sources = new Set<number>();
   let malformed = 0;
-  let peakActive = 0;
   let dropsBase = 0;
-  const port = () => socket.address().port;
   // A coarse clock: Date.now() per packet is measurable at tens of thousands of packets per second.
   let now = Date.now();
   const clock = setInterval(() => {
     now = Date.now();
   }, 50);
   clock.unref();
+  const active = peakActive(() => streams.values(), Date.now);
 
   socket.on('message', (packet, from) => {
     // Echo first: the relay sees a phone that talks back at once.
@@ -180,52 +101,22 @@ function runSink(): void {
       sources.add(from.port);
       return;
     }
-    stream.received++;
     stream.lastAt = now;
-    // Extend the 16-bit number to the cycle nearest the highest seen, so a wrap or a late packet lands right.
-    const cycle = stream.max - (stream.max & 0xffff);
-    let extended = cycle + seq;
-    if (extended - stream.max > 32768) extended -= 65536;
-    else if (stream.max - extended > 32768) extended += 65536;
-    if (extended > stream.max) stream.max = extended;
-    if (extended < stream.base) stream.base = extended;
+    countSequence(stream, seq);
   });
 
-  const sampler = setInterval(() => {
-    const since = Date.now() - 1000;
-    let active = 0;
-    for (const stream of streams.values()) if (stream.lastAt >= since) active++;
-    peakActive = Math.max(peakActive, active);
-  }, 500);
-  sampler.unref();
-
-  process.on('message', (request: Request) => {
+  serveSink<Request, SinkReport>(socket, (request) => {
+    const port = socket.address().port;
     if (request.cmd === 'reset') {
       streams = new Map();
       sources = new Set();
       malformed = 0;
-      peakActive = 0;
-      dropsBase = socketDrops(port());
-      process.send?.({ id: request.id } satisfies Reply);
-      return;
+      active.reset();
+      dropsBase = socketDrops(port);
+      return undefined;
     }
-    let received = 0;
-    let expected = 0;
-    let lost = 0;
-    for (const stream of streams.values()) {
-      const span = stream.max - stream.base + 1;
-      received += stream.received;
-      expected += span;
-      // Duplicates can make received exceed the span; they are not negative loss.
-      lost += Math.max(0, span - stream.received);
-    }
-    const report: SinkReport = { streams: streams.size, sources: sources.size, received, expected, lost, peakActive, malformed, sinkDrops: socketDrops(port()) - dropsBase };
-    process.send?.({ id: request.id, report } satisfies Reply);
+    return { streams: streams.size, sources: sources.size, ...lossTotals(streams.values()), peakActive: active.peak(), malformed, sinkDrops: socketDrops(port) - dropsBase };
   });
-  // The parent went away: nothing left to report to.
-  process.on('disconnect', () => process.exit(0));
-
-  socket.bind(0, '127.0.0.1', () => process.send?.({ id: 0, port: port() } satisfies Reply));
 }
 
-if (process.argv.includes('--sink') && process.argv[1] === fileURLToPath(import.meta.url)) runSink();
+if (process.argv.includes(FLAG) && process.argv[1] === MODULE) runSink();

@@ -1,47 +1,11 @@
 // SIPp processes of the call bench: the callee's registration, the callee (a UAS that runs for the whole of one
 // server's run) and the caller's load steps (a UAC with -r/-m/-d), each bounded by SIPp's own -timeout and killed
 // by the bench on exit.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runSipp } from '../shared/sipp-process.ts';
 import { summariseErrors } from '../sip/sipp-errors.ts';
 import { readStats } from '../sip/sipp-register.ts';
-
-// SIPp runs in flight, so an interrupted bench can stop them instead of leaving load behind.
-const running = new Set<ChildProcess>();
-export function stopAllSipp(): void {
-  for (const run of running) run.kill('SIGKILL');
-}
-process.once('exit', stopAllSipp);
-
-interface Finished {
-  readonly code: number | null;
-  /** The tail of SIPp's screen output. */
-  readonly output: string;
-}
-
-function runSipp(args: string[], cwd: string): { child: ChildProcess; done: Promise<Finished> } {
-  const child = spawn('sipp', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  let output = '';
-  // SIPp redraws its screen on stdout every second: keep only the tail for error messages.
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('latin1')).slice(-6000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const done = new Promise<Finished>((resolve) => {
-    child.once('error', (error) => {
-      running.delete(child);
-      resolve({ code: -1, output: `${output}\n${error.message}` });
-    });
-    child.once('close', (code) => {
-      running.delete(child);
-      resolve({ code, output });
-    });
-  });
-  return { child, done };
-}
 
 // BENCH_SIPP_TRACE=1: every message into <scenario>_<pid>_messages.log in the work directory, for debugging.
 const TRACE = process.env.BENCH_SIPP_TRACE === '1' ? ['-trace_msg'] : [];

@@ -1,66 +1,22 @@
 // Callgrid under test: started as a user would (`callgrid start`) on a fresh data directory, its extensions
 // provisioned through the MiRTA proxyapi, and its SIP port checked before any load is sent.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { freePort, startChild, stopChild, waitUntil, type Child } from '../support.ts';
-import { freeSipPort, sipPing } from './udp.ts';
+import { startCallgridProcess, type Callgrid } from '../shared/callgrid-process.ts';
+import { waitUntil } from '../support.ts';
+import { sipPing } from './udp.ts';
 import type { BenchUser } from './users.ts';
 
-export const CALLGRID_REALM = 'callgrid';
-
-export interface Callgrid {
-  readonly child: Child;
-  readonly httpBase: string;
-  readonly sipHost: string;
-  readonly sipPort: number;
-  readonly adminKey: string;
-  stop(): Promise<void>;
-}
+export type { Callgrid };
 
 export interface CallgridOptions {
   readonly repo: string;
   /** A fresh, empty data directory; the caller removes it. */
   readonly dataDir: string;
   readonly tenant: string;
-  /** Extra node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (node refuses those in NODE_OPTIONS). */
   readonly nodeArgs: readonly string[];
 }
 
-export async function startCallgrid(options: CallgridOptions): Promise<Callgrid> {
-  const httpPort = await freePort();
-  const sipPort = await freeSipPort();
-  // Inherited CALLGRID_* variables or a callgrid.json in the repo could point the child at a real database or
-  // other ports: drop them and give it an empty config file, so only the settings below apply.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CALLGRID_')));
-  const configFile = join(options.dataDir, 'bench-config.json');
-  writeFileSync(configFile, '{}\n');
-  const child = startChild('callgrid', process.execPath, [...options.nodeArgs, '--import', 'tsx', 'src/cli/index.ts', 'start'], options.repo, {
-    ...inherited,
-    CALLGRID_CONFIG: configFile,
-    CALLGRID_DATA_DIR: options.dataDir,
-    CALLGRID_HTTP_PORT: String(httpPort),
-    CALLGRID_HTTP_HOST: '127.0.0.1',
-    CALLGRID_SIP_PORT: String(sipPort),
-    CALLGRID_SIP_REALM: CALLGRID_REALM,
-    CALLGRID_LOG_LEVEL: 'warn',
-    CALLGRID_DEMO_TENANT: options.tenant,
-  });
-  const httpBase = `http://127.0.0.1:${httpPort}`;
-  try {
-    // The health check, not the API: probing the API without a key would count as a failed login.
-    await waitUntil('Callgrid', child, async () => (await fetch(`${httpBase}/healthz`)).ok);
-    return { child, httpBase, sipHost: '127.0.0.1', sipPort, adminKey: readAdminKey(join(options.dataDir, 'credentials.json')), stop: () => stopChild(child) };
-  } catch (error) {
-    await stopChild(child);
-    throw error;
-  }
-}
-
-/** The admin key main.ts writes on the first start: {apiUrl, adminKey, tenant: {code, fullKey, readOnlyKey} | null}. */
-export function readAdminKey(path: string): string {
-  const parsed = JSON.parse(readFileSync(path, 'utf8')) as { adminKey?: unknown };
-  if (typeof parsed.adminKey !== 'string' || parsed.adminKey === '') throw new Error(`${path} has no adminKey`);
-  return parsed.adminKey;
+export function startCallgrid(options: CallgridOptions): Promise<Callgrid> {
+  return startCallgridProcess({ repo: options.repo, dataDir: options.dataDir, nodeArgs: options.nodeArgs, env: { CALLGRID_SIP_REALM: 'callgrid', CALLGRID_DEMO_TENANT: options.tenant } });
 }
 
 /** Resolves when the SIP port answers an OPTIONS (any status); throws, naming the port, when it never does. */

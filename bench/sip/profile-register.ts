@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { summarizeProfile, type Cost } from '../provisioning/cpu-profile.ts';
 import { provisionExtensions, startCallgrid, waitForSip, type Callgrid } from './callgrid.ts';
-import { checkSipp, runStep, stopSipp, writeScenario } from './sipp-register.ts';
+import { stopAllSipp } from '../shared/sipp-process.ts';
+import { checkSipp, runStep, writeScenario } from './sipp-register.ts';
 import { freeSipPort } from './udp.ts';
 import { makeUsers, writeInjectionFiles } from './users.ts';
 
@@ -100,7 +101,7 @@ try {
   console.error(`profile: ${(error as Error).message}`);
   exitCode = 1;
 } finally {
-  stopSipp();
+  stopAllSipp();
   await callgrid?.stop();
   rmSync(workDir, { recursive: true, force: true });
 }

@@ -7,58 +7,43 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { guardRun } from '../shared/bench-run.ts';
+import { namesOf, positiveNumber, positiveNumbers, words } from '../shared/env-knobs.ts';
+import { stopAllSipp } from '../shared/sipp-process.ts';
 import { provisionExtensions, startCallgrid, waitForSip, type Callgrid } from './callgrid.ts';
 import { startKamailio, type Kamailio } from './kamailio.ts';
 import { rampUp, type RampResult } from './rising-rate.ts';
-import { checkSipp, runStep, stopSipp, writeScenario } from './sipp-register.ts';
+import { checkSipp, runStep, writeScenario } from './sipp-register.ts';
 import { freeSipPort } from './udp.ts';
 import { makeUsers, writeInjectionFiles, type BenchUser } from './users.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const TENANT = 'BENCH';
 
-const num = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
-  return value;
-};
-const rates = (process.env.BENCH_RATES ?? '500,1000,2000,3000,4000,6000,8000,10000,12000,16000').split(',').map(Number);
-if (rates.some((rate) => !Number.isFinite(rate) || rate <= 0)) throw new Error('BENCH_RATES must be a comma-separated list of positive rates');
 const settings = {
-  users: Math.round(num('BENCH_USERS', 5000)),
-  rates: [...rates].sort((a, b) => a - b),
-  stepSeconds: num('BENCH_STEP_SECONDS', 3),
-  minAchieved: num('BENCH_MIN_ACHIEVED', 0.9),
-  goal: num('BENCH_GOAL', 2000),
-  sippProcesses: Math.round(num('BENCH_SIPP_PROCESSES', 1)),
-  kamailioChildren: Math.round(num('BENCH_KAMAILIO_CHILDREN', 4)),
-  provisionConcurrency: Math.round(num('BENCH_PROVISION_CONCURRENCY', 20)),
-  nodeArgs: (process.env.BENCH_CALLGRID_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
+  users: Math.round(positiveNumber('BENCH_USERS', 5000)),
+  rates: positiveNumbers('BENCH_RATES', '500,1000,2000,3000,4000,6000,8000,10000,12000,16000'),
+  stepSeconds: positiveNumber('BENCH_STEP_SECONDS', 3),
+  minAchieved: positiveNumber('BENCH_MIN_ACHIEVED', 0.9),
+  goal: positiveNumber('BENCH_GOAL', 2000),
+  sippProcesses: Math.round(positiveNumber('BENCH_SIPP_PROCESSES', 1)),
+  kamailioChildren: Math.round(positiveNumber('BENCH_KAMAILIO_CHILDREN', 4)),
+  provisionConcurrency: Math.round(positiveNumber('BENCH_PROVISION_CONCURRENCY', 20)),
+  nodeArgs: words('BENCH_CALLGRID_NODE_ARGS'),
   // Which servers to run, e.g. BENCH_SERVERS=callgrid while working on Callgrid's registrar.
-  servers: new Set((process.env.BENCH_SERVERS ?? 'kamailio,callgrid').split(',').map((name) => name.trim().toLowerCase())),
+  servers: namesOf('BENCH_SERVERS', 'kamailio,callgrid', ['kamailio', 'callgrid']),
 };
-for (const name of settings.servers) if (name !== 'kamailio' && name !== 'callgrid') throw new Error(`BENCH_SERVERS: unknown server ${name}; expected kamailio, callgrid`);
 
 const workDir = mkdtempSync(join(tmpdir(), 'callgrid-bench-sip-'));
 let kamailio: Kamailio | undefined;
 let callgrid: Callgrid | undefined;
-let cleaned: Promise<void> | undefined;
-const cleanup = () =>
-  (cleaned ??= (async () => {
-    stopSipp();
-    await Promise.allSettled([kamailio?.stop(), callgrid?.stop()]);
-    rmSync(workDir, { recursive: true, force: true });
-  })());
-
+const cleanup = async () => {
+  stopAllSipp();
+  await Promise.allSettled([kamailio?.stop(), callgrid?.stop()]);
+  rmSync(workDir, { recursive: true, force: true });
+};
 // A wedged child must not hang CI: every step twice at its longest (SIPp's own -timeout) plus start-up and provisioning.
-const budgetMs = (2 * 2 * settings.rates.length * (settings.stepSeconds + 15) + 180) * 1000;
-const watchdog = setTimeout(() => {
-  console.error(`bench: gave up after ${budgetMs / 1000} s`);
-  void cleanup().finally(() => process.exit(1));
-}, budgetMs);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-}
+const guarded = guardRun({ cleanup, budgetMs: (2 * 2 * settings.rates.length * (settings.stepSeconds + 15) + 180) * 1000 });
 
 /** Runs the ramp against one server: rate 0 is the single-registration smoke check. */
 async function ramp(server: string, host: string, port: number, injectionFiles: readonly string[]): Promise<RampResult> {
@@ -185,13 +170,4 @@ async function main(): Promise<number> {
   return met && peerOk ? 0 : 1;
 }
 
-let exitCode = 1;
-try {
-  exitCode = await main();
-} catch (error) {
-  console.error(`bench: ${(error as Error).message}`);
-} finally {
-  clearTimeout(watchdog);
-  await cleanup();
-}
-process.exit(exitCode);
+await guarded.finish(main);

@@ -1,70 +1,22 @@
 // One load step of the registration bench: SIPp processes register users with digest auth at a fixed rate for a
 // few seconds against one server; the step's outcome is read from SIPp's statistics file and exit code.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runSipp } from '../shared/sipp-process.ts';
+import { LATE_CHALLENGE_SEEN, registerChallenged, scenario, skipLateChallenges } from '../shared/sipp-flows.ts';
 import { summariseErrors } from './sipp-errors.ts';
 
 // [field0] (username) and [field1] (its [authentication] keyword, see users.ts) come from the injection file.
 // The Request-URI is the server's address, and -auth_uri below makes the digest uri the same string, since a
-// registrar may check they match (RFC 2617 §3.2.2.5). The AOR is sip:<user>@host:port, the form phones are configured with. Retransmissions every 500 ms
-// (T1) are normal UDP SIP: a registration that needed one still succeeded, but SIPp counts them. A retransmitted
-// first REGISTER can draw a second 401 that arrives after the credentials went out; a phone's transaction layer
-// absorbs it (RFC 3261 §17.1.2.2, Completed state), so the scenario skips 401s to CSeq 1 while it waits for the
-// 200, and fails the registration on a 401 to CSeq 2 (the ereg check): wrong credentials stay failures.
-const SCENARIO = `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="bench-register">
-  <send retrans="500">
-    <![CDATA[
-      REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-      From: <sip:[field0]@[remote_ip]:[remote_port]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:[field0]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 REGISTER
-      Contact: <sip:[field0]@[local_ip]:[local_port]>
-      Expires: 3600
-      Max-Forwards: 70
-      User-Agent: callgrid-bench
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv response="100" optional="true" />
-  <recv response="401" auth="true" />
-  <send retrans="500">
-    <![CDATA[
-      REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-      From: <sip:[field0]@[remote_ip]:[remote_port]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:[field0]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 2 REGISTER
-      Contact: <sip:[field0]@[local_ip]:[local_port]>
-      Expires: 3600
-      [field1]
-      Max-Forwards: 70
-      User-Agent: callgrid-bench
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <label id="await-200" />
-  <recv response="100" optional="true" />
-  <recv response="401" optional="true" next="await-200">
-    <action>
-      <ereg regexp="^ *1 REGISTER" search_in="hdr" header="CSeq:" check_it="true" assign_to="late401" />
-    </action>
-  </recv>
-  <recv response="200" />
-  <!-- Does nothing after the 200; it is here because SIPp refuses a variable that is referenced only once. -->
-  <nop>
-    <action>
-      <assignstr assign_to="late401" value="" />
-    </action>
-  </nop>
-</scenario>
-`;
+// registrar may check they match (RFC 2617 §3.2.2.5). The AOR is sip:<user>@host:port, the form phones are configured
+// with. Retransmissions every 500 ms (T1) are normal UDP SIP: a registration that needed one still succeeded, but
+// SIPp counts them. A retransmitted first REGISTER can draw a second 401 after the credentials went out: skipped.
+const SCENARIO = scenario(
+  'bench-register',
+  `${registerChallenged('[field0]', 'SIPpTag', '[field1]')}${skipLateChallenges('REGISTER', ['401'], 'await-200')}  <recv response="200" />
+${LATE_CHALLENGE_SEEN}`,
+);
 
 /** Milliseconds a REGISTER may wait for its answer (retransmissions included) before the registration fails. */
 const RECV_TIMEOUT_MS = 4_000;
@@ -113,12 +65,6 @@ export interface StepResult {
   readonly achieved: number;
   /** Problems SIPp reported (exit codes, its error log summarised); empty for a clean step. */
   readonly problems: string[];
-}
-
-// SIPp runs in flight, so an interrupted bench can stop them instead of leaving load behind.
-const running = new Set<ChildProcess>();
-export function stopSipp(): void {
-  for (const run of running) run.kill('SIGKILL');
 }
 
 interface ProcessOutcome {
@@ -216,31 +162,15 @@ function runOne(options: StepOptions, injectionFile: string, localPort: number, 
     '-default_behaviors', 'all,-bye',
     '-nostdin',
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn('sipp', args, { cwd: options.dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
-    let output = '';
-    // SIPp redraws its screen on stdout every second: keep only the tail for error messages.
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString('latin1')).slice(-8000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.once('error', (error) => {
-      running.delete(child);
-      reject(error);
-    });
-    child.once('close', (code) => {
-      running.delete(child);
-      // A statistics file SIPp did not finish reads as none: runStep then counts the whole process as failed.
-      let stats: SippStats | undefined;
-      try {
-        stats = readStats(statsFile);
-      } catch (error) {
-        output += `\n${(error as Error).message}`;
-      }
-      resolve({ code, stats, output, errors: summariseErrors(errorFile) });
-    });
+  return runSipp(args, options.dir, 8000).done.then(({ code, output }) => {
+    // A statistics file SIPp did not finish reads as none: runStep then counts the whole process as failed.
+    let stats: SippStats | undefined;
+    try {
+      stats = readStats(statsFile);
+    } catch (error) {
+      output += `\n${(error as Error).message}`;
+    }
+    return { code, stats, output, errors: summariseErrors(errorFile) };
   });
 }
 

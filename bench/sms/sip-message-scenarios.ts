@@ -3,29 +3,36 @@
 // bench/calls' register.xml (written by its writeScenarios), sent from the receiver's own port.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ANSWER_OPTIONS, LATE_CHALLENGE_SEEN, scenario, skipLateChallenges } from '../shared/sipp-flows.ts';
+import { from, message, response, VIA } from '../shared/sipp-messages.ts';
 
 // [field0] is the sender's digest username (also the From user, as a registrar-proxy checks), [field1] its whole
 // [authentication ...] keyword (bench/sip/users.ts explains why it comes whole). [service] is the Request-URI user.
-const MESSAGE = (cseq: number, auth: boolean) => `
-      MESSAGE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-      From: <sip:[field0]@[remote_ip]:[remote_port]>;tag=[pid]M[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: ${cseq} MESSAGE${auth ? '\n      [field1]' : ''}
-      Max-Forwards: 70
-      User-Agent: callgrid-bench
-      Content-Type: text/plain;charset=UTF-8
-      Content-Length: [len]
+const SENDER = { user: '[field0]', tag: 'M' };
 
-      bench message [call_number] from [field0]`;
+const MESSAGE = (cseq: number, auth: boolean) =>
+  message(
+    [
+      'MESSAGE sip:[service]@[remote_ip]:[remote_port] SIP/2.0',
+      VIA,
+      from(SENDER),
+      'To: <sip:[service]@[remote_ip]:[remote_port]>',
+      'Call-ID: [call_id]',
+      `CSeq: ${cseq} MESSAGE`,
+      auth && '[field1]',
+      'Max-Forwards: 70',
+      'User-Agent: callgrid-bench',
+      'Content-Type: text/plain;charset=UTF-8',
+      'Content-Length: [len]',
+    ],
+    'bench message [call_number] from [field0]',
+  );
 
 // A retransmitted first MESSAGE can draw a second challenge after the credentials went out (as in the REGISTER
-// bench): a challenge to CSeq 1 is skipped while the answer to CSeq 2 is awaited; one to CSeq 2 fails the message.
-const UAC = `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="bench-message-uac">
-  <send retrans="500"><![CDATA[${MESSAGE(1, false)}
-]]></send>
+// bench): skipped while the answer to CSeq 2 is awaited.
+const UAC = scenario(
+  'bench-message-uac',
+  `  <send retrans="500"><![CDATA[${MESSAGE(1, false)}]]></send>
   <recv response="100" optional="true" />
   <recv response="407" optional="true" auth="true" next="challenged" />
   <recv response="401" optional="true" auth="true" next="challenged" />
@@ -33,52 +40,22 @@ const UAC = `<?xml version="1.0" encoding="ISO-8859-1" ?>
   <recv response="200" next="done" />
 
   <label id="challenged" />
-  <send retrans="500"><![CDATA[${MESSAGE(2, true)}
-]]></send>
-  <label id="await" />
-  <recv response="100" optional="true" />
-  <recv response="407" optional="true" next="await">
-    <action><ereg regexp="^ *1 MESSAGE" search_in="hdr" header="CSeq:" check_it="true" assign_to="late" /></action>
-  </recv>
-  <recv response="401" optional="true" next="await">
-    <action><ereg regexp="^ *1 MESSAGE" search_in="hdr" header="CSeq:" check_it="true" assign_to="late" /></action>
-  </recv>
-  <recv response="202" optional="true" next="done" />
+  <send retrans="500"><![CDATA[${MESSAGE(2, true)}]]></send>
+${skipLateChallenges('MESSAGE', ['407', '401'], 'await')}  <recv response="202" optional="true" next="done" />
   <recv response="200" />
   <label id="done" />
-  <nop><action><assignstr assign_to="late" value="" /></action></nop>
-</scenario>
-`;
+${LATE_CHALLENGE_SEEN}`,
+);
 
 /** The receiving phone (or the carrier): every MESSAGE gets `status`; an OPTIONS (a qualify) gets 200. */
-const UAS = (status: string) => `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="bench-message-uas">
-  <recv request="OPTIONS" optional="true" next="options" />
+const UAS = (status: string) =>
+  scenario(
+    'bench-message-uas',
+    `  <recv request="OPTIONS" optional="true" next="options" />
   <recv request="MESSAGE" crlf="true" />
-  <send next="end"><![CDATA[
-      SIP/2.0 ${status}
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]U[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-  ]]></send>
-  <label id="options" />
-  <send><![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]O[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-  ]]></send>
-  <label id="end" />
-</scenario>
-`;
+  <send next="end"><![CDATA[${response(status, { toTag: 'U' })}]]></send>
+${ANSWER_OPTIONS}`,
+  );
 
 export interface MessageScenarios {
   readonly uac: string;

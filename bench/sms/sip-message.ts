@@ -1,13 +1,13 @@
 // The SIP MESSAGE figures of the SMS bench: MESSAGEs from SIPp phones to a registered SIPp phone through a server
 // (Callgrid: registrar + messaging; the peer: Kamailio registrar + stateful proxy), one server at a time, all on
 // 127.0.0.1; and the SMS use case sending through a SIP MESSAGE provider row to a SIPp carrier (202 Accepted).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTenant, startCallgridPbx } from '../calls/callgrid-pbx.ts';
 import { writeScenarios } from '../calls/scenarios.ts';
 import { registerCallee } from '../calls/sipp-calls.ts';
+import { runSipp } from '../shared/sipp-process.ts';
 import { provisionExtensions } from '../sip/callgrid.ts';
 import { summariseErrors } from '../sip/sipp-errors.ts';
 import { readStats } from '../sip/sipp-register.ts';
@@ -39,30 +39,7 @@ export interface MessageBenchOptions {
   readonly callgridEnv?: Readonly<Record<string, string>>;
 }
 
-// SIPp runs in flight, so an interrupted bench can stop them instead of leaving load behind.
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
-function sipp(args: string[], cwd: string): { child: ChildProcess; done: Promise<{ code: number | null; output: string }> } {
-  const child = spawn('sipp', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('latin1')).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const done = new Promise<{ code: number | null; output: string }>((resolve) => {
-    child.once('error', (error) => resolve({ code: -1, output: `${output}\n${error.message}` }));
-    child.once('close', (code) => {
-      running.delete(child);
-      resolve({ code, output });
-    });
-  });
-  return { child, done };
-}
+const sipp = (args: string[], cwd: string) => runSipp(args, cwd, 4000);
 
 const COMMON = ['-i', '127.0.0.1', '-t', 'u1', '-buff_size', String(4 * 1024 * 1024), '-max_recv_loops', '10000', '-max_sched_loops', '10000', '-nostdin'];
 

@@ -32,9 +32,10 @@ import { fileURLToPath } from 'node:url';
 import { createExtensions, createTenant, sipAnswers, startCallgridPbx, type CallgridPbx } from '../calls/callgrid-pbx.ts';
 import { RtpSink } from '../calls/rtp-sink.ts';
 import { writeScenarios } from '../calls/scenarios.ts';
-import { registerCallee, runCalls, startUas, stopAllSipp, type Account } from '../calls/sipp-calls.ts';
+import { registerCallee, runCalls, startUas, type Account } from '../calls/sipp-calls.ts';
+import { stopAllSipp } from '../shared/sipp-process.ts';
 import { provisionExtensions } from '../sip/callgrid.ts';
-import { checkSipp, runStep, stopSipp, writeScenario } from '../sip/sipp-register.ts';
+import { checkSipp, runStep, writeScenario } from '../sip/sipp-register.ts';
 import { freeSipPort } from '../sip/udp.ts';
 import { makeUsers, writeInjectionFiles } from '../sip/users.ts';
 import { ApiReader, countCdrs, liveChannels } from './api-reads.ts';
@@ -68,7 +69,6 @@ let cleaned: Promise<void> | undefined;
 const cleanup = () =>
   (cleaned ??= (async () => {
     stopAllSipp();
-    stopSipp();
     await Promise.allSettled([pbx?.stop(), sink?.stop()]);
     rmSync(workDir, { recursive: true, force: true });
   })());

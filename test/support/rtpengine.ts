@@ -1,8 +1,13 @@
-// rtpengine (Debian rtpengine-daemon) as a real media plane in tests: userspace only (--table=-1, no kernel module),
-// on loopback, its ng socket and a small media port range on free ports, in a process group of its own.
-import { spawn, spawnSync } from 'node:child_process';
+// rtpengine (Debian rtpengine-daemon) as a real media plane: userspace only (--table=-1, no kernel module, no iptables
+// rules), on loopback, its ng socket on a free port, in a process group of its own. The one starter of it: the tests
+// use it as it is, the benches (bench/shared/rtpengine.ts) with their own port range, threads and log level.
+import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { NgClient } from '../../src/media/rtpengine/index.ts';
+import { startProcessGroup } from './process-group.ts';
 
 /** The rtpengine binary, or undefined when it is not installed (tests then skip with a message). */
 export const RTPENGINE: string | undefined = ((): string | undefined => {
@@ -10,17 +15,53 @@ export const RTPENGINE: string | undefined = ((): string | undefined => {
   return found.status === 0 ? found.stdout.trim() || undefined : undefined;
 })();
 
+export const INSTALL_RTPENGINE = 'apt-get install -y --no-install-recommends rtpengine-daemon';
+
 export function skipWithoutRtpengine(what: string): string | false {
-  return RTPENGINE === undefined ? `rtpengine is not installed (apt-get install --no-install-recommends rtpengine-daemon): ${what} skipped` : false;
+  return RTPENGINE === undefined ? `rtpengine is not installed (${INSTALL_RTPENGINE}): ${what} skipped` : false;
+}
+
+export interface RtpengineOptions {
+  /** Its working directory, with its pid file under run/ (the benches keep one; tests need none). */
+  readonly dir?: string;
+  /** Media ports; by default a span of `portSpan` (40) drawn at random below Linux's ephemeral range. */
+  readonly ports?: { readonly min: number; readonly max: number };
+  readonly portSpan?: number;
+  /** Packet threads (--num-threads); the media players get as many by default (--media-num-threads). */
+  readonly threads?: number;
+  /** 5 (notice) shows each call, which a failing test wants; a bench under load logs less. */
+  readonly logLevel?: number;
+  /** Appended after the common flags, e.g. --dtmf-log-dest or the recording flags. */
+  readonly extraArgs?: readonly string[];
 }
 
 export interface RunningRtpengine {
   readonly ngPort: number;
   readonly portMin: number;
   readonly portMax: number;
+  readonly pid: number;
   /** The tail of its log, for a failing assertion. */
   log(): string;
   stop(): Promise<void>;
+}
+
+/** The flags every rtpengine here runs with, then the options'. */
+export function rtpengineArgs(ngPort: number, ports: { readonly min: number; readonly max: number }, options: RtpengineOptions): string[] {
+  return [
+    // No /etc/rtpengine/rtpengine.conf: only these settings apply.
+    '--config-file=none',
+    '--foreground', '--log-stderr', `--log-level=${options.logLevel ?? 5}`,
+    // Userspace forwarding only: no kernel table, so no kernel module and no iptables rules are needed.
+    '--table=-1',
+    '--interface=127.0.0.1',
+    `--listen-ng=127.0.0.1:${ngPort}`,
+    `--port-min=${ports.min}`, `--port-max=${ports.max}`,
+    `--num-threads=${options.threads ?? 1}`,
+    // Free a finished call's ports at once instead of keeping the session 30 s for late packets.
+    '--delete-delay=0',
+    ...(options.dir === undefined ? [] : [`--pidfile=${join(options.dir, 'run', 'rtpengine.pid')}`]),
+    ...(options.extraArgs ?? []),
+  ];
 }
 
 async function freeUdpPort(): Promise<number> {
@@ -34,64 +75,27 @@ async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-function pinged(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createSocket('udp4');
-    const done = (ok: boolean): void => {
-      clearTimeout(timer);
-      socket.close();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => done(false), 300);
-    socket.once('error', () => done(false));
-    socket.on('message', (data) => done(data.toString('latin1').includes('pong')));
-    socket.send('t1 d7:command4:pinge', port, '127.0.0.1');
-  });
-}
-
-/** Starts rtpengine and waits until its ng socket answers a ping (at most 10 s). */
-export async function startRtpengine(options: { portSpan?: number } = {}): Promise<RunningRtpengine> {
+/** Starts rtpengine and waits until its ng socket answers a ping (at most 15 s). */
+export async function startRtpengine(options: RtpengineOptions = {}): Promise<RunningRtpengine> {
+  if (options.dir !== undefined) mkdirSync(join(options.dir, 'run'), { recursive: true });
   const ngPort = await freeUdpPort();
-  // Media ports below Linux's ephemeral range (where SIPp and free ports come from), at random so parallel files rarely meet.
-  const span = options.portSpan ?? 40;
-  const portMin = 28_000 + 2 * Math.floor(Math.random() * 1_900);
-  const portMax = portMin + span - 1;
-  const child = spawn(
-    RTPENGINE ?? 'rtpengine',
-    ['--config-file=none', '--foreground', '--log-stderr', '--log-level=5', '--table=-1', '--interface=127.0.0.1', `--listen-ng=127.0.0.1:${ngPort}`, `--port-min=${portMin}`, `--port-max=${portMax}`, '--num-threads=1', '--delete-delay=0'],
-    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  );
-  let tail = '';
-  const keep = (chunk: Buffer): void => {
-    tail = (tail + chunk.toString('utf8')).slice(-6000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const kill = (signal: NodeJS.Signals): void => {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, signal);
-    } catch {
-      // already gone
+  // At random, so parallel test files rarely meet.
+  const portMin = options.ports?.min ?? 28_000 + 2 * Math.floor(Math.random() * 1_900);
+  const ports = { min: portMin, max: options.ports?.max ?? portMin + (options.portSpan ?? 40) - 1 };
+  const group = startProcessGroup(RTPENGINE ?? 'rtpengine', rtpengineArgs(ngPort, ports, options), { tailChars: 6000, ...(options.dir === undefined ? {} : { cwd: options.dir }) });
+  // A short wait per ping: one that goes unanswered while rtpengine binds is simply sent again.
+  const ping = await NgClient.open({ host: '127.0.0.1', port: ngPort }, { timeoutMs: 300, retries: 0 });
+  try {
+    const deadline = Date.now() + 15_000;
+    while (!(await ping.ping()).ok) {
+      if (group.exited() || Date.now() > deadline) {
+        await group.stop();
+        throw new Error(`rtpengine did not answer a ping on 127.0.0.1:${ngPort}:\n${group.tail()}`);
+      }
+      await sleep(100);
     }
-  };
-  const onExit = (): void => kill('SIGKILL');
-  process.once('exit', onExit);
-  const stop = async (): Promise<void> => {
-    process.removeListener('exit', onExit);
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    kill('SIGTERM');
-    const timer = setTimeout(() => kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
-  };
-  const deadline = Date.now() + 10_000;
-  while (!(await pinged(ngPort))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`rtpengine did not answer a ping on 127.0.0.1:${ngPort}:\n${tail}`);
-    }
-    await sleep(100);
+  } finally {
+    ping.close();
   }
-  return { ngPort, portMin, portMax, log: () => tail, stop };
+  return { ngPort, portMin: ports.min, portMax: ports.max, pid: group.proc.pid ?? 0, log: () => group.tail(), stop: () => group.stop() };
 }
