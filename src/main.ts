@@ -232,7 +232,8 @@ async function rtpengineRelay(config: Config, runtime: Runtime, relay: MediaRela
   const pong = await client.ping();
   if (pong.ok) runtime.logger.info({ rtpengine: `${address.value.host}:${address.value.port}` }, 'rtpengine: plain calls go to it');
   else runtime.logger.warn({ error: pong.error.message }, 'rtpengine: not answering at start; calls use the built-in relay until it does');
-  return new OffloadingRelay(relay, new MediaOffload(client, ports, runtime.logger));
+  // Offloaded calls hang up on RTP inactivity after the same CALLGRID_RTP_TIMEOUT_SECONDS as the relay's (createRelay).
+  return new OffloadingRelay(relay, new MediaOffload(client, ports, runtime.logger, { inactivityMs: config.rtpTimeoutSeconds * 1000 }));
 }
 
 async function startSip(config: Config, runtime: Runtime, relay: MediaRelayControl, cdrSink: SettlingCdrSink, lookups: CallLookups): Promise<PbxNode> {

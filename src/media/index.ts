@@ -188,3 +188,4 @@ export {
 } from './prompts/index.ts';
 // rtpengine's ng control protocol, for calls whose media a node hands to rtpengine (pbx/calls/media-offload.ts).
 export { NgClient, parseNgAddress, RtpengineSession, bencode, bdecode, BencodeError, type BencodeValue, type NgAddress, type NgClientOptions, type NgDictionary, type NgFailure, type RtpengineEndpoint } from './rtpengine/index.ts';
+export { RtpengineActivityPoller, relaySideOf, rtpPacketsOf, type ActivityPollerOptions, type NgRequester } from './rtpengine/index.ts';

@@ -6,6 +6,7 @@ import { transferTarget, type TransferDeps, type TransferOptions } from './blind
 import { tellEachOther } from './connected-line.ts';
 import { ringExtension } from './fork.ts';
 import { isOffloaded } from './media-offload.ts';
+import { returnToRelay } from './media-return.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
 
 export interface ConsultHooks {
@@ -17,8 +18,12 @@ export interface ConsultHooks {
 /** Resolves with why the transfer cannot start, or undefined once the target rings. */
 export async function attendedTransfer(deps: TransferDeps & { readonly relay: MediaRelayControl }, options: TransferOptions, hooks: ConsultHooks, call: Call, destination: string): Promise<string | undefined> {
   if (call.state !== 'answered' || call.answeredLeg === undefined) return 'only an answered call can be transferred';
-  // The consultation is joined to the caller on the relay; a call whose media is on rtpengine has no relay side to join.
-  if (isOffloaded(call.relay)) return "the call's media is on rtpengine: use a blind transfer";
+  // The consultation is joined to the caller on the relay: a call whose media is on rtpengine comes back to it first.
+  if (isOffloaded(call.relay)) {
+    if (!(await returnToRelay(deps, call))) return "the call's media could not leave rtpengine (a party refused the re-INVITE): use a blind transfer";
+    // The re-INVITEs took a moment: the call may have ended or changed meanwhile.
+    if (call.state !== 'answered' || call.answeredLeg === undefined) return 'only an answered call can be transferred';
+  }
   const target = await transferTarget(deps, call.record.tenantId, destination);
   if (typeof target === 'string') return target;
   const { contacts } = target;

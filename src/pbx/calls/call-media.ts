@@ -25,8 +25,8 @@ export class CallMedia {
   private calleeDescription: SessionDescription | undefined;
   /** Relay sessions the call took over from consultations; closed with the call. */
   private readonly extraSessions: RelaySessionControl[] = [];
-  /** The call's media is on rtpengine: this is its session there. */
-  private readonly offloaded: RtpengineSession | undefined;
+  /** The call's media is on rtpengine: this is its session there (until it moves to the relay: movedToRelay). */
+  private offloaded: RtpengineSession | undefined;
 
   constructor(
     private readonly relay: RelaySessionControl,
@@ -232,6 +232,21 @@ export class CallMedia {
     this.sentTo.b = consultation.offer;
     this.relay.side('a').bridgeTo(this.calleeSide);
     this.extraSessions.push(consultation.session);
+  }
+
+  /**
+   * The offer that moves `side`'s party from rtpengine to the relay's `port` (media-return.ts): what it was last sent,
+   * at our own address, with a new version (RFC 3264 §8); undefined when it was sent nothing we can read.
+   */
+  relayOffer(side: 'a' | 'b', port: number): string | undefined {
+    const previous = readSdp(Buffer.from(this.sentTo[side] ?? ''));
+    return previous.ok ? anchoredSdp(previous.value, side === 'a' ? this.callerAddress : this.address, port, this.sdpVersion++) : undefined;
+  }
+
+  /** `side`'s party took the relay's offer: its later re-INVITEs are answered from it, and rtpengine is told nothing more. */
+  movedToRelay(side: 'a' | 'b', offer: string): void {
+    this.sentTo[side] = offer;
+    this.offloaded = undefined;
   }
 
   /** The call is over: its relay session and those it took over are closed. */

@@ -2,8 +2,8 @@
 // there (offload-decision.ts) and rtpengine answers, else on the built-in relay exactly as without rtpengine. The node
 // hands the B2BUA an OffloadingRelay, the built-in relay with the offload beside it, so the call code is unchanged.
 import { randomUUID } from 'node:crypto';
-import { serializeSdp, RtpengineSession, type MediaRelayControl, type NgClient, type OpenSessionOptions, type RelaySessionControl, type SessionDescription, type SourceRequest } from '../../media/index.ts';
-import type { Logger, Result } from '../../shared/index.ts';
+import { DEFAULT_INACTIVITY_MS, serializeSdp, RtpengineActivityPoller, RtpengineSession, type MediaRelayControl, type NgClient, type OpenSessionOptions, type RelaySessionControl, type SessionDescription, type SourceRequest } from '../../media/index.ts';
+import { systemClock, type Clock, type Logger, type Result } from '../../shared/index.ts';
 import type { RecordingPaths } from './call-recording.ts';
 import { offloadDecision, type OffloadPorts, type OffloadQuestion } from './offload-decision.ts';
 
@@ -12,17 +12,34 @@ const DOWN_BACKOFF_MS = 10_000;
 /** How long a node's stop waits for the `delete`s of its last offloaded calls. */
 const STOP_WAIT_MS = 3_000;
 
+export interface MediaOffloadOptions {
+  /** The node's RTP timeout (CALLGRID_RTP_TIMEOUT_SECONDS), the relay's inactivityMs: offloaded calls end after it too. */
+  readonly inactivityMs?: number;
+  /** How often each offloaded call is queried for its packet counters (activity-poller.ts has the default). */
+  readonly pollIntervalMs?: number;
+  readonly clock?: Clock;
+}
+
 export class MediaOffload {
   private downSince: number | undefined;
   private readonly live = new Set<RtpengineSession>();
   /** Calls whose media went to rtpengine, and those that fell back because it did not answer (counters for tests and the bench). */
   readonly counts = { offloaded: 0, fallbacks: 0 };
+  /** The RTP timeout of offloaded calls: their packet counters read from rtpengine, spread over time. */
+  readonly activity: RtpengineActivityPoller;
+  private readonly now: () => number;
 
   constructor(
     readonly client: NgClient,
     private readonly ports: OffloadPorts,
     private readonly logger: Logger,
-  ) {}
+    options: MediaOffloadOptions = {},
+  ) {
+    const clock = options.clock ?? systemClock;
+    this.now = () => clock.now().getTime();
+    const inactivityMs = options.inactivityMs ?? DEFAULT_INACTIVITY_MS;
+    this.activity = new RtpengineActivityPoller(client, { inactivityMs, clock, logger, ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }) });
+  }
 
   /** rtpengine's session for this call, or undefined: it may not go there, or rtpengine is down (logged once). */
   async open(recordings: RecordingPaths | undefined, question: OffloadQuestion & { readonly offer: SessionDescription }): Promise<RtpengineSession | undefined> {
@@ -36,7 +53,7 @@ export class MediaOffload {
       return undefined;
     }
     if (!decision.offload) return undefined;
-    const opened = await RtpengineSession.offer(this.client, `callgrid-${randomUUID()}`, serializeSdp(question.offer), this.logger);
+    const opened = await RtpengineSession.offer(this.client, `callgrid-${randomUUID()}`, serializeSdp(question.offer), this.logger, this.now);
     if (!opened.ok) {
       this.counts.fallbacks++;
       // rtpengine answered but refused this call (its SDP): only this call falls back; rtpengine is not down.
@@ -55,6 +72,8 @@ export class MediaOffload {
     const session = opened.value;
     this.live.add(session);
     void session.deleted.then(() => this.live.delete(session));
+    // Watched once the call is answered (Call pauses it while the callee rings, as it pauses a relay session).
+    this.activity.watch(session);
     OWNERS.set(session, { offload: this, recordings });
     return session;
   }
@@ -72,6 +91,7 @@ export class MediaOffload {
 
   /** The node stops: the calls' `delete`s (queued as they ended) are given a moment, then the client closes. */
   async close(): Promise<void> {
+    this.activity.close();
     const pending = [...this.live].map((session) => session.settled());
     await Promise.race([Promise.all(pending), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
     this.live.clear();
@@ -83,8 +103,9 @@ export class MediaOffload {
 const OWNERS = new WeakMap<RtpengineSession, { readonly offload: MediaOffload; readonly recordings: RecordingPaths | undefined }>();
 
 /**
- * An offloaded call cannot move to the relay, so a blind transfer may send it only where a new call could have gone
- * to rtpengine (one plain extension): why not, or undefined when it may (or the call is on the relay anyway).
+ * A blind transfer keeps an offloaded call on rtpengine (moving it to the relay would re-INVITE the caller, which only
+ * the attended transfers do: media-return.ts), so it may send it only where a new call could have gone to rtpengine
+ * (one plain extension): why not, or undefined when it may (or the call is on the relay anyway).
  */
 export async function offloadedTransferRefusal(session: RelaySessionControl, question: Omit<OffloadQuestion, 'offer' | 'recording'>): Promise<string | undefined> {
   const owner = isOffloaded(session) ? OWNERS.get(session) : undefined;
@@ -129,13 +150,22 @@ export function mediaOffloadOf(relay: MediaRelayControl): MediaOffload | undefin
   return relay instanceof OffloadingRelay ? relay.offload : undefined;
 }
 
-/** Whether a call's media is on rtpengine (its session is rtpengine's, not the relay's). */
+/** Whether a call's media is on rtpengine (its session is rtpengine's and has not moved to the relay). */
 export function isOffloaded(session: RelaySessionControl): session is RtpengineSession {
-  return session instanceof RtpengineSession;
+  return session instanceof RtpengineSession && !session.onRelay;
+}
+
+/** The built-in relay beside each offloaded session: where its media goes back to when it must (media-return.ts). */
+const BUILT_IN = new WeakMap<RtpengineSession, MediaRelayControl>();
+
+export function builtInRelayOf(session: RtpengineSession): MediaRelayControl | undefined {
+  return BUILT_IN.get(session);
 }
 
 /** Opens a new call's media: on rtpengine when it may and can go there, else a relay session as always. */
 export async function openCallMedia(relay: MediaRelayControl, recordings: RecordingPaths | undefined, question: OffloadQuestion & { readonly offer: SessionDescription }): Promise<Result<RelaySessionControl, string>> {
   const offloaded = await mediaOffloadOf(relay)?.open(recordings, question);
-  return offloaded === undefined ? relay.openSession() : { ok: true, value: offloaded };
+  if (offloaded === undefined) return relay.openSession();
+  if (relay instanceof OffloadingRelay) BUILT_IN.set(offloaded, relay.relay);
+  return { ok: true, value: offloaded };
 }

@@ -1,12 +1,15 @@
 // A phone's own attended transfer: REFER (RFC 3515) whose Refer-To carries Replaces (RFC 3891). The phone talks with
 // A in one call and with C in another, both through us, and asks us to put A in its place in its dialog with C.
 // A and C already send their RTP to our relay ports, so the relay pairs their two sides; each is then told whom it
-// talks to now (connected-line.ts), the only request either gets.
+// talks to now (connected-line.ts), the only request either gets. A call whose media is on rtpengine, which cannot
+// pair two calls, first comes back to the relay (media-return.ts: a re-INVITE to each of its parties).
+import { relaySideOf } from '../../media/index.ts';
 import type { Logger } from '../../shared/index.ts';
 import { dialogKey, type Dialog, type ServerTransaction, type SipStack } from '../../sip/index.ts';
 import { tellEachOther, type IdentitySettings } from './connected-line.ts';
 import type { DialogEntry } from './dialog-entry.ts';
 import { isOffloaded } from './media-offload.ts';
+import { returnToRelay } from './media-return.ts';
 import { parseReplaces, type ReplacesTarget } from './replaces-header.ts';
 
 export interface ReplacesDeps {
@@ -38,12 +41,29 @@ export function transferWithReplaces(deps: ReplacesDeps, transaction: ServerTran
     return deps.notify(dialog, replaced.status, DONE);
   }
   if (!referring.call.joinable || !replaced.call.joinable) return deps.notify(dialog, '491 Request Pending', DONE);
-  // Joining is pairing two relay sides; a call whose media is on rtpengine has none here. Refused, so the phone keeps
-  // both calls with their audio rather than joining two parties who would not hear each other.
-  if (isOffloaded(referring.call.relay) || isOffloaded(replaced.call.relay)) {
-    deps.logger.info({ linkedId: referring.call.callerChannel.linkedId }, 'call: attended transfer refused: media on rtpengine');
-    return deps.notify(dialog, '488 Not Acceptable Here', DONE);
-  }
+  if (!isOffloaded(referring.call.relay) && !isOffloaded(replaced.call.relay)) return complete(deps, dialog, referring, replaced);
+  // Joining is pairing two relay sides, which rtpengine has not: both calls' media come back to the relay first. A
+  // party that refuses to move fails the transfer (488) and the phone keeps both calls, each with its audio.
+  void Promise.all([returnToRelay(deps, referring.call), returnToRelay(deps, replaced.call)]).then(
+    ([p, q]) => {
+      if (!p || !q) {
+        deps.logger.info({ linkedId: referring.call.callerChannel.linkedId }, 'call: attended transfer refused: media could not leave rtpengine');
+        return deps.notify(dialog, '488 Not Acceptable Here', DONE);
+      }
+      // The re-INVITEs took a moment: a party may have hung up, or the calls changed, meanwhile.
+      if (referring.call.over || replaced.call.over) return deps.notify(dialog, '487 Request Terminated', DONE);
+      if (!referring.call.joinable || !replaced.call.joinable) return deps.notify(dialog, '491 Request Pending', DONE);
+      complete(deps, dialog, referring, replaced);
+    },
+    (error: unknown) => {
+      deps.logger.warn({ err: error }, 'call: attended transfer failed while media left rtpengine');
+      deps.notify(dialog, '500 Server Internal Error', DONE);
+    },
+  );
+}
+
+/** Joins the two far parties, reports success to the phone and ends the dialog Replaces named. */
+function complete(deps: ReplacesDeps, dialog: Dialog, referring: PartyEntry, replaced: PartyEntry): void {
   join(deps, referring, replaced);
   deps.notify(dialog, '200 OK', DONE);
   // RFC 3891 §3: whoever accepts the Replaces ends the replaced dialog with BYE. We took C's place in it, so the
@@ -81,7 +101,8 @@ function join(deps: ReplacesDeps, referring: PartyEntry, replaced: PartyEntry): 
   const transferee = p.channelOf(pStays);
   const target = q.channelOf(qStays);
   if (transferee === undefined || target === undefined) return;
-  p.media.sideOf(pStays).bridgeTo(q.media.sideOf(qStays));
+  // A call whose media came back from rtpengine keeps its session object; the relay pairs its own sides behind it.
+  relaySideOf(p.media.sideOf(pStays)).bridgeTo(relaySideOf(q.media.sideOf(qStays)));
   // The two parties negotiated in different calls: a dynamic format may carry a different number on each side
   // (telephone-event 101 here, 96 there), so each side's leg gets the other's events under its own number.
   const [eventsP, eventsQ] = [p.media.eventPayloadType(pStays), q.media.eventPayloadType(qStays)];

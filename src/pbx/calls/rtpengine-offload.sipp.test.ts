@@ -1,12 +1,17 @@
 // Plain calls handed to a real rtpengine (Debian rtpengine-daemon, userspace) between two SIPp phones on loopback:
 // each phone's SDP names rtpengine's ports (not the relay's), RTP flows through rtpengine both ways, and the BYE
 // deletes the call there. A recorded call stays on the built-in relay, and so does every call while rtpengine is down.
+// An offloaded call whose media stops is hung up after the node's RTP timeout, as a relayed one is. A phone's own
+// attended transfer (REFER with Replaces) of two offloaded calls moves both back to the relay and joins the parties.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runSipp, skipWithoutSipp } from '../../../test/support/sipp.ts';
+import { SipPhone, type PhoneDialog } from '../../../test/support/sip-phone.ts';
+import { SipText } from '../../../test/support/sip-text.ts';
 import { skipWithoutRtpengine, startRtpengine, type RunningRtpengine } from '../../../test/support/rtpengine.ts';
 import { encodeMulaw, MediaRelay, NgClient, type NgDictionary } from '../../media/index.ts';
 import { silentLogger, systemClock } from '../../shared/index.ts';
@@ -18,6 +23,7 @@ import { StoreAccountDirectory, StoreBindingStore } from '../registrar/index.ts'
 import { freeUdpPort, registerScenario, sleep, waitFor } from './b2bua-sipp.test-support.ts';
 import { byeReceived, callerAnswered, callerBye, callerCancels, callerReinvite, callerSdp, calleeAnswers, calleeCancelled, calleeRings, challengedInvite, pause, playRtp, scenario } from './b2bua-scenarios.test-support.ts';
 import { StoreCarrierDirectory } from './carrier-directory.ts';
+import { answerUpdate, nextUpdate } from './connected-line.test-support.ts';
 import { ChannelRegistry } from './channel-registry.ts';
 import { MediaOffload, OffloadingRelay } from './media-offload.ts';
 import { StoreCallDirectory } from './store-call-directory.ts';
@@ -26,6 +32,8 @@ import { StoreRecordingSettings } from './store-recording-settings.ts';
 const SKIP = skipWithoutSipp('rtpengine offload tests') || skipWithoutRtpengine('rtpengine offload tests');
 const T = { skip: SKIP, timeout: 40_000 };
 const CALLEE = { number: '101', username: '101-ACME', password: 'acme-101-secret' };
+/** The offloaded calls' RTP timeout here (the node's CALLGRID_RTP_TIMEOUT_SECONDS); the relay's is longer (5 s). */
+const OFFLOAD_INACTIVITY_MS = 3000;
 const BOUNDS = ['-nostdin', '-timeout', '14s', '-timeout_error', '-recv_timeout', '8000', '-t', 'u1', '-i', '127.0.0.1', '-mi', '127.0.0.1', '-m', '1'];
 
 let dir: string;
@@ -67,7 +75,7 @@ before(async () => {
   const directory = new StoreCallDirectory(store, bindings, systemClock, 0);
   const routing = new StoreRoutingDirectory(store);
   const client = await NgClient.open({ host: '127.0.0.1', port: rtpengine.ngPort }, { timeoutMs: 300, retries: 1 });
-  offload = new MediaOffload(client, { extensions: directory, forwarding: routing }, silentLogger);
+  offload = new MediaOffload(client, { extensions: directory, forwarding: routing }, silentLogger, { inactivityMs: OFFLOAD_INACTIVITY_MS });
   channels = new ChannelRegistry();
   probe = await NgClient.open({ host: '127.0.0.1', port: rtpengine.ngPort });
   node = await PbxNode.start(
@@ -296,6 +304,202 @@ test('a blind transfer of an offloaded call re-offers rtpengine to the new party
   // 102 was offered rtpengine's callee-facing port, the one 101 had.
   assert.equal(loggedPort(targetLog), seen?.localPort);
   assert.ok(await waitFor(async () => (await rtpengineCalls()).length === 0, 3000), 'the call is still on rtpengine');
+});
+
+test('an offloaded call whose media stops is hung up after the RTP timeout: BYE to both (rtp-timeout), CDR, deleted', T, async () => {
+  const before = { offloaded: offload.counts.offloaded, relay: relaySessions, cdrs: (await store.cdrs.list({ tenantIds: [tenantId] })).length };
+  // 101 echoes what it gets; 100 plays its tone once (1.5 s) and then sends nothing: media stops both ways. Neither
+  // hangs up: each waits for the PBX's BYE, and 101's must say why (Reason: Q.850 cause 16, text rtp-timeout).
+  const byeWithReason = [
+    '  <recv request="BYE"><action><ereg regexp="Q.850;cause=16;text=.rtp-timeout." search_in="hdr" header="Reason:" check_it="true" assign_to="reason" /></action></recv>',
+    ...byeReceived().slice(1),
+  ];
+  const uas = sipp('uas-silent.xml', scenario('callee', [...calleeRings(), ...calleeAnswers(), ...byeWithReason]), ['-p', String(uasPort.value), '-mp', String(await freeUdpPort()), '-rtp_echo']);
+  await sleep(300);
+  const uac = sipp('uac-silent.xml', scenario('caller', [...challengedInvite({ body: callerSdp({ rtpstream: true }) }), ...callerAnswered(), playRtp('tone.ulaw'), ...byeReceived()]), ['-mp', String(await freeUdpPort())]);
+  assert.ok(await waitFor(async () => (await rtpengineCalls()).length === 1, 6000), 'rtpengine never held the call');
+  const answeredAt = Date.now();
+  const [id = ''] = await rtpengineCalls();
+  // Media flowed through rtpengine first: it is the stop that ends the call, not a call that never had any.
+  let packets = 0;
+  await waitFor(async () => {
+    const state = await probe.request('query', { 'call-id': id });
+    packets = state.ok ? streamOf(state.value, 'a').packets + streamOf(state.value, 'b').packets : 0;
+    return packets > 40;
+  }, 3000);
+  assert.ok(packets > 40, `packets through rtpengine: ${packets}`);
+  assert.ok(await waitFor(async () => (await rtpengineCalls()).length === 0, 10_000), 'the silent call is still on rtpengine');
+  const endedAfter = Date.now() - answeredAt;
+  const [caller, callee] = await Promise.all([uac, uas]);
+  assert.equal(caller.code, 0, `caller: ${caller.output.slice(-3000)}`);
+  assert.equal(callee.code, 0, `callee: ${callee.output.slice(-3000)}`);
+  assert.equal(offload.counts.offloaded, before.offloaded + 1);
+  assert.equal(relaySessions, before.relay, 'the call was on the relay, whose own timeout is longer');
+  // The tone (1.5 s), then the timeout, then at most a poll or two of rtpengine and the BYEs.
+  assert.ok(endedAfter >= 1500 + OFFLOAD_INACTIVITY_MS - 500, `ended ${endedAfter} ms after the answer`);
+  assert.ok(endedAfter <= 1500 + OFFLOAD_INACTIVITY_MS + 3000, `ended ${endedAfter} ms after the answer`);
+  assert.ok(await waitFor(() => offload.liveCount === 0, 3000), `${offload.liveCount} offloaded calls still live`);
+  // The CDR is a relayed timeout's: answered, billed for the time the call was up.
+  assert.ok(await waitFor(async () => (await store.cdrs.list({ tenantIds: [tenantId] })).length > before.cdrs, 3000), 'no CDR');
+  const cdr = (await store.cdrs.list({ tenantIds: [tenantId] })).at(-1);
+  assert.equal(cdr?.disposition, 'ANSWERED');
+  assert.equal(cdr?.peeraccount, CALLEE.username);
+  assert.ok((cdr?.billsec ?? 0) >= 4 && (cdr?.billsec ?? 0) <= 9, `billsec ${String(cdr?.billsec)}`);
+});
+
+/** `from` calls `to`'s number; both dialogs once answered, each phone talking on it with its own payload byte. */
+async function connect(from: SipPhone, fromMark: number, to: SipPhone, toMark: number): Promise<{ caller: PhoneDialog; callee: PhoneDialog }> {
+  const answered = to.answer();
+  const caller = await from.call(to.account.number);
+  const callee = await answered;
+  from.talk(caller, fromMark);
+  to.talk(callee, toMark);
+  return { caller, callee };
+}
+
+/** The PBX's re-INVITE on `dialog`, answered by the phone, which then sends its RTP where the re-INVITE says. */
+async function takeReinvite(phone: SipPhone, dialog: PhoneDialog): Promise<number> {
+  const reinvite = await nextUpdate(phone, dialog.callId);
+  dialog.media = SipText.mediaOf(reinvite.body);
+  await answerUpdate(phone, reinvite, node.stack.localEndpoint('udp')?.port ?? 0);
+  return dialog.media.port;
+}
+
+/** The PBX's re-INVITE on `dialog`, refused 488 by the phone (from a socket of its own: matched by its Via branch). */
+async function refuseReinvite(phone: SipPhone, dialog: PhoneDialog): Promise<void> {
+  const reinvite = await nextUpdate(phone, dialog.callId);
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve, reject) => socket.send(SipText.serialize(SipText.response(reinvite, 488, 'Not Acceptable Here')), node.stack.localEndpoint('udp')?.port ?? 0, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+  socket.close();
+}
+
+/** Extensions A, X and C (numbers `first`, +1, +2) and a scripted phone of each, registered. */
+async function threePhones(first: number): Promise<[SipPhone, SipPhone, SipPhone]> {
+  const pbxPort = node.stack.localEndpoint('udp')?.port ?? 0;
+  const phones: SipPhone[] = [];
+  for (const [offset, name] of ['Ann', 'Xavier', 'Cleo'].entries()) {
+    const account = { number: String(first + offset), username: `${first + offset}-ACME`, password: `acme-${first + offset}-secret` };
+    await store.objects('extension').insert(tenantId, { ex_number: account.number, ex_username: account.username, ex_secret: account.password, ex_tech: 'PJSIP', ex_name: name });
+    const phone = await SipPhone.open(account, pbxPort);
+    phones.push(phone);
+    await phone.register();
+  }
+  const [a, x, c] = phones;
+  assert.ok(a !== undefined && x !== undefined && c !== undefined);
+  return [a, x, c];
+}
+
+const [A_AUDIO, X_AUDIO, C_AUDIO] = [0x11, 0x33, 0x22];
+
+test("a phone's attended transfer (REFER with Replaces) of two offloaded calls: both come back to the relay, A and C talk", T, async () => {
+  // X (104) is called by A (103) and calls C (105), both plain calls on rtpengine; X holds A and refers it to C.
+  const [a, x, c] = await threePhones(103);
+  try {
+    const before = { offloaded: offload.counts.offloaded, relay: relaySessions, cdrs: (await store.cdrs.list({ tenantIds: [tenantId] })).length };
+    const p = await connect(a, A_AUDIO, x, X_AUDIO);
+    const q = await connect(x, X_AUDIO, c, C_AUDIO);
+    assert.equal(offload.counts.offloaded, before.offloaded + 2);
+    assert.equal(relaySessions, before.relay);
+    assert.ok(await waitFor(async () => (await rtpengineCalls()).length === 2, 3000), 'rtpengine does not hold both calls');
+    // Through rtpengine: A hears X, and C hears X.
+    assert.ok(await waitFor(() => (a.rtpIn.get(X_AUDIO) ?? 0) > 10 && (c.rtpIn.get(X_AUDIO) ?? 0) > 10, 3000), 'no audio through rtpengine');
+    assert.equal((await x.hold(p.callee)).status, 200);
+
+    const referTo = `<sip:105@127.0.0.1?Replaces=${encodeURIComponent(`${q.caller.callId};to-tag=${q.caller.remoteTag};from-tag=${q.caller.localTag}`)}>`;
+    const referred = await x.request(p.callee, 'REFER', [['Refer-To', referTo], ['Contact', `<sip:104-ACME@127.0.0.1:${String(x.sipPort)}>`]]);
+    assert.equal(referred.status, 202);
+    // Each party of each call is re-INVITEd onto the relay's ports (the relay opened a session per call).
+    const ports = await Promise.all([takeReinvite(a, p.caller), takeReinvite(x, p.callee), takeReinvite(x, q.caller), takeReinvite(c, q.callee)]);
+    for (const port of ports) assert.ok(port >= relayRange.min && port <= relayRange.max, `re-INVITE named ${port}, not the relay's`);
+    assert.equal(relaySessions, before.relay + 2);
+    const notify = await x.nextRequest((m) => m.method === 'NOTIFY' && m.header('call-id') === p.callee.callId && !/^SIP\/2\.0 1\d\d/.test(m.body));
+    assert.equal(notify.body.trim(), 'SIP/2.0 200 OK');
+    // rtpengine forgot both calls once every party had moved.
+    assert.ok(await waitFor(async () => (await rtpengineCalls()).length === 0 && offload.liveCount === 0, 3000), 'the calls are still on rtpengine');
+    // A and C are told whom they talk to now (connected line), and hear each other through the relay.
+    await Promise.all([takeReinvite(a, p.caller), takeReinvite(c, q.callee)]);
+    const [fromC, fromA] = [a.rtpIn.get(C_AUDIO) ?? 0, c.rtpIn.get(A_AUDIO) ?? 0];
+    assert.ok(await waitFor(() => (a.rtpIn.get(C_AUDIO) ?? 0) > fromC + 20 && (c.rtpIn.get(A_AUDIO) ?? 0) > fromA + 20, 4000), `A heard C ${String(a.rtpIn.get(C_AUDIO))}, C heard A ${String(c.rtpIn.get(A_AUDIO))}`);
+    const live = channels.list(tenantId);
+    assert.deepEqual(live.map((channel) => channel.account).sort(), ['103-ACME', '105-ACME']);
+    // X leaves (the PBX ended its dialog with C itself); A's BYE ends C's side.
+    await x.nextRequest((m) => m.method === 'BYE' && m.header('call-id') === q.caller.callId);
+    assert.equal((await x.request(p.callee, 'BYE')).status, 200);
+    const heard = a.rtpIn.get(C_AUDIO) ?? 0;
+    assert.ok(await waitFor(() => (a.rtpIn.get(C_AUDIO) ?? 0) > heard + 20, 3000), 'A and C stopped talking when X left');
+    assert.equal((await a.request(p.caller, 'BYE')).status, 200);
+    await c.nextRequest((m) => m.method === 'BYE' && m.header('call-id') === q.callee.callId);
+    assert.ok(await waitFor(() => channels.list(tenantId).length === 0, 3000));
+    // The CDRs are a relayed transfer's: A's call to X, then its joined talk with C; X's call to C.
+    let rows: Awaited<ReturnType<typeof store.cdrs.list>> = [];
+    assert.ok(await waitFor(async () => (rows = (await store.cdrs.list({ tenantIds: [tenantId] })).slice(before.cdrs)).length === 3, 3000), `${rows.length} CDRs`);
+    assert.deepEqual(rows.filter((r) => r.src === '103').map((r) => [r.dst, r.disposition]), [['104', 'ANSWERED'], ['105', 'ANSWERED']]);
+    assert.deepEqual(rows.filter((r) => r.src === '104').map((r) => [r.dst, r.disposition]), [['105', 'ANSWERED']]);
+  } finally {
+    for (const phone of [a, x, c]) phone.close();
+  }
+});
+
+test('a party refusing to move: the REFER gets NOTIFY 488 and the phone keeps both calls, each with its audio', T, async () => {
+  const [a, x, c] = await threePhones(110);
+  try {
+    const p = await connect(a, A_AUDIO, x, X_AUDIO);
+    const q = await connect(x, X_AUDIO, c, C_AUDIO);
+    assert.ok(await waitFor(async () => (await rtpengineCalls()).length === 2, 3000), 'rtpengine does not hold both calls');
+    const referTo = `<sip:112@127.0.0.1?Replaces=${encodeURIComponent(`${q.caller.callId};to-tag=${q.caller.remoteTag};from-tag=${q.caller.localTag}`)}>`;
+    assert.equal((await x.request(p.callee, 'REFER', [['Refer-To', referTo]])).status, 202);
+    // A and X move on the first call, X on the second; C refuses its re-INVITE.
+    await Promise.all([takeReinvite(a, p.caller), takeReinvite(x, p.callee), takeReinvite(x, q.caller), refuseReinvite(c, q.callee)]);
+    const notify = await x.nextRequest((m) => m.method === 'NOTIFY' && m.header('call-id') === p.callee.callId && !/^SIP\/2\.0 1\d\d/.test(m.body));
+    assert.equal(notify.body.trim(), 'SIP/2.0 488 Not Acceptable Here');
+    // Nothing was joined: each call goes on with its own two parties, audio both ways (C's still through rtpengine).
+    const heard = { ax: a.rtpIn.get(X_AUDIO) ?? 0, xa: x.rtpIn.get(A_AUDIO) ?? 0, cx: c.rtpIn.get(X_AUDIO) ?? 0, xc: x.rtpIn.get(C_AUDIO) ?? 0 };
+    assert.ok(
+      await waitFor(() => (a.rtpIn.get(X_AUDIO) ?? 0) > heard.ax + 20 && (x.rtpIn.get(A_AUDIO) ?? 0) > heard.xa + 20 && (c.rtpIn.get(X_AUDIO) ?? 0) > heard.cx + 20 && (x.rtpIn.get(C_AUDIO) ?? 0) > heard.xc + 20, 4000),
+      `audio after the refusal: ${JSON.stringify({ ax: a.rtpIn.get(X_AUDIO), xa: x.rtpIn.get(A_AUDIO), cx: c.rtpIn.get(X_AUDIO), xc: x.rtpIn.get(C_AUDIO), heard })}`,
+    );
+    assert.equal((a.rtpIn.get(C_AUDIO) ?? 0) + (c.rtpIn.get(A_AUDIO) ?? 0), 0, 'A and C were joined');
+    assert.equal(channels.list(tenantId).length, 4);
+    // Both calls end as usual, and rtpengine forgets the one it still held for C.
+    assert.equal((await x.request(p.callee, 'BYE')).status, 200);
+    assert.equal((await x.request(q.caller, 'BYE')).status, 200);
+    assert.ok(await waitFor(async () => channels.list(tenantId).length === 0 && (await rtpengineCalls()).length === 0 && offload.liveCount === 0, 3000), 'calls left');
+  } finally {
+    for (const phone of [a, x, c]) phone.close();
+  }
+});
+
+test('ATXTRANSFER of an offloaded call: its parties come back to the relay, the consultation and the hand-over work', T, async () => {
+  // A (106) calls X (107) on rtpengine; the API's attended transfer of X's channel consults C (108), X hangs up.
+  const [a, x, c] = await threePhones(106);
+  try {
+    const before = { offloaded: offload.counts.offloaded, relay: relaySessions };
+    const p = await connect(a, A_AUDIO, x, X_AUDIO);
+    assert.equal(offload.counts.offloaded, before.offloaded + 1);
+    assert.ok(await waitFor(async () => (await rtpengineCalls()).length === 1, 3000), 'rtpengine does not hold the call');
+    const xChannel = channels.list(tenantId).find((channel) => channel.account === '107-ACME' && channel.bridgedTo !== undefined);
+    assert.ok(xChannel !== undefined, "X's channel, bridged to A");
+    const ringing = c.answer();
+    const transfer = channels.control(xChannel.name)?.attendedTransfer?.('108');
+    // Before the consultation rings, A and X are re-INVITEd onto the relay.
+    const ports = await Promise.all([takeReinvite(a, p.caller), takeReinvite(x, p.callee)]);
+    for (const port of ports) assert.ok(port >= relayRange.min && port <= relayRange.max, `re-INVITE named ${port}, not the relay's`);
+    assert.equal(await transfer, undefined);
+    const consult = await ringing;
+    c.talk(consult, C_AUDIO);
+    assert.ok(await waitFor(async () => (await rtpengineCalls()).length === 0 && offload.liveCount === 0, 3000), 'the call is still on rtpengine');
+    // X talks with C on the relay; its hang-up joins A to C.
+    assert.ok(await waitFor(() => (c.rtpIn.get(X_AUDIO) ?? 0) > 20, 3000), 'C does not hear X');
+    assert.equal((await x.request(p.callee, 'BYE')).status, 200);
+    await Promise.all([takeReinvite(a, p.caller), takeReinvite(c, consult)]);
+    const [fromC, fromA] = [a.rtpIn.get(C_AUDIO) ?? 0, c.rtpIn.get(A_AUDIO) ?? 0];
+    assert.ok(await waitFor(() => (a.rtpIn.get(C_AUDIO) ?? 0) > fromC + 20 && (c.rtpIn.get(A_AUDIO) ?? 0) > fromA + 20, 4000), `A heard C ${String(a.rtpIn.get(C_AUDIO))}, C heard A ${String(c.rtpIn.get(A_AUDIO))}`);
+    assert.equal((await a.request(p.caller, 'BYE')).status, 200);
+    await c.nextRequest((m) => m.method === 'BYE' && m.header('call-id') === consult.callId);
+    assert.ok(await waitFor(() => channels.list(tenantId).length === 0, 3000));
+  } finally {
+    for (const phone of [a, x, c]) phone.close();
+  }
 });
 
 test('a call with recording on stays on the built-in relay', T, async () => {

@@ -1,0 +1,117 @@
+// A call whose media is on rtpengine comes back to the built-in relay, for what only the relay can do: a phone's
+// attended transfer pairs two calls' parties on it (replaces-transfer.ts). A relay session is opened and made the
+// call's (RtpengineSession.moveTo: the call's code keeps its session object, which stands for the relay's from then
+// on), each party is re-INVITEd with the relay's port in the description it already has (RFC 3264 §8: a new offer,
+// its version one up), and once both took it rtpengine forgets the call. While the re-INVITEs run, the relay already
+// sends to each party where it wants its RTP, and rtpengine still forwards what a party sends it, so nobody hears a gap.
+import type { RelaySessionControl, RelaySideControl, RtpengineSession, SessionDescription } from '../../media/index.ts';
+import type { Logger } from '../../shared/index.ts';
+import { buildAck, type Dialog, type SipStack } from '../../sip/index.ts';
+import { builtInRelayOf, isOffloaded } from './media-offload.ts';
+import { mediaAddress, readSdp } from './media-plan.ts';
+
+export interface MediaReturnDeps {
+  readonly stack: SipStack;
+  readonly logger: Logger;
+}
+
+interface PartyLeg {
+  readonly dialog: Dialog | undefined;
+  readonly signallingAddress: string;
+}
+
+/** The part of a Call this file reads and moves. */
+export interface ReturningCall {
+  readonly relay: RelaySessionControl;
+  readonly over: boolean;
+  readonly caller: { readonly leg: PartyLeg };
+  readonly answeredLeg: PartyLeg | undefined;
+  readonly media: {
+    relayOffer(side: 'a' | 'b', port: number): string | undefined;
+    movedToRelay(side: 'a' | 'b', offer: string): void;
+  };
+}
+
+const SIDES = ['a', 'b'] as const;
+
+/**
+ * Moves the call's media to the built-in relay. True when both parties now send to the relay (or the call was not
+ * offloaded); false when the call could not move or a party refused the new offer. A refusing party goes on through
+ * rtpengine, which keeps the call until it ends; the party that moved talks through the relay.
+ */
+export async function returnToRelay(deps: MediaReturnDeps, call: ReturningCall): Promise<boolean> {
+  const session = call.relay;
+  if (!isOffloaded(session)) return true;
+  const legs = { a: call.caller.leg, b: call.answeredLeg };
+  if (call.over || legs.a.dialog === undefined || legs.b?.dialog === undefined) return false;
+  const relay = builtInRelayOf(session);
+  const opened = await relay?.openSession();
+  if (opened === undefined || !opened.ok) {
+    deps.logger.warn({ error: opened?.error }, 'call: no relay session to take an offloaded call back');
+    return false;
+  }
+  const moved = opened.value;
+  // The call may have ended, or moved by another path, while the relay bound its ports.
+  if (call.over || !isOffloaded(session)) {
+    moved.close();
+    return !call.over;
+  }
+  const offers = { a: call.media.relayOffer('a', moved.side('a').localPort), b: call.media.relayOffer('b', moved.side('b').localPort) };
+  if (offers.a === undefined || offers.b === undefined) {
+    moved.close();
+    return false;
+  }
+  // The relay sends where each party wants its RTP now, and takes what it sends from there or its signalling address.
+  for (const side of SIDES) pointSide(moved.side(side), session, side, legs[side]?.signallingAddress);
+  session.moveTo(moved);
+  const answers = await Promise.all(SIDES.map((side) => reinvite(deps, legs[side]?.dialog, offers[side] ?? '')));
+  SIDES.forEach((side, index) => {
+    const answer = answers[index];
+    if (answer === undefined) return;
+    call.media.movedToRelay(side, offers[side] ?? '');
+    // The party's answer says where it wants its RTP now (RFC 3264 §8.3.1 lets it change), and whether it holds.
+    const address = answer.description === undefined ? undefined : mediaAddress(answer.description);
+    if (address !== undefined) {
+      moved.side(side).setRemote(address.address, address.port);
+      moved.hold(side, address.direction !== 'sendrecv');
+    }
+  });
+  const all = answers.every((answer) => answer !== undefined);
+  // Every party sends to the relay: rtpengine has nothing left to forward. Else it keeps the call for the one that did not move.
+  if (all) session.release();
+  deps.logger.info({ rtpengineCall: session.id, moved: answers.map((a) => a !== undefined) }, all ? 'call: media moved from rtpengine to the relay' : 'call: a party kept its media on rtpengine');
+  return all && !call.over;
+}
+
+function pointSide(side: RelaySideControl, session: RtpengineSession, name: 'a' | 'b', signallingAddress: string | undefined): void {
+  const endpoint = session.partyEndpoint(name);
+  side.setRemote(endpoint?.address ?? '', endpoint?.port ?? 0, signallingAddress);
+}
+
+/**
+ * Sends `offer` in a re-INVITE on `dialog` and ACKs a 2xx (§13.2.2.4): undefined when the party refused it (or never
+ * answered), else its answer's description (undefined when it sent none we can read: it took the offer all the same).
+ */
+async function reinvite(deps: MediaReturnDeps, dialog: Dialog | undefined, offer: string): Promise<{ readonly description: SessionDescription | undefined } | undefined> {
+  if (dialog === undefined) return undefined;
+  const request = dialog.createRequest('INVITE', { body: offer, contentType: 'application/sdp' });
+  const sent = deps.stack.sendRequest(request, dialog.peer.endpoint, dialog.peer.flowId);
+  if (!sent.ok) {
+    deps.logger.warn({ error: sent.error }, 'call: the re-INVITE moving a party to the relay was not sent');
+    return undefined;
+  }
+  const outcome = await sent.value.final;
+  if (outcome.kind !== 'response') return undefined;
+  const { response } = outcome;
+  if (response.status < 200 || response.status >= 300) {
+    deps.logger.info({ status: response.status }, 'call: a party refused the re-INVITE moving it to the relay');
+    return undefined;
+  }
+  try {
+    void deps.stack.sendAck(buildAck(dialog, sent.value.request, response), dialog.peer.endpoint, dialog.peer.flowId);
+  } catch (error) {
+    deps.logger.warn({ err: error }, 'call: the 2xx of a re-INVITE moving a party to the relay could not be ACKed');
+  }
+  const answer = readSdp(response.body);
+  return { description: answer.ok ? answer.value : undefined };
+}
