@@ -21,7 +21,7 @@ import { DEFAULT_ADMISSION, type AdmissionPolicy } from './call-admission.ts';
 import { CallDrain } from './admission-drain.ts';
 import { CallIds } from './call-ids.ts';
 import { CallSetup } from './call-setup.ts';
-import type { DialogEntry } from './dialog-entry.ts';
+import { DialogTable, type DialogEntry } from './dialog-entry.ts';
 import { replacesOf } from './replaces-header.ts';
 import { transferWithReplaces } from './replaces-transfer.ts';
 import type { IdentitySettings } from './connected-line.ts';
@@ -75,7 +75,11 @@ export class B2bua implements CallOriginator {
   private readonly calls = new Set<Call>();
   private readonly invites = new Map<ServerInviteTransaction, Call>();
   private readonly clientLegs = new Map<ClientTransaction, OutboundLeg>();
-  private readonly dialogs = new Map<string, DialogEntry>();
+  private readonly dialogs = new DialogTable();
+  /** Each call's own INVITE transaction (the caller's), so a call that ends drops its entry without a pass. */
+  private readonly inviteOf = new Map<Call, ServerInviteTransaction>();
+  /** Calls finished since ended client transactions were last swept. */
+  private finishedSinceSweep = 0;
   /** Callers whose BYE waits for the ACK of our 2xx after their call ended (RFC 3261 §15), by dialog key; at most 64*T1. */
   private readonly heldByes = new Map<string, InboundLeg>();
   private readonly setup: CallSetup;
@@ -159,7 +163,9 @@ export class B2bua implements CallOriginator {
       call?.hangup('no-ack');
     });
     void this.setup.start(leg).then((call) => {
-      if (call !== undefined) this.invites.set(transaction, call);
+      if (call === undefined) return;
+      this.invites.set(transaction, call);
+      this.inviteOf.set(call, transaction);
     });
   }
 
@@ -313,15 +319,19 @@ export class B2bua implements CallOriginator {
   private finished(call: Call, record: Parameters<CdrWriter['write']>[0]): void {
     this.calls.delete(call);
     for (const [key, held] of this.heldByes) if (!held.awaitingAckForBye) this.heldByes.delete(key);
-    for (const [key, entry] of this.dialogs) {
-      if (entry.call !== call) continue;
-      this.dialogs.delete(key);
+    for (const [key, entry] of this.dialogs.removeCall(call)) {
       // Its BYE waits for this ACK (§15): the ACK must still find the leg after the call is gone.
       if (entry.leg instanceof InboundLeg && entry.leg.awaitingAckForBye) this.heldByes.set(key, entry.leg);
     }
-    for (const [tx, c] of this.invites) if (c === call) this.invites.delete(tx);
+    const invite = this.inviteOf.get(call);
+    this.inviteOf.delete(call);
+    if (invite !== undefined && this.invites.get(invite) === call) this.invites.delete(invite);
     // The call's INVITE transactions stay mapped until they end: a 2xx crossing a CANCEL still needs its ACK and BYE.
-    this.forgetEndedTransactions();
+    // Swept every 64 calls, as trackLeg does every 64 legs: a pass per call would cost in proportion to the calls up.
+    if (++this.finishedSinceSweep >= 64) {
+      this.finishedSinceSweep = 0;
+      this.forgetEndedTransactions();
+    }
     const written = this.deps.cdrs.write(record);
     this.deps.journal?.closed(call.linkedId, written);
   }

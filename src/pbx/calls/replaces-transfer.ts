@@ -7,7 +7,7 @@ import { relaySideOf } from '../../media/index.ts';
 import type { Logger } from '../../shared/index.ts';
 import { dialogKey, type Dialog, type ServerTransaction, type SipStack } from '../../sip/index.ts';
 import { tellEachOther, type IdentitySettings } from './connected-line.ts';
-import type { DialogEntry } from './dialog-entry.ts';
+import type { DialogEntry, DialogTable } from './dialog-entry.ts';
 import { isOffloaded } from './media-offload.ts';
 import { returnToRelay } from './media-return.ts';
 import { parseReplaces, type ReplacesTarget } from './replaces-header.ts';
@@ -16,7 +16,7 @@ export interface ReplacesDeps {
   readonly stack: SipStack;
   readonly logger: Logger;
   /** The B2BUA's dialogs: searched for the one Replaces names, and updated when the phone leaves both calls. */
-  readonly dialogs: Map<string, DialogEntry>;
+  readonly dialogs: Pick<DialogTable, 'get' | 'set'>;
   /** Which identity headers each extension's phone reads; none = P-Asserted-Identity. */
   readonly identities?: IdentitySettings | undefined;
   /** Sends the REFER's implicit subscription a NOTIFY with a sipfrag status line (RFC 3515 §2.4.5). */
@@ -75,7 +75,7 @@ function complete(deps: ReplacesDeps, dialog: Dialog, referring: PartyEntry, rep
  * The party dialog Replaces names (RFC 3891 §3: Call-ID and both tags match), or the sipfrag status saying why not:
  * "If no match is found, the UAS rejects the INVITE and returns a 481 Call/Transaction Does Not Exist response."
  */
-function findReplaced(dialogs: ReadonlyMap<string, DialogEntry>, referring: PartyEntry, target: ReplacesTarget): PartyEntry | { status: string; why: string } {
+function findReplaced(dialogs: Pick<DialogTable, 'get'>, referring: PartyEntry, target: ReplacesTarget): PartyEntry | { status: string; why: string } {
   const missing = '481 Call/Transaction Does Not Exist';
   // §3: the to-tag is compared with the recipient's local tag, the from-tag with its remote tag; we are the recipient
   // of the phone's dialog. Some phones swap the two; both tags must match either way, so nothing else can match.

@@ -102,4 +102,16 @@ describe('device state tracker', () => {
       ],
     );
   });
+
+  test('a listener that names the hints it watches hears only those', async () => {
+    await rig.register(ACME, 11);
+    await tracked('101');
+    const watched: string[] = [];
+    rig.presence.tracker.onChange((snapshot) => watched.push(snapshot.number), (_tenant, number) => number === '101');
+    rig.channels.add(channel(ACME, '100', 'OUT', 'Ring'), noControl);
+    rig.channels.add(channel(ACME, '101', 'OUT', 'Ring'), noControl);
+    await settle();
+    assert.deepEqual(watched, ['101']);
+    assert.deepEqual(seen.map((s) => s.number).sort(), ['100', '101'], 'a listener without a filter hears both');
+  });
 });

@@ -57,12 +57,17 @@ interface ShownChannel {
 
 type ChangeListener = (snapshot: DeviceSnapshot) => void;
 
+interface Watcher {
+  readonly listener: ChangeListener;
+  readonly wants: ((tenantId: number, number: string) => boolean) | undefined;
+}
+
 const keyOf = (tenantId: number, number: string): string => `${tenantId}:${number}`;
 
 export class DeviceStateTracker implements RegistrarListener, QualifyListener {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Entry | undefined>>();
-  private readonly listeners = new Set<ChangeListener>();
+  private readonly listeners = new Set<Watcher>();
   /** The entry each tracked channel counts in: a channel moved to another extension leaves its old one. */
   private readonly entryOfChannel = new Map<string, Entry>();
   private stopChannels: (() => void) | undefined;
@@ -79,10 +84,14 @@ export class DeviceStateTracker implements RegistrarListener, QualifyListener {
     this.stopChannels = undefined;
   }
 
-  /** Called on every change of state or of the dialogs shown; returns the unsubscribe function. */
-  onChange(listener: ChangeListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /**
+   * Called on every change of state or of the dialogs shown; returns the unsubscribe function. `wants` (tenant and
+   * number) limits it to the hints it watches: nobody watching a busy extension, no snapshot of it is made.
+   */
+  onChange(listener: ChangeListener, wants?: (tenantId: number, number: string) => boolean): () => void {
+    const watcher: Watcher = { listener, wants };
+    this.listeners.add(watcher);
+    return () => this.listeners.delete(watcher);
   }
 
   /** The current state of the tenant's extension or flow `number`; undefined when the tenant has neither. */
@@ -237,8 +246,10 @@ export class DeviceStateTracker implements RegistrarListener, QualifyListener {
   }
 
   private emit(entry: Entry): void {
-    const snapshot = this.view(entry);
-    for (const listener of this.listeners) {
+    let snapshot: DeviceSnapshot | undefined;
+    for (const { listener, wants } of this.listeners) {
+      if (wants !== undefined && !wants(entry.tenantId, entry.number)) continue;
+      snapshot ??= this.view(entry);
       try {
         listener(snapshot);
       } catch (error) {

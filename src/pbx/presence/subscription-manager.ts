@@ -59,7 +59,10 @@ export class SubscriptionManager {
   }
 
   start(): void {
-    this.stopTracking ??= this.deps.tracker.onChange((snapshot) => this.changed(snapshot));
+    this.stopTracking ??= this.deps.tracker.onChange(
+      (snapshot) => this.changed(snapshot),
+      (tenantId, number) => this.byTarget.has(targetKey(tenantId, number)),
+    );
   }
 
   /** Ends every subscription with Subscription-State: terminated;reason=deactivated (§4.1.3: resubscribe at once). */
