@@ -34,6 +34,8 @@ export class SipPhone {
   readonly received: SipTextMessage[] = [];
   /** RTP packets received, by the payload's first byte (each test phone sends its own byte value). */
   readonly rtpIn = new Map<number, number>();
+  /** RTP packets received, by the port they came from (whose media port sent them: the relay's, rtpengine's). */
+  readonly rtpFrom = new Map<number, number>();
   private readonly waiters = new Map<string, (message: SipTextMessage) => void>();
   private readonly requestWaiters: Array<{ match: (m: SipTextMessage) => boolean; resolve: (m: SipTextMessage) => void }> = [];
   private readonly seenBranches = new Set<string>();
@@ -46,7 +48,8 @@ export class SipPhone {
     private readonly pbxPort: number,
   ) {
     sip.on('message', (data) => this.onSip(data));
-    rtp.on('message', (data) => {
+    rtp.on('message', (data, from) => {
+      this.rtpFrom.set(from.port, (this.rtpFrom.get(from.port) ?? 0) + 1);
       const marker = data[12];
       if (data.length > 12 && marker !== undefined) this.rtpIn.set(marker, (this.rtpIn.get(marker) ?? 0) + 1);
     });

@@ -1,6 +1,8 @@
 // Blind transfer (MiRTA TRANSFER, a phone's REFER, RFC 3515): the party on the transferred channel stays and is
 // connected to a new destination of its tenant's dialplan; the party it talked to is released. The destination is
-// a number like any dialled one: its list runs through the destination runner.
+// a number like any dialled one: its list runs through the destination runner. A call whose media is on rtpengine
+// keeps it there for one plain extension (the new party gets rtpengine's offer again); for any other destination
+// (an IVR, a queue, a playback, recording...) the caller is first re-INVITEd back to the relay (media-return.ts).
 import type { Logger } from '../../shared/index.ts';
 import type { SipStack } from '../../sip/index.ts';
 import { resolveDialled, targetsForNumber, type NumberDirectory } from '../dialplan/index.ts';
@@ -10,7 +12,8 @@ import type { CallIds } from './call-ids.ts';
 import type { CallDirectory, ExtensionTarget } from './call-ports.ts';
 import type { Binding } from '../registrar/index.ts';
 import type { ChannelRegistry } from './channel-registry.ts';
-import { offloadedTransferRefusal } from './media-offload.ts';
+import { destinationNeedsRelay } from './media-offload.ts';
+import { returnToRelay } from './media-return.ts';
 import type { OutboundLeg } from './outbound-leg.ts';
 import type { RunEnd } from './runner/destination-runner.ts';
 import type { Target } from './runner/step.ts';
@@ -56,11 +59,17 @@ export async function transferCaller(deps: TransferDeps & { readonly numbers: Nu
     const target = await transferTarget(deps, call.tenantId, destination);
     if (typeof target === 'string') return target;
   }
-  // An offloaded call stays on rtpengine: the new party gets rtpengine's offer again (a new offer/answer round when it
-  // answers), so it may only be a destination that needs no media from the PBX.
+  // An offloaded call stays on rtpengine when a new call to the destination could have gone there (the new party gets
+  // rtpengine's offer again); else the PBX's media is needed, and the caller, the party that stays, moves back to the
+  // relay first. Its refusal fails the transfer before anything changed: the call goes on, on rtpengine, as it was.
   const { caller, direction, dialled } = call.record;
-  const offloadRefusal = await offloadedTransferRefusal(call.relay, { tenantId: call.tenantId, callerAccount: caller.account, ...(direction === 'IN' && caller.account === '' ? { did: dialled } : {}), targets });
-  if (offloadRefusal !== undefined) return offloadRefusal;
+  const needsRelay = await destinationNeedsRelay(call.relay, { tenantId: call.tenantId, callerAccount: caller.account, ...(direction === 'IN' && caller.account === '' ? { did: dialled } : {}), targets });
+  if (needsRelay !== undefined) {
+    deps.logger.info({ linkedId: call.linkedId, destination, why: needsRelay }, 'call: blind transfer of an offloaded call: the caller comes back to the relay');
+    if (!(await returnToRelay(deps, call, ['a']))) return `the destination needs the PBX's media (${needsRelay}) and the call's media could not leave rtpengine (the caller refused the re-INVITE, or the call changed meanwhile)`;
+    // The re-INVITE took a moment: the call may have ended or changed meanwhile.
+    if (call.state !== 'answered') return 'only an answered call can be transferred';
+  }
   if (!call.detachCallee(destination, '', { kind: 'EXT', label: destination }, beforeRelease)) return 'the call changed meanwhile';
   deps.logger.info({ linkedId: call.linkedId, destination }, 'call: blind transfer');
   void hooks.run(call, targets).then((end) => {

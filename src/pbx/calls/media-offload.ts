@@ -78,10 +78,16 @@ export class MediaOffload {
     return session;
   }
 
-  /** Why an offloaded call may not go to `question`'s destination (a blind transfer's), or undefined when it may. */
-  async refusal(recordings: RecordingPaths | undefined, question: OffloadQuestion): Promise<string | undefined> {
-    const decision = await offloadDecision(this.ports, recordings, question);
-    return decision.offload ? undefined : decision.why;
+  /** Why an offloaded call may not stay on rtpengine for `question`'s destination (a blind transfer's), or undefined when it may. */
+  async relayNeeded(recordings: RecordingPaths | undefined, question: OffloadQuestion): Promise<string | undefined> {
+    try {
+      const decision = await offloadDecision(this.ports, recordings, question);
+      return decision.offload ? undefined : decision.why;
+    } catch (error) {
+      // A store that cannot answer sends the call where everything works, as it does a new call (open above).
+      this.logger.warn({ err: error }, 'rtpengine: offload decision failed; the transferred call goes back to the built-in relay');
+      return 'the offload decision failed';
+    }
   }
 
   /** Offloaded calls not yet deleted on rtpengine. */
@@ -103,15 +109,14 @@ export class MediaOffload {
 const OWNERS = new WeakMap<RtpengineSession, { readonly offload: MediaOffload; readonly recordings: RecordingPaths | undefined }>();
 
 /**
- * A blind transfer keeps an offloaded call on rtpengine (moving it to the relay would re-INVITE the caller, which only
- * the attended transfers do: media-return.ts), so it may send it only where a new call could have gone to rtpengine
- * (one plain extension): why not, or undefined when it may (or the call is on the relay anyway).
+ * Whether a blind transfer's destination needs an offloaded call's media back on the relay: why (the same rules as a
+ * new call's, offload-decision.ts: anything but one plain extension), or undefined when rtpengine may keep it (the
+ * new party gets rtpengine's offer again) or the call is on the relay anyway.
  */
-export async function offloadedTransferRefusal(session: RelaySessionControl, question: Omit<OffloadQuestion, 'offer' | 'recording'>): Promise<string | undefined> {
+export async function destinationNeedsRelay(session: RelaySessionControl, question: Omit<OffloadQuestion, 'offer' | 'recording'>): Promise<string | undefined> {
   const owner = isOffloaded(session) ? OWNERS.get(session) : undefined;
   if (owner === undefined) return undefined;
-  const why = await owner.offload.refusal(owner.recordings, { ...question, recording: false });
-  return why === undefined ? undefined : `the call's media is on rtpengine and the destination needs the PBX's media (${why})`;
+  return owner.offload.relayNeeded(owner.recordings, { ...question, recording: false });
 }
 
 /** The built-in relay with the node's rtpengine beside it: everything the relay does goes to the relay. */

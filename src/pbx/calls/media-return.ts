@@ -1,9 +1,11 @@
 // A call whose media is on rtpengine comes back to the built-in relay, for what only the relay can do: a phone's
-// attended transfer pairs two calls' parties on it (replaces-transfer.ts). A relay session is opened and made the
-// call's (RtpengineSession.moveTo: the call's code keeps its session object, which stands for the relay's from then
-// on), each party is re-INVITEd with the relay's port in the description it already has (RFC 3264 §8: a new offer,
-// its version one up), and once both took it rtpengine forgets the call. While the re-INVITEs run, the relay already
-// sends to each party where it wants its RTP, and rtpengine still forwards what a party sends it, so nobody hears a gap.
+// attended transfer pairs two calls' parties on it (replaces-transfer.ts), ATXTRANSFER consults on it, and a blind
+// transfer to a destination that needs the PBX's media (blind-transfer.ts) plays, records or rings there. A relay
+// session is opened, each party that moves is re-INVITEd with the relay's port in the description it already has
+// (RFC 3264 §8: a new offer, its version one up), and once one took it the session becomes the call's
+// (RtpengineSession.moveTo: the call's code keeps its session object, which stands for the relay's from then on);
+// once every party asked took it, rtpengine forgets the call. While the re-INVITEs run, the relay already sends to
+// each party where it wants its RTP, and rtpengine still forwards what a party sends it, so nobody hears a gap.
 import type { RelaySessionControl, RelaySideControl, RtpengineSession, SessionDescription } from '../../media/index.ts';
 import type { Logger } from '../../shared/index.ts';
 import { buildAck, type Dialog, type SipStack } from '../../sip/index.ts';
@@ -32,18 +34,32 @@ export interface ReturningCall {
   };
 }
 
-const SIDES = ['a', 'b'] as const;
+const BOTH = ['a', 'b'] as const;
+
+/** Offloaded calls whose parties are being re-INVITEd: a second move of the same call meanwhile is refused. */
+const MOVING = new WeakSet<RtpengineSession>();
 
 /**
- * Moves the call's media to the built-in relay. True when both parties now send to the relay (or the call was not
- * offloaded); false when the call could not move or a party refused the new offer. A refusing party goes on through
- * rtpengine, which keeps the call until it ends; the party that moved talks through the relay.
+ * Moves the call's media to the built-in relay. `sides` are the parties re-INVITEd: both (the attended transfers), or
+ * the caller alone when the callee is about to be released (a blind transfer). True when every party asked now
+ * sends to the relay (or the call was not offloaded); false when the call could not move or a party refused the new
+ * offer. When nobody took it the call stays wholly on rtpengine, as before; a refusing party next to one that moved
+ * goes on through rtpengine, which keeps the call until it ends, and the party that moved talks through the relay.
  */
-export async function returnToRelay(deps: MediaReturnDeps, call: ReturningCall): Promise<boolean> {
+export async function returnToRelay(deps: MediaReturnDeps, call: ReturningCall, sides: ReadonlyArray<'a' | 'b'> = BOTH): Promise<boolean> {
   const session = call.relay;
   if (!isOffloaded(session)) return true;
   const legs = { a: call.caller.leg, b: call.answeredLeg };
-  if (call.over || legs.a.dialog === undefined || legs.b?.dialog === undefined) return false;
+  if (call.over || MOVING.has(session) || sides.some((side) => legs[side]?.dialog === undefined)) return false;
+  MOVING.add(session);
+  try {
+    return await move(deps, call, session, legs, sides);
+  } finally {
+    MOVING.delete(session);
+  }
+}
+
+async function move(deps: MediaReturnDeps, call: ReturningCall, session: RtpengineSession, legs: Record<'a' | 'b', PartyLeg | undefined>, sides: ReadonlyArray<'a' | 'b'>): Promise<boolean> {
   const relay = builtInRelayOf(session);
   const opened = await relay?.openSession();
   if (opened === undefined || !opened.ok) {
@@ -56,19 +72,26 @@ export async function returnToRelay(deps: MediaReturnDeps, call: ReturningCall):
     moved.close();
     return !call.over;
   }
-  const offers = { a: call.media.relayOffer('a', moved.side('a').localPort), b: call.media.relayOffer('b', moved.side('b').localPort) };
-  if (offers.a === undefined || offers.b === undefined) {
+  const offers = sides.map((side) => call.media.relayOffer(side, moved.side(side).localPort));
+  if (offers.some((offer) => offer === undefined)) {
     moved.close();
     return false;
   }
-  // The relay sends where each party wants its RTP now, and takes what it sends from there or its signalling address.
-  for (const side of SIDES) pointSide(moved.side(side), session, side, legs[side]?.signallingAddress);
+  // The relay sends where each party wants its RTP now, and takes what it sends from there or its signalling address
+  // (both sides: a party that stays on rtpengine for a moment, a blind transfer's callee, still hears the one that moved).
+  for (const side of BOTH) pointSide(moved.side(side), session, side, legs[side]?.signallingAddress);
+  const answers = await Promise.all(sides.map((side, index) => reinvite(deps, legs[side]?.dialog, offers[index] ?? '')));
+  // Nobody took the offer: the call goes on wholly on rtpengine, as it was (its RTP timeout still rtpengine's counters).
+  if (answers.every((answer) => answer === undefined) || session.closed) {
+    moved.close();
+    deps.logger.info({ rtpengineCall: session.id }, 'call: media stays on rtpengine (the re-INVITE was refused)');
+    return false;
+  }
   session.moveTo(moved);
-  const answers = await Promise.all(SIDES.map((side) => reinvite(deps, legs[side]?.dialog, offers[side] ?? '')));
-  SIDES.forEach((side, index) => {
+  sides.forEach((side, index) => {
     const answer = answers[index];
     if (answer === undefined) return;
-    call.media.movedToRelay(side, offers[side] ?? '');
+    call.media.movedToRelay(side, offers[index] ?? '');
     // The party's answer says where it wants its RTP now (RFC 3264 §8.3.1 lets it change), and whether it holds.
     const address = answer.description === undefined ? undefined : mediaAddress(answer.description);
     if (address !== undefined) {
@@ -77,9 +100,10 @@ export async function returnToRelay(deps: MediaReturnDeps, call: ReturningCall):
     }
   });
   const all = answers.every((answer) => answer !== undefined);
-  // Every party sends to the relay: rtpengine has nothing left to forward. Else it keeps the call for the one that did not move.
+  // Every party asked sends to the relay: rtpengine has nothing left to forward (a blind transfer's callee, not asked,
+  // is released next). Else it keeps the call for the one that did not move.
   if (all) session.release();
-  deps.logger.info({ rtpengineCall: session.id, moved: answers.map((a) => a !== undefined) }, all ? 'call: media moved from rtpengine to the relay' : 'call: a party kept its media on rtpengine');
+  deps.logger.info({ rtpengineCall: session.id, sides, moved: answers.map((a) => a !== undefined) }, all ? 'call: media moved from rtpengine to the relay' : 'call: a party kept its media on rtpengine');
   return all && !call.over;
 }
 

@@ -2,7 +2,8 @@
 // a prompt, ringback or music, hear a key, record, or re-pair a party with a consultation. So only a plain two-party
 // call may go there, and only one that can never come to need any of that later on: the whole destination list is
 // looked at before the call starts: moving a call from rtpengine back to the relay half-way takes a re-INVITE to each
-// party (media-return.ts), which only the attended transfers do, where the phone or the API asked for a change anyway.
+// party (media-return.ts), which only the transfers do, where the phone or the API asked for a change anyway (a blind
+// transfer asks these same rules whether its destination may stay on rtpengine).
 import type { SessionDescription } from '../../media/index.ts';
 import type { ForwardingDirectory } from '../dialplan/index.ts';
 import type { ExtensionTarget } from './call-ports.ts';

@@ -2,9 +2,10 @@
 // each phone's SDP names rtpengine's ports (not the relay's), RTP flows through rtpengine both ways, and the BYE
 // deletes the call there. A recorded call stays on the built-in relay, and so does every call while rtpengine is down.
 // An offloaded call whose media stops is hung up after the node's RTP timeout, as a relayed one is. A phone's own
-// attended transfer (REFER with Replaces) of two offloaded calls moves both back to the relay and joins the parties.
+// attended transfer (REFER with Replaces) of two offloaded calls moves both back to the relay and joins the parties;
+// a blind transfer (REFER without Replaces, API TRANSFER) to a destination that needs the PBX's media moves the caller.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -499,6 +500,136 @@ test('ATXTRANSFER of an offloaded call: its parties come back to the relay, the 
     assert.ok(await waitFor(() => channels.list(tenantId).length === 0, 3000));
   } finally {
     for (const phone of [a, x, c]) phone.close();
+  }
+});
+
+/** `promise`, or a failure naming `what` after `ms`: a step that never comes fails the test instead of hanging it. */
+async function within<V>(promise: Promise<V>, ms: number, what: string): Promise<V> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${String(ms)} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const onRelay = (port: number): boolean => port >= relayRange.min && port <= relayRange.max;
+
+/** The PBX's final NOTIFY of a REFER on `dialog` (after 100 Trying): its sipfrag status line. */
+async function referOutcome(phone: SipPhone, dialog: PhoneDialog): Promise<string> {
+  const notify = await within(phone.nextRequest((m) => m.method === 'NOTIFY' && m.header('call-id') === dialog.callId && !/^SIP\/2\.0 1\d\d/.test(m.body)), 4000, 'the REFER\'s final NOTIFY');
+  return notify.body.trim();
+}
+
+/** A short number whose destination is SPECIAL-7 (RINGING): the PBX answers and plays ringback, which only the relay can. */
+const RINGING_NUMBER = '7007';
+let ringingNumberMade = false;
+async function ringingNumber(): Promise<string> {
+  if (!ringingNumberMade) await store.objects('shortnumber').insert(tenantId, { sn_number: RINGING_NUMBER, sn_destnumber: 'SPECIAL-7' });
+  ringingNumberMade = true;
+  return RINGING_NUMBER;
+}
+
+test("a phone's blind transfer (REFER) of an offloaded call to a destination that needs the relay: the caller moves there and hears it", T, async () => {
+  // A (120) calls X (121) on rtpengine; X holds A and refers it to a short number for SPECIAL-7 (ringback by the PBX).
+  const [a, x, unused] = await threePhones(120);
+  unused.close();
+  const destination = await ringingNumber();
+  try {
+    const before = { offloaded: offload.counts.offloaded, relay: relaySessions };
+    const p = await connect(a, A_AUDIO, x, X_AUDIO);
+    assert.equal(offload.counts.offloaded, before.offloaded + 1);
+    assert.ok(await waitFor(async () => (await rtpengineCalls()).length === 1, 3000), 'rtpengine does not hold the call');
+    assert.ok(await waitFor(() => (a.rtpIn.get(X_AUDIO) ?? 0) > 10, 3000), 'A does not hear X through rtpengine');
+    assert.equal((await x.hold(p.callee)).status, 200);
+    assert.equal((await x.request(p.callee, 'REFER', [['Refer-To', `<sip:${destination}@127.0.0.1>`]])).status, 202);
+    // A, the party that stays, is re-INVITEd onto a relay port; then X is told the transfer worked and released.
+    const port = await within(takeReinvite(a, p.caller), 4000, "A's re-INVITE to the relay");
+    assert.ok(onRelay(port), `A's re-INVITE named ${port}, not a relay port`);
+    assert.equal(relaySessions, before.relay + 1);
+    assert.equal(await referOutcome(x, p.callee), 'SIP/2.0 200 OK');
+    await within(x.nextRequest((m) => m.method === 'BYE' && m.header('call-id') === p.callee.callId), 3000, "X's BYE");
+    // rtpengine forgot the call, and A hears the destination's ringback from the relay port it was given.
+    assert.ok(await waitFor(async () => (await rtpengineCalls()).length === 0 && offload.liveCount === 0, 3000), 'the call is still on rtpengine');
+    const heard = a.rtpFrom.get(port) ?? 0;
+    assert.ok(await waitFor(() => (a.rtpFrom.get(port) ?? 0) > heard + 25, 3000), `A got ${String(a.rtpFrom.get(port) ?? 0)} packets from the relay`);
+    // X, who left, was never re-INVITEd; A alone is left, talking to the PBX.
+    assert.equal(x.received.filter((m) => m.method === 'INVITE').length, 0, 'X was re-INVITEd');
+    assert.deepEqual(channels.list(tenantId).map((channel) => channel.account), ['120-ACME']);
+    assert.equal((await a.request(p.caller, 'BYE')).status, 200);
+    assert.ok(await waitFor(() => channels.list(tenantId).length === 0, 3000));
+  } finally {
+    for (const phone of [a, x]) phone.close();
+  }
+});
+
+test('API TRANSFER of an offloaded call to an extension that records: the caller moves to the relay and talks with it there', T, async () => {
+  // A (123) calls X (124) on rtpengine; the API transfers A's channel to C (125), whose calls are recorded.
+  const [a, x, c] = await threePhones(123);
+  const [cRow] = await store.objects('extension').list(tenantId, { ex_number: '125' }, { limit: 1 });
+  await store.objects('extension').update(tenantId, Number(cRow?.ex_id), { ex_recording: 'yes' });
+  const recordings = join(dir, 'recordings', String(tenantId));
+  const recorded = existsSync(recordings) ? readdirSync(recordings).length : 0;
+  try {
+    const before = { offloaded: offload.counts.offloaded, relay: relaySessions };
+    const p = await connect(a, A_AUDIO, x, X_AUDIO);
+    assert.equal(offload.counts.offloaded, before.offloaded + 1);
+    assert.ok(await waitFor(async () => (await rtpengineCalls()).length === 1, 3000), 'rtpengine does not hold the call');
+    const aChannel = channels.list(tenantId).find((channel) => channel.account === '123-ACME');
+    assert.ok(aChannel !== undefined);
+    const ringing = c.answer();
+    const transfer = channels.control(aChannel.name)?.blindTransfer('125');
+    const port = await within(takeReinvite(a, p.caller), 4000, "A's re-INVITE to the relay");
+    assert.ok(onRelay(port), `A's re-INVITE named ${port}, not a relay port`);
+    assert.equal(await transfer, undefined);
+    await within(x.nextRequest((m) => m.method === 'BYE' && m.header('call-id') === p.callee.callId), 3000, "X's BYE");
+    // C is offered the relay's port, not rtpengine's; once it answers, A is told whom it talks to.
+    const target = await within(ringing, 4000, 'C ringing');
+    assert.ok(onRelay(target.media.port), `C was offered ${target.media.port}, not a relay port`);
+    c.talk(target, C_AUDIO);
+    await within(takeReinvite(a, p.caller), 4000, "A's connected line update");
+    assert.ok(await waitFor(async () => (await rtpengineCalls()).length === 0 && offload.liveCount === 0, 3000), 'the call is still on rtpengine');
+    const [fromC, fromA, fromRelay] = [a.rtpIn.get(C_AUDIO) ?? 0, c.rtpIn.get(A_AUDIO) ?? 0, a.rtpFrom.get(port) ?? 0];
+    assert.ok(
+      await waitFor(() => (a.rtpIn.get(C_AUDIO) ?? 0) > fromC + 20 && (c.rtpIn.get(A_AUDIO) ?? 0) > fromA + 20 && (a.rtpFrom.get(port) ?? 0) > fromRelay + 20, 4000),
+      `A heard C ${String(a.rtpIn.get(C_AUDIO))} (from the relay ${String(a.rtpFrom.get(port))}), C heard A ${String(c.rtpIn.get(A_AUDIO))}`,
+    );
+    assert.equal((await a.request(p.caller, 'BYE')).status, 200);
+    await within(c.nextRequest((m) => m.method === 'BYE' && m.header('call-id') === target.callId), 3000, "C's BYE");
+    assert.ok(await waitFor(() => channels.list(tenantId).length === 0, 3000));
+    // The relay recorded the talk with C, as it records a call to C that never was on rtpengine.
+    assert.ok(await waitFor(() => existsSync(recordings) && readdirSync(recordings).length > recorded, 3000), 'no recording');
+  } finally {
+    for (const phone of [a, x, c]) phone.close();
+  }
+});
+
+test('a blind transfer whose re-INVITE the caller refuses: NOTIFY 503, and the call goes on on rtpengine as before', T, async () => {
+  const [a, x, unused] = await threePhones(126);
+  unused.close();
+  const destination = await ringingNumber();
+  try {
+    const before = { relay: relaySessions };
+    const p = await connect(a, A_AUDIO, x, X_AUDIO);
+    assert.ok(await waitFor(async () => (await rtpengineCalls()).length === 1, 3000), 'rtpengine does not hold the call');
+    assert.equal((await x.request(p.callee, 'REFER', [['Refer-To', `<sip:${destination}@127.0.0.1>`]])).status, 202);
+    await within(refuseReinvite(a, p.caller), 4000, "A's re-INVITE to the relay");
+    assert.equal(await referOutcome(x, p.callee), 'SIP/2.0 503 Service Unavailable');
+    assert.equal(relaySessions, before.relay + 1);
+    // Both parties still talk through rtpengine, past the relay's own RTP timeout (5 s): the relay took nothing over.
+    await sleep(5500);
+    const heard = { ax: a.rtpIn.get(X_AUDIO) ?? 0, xa: x.rtpIn.get(A_AUDIO) ?? 0 };
+    assert.ok(await waitFor(() => (a.rtpIn.get(X_AUDIO) ?? 0) > heard.ax + 20 && (x.rtpIn.get(A_AUDIO) ?? 0) > heard.xa + 20, 3000), `audio after the refusal: ${JSON.stringify({ ax: a.rtpIn.get(X_AUDIO), xa: x.rtpIn.get(A_AUDIO), heard })}`);
+    assert.equal((await rtpengineCalls()).length, 1);
+    assert.equal(channels.list(tenantId).length, 2);
+    assert.equal((await x.request(p.callee, 'BYE')).status, 200);
+    await within(a.nextRequest((m) => m.method === 'BYE' && m.header('call-id') === p.caller.callId), 3000, "A's BYE");
+    assert.ok(await waitFor(async () => channels.list(tenantId).length === 0 && (await rtpengineCalls()).length === 0 && offload.liveCount === 0, 3000), 'calls left');
+  } finally {
+    for (const phone of [a, x]) phone.close();
   }
 });
 
