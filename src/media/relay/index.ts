@@ -4,6 +4,7 @@
 // runs it all in a worker thread.
 export { MediaRelay, DEFAULT_INACTIVITY_MS, DEFAULT_LATCH_SILENCE_MS, type MediaRelayOptions, type RelaySnapshot, type MediaSnapshot } from './media-relay.ts';
 export { RelaySession, type InactivityListener } from './relay-session.ts';
+export { InactivityGate } from './inactivity-gate.ts';
 export type { RelaySide, RelayTap, RelayChannelKind, SideName } from './relay-side.ts';
 export { RtpPortPool, DEFAULT_PORT_MIN, DEFAULT_PORT_MAX, type RtpPortPoolOptions, type RtpSocketPair } from './rtp-port-pool.ts';
 export type {

@@ -2,6 +2,7 @@
 // own RTP/RTCP port pair; what arrives on one side leaves from the other. Inactivity and the recording are here.
 import type { Logger } from '../../shared/index.ts';
 import type { RecordingResult } from '../recorder/index.ts';
+import { InactivityGate } from './inactivity-gate.ts';
 import type { RelayContext } from './relay-context.ts';
 import type { RecordRequest, RelaySessionControl } from './relay-control.ts';
 import { SideState, type RelaySide, type SideName } from './relay-side.ts';
@@ -26,11 +27,9 @@ export class RelaySession implements RelaySessionControl {
   onInactive: InactivityListener | undefined = undefined;
   private readonly a: SideState;
   private readonly b: SideState;
-  private paused = false;
-  private readonly held: Record<SideName, boolean> = { a: false, b: false };
-  private heldAll = false;
   /** When detection last (re)started: silence before this does not count. */
   private armedAtMs: number;
+  private readonly gate = new InactivityGate(() => (this.armedAtMs = this.host.context.nowMs));
   private fired = false;
   private isClosed = false;
   private readonly logger: Logger;
@@ -66,7 +65,7 @@ export class RelaySession implements RelaySessionControl {
 
   /** Whether inactivity is being watched: not paused and neither side on hold. */
   get watching(): boolean {
-    return !this.paused && !this.heldAll && !this.held.a && !this.held.b;
+    return this.gate.watching;
   }
 
   /**
@@ -78,21 +77,16 @@ export class RelaySession implements RelaySessionControl {
   hold(side: SideName, held: boolean): void;
   hold(held: boolean): void;
   hold(sideOrHeld: SideName | boolean, held?: boolean): void {
-    const before = this.watching;
-    if (typeof sideOrHeld === 'boolean') this.heldAll = sideOrHeld;
-    else this.held[sideOrHeld] = held === true;
-    this.rearmIfResumed(before);
+    this.gate.hold(sideOrHeld, held);
   }
 
   /** Suspends inactivity detection, e.g. while the callee is still ringing and no media flows yet. */
   pause(): void {
-    this.paused = true;
+    this.gate.pause();
   }
 
   resume(): void {
-    const before = this.watching;
-    this.paused = false;
-    this.rearmIfResumed(before);
+    this.gate.resume();
   }
 
   /** Whether a recording is running. */
@@ -161,10 +155,5 @@ export class RelaySession implements RelaySessionControl {
       // The ticker serves every session; one listener's bug must not stop the others' checks.
       this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'media relay onInactive threw');
     }
-  }
-
-  private rearmIfResumed(wasWatching: boolean): void {
-    // Coming back from hold restarts the window, or a long hold would hang up the moment it ends.
-    if (!wasWatching && this.watching) this.armedAtMs = this.host.context.nowMs;
   }
 }

@@ -5,17 +5,15 @@
 //
 // Counters rather than rtpengine's `last packet` stamps: those are whole seconds of rtpengine's own clock, which
 // need not agree with ours when rtpengine runs on another host; a counter moving needs no clock but ours.
-import type { SideName } from '../relay/index.ts';
+import { InactivityGate, type SideName } from '../relay/index.ts';
 import type { NgDictionary } from './ng-client.ts';
 
 export class SilenceWatch {
-  private paused = false;
-  private heldAll = false;
-  private readonly held: Record<SideName, boolean> = { a: false, b: false };
   /** When media was last seen to flow, or watching last (re)started: silence before this does not count. */
   private lastActivityMs: number;
   private lastCount: number | undefined;
   private fired = false;
+  private readonly gate = new InactivityGate(() => (this.lastActivityMs = this.now()));
 
   constructor(private readonly now: () => number) {
     this.lastActivityMs = now();
@@ -23,12 +21,12 @@ export class SilenceWatch {
 
   /** Not paused and neither side on hold: a held party may legitimately stop sending. */
   get watching(): boolean {
-    return !this.paused && !this.heldAll && !this.held.a && !this.held.b;
+    return this.gate.watching;
   }
 
   /** Pause and hold as they are (a relay session taking the call over starts from them). */
-  get state(): { readonly paused: boolean; readonly heldAll: boolean; readonly held: Readonly<Record<SideName, boolean>> } {
-    return { paused: this.paused, heldAll: this.heldAll, held: { ...this.held } };
+  get state(): InactivityGate['state'] {
+    return this.gate.state;
   }
 
   /** Whether the watch has already said the media stopped (it says so once). */
@@ -37,20 +35,15 @@ export class SilenceWatch {
   }
 
   hold(sideOrHeld: SideName | boolean, held?: boolean): void {
-    const before = this.watching;
-    if (typeof sideOrHeld === 'boolean') this.heldAll = sideOrHeld;
-    else this.held[sideOrHeld] = held === true;
-    this.rearmIfResumed(before);
+    this.gate.hold(sideOrHeld, held);
   }
 
   pause(): void {
-    this.paused = true;
+    this.gate.pause();
   }
 
   resume(): void {
-    const before = this.watching;
-    this.paused = false;
-    this.rearmIfResumed(before);
+    this.gate.resume();
   }
 
   /**
@@ -71,11 +64,6 @@ export class SilenceWatch {
     if (this.fired || !this.watching) return false;
     this.fired = true;
     return true;
-  }
-
-  private rearmIfResumed(wasWatching: boolean): void {
-    // Coming back from hold or ringing restarts the window, or a long hold would hang up the moment it ends.
-    if (!wasWatching && this.watching) this.lastActivityMs = this.now();
   }
 }
 
