@@ -20,7 +20,7 @@ export async function attendedTransfer(deps: TransferDeps & { readonly relay: Me
   if (call.state !== 'answered' || call.answeredLeg === undefined) return 'only an answered call can be transferred';
   // The consultation is joined to the caller on the relay: a call whose media is on rtpengine comes back to it first.
   if (isOffloaded(call.relay)) {
-    if (!(await returnToRelay(deps, call))) return "the call's media could not leave rtpengine (a party refused the re-INVITE): use a blind transfer";
+    if (!(await returnToRelay(deps, call))) return "the call's media could not leave rtpengine (a party refused the re-INVITE to the relay); a blind transfer to a plain extension needs no move";
     // The re-INVITEs took a moment: the call may have ended or changed meanwhile.
     if (call.state !== 'answered' || call.answeredLeg === undefined) return 'only an answered call can be transferred';
   }
