@@ -2,12 +2,12 @@
 // rules), on loopback, its ng socket on a free port, in a process group of its own. The one starter of it: the tests
 // use it as it is, the benches (bench/shared/rtpengine.ts) with their own port range, threads and log level.
 import { spawnSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NgClient } from '../../src/media/rtpengine/index.ts';
 import { startProcessGroup } from './process-group.ts';
+import { freeUdpPort } from './free-port.ts';
 
 /** The rtpengine binary, or undefined when it is not installed (tests then skip with a message). */
 export const RTPENGINE: string | undefined = ((): string | undefined => {
@@ -62,17 +62,6 @@ export function rtpengineArgs(ngPort: number, ports: { readonly min: number; rea
     ...(options.dir === undefined ? [] : [`--pidfile=${join(options.dir, 'run', 'rtpengine.pid')}`]),
     ...(options.extraArgs ?? []),
   ];
-}
-
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
 }
 
 /** Starts rtpengine and waits until its ng socket answers a ping (at most 15 s). */

@@ -16,6 +16,9 @@ import { ChannelRegistry, type LiveChannel } from './channel-registry.ts';
 import { StoreCallDirectory } from './store-call-directory.ts';
 import { StoreCarrierDirectory } from './carrier-directory.ts';
 import { StoreRoutingDirectory } from '../dialplan/index.ts';
+import { freeUdpPort } from '../../../test/support/free-port.ts';
+
+export { freeUdpPort };
 
 export const TENANT = 'ACME';
 export const CALLER = { number: '100', username: `100-${TENANT}`, password: 'acme-100-secret', name: 'Alice' };
@@ -54,18 +57,6 @@ export interface CallRig {
   /** Runs only a caller scenario. */
   uac(uac: string, extra?: string[]): Promise<SippRun>;
   close(): Promise<void>;
-}
-
-/** A UDP port free right now (bound and released). */
-export async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
 }
 
 /** Resolves once `port` is bound by someone else (SIPp listening), or after `limitMs`. */
