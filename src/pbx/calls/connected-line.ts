@@ -5,7 +5,8 @@
 // offering the description it already has (RFC 3264 §8: no media change, version as our re-INVITE answers give it).
 // From and To cannot change inside a dialog (RFC 3261 §12.2.1.1), which is why the identity travels in these headers.
 import type { Logger } from '../../shared/index.ts';
-import { buildAck, parseUri, type Dialog, type SipRequest, type SipStack } from '../../sip/index.ts';
+import { parseUri, type Dialog, type SipRequest, type SipStack } from '../../sip/index.ts';
+import { requestInDialog } from './dialog-request.ts';
 import { callerNameAddr } from './caller-identity.ts';
 
 /** Which identity header(s) a party's phone reads: P-Asserted-Identity (the default), Remote-Party-ID, or both. */
@@ -72,26 +73,10 @@ export async function tellConnectedLine(deps: ConnectedLineDeps, target: TellPar
   const headers = identityHeaders(style, party, host, dialog.role === 'uac');
   const method = updateMethod(target.allow);
   const request = method === 'UPDATE' ? dialog.createRequest('UPDATE', { headers }) : dialog.createRequest('INVITE', { headers, body: target.description(), contentType: 'application/sdp' });
-  const sent = deps.stack.sendRequest(request, dialog.peer.endpoint, dialog.peer.flowId);
-  if (!sent.ok) {
-    deps.logger.warn({ error: sent.error, account: target.account }, 'call: connected line update not sent');
-    return undefined;
-  }
-  const outcome = await sent.value.final;
-  if (outcome.kind !== 'response') return undefined;
-  const { response } = outcome;
-  // §13.2.2.4: our re-INVITE's 2xx is ACKed by us; a failure (a 491 glare, a 488) is ACKed by its transaction.
-  if (method === 'INVITE' && response.status >= 200 && response.status < 300) acknowledge(deps, dialog, sent.value.request, response);
+  const response = await requestInDialog(deps, dialog, request, `the connected line ${method} to ${target.account}`);
+  if (response === undefined) return undefined;
   if (response.status >= 300) deps.logger.info({ status: response.status, account: target.account }, 'call: connected line update refused');
   return response.status;
-}
-
-function acknowledge(deps: ConnectedLineDeps, dialog: Dialog, invite: SipRequest, response: Parameters<typeof buildAck>[2]): void {
-  try {
-    void deps.stack.sendAck(buildAck(dialog, invite, response), dialog.peer.endpoint, dialog.peer.flowId);
-  } catch (error) {
-    deps.logger.warn({ err: error }, 'call: the 2xx of a connected line re-INVITE could not be ACKed');
-  }
 }
 
 /** The part of a Call this file reads: a side's leg, its channel and our description of its media. */

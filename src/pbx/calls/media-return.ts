@@ -8,7 +8,8 @@
 // each party where it wants its RTP, and rtpengine still forwards what a party sends it, so nobody hears a gap.
 import type { RelaySessionControl, RelaySideControl, RtpengineSession, SessionDescription } from '../../media/index.ts';
 import type { Logger } from '../../shared/index.ts';
-import { buildAck, type Dialog, type SipStack } from '../../sip/index.ts';
+import type { Dialog, SipStack } from '../../sip/index.ts';
+import { requestInDialog } from './dialog-request.ts';
 import { builtInRelayOf, isOffloaded } from './media-offload.ts';
 import { mediaAddress, readSdp } from './media-plan.ts';
 
@@ -119,22 +120,11 @@ function pointSide(side: RelaySideControl, session: RtpengineSession, name: 'a' 
 async function reinvite(deps: MediaReturnDeps, dialog: Dialog | undefined, offer: string): Promise<{ readonly description: SessionDescription | undefined } | undefined> {
   if (dialog === undefined) return undefined;
   const request = dialog.createRequest('INVITE', { body: offer, contentType: 'application/sdp' });
-  const sent = deps.stack.sendRequest(request, dialog.peer.endpoint, dialog.peer.flowId);
-  if (!sent.ok) {
-    deps.logger.warn({ error: sent.error }, 'call: the re-INVITE moving a party to the relay was not sent');
-    return undefined;
-  }
-  const outcome = await sent.value.final;
-  if (outcome.kind !== 'response') return undefined;
-  const { response } = outcome;
-  if (response.status < 200 || response.status >= 300) {
+  const response = await requestInDialog(deps, dialog, request, 'the re-INVITE moving a party to the relay');
+  if (response === undefined) return undefined;
+  if (response.status >= 300) {
     deps.logger.info({ status: response.status }, 'call: a party refused the re-INVITE moving it to the relay');
     return undefined;
-  }
-  try {
-    void deps.stack.sendAck(buildAck(dialog, sent.value.request, response), dialog.peer.endpoint, dialog.peer.flowId);
-  } catch (error) {
-    deps.logger.warn({ err: error }, 'call: the 2xx of a re-INVITE moving a party to the relay could not be ACKed');
   }
   const answer = readSdp(response.body);
   return { description: answer.ok ? answer.value : undefined };
